@@ -1,0 +1,235 @@
+package org.mpool.device;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.linux.Errno;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * Wraps a device to inject the failures real media have: I/O errors on chosen operations, and
+ * power loss. It models a volatile write cache: a write is durable only once a later flush
+ * completes. After a simulated crash, {@link #crashImage} builds what the media could hold:
+ * every flushed write, plus a seeded random subset of the unflushed ones, some of them torn
+ * at {@value #SECTOR}-byte granularity (each sector either old or new, in any combination).
+ *
+ * <p>Operations are serialised, so the order of writes and flushes is exact. Everything is
+ * deterministic: the same workload and seed give the same image.
+ */
+public final class FaultInjectingDevice implements BlockDevice {
+    /** The unit of atomicity on power loss. */
+    public static final int SECTOR = 512;
+
+    /** Operations a fault can be injected into. */
+    public enum Op { READ, WRITE, FLUSH, DISCARD }
+
+    /**
+     * Fails {@code count} operations of kind {@code op} with {@code errno}, after letting
+     * {@code skip} of them succeed.
+     */
+    public record Fault(Op op, int errno, long skip, long count) {}
+
+    /** What became of one unflushed write in a crash image. */
+    public enum Fate { KEPT, TORN, LOST }
+
+    private record PendingWrite(long offset, byte[] data) {}
+
+    private final BlockDevice inner;
+    /** What the media holds for sure: the image as of the last completed flush. */
+    private final MemoryDevice durable;
+    private final List<PendingWrite> unflushed = new ArrayList<>();
+    private final List<Fault> faults = new ArrayList<>();
+    private final long[] opCounts = new long[Op.values().length];
+    private long writes;
+    private long flushes;
+    private long crashAfterWrites = Long.MAX_VALUE;
+    private boolean crashed;
+
+    private FaultInjectingDevice(BlockDevice inner, boolean trackCrashState) {
+        this.inner = inner;
+        this.durable = trackCrashState ? MemoryDevice.copyOf(inner) : null;
+    }
+
+    /** Injects I/O errors only; cheap for any device size. */
+    public static FaultInjectingDevice forErrors(BlockDevice inner) {
+        return new FaultInjectingDevice(inner, false);
+    }
+
+    /** Injects errors and simulates power loss; keeps a copy of the device, so keep it small. */
+    public static FaultInjectingDevice forCrashes(BlockDevice inner) {
+        return new FaultInjectingDevice(inner, true);
+    }
+
+    /** Adds a fault rule; rules are consulted in the order added. */
+    public synchronized void inject(Fault fault) {
+        faults.add(fault);
+    }
+
+    public synchronized void clearFaults() {
+        faults.clear();
+    }
+
+    /**
+     * Power fails when write number {@code n + 1} is issued (counting every write since this
+     * device was made): that write and every later operation fail with IO.
+     */
+    public synchronized void crashAfterWrites(long n) {
+        if (durable == null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
+        }
+        crashAfterWrites = n;
+    }
+
+    /** Power fails now. */
+    public synchronized void crashNow() {
+        crashAfterWrites(writes);
+        crashed = true;
+    }
+
+    public synchronized boolean crashed() {
+        return crashed;
+    }
+
+    public synchronized long writeCount() {
+        return writes;
+    }
+
+    public synchronized long flushCount() {
+        return flushes;
+    }
+
+    public synchronized int unflushedWriteCount() {
+        return unflushed.size();
+    }
+
+    /**
+     * What the media could hold after the crash: flushed writes, plus each unflushed write
+     * kept whole, torn, or lost at random from {@code seed}. Writes are applied in issue order,
+     * so a later kept write wins over an earlier one where they overlap.
+     */
+    public synchronized MemoryDevice crashImage(long seed) {
+        return crashImage(new Random(seed), null);
+    }
+
+    /** Like {@link #crashImage(long)}, recording each unflushed write's fate into {@code fates}. */
+    public synchronized MemoryDevice crashImage(Random random, List<Fate> fates) {
+        if (durable == null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
+        }
+        MemoryDevice image = MemoryDevice.copyOf(durable);
+        MemorySegment media = image.media();
+        for (PendingWrite w : unflushed) {
+            Fate fate = Fate.values()[random.nextInt(3)];
+            if (fates != null) {
+                fates.add(fate);
+            }
+            for (int s = 0; s < w.data.length; s += SECTOR) {
+                if (fate == Fate.KEPT || (fate == Fate.TORN && random.nextBoolean())) {
+                    MemorySegment.copy(w.data, s, media, JAVA_BYTE,
+                            w.offset + s, Math.min(SECTOR, w.data.length - s));
+                }
+            }
+        }
+        return image;
+    }
+
+    private void before(Op op, String what) {
+        if (crashed) {
+            throw new MpoolException(ErrorCode.IO, what + " on " + name() + ": simulated power loss");
+        }
+        long n = opCounts[op.ordinal()]++;
+        for (Fault f : faults) {
+            if (f.op == op && n >= f.skip && n < f.skip + f.count) {
+                throw new MpoolException(Errno.toErrorCode(f.errno), what + " on " + name()
+                        + " failed: injected " + Errno.name(f.errno) + " (" + Errno.describe(f.errno) + ")");
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return inner.sizeBytes();
+    }
+
+    @Override
+    public int logicalBlockSize() {
+        return inner.logicalBlockSize();
+    }
+
+    @Override
+    public int physicalBlockSize() {
+        return inner.physicalBlockSize();
+    }
+
+    @Override
+    public int optimalIoSize() {
+        return inner.optimalIoSize();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return inner.readOnly();
+    }
+
+    @Override
+    public synchronized void read(long offset, MemorySegment buffer) {
+        IoChecks.checkIo(this, "read", offset, buffer);
+        before(Op.READ, "read at offset " + offset);
+        inner.read(offset, buffer);
+    }
+
+    @Override
+    public synchronized void write(long offset, MemorySegment buffer) {
+        IoChecks.checkIo(this, "write", offset, buffer);
+        if (!crashed && writes >= crashAfterWrites) {
+            crashed = true;
+        }
+        before(Op.WRITE, "write at offset " + offset);
+        inner.write(offset, buffer);
+        writes++;
+        if (durable != null) {
+            unflushed.add(new PendingWrite(offset, buffer.toArray(JAVA_BYTE)));
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        before(Op.FLUSH, "flush");
+        inner.flush();
+        flushes++;
+        if (durable != null) {
+            for (PendingWrite w : unflushed) {
+                MemorySegment.copy(w.data, 0, durable.media(), JAVA_BYTE, w.offset, w.data.length);
+            }
+            unflushed.clear();
+        }
+    }
+
+    @Override
+    public synchronized void discard(long offset, long length) {
+        IoChecks.checkRange(this, "discard", offset, length);
+        before(Op.DISCARD, "discard at offset " + offset);
+        inner.discard(offset, length);
+        // A discard is modelled as an unflushed write of zeros: it may or may not survive a crash.
+        if (durable != null && length > 0) {
+            unflushed.add(new PendingWrite(offset, new byte[Math.toIntExact(length)]));
+        }
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+        if (durable != null) {
+            durable.close();
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package org.mpool.device;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.linux.Errno;
+import org.mpool.linux.LibC;
+import org.mpool.linux.ProcLocks;
+
+/**
+ * A block device or regular file opened with {@code O_DIRECT}: data moves between the media and
+ * the caller's aligned buffers without the page cache. Regular files are the embedded default
+ * and are created sparse; block devices are sized and discarded with their ioctls.
+ */
+public final class NativeDevice implements BlockDevice {
+    /** Logical block size used for regular files: safe for O_DIRECT on every Linux file system. */
+    static final int FILE_BLOCK_SIZE = 4096;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
+    private static final int S_IFREG = 0100000;
+
+    /** What kind of object backs the device. */
+    public enum Kind { FILE, BLOCK }
+
+    /**
+     * How to open a device.
+     *
+     * @param readOnly open without write access and without taking the lock
+     * @param exclusive take an exclusive advisory lock (flock); fail with LOCKED if held
+     */
+    public record OpenOptions(boolean readOnly, boolean exclusive) {
+        public static final OpenOptions EXCLUSIVE = new OpenOptions(false, true);
+        public static final OpenOptions SHARED = new OpenOptions(false, false);
+        public static final OpenOptions READ_ONLY = new OpenOptions(true, false);
+    }
+
+    private final Path path;
+    private final Kind kind;
+    private final int fd;
+    private final boolean readOnly;
+    private final long sizeBytes;
+    private final int logicalBlockSize;
+    private final int physicalBlockSize;
+    private final int optimalIoSize;
+    private volatile boolean closed;
+
+    private NativeDevice(Path path, Kind kind, int fd, boolean readOnly) {
+        this.path = path;
+        this.kind = kind;
+        this.fd = fd;
+        this.readOnly = readOnly;
+        if (kind == Kind.BLOCK) {
+            this.logicalBlockSize = (int) query(LibC.ioctlInt(fd, LibC.BLKSSZGET), "BLKSSZGET");
+            this.physicalBlockSize = Math.max(logicalBlockSize,
+                    (int) query(LibC.ioctlInt(fd, LibC.BLKPBSZGET), "BLKPBSZGET"));
+            long ioOpt = query(LibC.ioctlInt(fd, LibC.BLKIOOPT), "BLKIOOPT");
+            this.optimalIoSize = (int) Math.max(physicalBlockSize, ioOpt);
+            this.sizeBytes = AlignedBuffers.alignDown(
+                    query(LibC.ioctlLong(fd, LibC.BLKGETSIZE64), "BLKGETSIZE64"), logicalBlockSize);
+        } else {
+            this.logicalBlockSize = FILE_BLOCK_SIZE;
+            this.physicalBlockSize = FILE_BLOCK_SIZE;
+            this.optimalIoSize = FILE_BLOCK_SIZE;
+            this.sizeBytes = AlignedBuffers.alignDown(
+                    query(LibC.lseek(fd, 0, LibC.SEEK_END), "lseek"), FILE_BLOCK_SIZE);
+        }
+    }
+
+    /** Opens an existing block device or regular file. */
+    public static NativeDevice open(Path path, OpenOptions options) {
+        Kind kind = kindOf(path);
+        int flags = (options.readOnly() ? LibC.O_RDONLY : LibC.O_RDWR) | LibC.O_DIRECT | LibC.O_CLOEXEC;
+        int fd = LibC.open(path.toString(), flags, 0);
+        if (fd < 0) {
+            throw openError(path, -fd);
+        }
+        return finishOpen(path, kind, fd, options);
+    }
+
+    /**
+     * Creates a new regular file of {@code sizeBytes} (sparse: no blocks are allocated until
+     * written) and opens it. Fails with EXISTS if the path exists; never overwrites anything.
+     */
+    public static NativeDevice createFile(Path path, long sizeBytes, OpenOptions options) {
+        if (sizeBytes < FILE_BLOCK_SIZE || !AlignedBuffers.isAligned(sizeBytes, FILE_BLOCK_SIZE)) {
+            throw MpoolException.invalid("cannot create " + path + ": size " + sizeBytes
+                    + " must be a positive multiple of " + FILE_BLOCK_SIZE + " bytes");
+        }
+        if (options.readOnly()) {
+            throw MpoolException.invalid("cannot create " + path + " read-only");
+        }
+        int flags = LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_DIRECT | LibC.O_CLOEXEC;
+        int fd = LibC.open(path.toString(), flags, 0660);
+        if (fd < 0) {
+            throw openError(path, -fd);
+        }
+        int r = LibC.ftruncate(fd, sizeBytes);
+        if (r < 0) {
+            LibC.close(fd);
+            deleteQuietly(path);
+            throw new MpoolException(Errno.toErrorCode(-r), "cannot size " + path + " to "
+                    + sizeBytes + " bytes: " + Errno.name(-r) + " (" + Errno.describe(-r) + ")");
+        }
+        return finishOpen(path, Kind.FILE, fd, options);
+    }
+
+    private static NativeDevice finishOpen(Path path, Kind kind, int fd, OpenOptions options) {
+        try {
+            if (options.exclusive() && !options.readOnly()) {
+                lock(path, fd);
+            }
+            return new NativeDevice(path, kind, fd, options.readOnly());
+        } catch (RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    private static void lock(Path path, int fd) {
+        int r = LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB);
+        if (r == 0) {
+            return;
+        }
+        if (-r != Errno.EAGAIN) {
+            throw new MpoolException(Errno.toErrorCode(-r), "cannot lock " + path + ": "
+                    + Errno.name(-r) + " (" + Errno.describe(-r) + ")");
+        }
+        OptionalLong holder = ProcLocks.flockHolder(path);
+        String who = holder.isPresent() ? "process " + holder.getAsLong()
+                + (holder.getAsLong() == ProcessHandle.current().pid() ? " (this process)" : "")
+                : "another process";
+        throw new MpoolException(ErrorCode.LOCKED, path + " is in use by " + who);
+    }
+
+    private static Kind kindOf(Path path) {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, path + ": no such file or device");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new MpoolException(ErrorCode.PERMISSION, path + ": permission denied");
+        } catch (IOException e) {
+            throw new MpoolException(ErrorCode.IO, path + ": cannot inspect: " + e.getMessage(), e);
+        }
+        return switch (mode & S_IFMT) {
+            case S_IFBLK -> Kind.BLOCK;
+            case S_IFREG -> Kind.FILE;
+            default -> throw MpoolException.invalid(path
+                    + " is neither a block device nor a regular file");
+        };
+    }
+
+    private static MpoolException openError(Path path, int errno) {
+        String hint = errno == Errno.EINVAL ? " (the file system may not support O_DIRECT)" : "";
+        return new MpoolException(Errno.toErrorCode(errno), "cannot open " + path + ": "
+                + Errno.name(errno) + " (" + Errno.describe(errno) + ")" + hint);
+    }
+
+    private long query(long result, String what) {
+        if (result < 0) { // the caller (finishOpen) closes the fd
+            throw new MpoolException(Errno.toErrorCode((int) -result), what + " on " + path
+                    + " failed: " + Errno.name((int) -result));
+        }
+        return result;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // The create failed already; that is the error worth reporting.
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public String name() {
+        return path.toString();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    @Override
+    public int logicalBlockSize() {
+        return logicalBlockSize;
+    }
+
+    @Override
+    public int physicalBlockSize() {
+        return physicalBlockSize;
+    }
+
+    @Override
+    public int optimalIoSize() {
+        return optimalIoSize;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void read(long offset, MemorySegment buffer) {
+        ensureOpen("read");
+        IoChecks.checkIo(this, "read", offset, buffer);
+        long done = 0;
+        long length = buffer.byteSize();
+        while (done < length) {
+            long n = LibC.pread(fd, buffer.asSlice(done), length - done, offset + done);
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                throw ioError("read", offset, length, (int) -n);
+            }
+            if (n == 0) {
+                throw new MpoolException(ErrorCode.IO, "read of " + length + " bytes at offset "
+                        + offset + " on " + path + " hit the end of the file at " + (offset + done));
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public void write(long offset, MemorySegment buffer) {
+        ensureOpen("write");
+        IoChecks.checkWritable(this, "write");
+        IoChecks.checkIo(this, "write", offset, buffer);
+        long done = 0;
+        long length = buffer.byteSize();
+        while (done < length) {
+            long n = LibC.pwrite(fd, buffer.asSlice(done), length - done, offset + done);
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                throw ioError("write", offset, length, n == 0 ? Errno.EIO : (int) -n);
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public void flush() {
+        ensureOpen("flush");
+        if (readOnly) {
+            return;
+        }
+        int r = LibC.fdatasync(fd);
+        if (r < 0) {
+            throw new MpoolException(Errno.toErrorCode(-r), "flush (fdatasync) of " + path
+                    + " failed: " + Errno.name(-r) + " (" + Errno.describe(-r)
+                    + "); writes since the last flush may be lost");
+        }
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        ensureOpen("discard");
+        IoChecks.checkWritable(this, "discard");
+        IoChecks.checkRange(this, "discard", offset, length);
+        if (length == 0) {
+            return;
+        }
+        int r;
+        if (kind == Kind.BLOCK) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment range = arena.allocate(ValueLayout.JAVA_LONG, 2);
+                range.setAtIndex(ValueLayout.JAVA_LONG, 0, offset);
+                range.setAtIndex(ValueLayout.JAVA_LONG, 1, length);
+                r = LibC.ioctl(fd, LibC.BLKDISCARD, range);
+            }
+        } else {
+            r = LibC.fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, offset, length);
+        }
+        // A device that cannot discard still holds correct data: discard is only a hint.
+        if (r < 0 && -r != Errno.EOPNOTSUPP && -r != Errno.ENOTTY) {
+            throw ioError("discard", offset, length, -r);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LibC.close(fd); // closing the fd also releases its flock
+    }
+
+    private void ensureOpen(String op) {
+        if (closed) {
+            throw IoChecks.closed(this, op);
+        }
+    }
+
+    private MpoolException ioError(String op, long offset, long length, int errno) {
+        return new MpoolException(Errno.toErrorCode(errno), op + " of " + length + " bytes at offset "
+                + offset + " on " + path + " failed: " + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "NativeDevice[" + path + ", " + kind + ", " + sizeBytes + " bytes]";
+    }
+}
