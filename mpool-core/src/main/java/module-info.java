@@ -5,4 +5,5 @@
 module org.mpool.core {
     exports org.mpool;
     exports org.mpool.device;
+    exports org.mpool.log;
 }

@@ -1,0 +1,119 @@
+package org.mpool.log;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+
+/**
+ * Iterates a log's records from the start:
+ * {@code while (reader.next()) use(reader.record());}. A record's bytes stay valid until the
+ * next call to {@link #next()}. Reading never returns bytes that fail a checksum: damage that
+ * recovery cannot explain as a torn tail ends the iteration with CORRUPT.
+ */
+public final class LogReader implements AutoCloseable {
+    private final LogScanner scanner;
+    /** A live log's reader stops at the written end: any invalid byte before it is damage. */
+    private final boolean live;
+    private byte[] frame;
+    private int frameLength;
+    private int offset;
+    private MemorySegment record;
+    private long recordsRead;
+
+    LogReader(LogScanner scanner, boolean live) {
+        this.scanner = scanner;
+        this.live = live;
+    }
+
+    /** Moves to the next record; false at the end of the log. */
+    public boolean next() {
+        while (offset >= frameLength) {
+            if (!scanner.nextFrame()) {
+                if (live && scanner.tailState() != TailState.LIMIT) {
+                    throw new MpoolException(ErrorCode.CORRUPT, scanner.describe()
+                            + ": data written at log position " + scanner.end() + " can no longer be read");
+                }
+                record = null;
+                return false;
+            }
+            frame = scanner.frameBytes();
+            frameLength = scanner.frameLength();
+            offset = 0;
+        }
+        long length = 0;
+        int shift = 0;
+        while (true) {
+            if (offset >= frameLength || shift > 28) {
+                throw badFrame();
+            }
+            byte b = frame[offset++];
+            length |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                break;
+            }
+            shift += 7;
+        }
+        if (length > frameLength - offset) {
+            throw badFrame();
+        }
+        record = MemorySegment.ofArray(frame).asSlice(offset, length);
+        offset += (int) length;
+        recordsRead++;
+        return true;
+    }
+
+    private MpoolException badFrame() {
+        return new MpoolException(ErrorCode.CORRUPT, scanner.describe() + ": the frame at log position " + scanner.frameStart()
+                + " passes its checksum but holds a malformed record");
+    }
+
+    /** The current record's bytes, valid until the next call to {@link #next()}. */
+    public MemorySegment record() {
+        if (record == null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
+        }
+        return record;
+    }
+
+    /** A copy of the current record's bytes. */
+    public byte[] recordBytes() {
+        return record().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    public long recordsRead() {
+        return recordsRead;
+    }
+
+    /** After {@link #next()} returned false: how the log ended. */
+    public TailState tailState() {
+        return scanner.tailState();
+    }
+
+    /** After {@link #next()} returned false: the log position where the records end. */
+    public long endPosition() {
+        return scanner.end();
+    }
+
+    /** The log's generation, from its header. */
+    public long generation() {
+        return scanner.generation();
+    }
+
+    /** Reads all remaining records as byte arrays, then closes the reader. */
+    public List<byte[]> readAll() {
+        try (this) {
+            List<byte[]> all = new ArrayList<>();
+            while (next()) {
+                all.add(recordBytes());
+            }
+            return all;
+        }
+    }
+
+    @Override
+    public void close() {
+        scanner.close();
+    }
+}

@@ -1,0 +1,232 @@
+package org.mpool.log;
+
+import static org.mpool.format.LogFormat.BLOCK_HEADER_SIZE;
+import static org.mpool.format.LogFormat.BLOCK_SIZE;
+import static org.mpool.format.LogFormat.FRAGMENT_HEADER_SIZE;
+import static org.mpool.format.LogFormat.MIN_FRAME_START_ROOM;
+
+import java.lang.foreign.MemorySegment;
+import org.mpool.format.LogFormat;
+
+/**
+ * The write buffer of a log: a ring of block slots holding the blocks from the oldest one not
+ * yet fully written (the partly written tail block stays) up to the tail. It lays records into
+ * frames and fragments exactly as {@link LogFormat} describes and seals each fragment (header
+ * and CRC) as soon as it is complete. Not thread-safe: {@link Mlog} calls it under its lock.
+ *
+ * <p>Bytes after the tail in a slot are always zero: a slot is zeroed when its block is entered
+ * and only ever appended to, so writing a partly filled block never writes stale bytes.
+ */
+final class LogRing {
+    private final LogFormat.Seed seed;
+    private final MemorySegment ring;
+    private final long ringBytes;
+    private final long capacity;
+
+    private long generation;
+    private long epoch;
+    /** Position of the next byte to append. Never at a block start: headers come first. */
+    private long tail;
+    private boolean frameOpen;
+    private long fragmentPos;
+    private boolean fragmentIsFirst;
+    /** End of the last sealed frame: every frame before it is complete and sealed. */
+    private long sealedEnd;
+    /** Lowest position the ring must still hold (start of the block holding the written end). */
+    private long retainFrom;
+    /** Recorded in each fragment sealed: every byte before it was durable at that time. */
+    private long durableEnd;
+
+    LogRing(LogFormat.Seed seed, MemorySegment ring, long capacity) {
+        this.seed = seed;
+        this.ring = ring;
+        this.ringBytes = ring.byteSize();
+        this.capacity = capacity;
+    }
+
+    /**
+     * Starts the ring with the tail block holding {@code tailBlock}'s bytes before
+     * {@code tail}; the written and durable ends are {@code tail}.
+     */
+    void reset(long generation, long epoch, long tail, MemorySegment tailBlock) {
+        this.generation = generation;
+        this.epoch = epoch;
+        this.tail = tail;
+        this.frameOpen = false;
+        this.sealedEnd = tail;
+        this.durableEnd = tail;
+        long blockStart = LogFormat.blockEnd(tail) - BLOCK_SIZE;
+        this.retainFrom = blockStart;
+        MemorySegment slot = slot(blockStart);
+        slot.fill((byte) 0);
+        MemorySegment.copy(tailBlock, 0, slot, 0, tail - blockStart);
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    long tail() {
+        return tail;
+    }
+
+    long sealedEnd() {
+        return sealedEnd;
+    }
+
+    boolean frameOpen() {
+        return frameOpen;
+    }
+
+    void writtenThrough(long writtenEnd) {
+        retainFrom = writtenEnd - writtenEnd % BLOCK_SIZE;
+    }
+
+    void durableThrough(long durable) {
+        durableEnd = durable;
+    }
+
+    /** The ring bytes of {@code [from, to)}, which must not wrap: see {@link #firstRun}. */
+    MemorySegment bytes(long from, long to) {
+        return ring.asSlice(from % ringBytes, to - from);
+    }
+
+    /** How much of {@code [from, to)} lies in one contiguous run of the ring. */
+    long firstRun(long from, long to) {
+        return Math.min(to - from, ringBytes - from % ringBytes);
+    }
+
+    /**
+     * The tail position after appending {@code payloadBytes} more frame bytes (opening a frame
+     * if none is open), or {@code Long.MAX_VALUE} if they do not fit before the capacity.
+     */
+    long endAfter(long payloadBytes) {
+        long pos = tail;
+        if (!frameOpen) {
+            if (LogFormat.blockEnd(pos) - pos < MIN_FRAME_START_ROOM) {
+                pos = LogFormat.blockEnd(pos) + BLOCK_HEADER_SIZE;
+            }
+            pos += FRAGMENT_HEADER_SIZE;
+        }
+        long remaining = payloadBytes;
+        while (true) {
+            long room = LogFormat.blockEnd(pos) - pos;
+            if (remaining <= room) {
+                long end = pos + remaining;
+                return end <= capacity ? end : Long.MAX_VALUE;
+            }
+            remaining -= room;
+            pos = LogFormat.blockEnd(pos) + BLOCK_HEADER_SIZE + FRAGMENT_HEADER_SIZE;
+            if (pos > capacity) {
+                return Long.MAX_VALUE;
+            }
+        }
+    }
+
+    /** Frame payload bytes that still fit before the capacity. */
+    long payloadRoom() {
+        long pos = tail;
+        long room;
+        if (frameOpen) {
+            room = LogFormat.blockEnd(pos) - pos;
+        } else {
+            long left = LogFormat.blockEnd(pos) - pos;
+            room = left >= MIN_FRAME_START_ROOM ? left - FRAGMENT_HEADER_SIZE : 0;
+        }
+        long fullBlocksLeft = (capacity - LogFormat.blockEnd(pos)) / BLOCK_SIZE;
+        return room + fullBlocksLeft * LogFormat.BLOCK_PAYLOAD;
+    }
+
+    /** Opens a frame at the tail; false if that needs a new block and the ring has no room. */
+    boolean openFrame() {
+        if (frameOpen) {
+            return true;
+        }
+        if (LogFormat.blockEnd(tail) - tail < MIN_FRAME_START_ROOM) {
+            long next = LogFormat.blockEnd(tail);
+            if (!hasRoom(next)) {
+                return false;
+            }
+            enterBlock(next);
+            tail = next + BLOCK_HEADER_SIZE;
+        }
+        fragmentPos = tail;
+        fragmentIsFirst = true;
+        tail += FRAGMENT_HEADER_SIZE;
+        frameOpen = true;
+        return true;
+    }
+
+    /**
+     * Appends up to {@code length} bytes of {@code src} to the open frame; returns how many it
+     * took, fewer only when the ring is out of room (write out the oldest blocks, then retry).
+     */
+    long put(MemorySegment src, long srcOffset, long length) {
+        long done = 0;
+        while (done < length) {
+            long room = LogFormat.blockEnd(tail) - tail;
+            if (room == 0) {
+                if (!crossBlock()) {
+                    break;
+                }
+                room = LogFormat.blockEnd(tail) - tail;
+            }
+            long n = Math.min(room, length - done);
+            MemorySegment.copy(src, srcOffset + done, ring, tail % ringBytes, n);
+            tail += n;
+            done += n;
+        }
+        return done;
+    }
+
+    /** Seals the open frame; afterwards every appended record is in a sealed frame. */
+    void sealFrame() {
+        if (frameOpen) {
+            sealFragment(fragmentIsFirst ? LogFormat.FULL : LogFormat.LAST);
+            frameOpen = false;
+        }
+        sealedEnd = tail;
+    }
+
+    /** Blocks before this position are full and sealed: they may be written out any time. */
+    long sealedFullBlocksEnd() {
+        return LogFormat.blockEnd(tail) - BLOCK_SIZE;
+    }
+
+    private boolean crossBlock() {
+        long next = tail; // the current block is full
+        if (!hasRoom(next)) {
+            return false;
+        }
+        sealFragment(fragmentIsFirst ? LogFormat.FIRST : LogFormat.MIDDLE);
+        enterBlock(next);
+        fragmentPos = next + BLOCK_HEADER_SIZE;
+        fragmentIsFirst = false;
+        tail = fragmentPos + FRAGMENT_HEADER_SIZE;
+        return true;
+    }
+
+    private void sealFragment(byte type) {
+        int length = (int) (tail - fragmentPos - FRAGMENT_HEADER_SIZE);
+        MemorySegment fragment = ring.asSlice(fragmentPos % ringBytes, FRAGMENT_HEADER_SIZE + length);
+        LogFormat.sealFragment(seed, fragment, generation, fragmentPos, length, type, epoch, durableEnd);
+    }
+
+    private boolean hasRoom(long blockStart) {
+        return blockStart + BLOCK_SIZE <= retainFrom + ringBytes && blockStart + BLOCK_SIZE <= capacity;
+    }
+
+    private void enterBlock(long blockStart) {
+        MemorySegment slot = slot(blockStart);
+        slot.fill((byte) 0);
+        LogFormat.writeBlockHeader(seed, slot, generation, blockStart / BLOCK_SIZE, 0);
+    }
+
+    private MemorySegment slot(long blockStart) {
+        return ring.asSlice(blockStart % ringBytes, BLOCK_SIZE);
+    }
+}

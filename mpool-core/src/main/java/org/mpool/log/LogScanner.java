@@ -1,0 +1,289 @@
+package org.mpool.log;
+
+import static org.mpool.format.LogFormat.BLOCK_HEADER_SIZE;
+import static org.mpool.format.LogFormat.BLOCK_SIZE;
+import static org.mpool.format.LogFormat.FRAGMENT_HEADER_SIZE;
+import static org.mpool.format.LogFormat.MIN_FRAME_START_ROOM;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.device.AlignedBuffers;
+import org.mpool.format.LogFormat;
+
+/**
+ * Reads a log's frames from the media in order and decides where the log ends. It reads
+ * ahead in large direct reads, checks every block header and fragment, and joins fragments
+ * into frames. A scan stops at the first fragment that is not valid and classifies the stop:
+ *
+ * <ul>
+ *   <li>blank space or a block of an older generation: {@link TailState#CLEAN_END};
+ *   <li>an invalid or incomplete fragment: {@link TailState#TORN}, unless some valid fragment
+ *       claims (in its durable position) that the bytes at the stop were already durable when
+ *       it was written: then the media lost acknowledged data and the scan fails with CORRUPT.
+ * </ul>
+ */
+final class LogScanner implements AutoCloseable {
+    private static final int READ_AHEAD = 256 * 1024;
+
+    private final LogSpec spec;
+    private final LogFormat.Seed seed;
+    private final long limit;
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment chunk;
+    private long chunkStart = -1;
+    private long chunkEnd = -1;
+
+    private long generation;
+    private long logEpoch;
+    private long position;
+    private long lastEpoch;
+    private long maxDurable;
+
+    private byte[] frame = new byte[BLOCK_SIZE];
+    private int frameLength;
+    private long frameStart;
+    private long frameEnd;
+
+    private TailState tailState;
+    private long end = -1;
+
+    /**
+     * @param limit scan no further than this position: the capacity when recovering, the
+     *              written end when reading a live log
+     */
+    LogScanner(LogSpec spec, long limit) {
+        this.spec = spec;
+        this.seed = new LogFormat.Seed(spec.poolUuid(), spec.logId());
+        this.limit = limit;
+        this.chunk = AlignedBuffers.allocate(arena, Math.min(READ_AHEAD, spec.capacityBytes()));
+        MemorySegment block0 = block(0);
+        switch (LogFormat.checkBlockHeader(seed, block0)) {
+            case VALID -> { }
+            case BLANK -> throw new MpoolException(ErrorCode.CORRUPT, spec.describe()
+                    + " has no log header: it was never formatted, or was wiped");
+            case NEWER_VERSION -> throw newerVersion(block0);
+            default -> throw new MpoolException(ErrorCode.CORRUPT, spec.describe()
+                    + ": the header of block 0 fails its checksum (expected magic MLOG, this pool and log id)");
+        }
+        LogFormat.BlockHeader header = LogFormat.readBlockHeader(block0);
+        if (header.index() != 0) {
+            throw new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": block 0 claims index " + header.index());
+        }
+        this.generation = header.generation();
+        this.logEpoch = header.epoch();
+        this.position = BLOCK_HEADER_SIZE;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    String describe() {
+        return spec.describe();
+    }
+
+    long logEpoch() {
+        return logEpoch;
+    }
+
+    /** The bytes of the block starting at {@code blockStart}, read through the read-ahead chunk. */
+    MemorySegment block(long blockStart) {
+        if (blockStart < chunkStart || blockStart + BLOCK_SIZE > chunkEnd) {
+            long len = Math.min(chunk.byteSize(), spec.capacityBytes() - blockStart);
+            spec.device().read(spec.offset() + blockStart, chunk.asSlice(0, len));
+            chunkStart = blockStart;
+            chunkEnd = blockStart + len;
+        }
+        return chunk.asSlice(blockStart - chunkStart, BLOCK_SIZE);
+    }
+
+    /**
+     * Advances to the next complete frame; false at the end of the log, after which
+     * {@link #end()} and {@link #tailState()} tell where and how it ended.
+     */
+    boolean nextFrame() {
+        if (end >= 0) {
+            return false;
+        }
+        frameLength = 0;
+        frameStart = -1;
+        while (true) {
+            if (position >= limit) {
+                return stop(frameStart >= 0 ? frameStart : position,
+                        limit < spec.capacityBytes() ? TailState.LIMIT : (frameStart >= 0 ? TailState.TORN : TailState.CLEAN_END));
+            }
+            if (position % BLOCK_SIZE == 0) {
+                TailState state = enterBlock(position);
+                if (state != null) {
+                    return stop(frameStart >= 0 ? frameStart : position, frameStart >= 0 ? TailState.TORN : state);
+                }
+                position += BLOCK_HEADER_SIZE;
+            }
+            long room = LogFormat.blockEnd(position) - position;
+            if (frameStart < 0 && room < MIN_FRAME_START_ROOM) {
+                position += room;
+                continue;
+            }
+            long blockStart = position - position % BLOCK_SIZE;
+            MemorySegment fragment = block(blockStart).asSlice(position - blockStart, room);
+            int length = LogFormat.fragmentLength(fragment);
+            byte type = LogFormat.fragmentType(fragment);
+            if (!validFragment(fragment, length, type, room)) {
+                boolean blank = frameStart < 0 && isBlank(fragment);
+                return stop(frameStart >= 0 ? frameStart : position, blank ? TailState.CLEAN_END : TailState.TORN);
+            }
+            maxDurable = Math.max(maxDurable, LogFormat.fragmentDurable(fragment));
+            lastEpoch = LogFormat.fragmentEpoch(fragment);
+            if (frameStart < 0) {
+                frameStart = position;
+            }
+            appendToFrame(fragment, length);
+            position += FRAGMENT_HEADER_SIZE + length;
+            if (type == LogFormat.FULL || type == LogFormat.LAST) {
+                frameEnd = position;
+                return true;
+            }
+        }
+    }
+
+    /** Checks a block header at a block boundary; null if valid, else why the log ends here. */
+    private TailState enterBlock(long blockStart) {
+        if (blockStart == 0) {
+            return null; // checked when the scan started
+        }
+        MemorySegment block = block(blockStart);
+        return switch (LogFormat.checkBlockHeader(seed, block)) {
+            case VALID -> {
+                LogFormat.BlockHeader h = LogFormat.readBlockHeader(block);
+                if (h.generation() != generation) {
+                    yield TailState.CLEAN_END; // left over from an earlier generation
+                }
+                yield h.index() == blockStart / BLOCK_SIZE ? null : TailState.TORN;
+            }
+            case BLANK -> TailState.CLEAN_END;
+            case NEWER_VERSION -> throw newerVersion(block);
+            case INVALID -> TailState.TORN;
+        };
+    }
+
+    private boolean validFragment(MemorySegment fragment, int length, byte type, long room) {
+        if (length > room - FRAGMENT_HEADER_SIZE) {
+            return false;
+        }
+        boolean continuing = frameStart >= 0;
+        boolean typeFits = continuing ? (type == LogFormat.MIDDLE || type == LogFormat.LAST)
+                : (type == LogFormat.FULL || type == LogFormat.FIRST);
+        if (!typeFits) {
+            return false;
+        }
+        // FIRST and MIDDLE fragments always run to the end of their block.
+        if ((type == LogFormat.FIRST || type == LogFormat.MIDDLE) && length != room - FRAGMENT_HEADER_SIZE) {
+            return false;
+        }
+        long epoch = LogFormat.fragmentEpoch(fragment);
+        if (epoch > logEpoch || epoch < lastEpoch) {
+            return false;
+        }
+        return LogFormat.fragmentCrc(fragment) == seed.fragmentCrc(generation, position, fragment, length);
+    }
+
+    private static boolean isBlank(MemorySegment fragment) {
+        long n = Math.min(fragment.byteSize(), FRAGMENT_HEADER_SIZE);
+        for (long i = 0; i < n; i++) {
+            if (fragment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void appendToFrame(MemorySegment fragment, int length) {
+        if (frameLength + length > frame.length) {
+            frame = Arrays.copyOf(frame, Math.max(frame.length * 2, frameLength + length));
+        }
+        MemorySegment.copy(fragment, FRAGMENT_HEADER_SIZE, MemorySegment.ofArray(frame), frameLength, length);
+        frameLength += length;
+    }
+
+    private boolean stop(long endPosition, TailState state) {
+        end = endPosition;
+        tailState = state;
+        if (state != TailState.LIMIT) {
+            checkNothingDurableLost(endPosition);
+        }
+        return false;
+    }
+
+    /**
+     * A torn tail may only hold data that was never made durable. If a valid fragment, here or
+     * in a later block, says the bytes at the end were durable, the media lost them: CORRUPT.
+     */
+    private void checkNothingDurableLost(long endPosition) {
+        if (maxDurable > endPosition) {
+            throw lost(endPosition, maxDurable);
+        }
+        long blockStart = LogFormat.blockEnd(endPosition + 1);
+        for (; blockStart + BLOCK_SIZE <= spec.capacityBytes(); blockStart += BLOCK_SIZE) {
+            MemorySegment block = block(blockStart);
+            if (LogFormat.checkBlockHeader(seed, block) != LogFormat.HeaderCheck.VALID) {
+                return;
+            }
+            LogFormat.BlockHeader h = LogFormat.readBlockHeader(block);
+            if (h.generation() != generation || h.index() != blockStart / BLOCK_SIZE) {
+                return;
+            }
+            MemorySegment fragment = block.asSlice(BLOCK_HEADER_SIZE);
+            int length = LogFormat.fragmentLength(fragment);
+            long fragmentPos = blockStart + BLOCK_HEADER_SIZE;
+            if (length <= BLOCK_SIZE - BLOCK_HEADER_SIZE - FRAGMENT_HEADER_SIZE
+                    && LogFormat.fragmentCrc(fragment) == seed.fragmentCrc(generation, fragmentPos, fragment, length)
+                    && LogFormat.fragmentDurable(fragment) > endPosition) {
+                throw lost(endPosition, LogFormat.fragmentDurable(fragment));
+            }
+        }
+    }
+
+    private MpoolException lost(long endPosition, long durable) {
+        return new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": data at log position " + endPosition
+                + " (device offset " + (spec.offset() + endPosition) + ") is unreadable, but the log records that "
+                + "everything before position " + durable + " was made durable");
+    }
+
+    private MpoolException newerVersion(MemorySegment block) {
+        return new MpoolException(ErrorCode.UNSUPPORTED, spec.describe() + " was written by a newer format (version "
+                + LogFormat.readBlockHeader(block).version() + "); this mpool reads up to version " + LogFormat.VERSION);
+    }
+
+    /** The payload of the current frame: {@code frameBytes()[0, frameLength())}. */
+    byte[] frameBytes() {
+        return frame;
+    }
+
+    int frameLength() {
+        return frameLength;
+    }
+
+    long frameStart() {
+        return frameStart;
+    }
+
+    long frameEnd() {
+        return frameEnd;
+    }
+
+    long end() {
+        return end;
+    }
+
+    TailState tailState() {
+        return tailState;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

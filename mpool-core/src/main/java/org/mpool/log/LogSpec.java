@@ -1,0 +1,50 @@
+package org.mpool.log;
+
+import java.util.UUID;
+import org.mpool.MpoolException;
+import org.mpool.device.AlignedBuffers;
+import org.mpool.device.BlockDevice;
+import org.mpool.format.LogFormat;
+
+/**
+ * Where a log lives and who it is: its extent on a device, and the pool UUID and log id that
+ * seed every checksum, so that data of another log or pool is never taken for this one's.
+ *
+ * @param device the device holding the log
+ * @param offset the extent's first byte, a multiple of the log block size
+ * @param capacityBytes the extent's length, a multiple of the log block size, at least 2 blocks
+ * @param poolUuid the owning pool's UUID
+ * @param logId the log's id, unique and never reused within the pool
+ * @param bufferBytes the write buffer size, a multiple of the block size, at least 2 blocks
+ */
+public record LogSpec(BlockDevice device, long offset, long capacityBytes, UUID poolUuid, long logId, int bufferBytes) {
+    /** Write buffer of a log unless chosen otherwise: big enough for full-speed sequential writes. */
+    public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
+
+    public LogSpec {
+        int block = LogFormat.BLOCK_SIZE;
+        if (offset < 0 || !AlignedBuffers.isAligned(offset, block)
+                || capacityBytes < 2L * block || !AlignedBuffers.isAligned(capacityBytes, block)) {
+            throw MpoolException.invalid("log extent [" + offset + ", +" + capacityBytes
+                    + ") must start on and span whole " + block + "-byte blocks, at least 2");
+        }
+        if (capacityBytes > device.sizeBytes() - offset) {
+            throw MpoolException.invalid("log extent [" + offset + ", +" + capacityBytes
+                    + ") reaches past the end of " + device.name());
+        }
+        if (capacityBytes / block > 0xFFFF_FFFFL) {
+            throw MpoolException.invalid("a log holds at most 2^32 blocks");
+        }
+        if (bufferBytes < 2 * block || bufferBytes % block != 0) {
+            throw MpoolException.invalid("log buffer must be whole blocks, at least 2, got " + bufferBytes);
+        }
+    }
+
+    public LogSpec(BlockDevice device, long offset, long capacityBytes, UUID poolUuid, long logId) {
+        this(device, offset, capacityBytes, poolUuid, logId, DEFAULT_BUFFER_BYTES);
+    }
+
+    public String describe() {
+        return "log " + Long.toHexString(logId) + " at offset " + offset + " of " + device.name();
+    }
+}

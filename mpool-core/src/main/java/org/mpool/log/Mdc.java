@@ -1,0 +1,192 @@
+package org.mpool.log;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+
+/**
+ * A metadata container: a durable, self-compacting record log built on a pair of mlogs. The
+ * client appends records; when the log grows, it compacts:
+ * {@code compactStart()}, append its live state, {@code compactEnd()}.
+ *
+ * <p>How it stays consistent: each log holds at most one compaction, closed by an end marker,
+ * and the records after it. Compaction starts the inactive log afresh with a generation above
+ * both logs' and writes the new state there; {@code compactEnd} appends the end marker with a
+ * sync. {@code open} takes the log of highest generation that holds an end marker, so a crash
+ * anywhere in a compaction yields the complete old state or the complete new one, never a mix.
+ * The old log is left untouched until the next compaction starts over it.
+ */
+public final class Mdc implements AutoCloseable {
+    private static final byte USER = 0;
+    private static final byte COMPACTION_END = 1;
+    private static final byte[] END_MARKER = {COMPACTION_END};
+
+    private final LogSpec[] specs;
+    private Mlog active;
+    private int activeIndex;
+    private long otherGeneration;
+    private Mlog compacting;
+    private boolean closed;
+
+    private Mdc(LogSpec first, LogSpec second, Mlog active, int activeIndex, long otherGeneration) {
+        this.specs = new LogSpec[] {first, second};
+        this.active = active;
+        this.activeIndex = activeIndex;
+        this.otherGeneration = otherGeneration;
+    }
+
+    /** Makes a new, empty MDC on two log extents and opens it. */
+    public static Mdc create(LogSpec first, LogSpec second, boolean zeroFill) {
+        if (first.logId() == second.logId()) {
+            throw MpoolException.invalid("the two logs of an MDC need different log ids");
+        }
+        // The second log starts without an end marker, so it is never chosen over the first.
+        Mlog.format(second, 1, zeroFill).close();
+        Mlog log = Mlog.format(first, 2, zeroFill);
+        log.append(END_MARKER, true);
+        return new Mdc(first, second, log, 0, 1);
+    }
+
+    /** Opens an MDC, recovering whichever of its logs holds the last complete compaction. */
+    public static Mdc open(LogSpec first, LogSpec second) {
+        LogSpec[] specs = {first, second};
+        long[] gens = {headerGeneration(first), headerGeneration(second)};
+        int firstChoice = gens[0] >= gens[1] ? 0 : 1;
+        for (int i : new int[] {firstChoice, 1 - firstChoice}) {
+            if (gens[i] < 0) {
+                continue;
+            }
+            Mlog log = Mlog.open(specs[i]);
+            if (holdsEndMarker(log)) {
+                return new Mdc(first, second, log, i, gens[1 - i]);
+            }
+            log.close();
+        }
+        throw new MpoolException(ErrorCode.CORRUPT, "the MDC on " + first.describe() + " and "
+                + second.describe() + " has no complete log: neither holds a finished compaction");
+    }
+
+    private static long headerGeneration(LogSpec spec) {
+        try (LogReader reader = Mlog.read(spec)) {
+            return reader.generation();
+        } catch (MpoolException e) {
+            if (e.code() == ErrorCode.UNSUPPORTED) {
+                throw e;
+            }
+            return -1; // an unreadable log cannot be the one to use; the other may be
+        }
+    }
+
+    private static boolean holdsEndMarker(Mlog log) {
+        try (LogReader reader = log.reader()) {
+            while (reader.next()) {
+                java.lang.foreign.MemorySegment r = reader.record();
+                if (r.byteSize() == 1 && r.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == COMPACTION_END) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Appends a client record to the log being written (the new one during a compaction). */
+    public void append(byte[] record, boolean sync) {
+        checkOpen("append");
+        byte[] framed = new byte[record.length + 1];
+        framed[0] = USER;
+        System.arraycopy(record, 0, framed, 1, record.length);
+        target().append(framed, sync);
+    }
+
+    /** Makes every appended record durable. */
+    public void flush() {
+        checkOpen("flush");
+        target().flush();
+    }
+
+    /**
+     * Starts a compaction: from now on appends go to the other log, started afresh, until
+     * {@link #compactEnd()}. The client appends its whole live state there.
+     */
+    public void compactStart() {
+        checkOpen("compactStart");
+        if (compacting != null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "a compaction of this MDC is already under way");
+        }
+        long generation = Math.max(active.generation(), otherGeneration) + 1;
+        compacting = Mlog.format(specs[1 - activeIndex], generation, false);
+    }
+
+    /** Ends the compaction durably: the new log becomes the MDC's content. */
+    public void compactEnd() {
+        checkOpen("compactEnd");
+        if (compacting == null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "no compaction of this MDC is under way");
+        }
+        compacting.append(END_MARKER, true);
+        Mlog old = active;
+        otherGeneration = old.generation();
+        active = compacting;
+        activeIndex = 1 - activeIndex;
+        compacting = null;
+        old.close();
+    }
+
+    /** Whether a compaction is under way. */
+    public boolean compacting() {
+        return compacting != null;
+    }
+
+    /** The client records of the MDC's content, in order (during a compaction: the old content). */
+    public List<byte[]> readAll() {
+        checkOpen("read");
+        List<byte[]> records = new ArrayList<>();
+        try (LogReader reader = active.reader()) {
+            while (reader.next()) {
+                byte[] bytes = reader.recordBytes();
+                if (bytes.length > 0 && bytes[0] == USER) {
+                    records.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                }
+            }
+        }
+        return records;
+    }
+
+    /** Bytes in use in the log being written. */
+    public long usedBytes() {
+        return target().usedBytes();
+    }
+
+    /** The largest client record an append would take now. */
+    public long remaining() {
+        return Math.max(0, target().remaining() - 1);
+    }
+
+    public long capacityBytes() {
+        return target().capacityBytes();
+    }
+
+    private Mlog target() {
+        return compacting != null ? compacting : active;
+    }
+
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, op + " on a closed MDC");
+        }
+    }
+
+    /** Flushes and closes. A compaction under way is abandoned: open will pick the old content. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (compacting != null) {
+            compacting.close();
+        }
+        active.close();
+    }
+}

@@ -1,0 +1,467 @@
+package org.mpool.log;
+
+import static org.mpool.format.LogFormat.BLOCK_HEADER_SIZE;
+import static org.mpool.format.LogFormat.BLOCK_SIZE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.device.AlignedBuffers;
+import org.mpool.format.LogFormat;
+import org.mpool.format.Varint;
+
+/**
+ * A record log on a fixed extent of a device. Records of any size are appended until the log
+ * is full; they are read back in order from the start at any time; {@link #erase} empties it.
+ * All I/O is direct.
+ *
+ * <p>Durability: a sync append returns once its record (and every record before it) is
+ * durable. Async appends are buffered; {@link #flush()}, a later sync append or
+ * {@link #close()} make them durable. Full buffer blocks are written out in the background,
+ * but only a flush makes them durable. Concurrent sync appenders share device flushes (group
+ * commit): one of them writes and flushes everything buffered while the others wait.
+ *
+ * <p>After a failed write or flush the log refuses further writes with IO: a failed flush
+ * may have lost data the device had accepted, so the only way on is to reopen, which finds
+ * out what is really on the media.
+ */
+public final class Mlog implements AutoCloseable {
+    /** Background write-out of full buffer blocks, shared by all logs. */
+    private static final Executor WRITE_BEHIND = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mpool-log-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final LogSpec spec;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment ringMemory;
+    private final LogRing ring;
+    private final byte[] varint = new byte[Varint.MAX_BYTES];
+    private final MemorySegment varintSegment = MemorySegment.ofArray(varint);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    private long writtenEnd;
+    private long durableEnd;
+    private boolean ioInProgress;
+    private boolean recordInProgress;
+    private boolean writeBehindScheduled;
+    private MpoolException failure;
+    private boolean closed;
+
+    private Mlog(LogSpec spec) {
+        this.spec = spec;
+        long ringBytes = Math.min(spec.bufferBytes(), spec.capacityBytes());
+        this.ringMemory = AlignedBuffers.allocate(arena, ringBytes);
+        this.ring = new LogRing(new LogFormat.Seed(spec.poolUuid(), spec.logId()), ringMemory, spec.capacityBytes());
+    }
+
+    /**
+     * Makes a new, empty log of {@code generation} on the extent and opens it. With
+     * {@code zeroFill}, the whole extent is written with zeros first: on file-backed devices
+     * synced appends then overwrite allocated blocks, which costs no file-system journal commit.
+     */
+    public static Mlog format(LogSpec spec, long generation, boolean zeroFill) {
+        if (generation < 1) {
+            throw MpoolException.invalid("a log generation starts at 1, got " + generation);
+        }
+        Mlog log = new Mlog(spec);
+        try {
+            if (zeroFill) {
+                log.zeroFill();
+            }
+            log.startGeneration(generation);
+            return log;
+        } catch (RuntimeException e) {
+            log.arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing log: finds its end, discarding a torn tail that was never acknowledged,
+     * and starts a new writer epoch so nothing left past the end can ever be read as data.
+     * Fails with CORRUPT if the media lost data that had been made durable.
+     */
+    public static Mlog open(LogSpec spec) {
+        Mlog log = new Mlog(spec);
+        try {
+            log.recover();
+            return log;
+        } catch (RuntimeException e) {
+            log.arena.close();
+            throw e;
+        }
+    }
+
+    /** Reads the records of a log that is not open, without writing anything (inspection). */
+    public static LogReader read(LogSpec spec) {
+        return new LogReader(new LogScanner(spec, spec.capacityBytes()), false);
+    }
+
+    private void zeroFill() {
+        long chunk = ringMemory.byteSize();
+        ringMemory.fill((byte) 0);
+        for (long off = 0; off < spec.capacityBytes(); off += chunk) {
+            long len = Math.min(chunk, spec.capacityBytes() - off);
+            spec.device().write(spec.offset() + off, ringMemory.asSlice(0, len));
+        }
+    }
+
+    private void recover() {
+        long generation;
+        long epoch;
+        long end;
+        try (LogScanner scanner = new LogScanner(spec, spec.capacityBytes())) {
+            while (scanner.nextFrame()) {
+                // Walk to the end; frames are checked as they are read.
+            }
+            generation = scanner.generation();
+            epoch = scanner.logEpoch() + 1;
+            end = scanner.end();
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+            spec.device().read(spec.offset(), block0);
+            LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, epoch);
+            long tailBlock = LogFormat.blockEnd(end) - BLOCK_SIZE;
+            MemorySegment tail = block0;
+            if (tailBlock == 0) {
+                block0.asSlice(end).fill((byte) 0); // drop the torn remains past the end
+            } else {
+                tail = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+                spec.device().read(spec.offset() + tailBlock, tail);
+            }
+            ring.reset(generation, epoch, end, tail);
+            // The new epoch must be durable before any fragment carrying it is written.
+            spec.device().write(spec.offset(), block0);
+            spec.device().flush();
+        }
+        writtenEnd = end;
+        durableEnd = end;
+        ring.writtenThrough(end);
+    }
+
+    private void startGeneration(long generation) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+            LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, 1);
+            ring.reset(generation, 1, BLOCK_HEADER_SIZE, block0);
+            spec.device().write(spec.offset(), block0);
+            spec.device().flush();
+        }
+        writtenEnd = BLOCK_HEADER_SIZE;
+        durableEnd = BLOCK_HEADER_SIZE;
+        ring.writtenThrough(writtenEnd);
+        ring.durableThrough(durableEnd);
+    }
+
+    /** Appends a record; with {@code sync}, returns once it is durable. */
+    public void append(byte[] record, boolean sync) {
+        append(MemorySegment.ofArray(record), sync);
+    }
+
+    /**
+     * Appends the bytes of {@code record}; with {@code sync}, returns once it is durable.
+     * Fails with LOG_FULL, changing nothing, if the record does not fit.
+     */
+    public void append(MemorySegment record, boolean sync) {
+        long length = record.byteSize();
+        lock.lock();
+        try {
+            awaitNoRecordInProgress();
+            checkWritable("append");
+            int header = Varint.encode(length, varint);
+            if (ring.endAfter(header + length) == Long.MAX_VALUE) {
+                throw new MpoolException(ErrorCode.LOG_FULL, spec.describe() + " is full: a " + length
+                        + "-byte record does not fit (" + remaining() + " bytes can still be appended); erase it first");
+            }
+            recordInProgress = true;
+            try {
+                while (!ring.openFrame()) {
+                    makeRoom();
+                }
+                putAll(varintSegment, header);
+                putAll(record, length);
+            } finally {
+                recordInProgress = false;
+                progress.signalAll();
+            }
+            if (sync) {
+                commitThrough(ring.tail());
+            } else {
+                maybeWriteBehind();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void putAll(MemorySegment src, long length) {
+        long done = 0;
+        while (done < length) {
+            done += ring.put(src, done, length - done);
+            if (done < length) {
+                makeRoom();
+            }
+        }
+    }
+
+    /** Makes every record appended so far durable. */
+    public void flush() {
+        lock.lock();
+        try {
+            awaitNoRecordInProgress();
+            checkWritable("flush");
+            commitThrough(ring.tail());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes and flushes until everything before {@code target} is durable, sharing flushes. */
+    private void commitThrough(long target) {
+        while (durableEnd < target) {
+            checkWritable("commit");
+            if (ioInProgress || recordInProgress) {
+                progress.awaitUninterruptibly();
+                continue;
+            }
+            ring.sealFrame();
+            long end = ring.sealedEnd();
+            writeOut(writtenEnd - writtenEnd % BLOCK_SIZE, AlignedBuffers.alignUp(end, BLOCK_SIZE), end, true);
+        }
+    }
+
+    /** The ring is full: write out its oldest full blocks (or wait for a write in flight). */
+    private void makeRoom() {
+        checkWritable("append");
+        if (ioInProgress) {
+            progress.awaitUninterruptibly();
+            return;
+        }
+        long to = ring.sealedFullBlocksEnd();
+        long from = writtenEnd - writtenEnd % BLOCK_SIZE;
+        writeOut(from, to, Math.max(writtenEnd, to), false);
+    }
+
+    private void maybeWriteBehind() {
+        long full = ring.sealedFullBlocksEnd() - (writtenEnd - writtenEnd % BLOCK_SIZE);
+        if (!ioInProgress && !writeBehindScheduled && full >= ringMemory.byteSize() / 2) {
+            writeBehindScheduled = true;
+            WRITE_BEHIND.execute(this::writeBehind);
+        }
+    }
+
+    private void writeBehind() {
+        lock.lock();
+        try {
+            writeBehindScheduled = false;
+            if (ioInProgress || failure != null || closed) {
+                return;
+            }
+            long from = writtenEnd - writtenEnd % BLOCK_SIZE;
+            long to = ring.sealedFullBlocksEnd();
+            if (to > from) {
+                writeOut(from, to, Math.max(writtenEnd, to), false);
+            }
+        } catch (MpoolException e) {
+            // Recorded in failure: the next caller gets it.
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes ring bytes {@code [from, to)} with the lock released (appenders go on filling the
+     * ring meanwhile), then optionally flushes. Called with the lock held and no I/O in flight.
+     */
+    private void writeOut(long from, long to, long newWrittenEnd, boolean flush) {
+        ioInProgress = true;
+        lock.unlock();
+        MpoolException error = null;
+        try {
+            long pos = from;
+            while (pos < to) {
+                long run = ring.firstRun(pos, to);
+                spec.device().write(spec.offset() + pos, ring.bytes(pos, pos + run));
+                pos += run;
+            }
+            if (flush) {
+                spec.device().flush();
+            }
+        } catch (MpoolException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            error = new MpoolException(ErrorCode.IO, spec.describe() + ": write failed: " + e, e);
+        } finally {
+            lock.lock();
+            ioInProgress = false;
+            progress.signalAll();
+        }
+        if (error != null) {
+            failure = new MpoolException(error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
+                    spec.describe() + " stopped taking writes after an I/O error; reopen it to go on: "
+                            + error.getMessage(), error);
+            throw failure;
+        }
+        writtenEnd = Math.max(writtenEnd, newWrittenEnd);
+        ring.writtenThrough(writtenEnd);
+        if (flush) {
+            durableEnd = Math.max(durableEnd, newWrittenEnd);
+            ring.durableThrough(durableEnd);
+        }
+    }
+
+    private void awaitNoRecordInProgress() {
+        while (recordInProgress) {
+            progress.awaitUninterruptibly();
+        }
+    }
+
+    private void checkWritable(String op) {
+        if (closed) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, op + " on " + spec.describe() + ": the log is closed");
+        }
+        if (failure != null) {
+            throw new MpoolException(failure.code(), failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Empties the log: a new generation starts, and no record of an older one is ever read
+     * again. Records buffered but not yet durable are dropped with the rest.
+     */
+    public void erase() {
+        lock.lock();
+        try {
+            eraseTo(ring.generation() + 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Erases, starting generation {@code generation}, which must be above the current one. */
+    public void eraseTo(long generation) {
+        lock.lock();
+        try {
+            awaitNoRecordInProgress();
+            while (ioInProgress) {
+                progress.awaitUninterruptibly();
+            }
+            checkWritable("erase");
+            if (generation <= ring.generation()) {
+                throw MpoolException.invalid("erase of " + spec.describe() + " to generation " + generation
+                        + ": it must be above the current generation " + ring.generation());
+            }
+            try {
+                startGeneration(generation);
+            } catch (MpoolException e) {
+                failure = new MpoolException(ErrorCode.IO, spec.describe()
+                        + " stopped taking writes after a failed erase; reopen it to go on: " + e.getMessage(), e);
+                throw failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Iterates the records written so far, from the start. Records still in the write buffer
+     * (async appends not yet flushed or written out) are not included.
+     */
+    public LogReader reader() {
+        long limit;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new MpoolException(ErrorCode.INVALID_STATE, "read of " + spec.describe() + ": the log is closed");
+            }
+            limit = writtenEnd;
+        } finally {
+            lock.unlock();
+        }
+        return new LogReader(new LogScanner(spec, limit), true);
+    }
+
+    public LogSpec spec() {
+        return spec;
+    }
+
+    public long generation() {
+        lock.lock();
+        try {
+            return ring.generation();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes of the extent in use: the position the next record would start at, headers included. */
+    public long usedBytes() {
+        lock.lock();
+        try {
+            return ring.tail();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long capacityBytes() {
+        return spec.capacityBytes();
+    }
+
+    /** The size of the largest record an append would take now. */
+    public long remaining() {
+        lock.lock();
+        try {
+            long room = ring.payloadRoom();
+            long best = 0;
+            for (int v = 1; v <= Varint.MAX_BYTES; v++) {
+                long candidate = room - v;
+                if (candidate >= 0 && Varint.size(candidate) <= v) {
+                    best = Math.max(best, candidate);
+                }
+            }
+            return best;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes what is buffered, then releases the log. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            try {
+                if (failure == null) {
+                    awaitNoRecordInProgress();
+                    commitThrough(ring.tail());
+                }
+            } finally {
+                while (ioInProgress) {
+                    progress.awaitUninterruptibly();
+                }
+                closed = true;
+                arena.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Mlog[" + spec.describe() + "]";
+    }
+}
