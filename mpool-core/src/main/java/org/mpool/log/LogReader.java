@@ -82,6 +82,19 @@ public final class LogReader implements AutoCloseable {
         return record().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
+    /** Log position of the frame holding the current record. */
+    public long framePosition() {
+        return scanner.frameStart();
+    }
+
+    /**
+     * The highest position the log recorded as durable in the frames read so far. After a
+     * crash, records in frames at or after it (read to the end) may not have been flushed.
+     */
+    public long durableWatermark() {
+        return scanner.maxDurable();
+    }
+
     public long recordsRead() {
         return recordsRead;
     }

@@ -274,6 +274,11 @@ final class LogScanner implements AutoCloseable {
         return frameEnd;
     }
 
+    /** The highest durable position any fragment read so far recorded. */
+    long maxDurable() {
+        return maxDurable;
+    }
+
     long end() {
         return end;
     }

@@ -133,6 +133,23 @@ public final class Mdc implements AutoCloseable {
         old.close();
     }
 
+    /**
+     * Abandons a compaction under way (for instance when the live state did not fit): appends
+     * go to the old log again, which is still the MDC's content.
+     */
+    public void compactAbort() {
+        checkOpen("compactAbort");
+        if (compacting != null) {
+            Mlog abandoned = compacting;
+            compacting = null;
+            try {
+                abandoned.close();
+            } catch (MpoolException e) {
+                // Nothing in it counts: without an end marker open never picks it.
+            }
+        }
+    }
+
     /** Whether a compaction is under way. */
     public boolean compacting() {
         return compacting != null;
@@ -151,6 +168,36 @@ public final class Mdc implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    /**
+     * A client record with what the log knows of its durability: {@code unconfirmed} records
+     * lie after the last position the log recorded as flushed, so after a crash they may have
+     * been written without the flush that would have acknowledged them.
+     */
+    public record Record(byte[] bytes, boolean unconfirmed) {}
+
+    /** Like {@link #readAll()}, telling for each record whether a flush confirmed it. */
+    public List<Record> readWithDurability() {
+        checkOpen("read");
+        List<byte[]> records = new ArrayList<>();
+        List<Long> positions = new ArrayList<>();
+        long watermark;
+        try (LogReader reader = active.reader()) {
+            while (reader.next()) {
+                byte[] bytes = reader.recordBytes();
+                if (bytes.length > 0 && bytes[0] == USER) {
+                    records.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                    positions.add(reader.framePosition());
+                }
+            }
+            watermark = reader.durableWatermark();
+        }
+        List<Record> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            out.add(new Record(records.get(i), positions.get(i) >= watermark));
+        }
+        return out;
     }
 
     /** Bytes in use in the log being written. */

@@ -54,6 +54,8 @@ public final class Mlog implements AutoCloseable {
     private boolean writeBehindScheduled;
     private MpoolException failure;
     private boolean closed;
+    /** Told once when the log is closed (the pool counts open mlogs). */
+    private Runnable onClose = () -> { };
 
     private Mlog(LogSpec spec) {
         this.spec = spec;
@@ -98,6 +100,13 @@ public final class Mlog implements AutoCloseable {
             log.arena.close();
             throw e;
         }
+    }
+
+    /** Like {@link #open(LogSpec)}; {@code onClose} runs once when the log is closed. */
+    public static Mlog open(LogSpec spec, Runnable onClose) {
+        Mlog log = open(spec);
+        log.onClose = onClose;
+        return log;
     }
 
     /** Reads the records of a log that is not open, without writing anything (inspection). */
@@ -454,6 +463,7 @@ public final class Mlog implements AutoCloseable {
                 }
                 closed = true;
                 arena.close();
+                onClose.run();
             }
         } finally {
             lock.unlock();

@@ -1,0 +1,77 @@
+package org.mpool;
+
+import java.nio.file.Path;
+
+/**
+ * Choices made when a pool is created. Every setter returns {@code this}; unset values take
+ * the documented defaults.
+ */
+public final class CreateOptions {
+    public static final long DEFAULT_MBLOCK_SIZE = 32L << 20;
+    public static final int DEFAULT_SPARE_PERCENT = 5;
+    public static final int DEFAULT_SHARDS = 4;
+
+    long sizeBytes;
+    long mblockSizeBytes = DEFAULT_MBLOCK_SIZE;
+    Path stagingDevice;
+    long stagingSizeBytes;
+    long stagingMblockSizeBytes;
+    String label = "";
+    Integer uid;
+    Integer gid;
+    Integer mode;
+    int sparePercent = DEFAULT_SPARE_PERCENT;
+    int shards = DEFAULT_SHARDS;
+    boolean force;
+
+    /** Size of a device file that does not exist yet (created sparse); 0: it must exist. */
+    public CreateOptions size(long bytes) {
+        this.sizeBytes = bytes;
+        return this;
+    }
+
+    /** Mblock (zone) size of the capacity class: a power of two from 1 to 64 MiB (default 32 MiB). */
+    public CreateOptions mblockSize(long bytes) {
+        this.mblockSizeBytes = bytes;
+        return this;
+    }
+
+    /** A staging device, its size if it is a file to create, and its mblock size (default: capacity's). */
+    public CreateOptions staging(Path device, long sizeBytes, long mblockSizeBytes) {
+        this.stagingDevice = device;
+        this.stagingSizeBytes = sizeBytes;
+        this.stagingMblockSizeBytes = mblockSizeBytes;
+        return this;
+    }
+
+    public CreateOptions label(String text) {
+        this.label = text;
+        return this;
+    }
+
+    /** Owner and mode of the device files (default root:disk 0660 as root, else the caller, 0660). */
+    public CreateOptions owner(Integer uid, Integer gid, Integer mode) {
+        this.uid = uid;
+        this.gid = gid;
+        this.mode = mode;
+        return this;
+    }
+
+    /** Percent of each class kept free for metadata (default 5). */
+    public CreateOptions sparePercent(int percent) {
+        this.sparePercent = percent;
+        return this;
+    }
+
+    /** Number of metadata shards MDC-1..N (default 4): commits to different shards never contend. */
+    public CreateOptions shards(int count) {
+        this.shards = count;
+        return this;
+    }
+
+    /** Overwrite a device that holds a pool or a recognisable file system. */
+    public CreateOptions force(boolean force) {
+        this.force = force;
+        return this;
+    }
+}

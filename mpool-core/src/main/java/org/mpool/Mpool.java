@@ -1,0 +1,646 @@
+package org.mpool;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+import org.mpool.device.AlignedBuffers;
+import org.mpool.device.BlockDevice;
+import org.mpool.device.NativeDevice;
+import org.mpool.format.CatalogRecord;
+import org.mpool.format.Superblock;
+import org.mpool.log.LogSpec;
+import org.mpool.log.Mlog;
+import org.mpool.meta.ConfigCatalog;
+import org.mpool.meta.ObjectTable;
+import org.mpool.meta.Shard;
+import org.mpool.pool.DeviceOwnership;
+import org.mpool.pool.Layout;
+import org.mpool.pool.PoolDevice;
+import org.mpool.pool.Signatures;
+import org.mpool.space.SpaceMap;
+
+/**
+ * An open pool: the facade of mpool. Create or open one, then allocate, write, commit, read
+ * and delete mblocks, and allocate, commit, open and delete mlogs. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Mpool pool = Mpool.create("demo", Path.of("/var/tmp/demo.img"), new CreateOptions().size(1L << 30))) {
+ *     MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+ *     w.write(buffer);
+ *     w.commit();
+ *     pool.readMblock(w.id(), 0, buffer);
+ * }
+ * }</pre>
+ */
+public final class Mpool implements AutoCloseable {
+    /** Property names (get/set). */
+    public static final String PROP_LABEL = "label";
+    public static final String PROP_UID = "uid";
+    public static final String PROP_GID = "gid";
+    public static final String PROP_MODE = "mode";
+    public static final String PROP_SPARE = "spare";
+
+    private final Map<MediaClass, PoolDevice> devices;
+    private final Map<MediaClass, SpaceMap> spaces;
+    private final ConfigCatalog config;
+    private final Shard[] shards;
+    private final AtomicInteger nextShard = new AtomicInteger();
+    /** Allocated but uncommitted mlogs: id → zones. */
+    private final Map<Long, long[]> pendingMlogs = new ConcurrentHashMap<>();
+    /** Objects in use (open mlogs, later mapped mblocks): deleting them fails with BUSY. */
+    private final Map<Long, AtomicInteger> inUse = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Mpool(Map<MediaClass, PoolDevice> devices, Map<MediaClass, SpaceMap> spaces, ConfigCatalog config,
+                  Shard[] shards) {
+        this.devices = devices;
+        this.spaces = spaces;
+        this.config = config;
+        this.shards = shards;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Creates a pool on {@code capacityDevice} (a block device or a file; a file that does
+     * not exist is created sparse with {@code options.size}) and opens it.
+     */
+    public static Mpool create(String name, Path capacityDevice, CreateOptions options) {
+        PoolCreator.create(name, capacityDevice, options);
+        return open(capacityDevice);
+    }
+
+    /** Opens the pool whose capacity device is {@code capacityDevice}, with an exclusive lock. */
+    public static Mpool open(Path capacityDevice) {
+        NativeDevice cap = NativeDevice.open(capacityDevice, NativeDevice.OpenOptions.EXCLUSIVE);
+        List<AutoCloseable> toClose = new ArrayList<>(List.of(cap));
+        try {
+            PoolDevice capacity = PoolDevice.read(capacityDevice, cap);
+            Superblock sb = capacity.superblock();
+            if (sb.mediaClass() != MediaClass.CAPACITY) {
+                throw MpoolException.invalid(capacityDevice + " is the " + sb.mediaClass().label()
+                        + " device of pool '" + sb.poolName() + "': open its capacity device");
+            }
+            ConfigCatalog config = ConfigCatalog.open(mdc0Spec(capacity, 0), mdc0Spec(capacity, 1));
+            toClose.add(config);
+            Map<MediaClass, PoolDevice> devices = new EnumMap<>(MediaClass.class);
+            devices.put(MediaClass.CAPACITY, capacity);
+            CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
+            if (stagingInfo != null) {
+                devices.put(MediaClass.STAGING, openStaging(sb, stagingInfo, toClose));
+            }
+            int spare = Integer.parseInt(config.property(PROP_SPARE, String.valueOf(CreateOptions.DEFAULT_SPARE_PERCENT)));
+            Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
+            for (PoolDevice d : devices.values()) {
+                SpaceMap space = new SpaceMap(d.superblock().mediaClass(), d.superblock().zoneCount(), spare);
+                space.claim(0, 1);
+                spaces.put(d.superblock().mediaClass(), space);
+            }
+            List<CatalogRecord.Shard> shardRecords = config.shards();
+            Shard[] shards = new Shard[shardRecords.size()];
+            for (CatalogRecord.Shard s : shardRecords) {
+                spaces.get(MediaClass.CAPACITY).claim(s.log0Zone(), s.zonesPerLog());
+                spaces.get(MediaClass.CAPACITY).claim(s.log1Zone(), s.zonesPerLog());
+                Shard shard = Shard.open(s.shard(), shardSpec(capacity, sb, s, 0), shardSpec(capacity, sb, s, 1),
+                        m -> dataMatches(devices.get(m.mediaClass()), m));
+                toClose.add(shard);
+                shards[s.shard() - 1] = shard;
+            }
+            for (Shard shard : shards) {
+                shard.table().forEach(e -> spaces.get(e.mediaClass()).claim(e.zone(),
+                        new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones()));
+            }
+            Mpool pool = new Mpool(devices, spaces, config, shards);
+            for (PoolDevice d : devices.values()) {
+                Superblock current = d.superblock().withCleanlyClosed(false).withName(sb.poolName());
+                d.update(current);
+            }
+            return pool;
+        } catch (RuntimeException e) {
+            for (int i = toClose.size() - 1; i >= 0; i--) {
+                try {
+                    toClose.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static PoolDevice openStaging(Superblock capSb, CatalogRecord.MediaClassInfo info, List<AutoCloseable> toClose) {
+        Path path = Path.of(info.path());
+        NativeDevice dev;
+        try {
+            dev = NativeDevice.open(path, NativeDevice.OpenOptions.EXCLUSIVE);
+        } catch (MpoolException e) {
+            throw new MpoolException(e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: "
+                    + e.getMessage(), e);
+        }
+        toClose.add(dev);
+        PoolDevice staging = PoolDevice.read(path, dev);
+        Superblock sb = staging.superblock();
+        if (!sb.poolUuid().equals(capSb.poolUuid()) || !sb.deviceUuid().equals(info.deviceUuid())) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "pool '" + capSb.poolName() + "': " + path
+                    + " is not its staging device any more (device UUID " + info.deviceUuid() + " expected)");
+        }
+        return staging;
+    }
+
+    /** Whether a commit record that no flush confirmed has its data intact on the media. */
+    private static boolean dataMatches(PoolDevice device, CatalogRecord.Mblock m) {
+        if (device == null || m.length() < 0 || m.length() > device.superblock().zoneBytes()) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        long chunk = 1 << 20;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = AlignedBuffers.allocate(arena, chunk);
+            for (long off = 0; off < m.length(); off += chunk) {
+                long len = Math.min(chunk, m.length() - off);
+                long readLen = AlignedBuffers.alignUp(len, MblockWriter.PAGE);
+                device.device().read(device.zoneOffset(m.zone()) + off, buf.asSlice(0, readLen));
+                crc.update(buf.asSlice(0, len).asByteBuffer());
+            }
+        }
+        return (int) crc.getValue() == m.crc();
+    }
+
+    static LogSpec mdc0Spec(PoolDevice capacity, int which) {
+        Superblock sb = capacity.superblock();
+        return new LogSpec(capacity.device(), sb.mdc0Offset() + which * sb.mdc0LogBytes(), sb.mdc0LogBytes(),
+                sb.poolUuid(), Layout.MDC0_LOG_ID + which, 64 * 1024);
+    }
+
+    static LogSpec shardSpec(PoolDevice capacity, Superblock sb, CatalogRecord.Shard s, int which) {
+        long zone = which == 0 ? s.log0Zone() : s.log1Zone();
+        return new LogSpec(capacity.device(), zone * sb.zoneBytes(), s.zonesPerLog() * sb.zoneBytes(),
+                sb.poolUuid(), Layout.shardLogId(s.shard(), which), 256 * 1024);
+    }
+
+    /** Flushes everything, marks the pool cleanly closed and releases its devices. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        for (Shard s : shards) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        try {
+            config.close();
+        } catch (RuntimeException e) {
+            first = first == null ? e : first;
+        }
+        for (PoolDevice d : devices.values()) {
+            try {
+                if (first == null) {
+                    d.update(d.superblock().withCleanlyClosed(true));
+                }
+            } catch (RuntimeException e) {
+                first = e;
+            } finally {
+                d.device().close();
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Destroys the pool: wipes the superblocks of all its devices, so nothing recognises them
+     * as a pool any more, and closes it. Object data is not erased.
+     */
+    public synchronized void destroy() {
+        checkOpen("destroy");
+        closed = true;
+        for (Shard s : shards) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                // the pool is going away; its metadata does not matter
+            }
+        }
+        try {
+            config.close();
+        } catch (RuntimeException e) {
+            // likewise
+        }
+        for (PoolDevice d : devices.values()) {
+            try {
+                PoolDevice.wipe(d.device());
+            } finally {
+                d.device().close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- identity and properties
+
+    public String name() {
+        return capacity().superblock().poolName();
+    }
+
+    public UUID uuid() {
+        return capacity().superblock().poolUuid();
+    }
+
+    public Path devicePath(MediaClass mediaClass) {
+        PoolDevice d = devices.get(mediaClass);
+        return d == null ? null : d.path();
+    }
+
+    public boolean hasMediaClass(MediaClass mediaClass) {
+        return devices.containsKey(mediaClass);
+    }
+
+    /** Renames the pool (the name blkid reports as LABEL). */
+    public synchronized void rename(String newName) {
+        checkOpen("rename");
+        Superblock.checkName(newName);
+        // The capacity device's superblock is the truth; open repairs a staging one left behind.
+        for (MediaClass mc : new MediaClass[] {MediaClass.STAGING, MediaClass.CAPACITY}) {
+            PoolDevice d = devices.get(mc);
+            if (d != null) {
+                d.update(d.superblock().withName(newName));
+            }
+        }
+    }
+
+    /** All properties: the settable ones and the read-only facts (name, uuid, mblock sizes). */
+    public Map<String, String> properties() {
+        Map<String, String> p = new java.util.TreeMap<>();
+        int[] owner = DeviceOwnership.defaultOwner();
+        p.put("name", name());
+        p.put("uuid", uuid().toString());
+        p.put(PROP_LABEL, config.property(PROP_LABEL, ""));
+        p.put(PROP_UID, config.property(PROP_UID, String.valueOf(owner[0])));
+        p.put(PROP_GID, config.property(PROP_GID, String.valueOf(owner[1])));
+        p.put(PROP_MODE, config.property(PROP_MODE, "0660"));
+        p.put(PROP_SPARE, config.property(PROP_SPARE, String.valueOf(CreateOptions.DEFAULT_SPARE_PERCENT)));
+        for (Map.Entry<MediaClass, PoolDevice> e : devices.entrySet()) {
+            p.put("mblocksize." + e.getKey().label(), String.valueOf(e.getValue().superblock().zoneBytes()));
+        }
+        return p;
+    }
+
+    /** Sets a property: label, uid, gid, mode (octal) or spare (percent). Durable on return. */
+    public synchronized void setProperty(String key, String value) {
+        checkOpen("set");
+        String normalized = PoolProperties.validate(key, value);
+        if (key.equals(PROP_UID) || key.equals(PROP_GID) || key.equals(PROP_MODE)) {
+            Map<String, String> p = properties();
+            p.put(key, normalized);
+            int uid = Integer.parseInt(p.get(PROP_UID));
+            int gid = Integer.parseInt(p.get(PROP_GID));
+            int mode = Integer.parseInt(p.get(PROP_MODE), 8);
+            for (PoolDevice d : devices.values()) {
+                DeviceOwnership.apply(d.path(), uid, gid, mode);
+            }
+        }
+        config.update(List.of(new CatalogRecord.Config(key, normalized)));
+        if (key.equals(PROP_SPARE)) {
+            spaces.values().forEach(s -> s.setSparePercent(Integer.parseInt(normalized)));
+        }
+    }
+
+    /** Adds a staging media class on {@code device} (created sparse with {@code sizeBytes} if missing). */
+    public synchronized void addStaging(Path device, long sizeBytes, long mblockSizeBytes, boolean force) {
+        checkOpen("add");
+        if (devices.containsKey(MediaClass.STAGING)) {
+            throw new MpoolException(ErrorCode.EXISTS, "pool '" + name() + "' has a staging device already: "
+                    + devices.get(MediaClass.STAGING).path());
+        }
+        Layout.checkMblockSize(mblockSizeBytes, "staging mblock size");
+        NativeDevice dev = PoolCreator.openNewDevice(device, sizeBytes, force);
+        try {
+            Superblock capSb = capacity().superblock();
+            long zones = dev.sizeBytes() / mblockSizeBytes;
+            if (zones < 2) {
+                throw MpoolException.invalid(device + " is too small for " + mblockSizeBytes + "-byte mblocks");
+            }
+            Superblock sb = new Superblock(capSb.poolName(), capSb.poolUuid(), Superblock.VERSION, 1,
+                    MediaClass.STAGING, false, mblockSizeBytes, zones, UUID.randomUUID(), 0, 0, System.currentTimeMillis());
+            PoolDevice staging = new PoolDevice(device, dev, null);
+            staging.update(sb);
+            config.update(List.of(new CatalogRecord.MediaClassInfo(MediaClass.STAGING, sb.deviceUuid(), mblockSizeBytes,
+                    zones, device.toAbsolutePath().toString())));
+            SpaceMap space = new SpaceMap(MediaClass.STAGING, zones,
+                    Integer.parseInt(config.property(PROP_SPARE, String.valueOf(CreateOptions.DEFAULT_SPARE_PERCENT))));
+            space.claim(0, 1);
+            spaces.put(MediaClass.STAGING, space);
+            devices.put(MediaClass.STAGING, staging);
+            Map<String, String> p = properties();
+            DeviceOwnership.apply(device, Integer.parseInt(p.get(PROP_UID)), Integer.parseInt(p.get(PROP_GID)),
+                    Integer.parseInt(p.get(PROP_MODE), 8));
+        } catch (RuntimeException e) {
+            if (!devices.containsKey(MediaClass.STAGING)) {
+                dev.close();
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- mblocks
+
+    /** Allocates an mblock in {@code mediaClass}. */
+    public MblockWriter allocateMblock(MediaClass mediaClass) {
+        return allocateMblock(mediaClass, false);
+    }
+
+    /**
+     * Allocates an mblock in {@code mediaClass}; with {@code fallBack}, in the other class if
+     * that one is missing or full.
+     */
+    public MblockWriter allocateMblock(MediaClass mediaClass, boolean fallBack) {
+        checkOpen("allocate");
+        MediaClass other = mediaClass == MediaClass.CAPACITY ? MediaClass.STAGING : MediaClass.CAPACITY;
+        try {
+            return allocateIn(mediaClass);
+        } catch (MpoolException e) {
+            if (!fallBack || !devices.containsKey(other)
+                    || (e.code() != ErrorCode.NO_SPACE && e.code() != ErrorCode.NOT_FOUND)) {
+                throw e;
+            }
+            return allocateIn(other);
+        }
+    }
+
+    private MblockWriter allocateIn(MediaClass mediaClass) {
+        PoolDevice d = device(mediaClass);
+        long zone = spaces.get(mediaClass).allocate(1, false);
+        try {
+            ObjectId id = pickShard().newId(ObjectId.Type.MBLOCK);
+            return new MblockWriter(this, id, mediaClass, d.device(), zone, d.superblock().zoneBytes());
+        } catch (RuntimeException e) {
+            spaces.get(mediaClass).free(zone, 1);
+            throw e;
+        }
+    }
+
+    void commitMblock(MblockWriter w) {
+        checkOpen("commit");
+        flushDataDevice(w.mediaClass());
+        shard(w.id()).commitMblock(w.id(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc());
+    }
+
+    /** Commits many mblocks with one flush per device and one per metadata shard involved. */
+    public void commit(List<MblockWriter> writers) {
+        checkOpen("commit");
+        for (MblockWriter w : writers) {
+            if (!w.isWriting()) {
+                throw new MpoolException(ErrorCode.INVALID_STATE, "mblock " + w.id() + " is not being written");
+            }
+        }
+        writers.stream().map(MblockWriter::mediaClass).distinct().forEach(this::flushDataDevice);
+        Map<Integer, List<CatalogRecord.Mblock>> byShard = new java.util.TreeMap<>();
+        for (MblockWriter w : writers) {
+            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(
+                    new CatalogRecord.Mblock(w.id().value(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc()));
+        }
+        byShard.forEach((s, records) -> shards[s - 1].commitMblocks(records));
+        writers.forEach(MblockWriter::markCommitted);
+    }
+
+    /** Data on a device other than the capacity device (where the catalog lives) is flushed first. */
+    private void flushDataDevice(MediaClass mediaClass) {
+        if (mediaClass != MediaClass.CAPACITY) {
+            device(mediaClass).device().flush();
+        }
+    }
+
+    void abortMblock(MblockWriter w) {
+        if (!closed) {
+            spaces.get(w.mediaClass()).free(w.zone(), 1);
+        }
+    }
+
+    /**
+     * Reads committed mblock bytes {@code [offset, offset + buffer.byteSize())} into
+     * {@code buffer} with direct I/O. Offset and length are multiples of 4096; the range may
+     * reach into the zero padding of the last page but no further.
+     */
+    public void readMblock(ObjectId id, long offset, MemorySegment buffer) {
+        checkOpen("read");
+        ObjectTable.Entry e = committed(id, ObjectId.Type.MBLOCK);
+        long readable = AlignedBuffers.alignUp(e.lengthOrZones(), MblockWriter.PAGE);
+        if (offset < 0 || offset % MblockWriter.PAGE != 0 || buffer.byteSize() % MblockWriter.PAGE != 0
+                || offset + buffer.byteSize() > readable) {
+            throw MpoolException.invalid("read of mblock " + id + ": range [" + offset + ", "
+                    + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthOrZones()
+                    + " written bytes (" + readable + " with padding)");
+        }
+        PoolDevice d = device(e.mediaClass());
+        d.device().read(d.zoneOffset(e.zone()) + offset, buffer);
+    }
+
+    /** What the catalog knows of a committed object. */
+    public ObjectInfo info(ObjectId id) {
+        checkOpen("info");
+        ObjectTable.Entry e = committed(id, id.type());
+        long zoneBytes = device(e.mediaClass()).superblock().zoneBytes();
+        return id.type() == ObjectId.Type.MBLOCK
+                ? new ObjectInfo(id, e.mediaClass(), e.lengthOrZones(), zoneBytes)
+                : new ObjectInfo(id, e.mediaClass(), e.lengthOrZones() * zoneBytes, e.lengthOrZones() * zoneBytes);
+    }
+
+    /** Every committed object, in id order. */
+    public List<ObjectInfo> objects() {
+        checkOpen("list");
+        List<ObjectId> ids = new ArrayList<>();
+        for (Shard s : shards) {
+            s.table().forEach(e -> ids.add(new ObjectId(e.id())));
+        }
+        ids.sort(null);
+        List<ObjectInfo> out = new ArrayList<>(ids.size());
+        for (ObjectId id : ids) {
+            out.add(info(id));
+        }
+        return out;
+    }
+
+    /** Deletes a committed mblock or mlog; its space is reusable once this returns. */
+    public void delete(ObjectId id) {
+        checkOpen("delete");
+        Shard shard = shard(id);
+        ObjectTable.Entry e = shard.delete(id, v -> {
+            AtomicInteger n = inUse.get(v);
+            return n != null && n.get() > 0;
+        });
+        spaces.get(e.mediaClass()).free(e.zone(), id.type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones());
+    }
+
+    // ---------------------------------------------------------------- mlogs
+
+    /**
+     * Allocates an mlog of at least {@code capacityBytes} (rounded up to whole zones) in
+     * {@code mediaClass} and formats it empty. It exists after {@link #commitMlog}.
+     */
+    public ObjectId allocateMlog(MediaClass mediaClass, long capacityBytes) {
+        checkOpen("allocate");
+        if (capacityBytes <= 0) {
+            throw MpoolException.invalid("mlog capacity must be positive, got " + capacityBytes);
+        }
+        PoolDevice d = device(mediaClass);
+        long zoneBytes = d.superblock().zoneBytes();
+        long zones = (capacityBytes + zoneBytes - 1) / zoneBytes;
+        long first = spaces.get(mediaClass).allocate(zones, false);
+        try {
+            ObjectId id = pickShard().newId(ObjectId.Type.MLOG);
+            boolean zeroFill = d.device() instanceof NativeDevice n && n.kind() == NativeDevice.Kind.FILE;
+            Mlog.format(mlogSpec(d, id, first, zones), 1, zeroFill).close();
+            pendingMlogs.put(id.value(), new long[] {mediaClass.ordinal(), first, zones});
+            return id;
+        } catch (RuntimeException e) {
+            spaces.get(mediaClass).free(first, zones);
+            throw e;
+        }
+    }
+
+    public void commitMlog(ObjectId id) {
+        checkOpen("commit");
+        long[] p = pendingMlogs.get(id.value());
+        if (p == null) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "mlog " + id + " is not allocated and uncommitted");
+        }
+        shard(id).commitMlog(id, MediaClass.values()[(int) p[0]], p[1], p[2]);
+        pendingMlogs.remove(id.value());
+    }
+
+    public void abortMlog(ObjectId id) {
+        checkOpen("abort");
+        long[] p = pendingMlogs.remove(id.value());
+        if (p == null) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "mlog " + id + " is not allocated and uncommitted");
+        }
+        spaces.get(MediaClass.values()[(int) p[0]]).free(p[1], p[2]);
+    }
+
+    /** Opens a committed mlog for appending and reading. While open, it cannot be deleted. */
+    public Mlog openMlog(ObjectId id) {
+        checkOpen("open");
+        ObjectTable.Entry e = committed(id, ObjectId.Type.MLOG);
+        AtomicInteger users = inUse.computeIfAbsent(id.value(), k -> new AtomicInteger());
+        users.incrementAndGet();
+        try {
+            return Mlog.open(mlogSpec(device(e.mediaClass()), id, e.zone(), e.lengthOrZones()), () -> users.decrementAndGet());
+        } catch (RuntimeException ex) {
+            users.decrementAndGet();
+            throw ex;
+        }
+    }
+
+    private LogSpec mlogSpec(PoolDevice d, ObjectId id, long firstZone, long zones) {
+        long zoneBytes = d.superblock().zoneBytes();
+        return new LogSpec(d.device(), firstZone * zoneBytes, zones * zoneBytes, uuid(), id.value());
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    public PoolStats stats() {
+        checkOpen("stats");
+        Map<MediaClass, PoolStats.ClassStats> classes = new EnumMap<>(MediaClass.class);
+        spaces.forEach((mc, s) -> {
+            long zb = devices.get(mc).superblock().zoneBytes();
+            long total = s.zoneCount() * zb;
+            long used = s.usedZones() * zb;
+            classes.put(mc, new PoolStats.ClassStats(total, used, total - used, s.spareZones() * zb, zb));
+        });
+        long[] counts = new long[2];
+        for (Shard s : shards) {
+            s.table().forEach(e -> counts[new ObjectId(e.id()).type().ordinal()]++);
+        }
+        return new PoolStats(classes, counts[0], counts[1], shards.length);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private PoolDevice capacity() {
+        return devices.get(MediaClass.CAPACITY);
+    }
+
+    private PoolDevice device(MediaClass mediaClass) {
+        PoolDevice d = devices.get(mediaClass);
+        if (d == null) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "pool '" + name() + "' has no " + mediaClass.label()
+                    + " media class" + (mediaClass == MediaClass.STAGING ? " (add one with addStaging)" : ""));
+        }
+        return d;
+    }
+
+    private Shard pickShard() {
+        return shards[Math.floorMod(nextShard.getAndIncrement(), shards.length)];
+    }
+
+    private Shard shard(ObjectId id) {
+        if (id.shard() > shards.length) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist in pool '" + name() + "'");
+        }
+        return shards[id.shard() - 1];
+    }
+
+    private ObjectTable.Entry committed(ObjectId id, ObjectId.Type type) {
+        ObjectTable.Entry e = shard(id).table().get(id.value());
+        if (e == null || e.deleting()) {
+            boolean pending = pendingMlogs.containsKey(id.value());
+            throw new MpoolException(pending ? ErrorCode.INVALID_STATE : ErrorCode.NOT_FOUND, "object " + id
+                    + (pending ? " is not committed yet" : " does not exist (or is not committed)"));
+        }
+        if (id.type() != type) {
+            throw MpoolException.invalid("object " + id + " is an " + id.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not an " + type.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return e;
+    }
+
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, op + ": the pool is closed");
+        }
+    }
+
+    /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */
+    public void compactMetadata() {
+        checkOpen("compact");
+        for (Shard s : shards) {
+            s.compact();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Mpool[" + name() + " " + uuid() + "]";
+    }
+
+    /** Used by the CLI: what a device holds, without opening a pool. */
+    public static Optional<Superblock> probe(Path device) {
+        if (!Files.exists(device)) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, device + ": no such file or device");
+        }
+        try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.READ_ONLY)) {
+            return Optional.of(PoolDevice.readSuperblock(d, device.toString()));
+        } catch (MpoolException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package org.mpool;
+
+/**
+ * What the catalog knows of a committed object.
+ *
+ * @param id the object's id
+ * @param mediaClass where it lives
+ * @param lengthBytes mblock: bytes written; mlog: capacity
+ * @param capacityBytes the space it occupies (whole zones)
+ */
+public record ObjectInfo(ObjectId id, MediaClass mediaClass, long lengthBytes, long capacityBytes) {}

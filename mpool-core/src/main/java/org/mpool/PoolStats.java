@@ -1,0 +1,22 @@
+package org.mpool;
+
+import java.util.Map;
+
+/**
+ * Usage of a pool, per media class.
+ *
+ * @param classes usage of each media class the pool has
+ * @param mblocks committed mblocks
+ * @param mlogs committed mlogs
+ * @param shards metadata shards (MDC-1..N)
+ */
+public record PoolStats(Map<MediaClass, ClassStats> classes, long mblocks, long mlogs, int shards) {
+    /**
+     * @param totalBytes bytes of all zones
+     * @param usedBytes bytes of zones owned by objects and metadata
+     * @param freeBytes bytes of free zones, spare included
+     * @param spareBytes bytes of free zones only metadata may use
+     * @param mblockSizeBytes the class's fixed mblock (zone) size
+     */
+    public record ClassStats(long totalBytes, long usedBytes, long freeBytes, long spareBytes, long mblockSizeBytes) {}
+}

@@ -1,0 +1,118 @@
+package org.mpool.meta;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mpool.ErrorCode;
+import org.mpool.MediaClass;
+import org.mpool.MpoolException;
+import org.mpool.format.CatalogRecord;
+import org.mpool.log.LogSpec;
+import org.mpool.log.Mdc;
+
+/**
+ * MDC-0: the pool's configuration — its properties, its media classes and where the shards
+ * MDC-1..N live. Small and rarely written; rewritten whole when its log is half full.
+ */
+public final class ConfigCatalog implements AutoCloseable {
+    private final Mdc mdc;
+    private final Map<String, String> properties = new TreeMap<>();
+    private final Map<MediaClass, CatalogRecord.MediaClassInfo> classes = new EnumMap<>(MediaClass.class);
+    private final Map<Integer, CatalogRecord.Shard> shards = new LinkedHashMap<>();
+
+    private ConfigCatalog(Mdc mdc) {
+        this.mdc = mdc;
+    }
+
+    /** Makes MDC-0 holding {@code initial} records, durably. */
+    public static ConfigCatalog create(LogSpec log0, LogSpec log1, List<CatalogRecord> initial) {
+        ConfigCatalog catalog = new ConfigCatalog(Mdc.create(log0, log1, false));
+        for (CatalogRecord r : initial) {
+            catalog.mdc.append(CatalogRecord.encode(r), false);
+            catalog.apply(r);
+        }
+        catalog.mdc.flush();
+        return catalog;
+    }
+
+    public static ConfigCatalog open(LogSpec log0, LogSpec log1) {
+        ConfigCatalog catalog = new ConfigCatalog(Mdc.open(log0, log1));
+        try {
+            for (byte[] bytes : catalog.mdc.readAll()) {
+                catalog.apply(CatalogRecord.decode(bytes));
+            }
+            return catalog;
+        } catch (RuntimeException e) {
+            catalog.mdc.close();
+            throw e;
+        }
+    }
+
+    private void apply(CatalogRecord r) {
+        switch (r) {
+            case CatalogRecord.Config c -> {
+                if (c.value().isEmpty()) {
+                    properties.remove(c.key());
+                } else {
+                    properties.put(c.key(), c.value());
+                }
+            }
+            case CatalogRecord.MediaClassInfo m -> classes.put(m.mediaClass(), m);
+            case CatalogRecord.Shard s -> shards.put(s.shard(), s);
+            default -> throw new MpoolException(ErrorCode.CORRUPT, "MDC-0 holds an object record: " + r);
+        }
+    }
+
+    /** Appends configuration records durably (all or, after a crash, a prefix of them). */
+    public synchronized void update(List<CatalogRecord> records) {
+        if (mdc.usedBytes() * 2 >= mdc.capacityBytes()) {
+            compact();
+        }
+        for (CatalogRecord r : records) {
+            mdc.append(CatalogRecord.encode(r), false);
+        }
+        mdc.flush();
+        records.forEach(this::apply);
+    }
+
+    private void compact() {
+        List<CatalogRecord> live = new ArrayList<>();
+        properties.forEach((k, v) -> live.add(new CatalogRecord.Config(k, v)));
+        live.addAll(classes.values());
+        live.addAll(shards.values());
+        mdc.compactStart();
+        try {
+            for (CatalogRecord r : live) {
+                mdc.append(CatalogRecord.encode(r), false);
+            }
+            mdc.compactEnd();
+        } catch (MpoolException e) {
+            mdc.compactAbort();
+            throw e;
+        }
+    }
+
+    public synchronized Map<String, String> properties() {
+        return Map.copyOf(properties);
+    }
+
+    public synchronized String property(String key, String fallback) {
+        return properties.getOrDefault(key, fallback);
+    }
+
+    public synchronized Map<MediaClass, CatalogRecord.MediaClassInfo> mediaClasses() {
+        return Map.copyOf(classes);
+    }
+
+    public synchronized List<CatalogRecord.Shard> shards() {
+        return List.copyOf(shards.values());
+    }
+
+    @Override
+    public void close() {
+        mdc.close();
+    }
+}

@@ -1,0 +1,203 @@
+package org.mpool.meta;
+
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Consumer;
+import org.mpool.MediaClass;
+
+/**
+ * The committed objects of one shard: an open-addressing hash table in parallel primitive
+ * arrays (about 40 bytes an object), so a million objects cost tens of megabytes, not
+ * hundreds. Lookups are lock-free (optimistic reads validated against a stamp); changes take
+ * the write lock briefly.
+ */
+public final class ObjectTable {
+    private static final long EMPTY = 0;
+    /** A removed entry; not a valid object id (its type bits are 0). */
+    private static final long TOMBSTONE = 1;
+
+    /** One committed object as the catalog knows it. */
+    public record Entry(long id, MediaClass mediaClass, long zone, long lengthOrZones, int crc, boolean deleting) {}
+
+    private final StampedLock lock = new StampedLock();
+    private long[] ids = new long[64];
+    /** zone | class << 48 | deleting << 56 */
+    private long[] places = new long[64];
+    private long[] lengths = new long[64];
+    private int[] crcs = new int[64];
+    private int size;
+    private int occupied;
+
+    public Entry get(long id) {
+        long stamp = lock.tryOptimisticRead();
+        Entry e = find(id);
+        if (lock.validate(stamp)) {
+            return e;
+        }
+        stamp = lock.readLock();
+        try {
+            return find(id);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private Entry find(long id) {
+        long[] k = ids;
+        long[] p = places;
+        long[] l = lengths;
+        int[] c = crcs;
+        if (p.length != k.length || l.length != k.length || c.length != k.length) {
+            return null; // a resize is under way: the caller's stamp check fails and it retries locked
+        }
+        int mask = k.length - 1;
+        for (int i = mix(id) & mask, n = 0; n < k.length; i = (i + 1) & mask, n++) {
+            long key = k[i];
+            if (key == id) {
+                long place = p[i];
+                return new Entry(id, MediaClass.values()[(int) (place >>> 48) & 1], place & 0xFFFF_FFFF_FFFFL,
+                        l[i], c[i], (place >>> 56) != 0);
+            }
+            if (key == EMPTY) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Adds or replaces an entry. */
+    public void put(long id, MediaClass mediaClass, long zone, long lengthOrZones, int crc) {
+        long stamp = lock.writeLock();
+        try {
+            if ((occupied + 1) * 4L > ids.length * 3L) {
+                resize(size * 2L * 4 / 3 + 64);
+            }
+            int i = slotFor(id);
+            if (ids[i] != id) {
+                if (ids[i] == EMPTY) {
+                    occupied++;
+                }
+                size++;
+            }
+            ids[i] = id;
+            places[i] = zone | (long) mediaClass.ordinal() << 48;
+            lengths[i] = lengthOrZones;
+            crcs[i] = crc;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Marks an entry as being deleted (or not); false if it is absent or already so marked. */
+    public boolean setDeleting(long id, boolean deleting) {
+        long stamp = lock.writeLock();
+        try {
+            int i = indexOf(id);
+            if (i < 0 || ((places[i] >>> 56) != 0) == deleting) {
+                return false;
+            }
+            places[i] = deleting ? places[i] | 1L << 56 : places[i] & ~(1L << 56);
+            return true;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public boolean remove(long id) {
+        long stamp = lock.writeLock();
+        try {
+            int i = indexOf(id);
+            if (i < 0) {
+                return false;
+            }
+            ids[i] = TOMBSTONE;
+            size--;
+            return true;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public int size() {
+        long stamp = lock.readLock();
+        try {
+            return size;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** Visits every entry (under the read lock: do not call back into this table). */
+    public void forEach(Consumer<Entry> visitor) {
+        long stamp = lock.readLock();
+        try {
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != EMPTY && ids[i] != TOMBSTONE) {
+                    long place = places[i];
+                    visitor.accept(new Entry(ids[i], MediaClass.values()[(int) (place >>> 48) & 1],
+                            place & 0xFFFF_FFFF_FFFFL, lengths[i], crcs[i], (place >>> 56) != 0));
+                }
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private int indexOf(long id) {
+        int mask = ids.length - 1;
+        for (int i = mix(id) & mask, n = 0; n < ids.length; i = (i + 1) & mask, n++) {
+            if (ids[i] == id) {
+                return i;
+            }
+            if (ids[i] == EMPTY) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private int slotFor(long id) {
+        int existing = indexOf(id);
+        if (existing >= 0) {
+            return existing;
+        }
+        int mask = ids.length - 1;
+        int i = mix(id) & mask;
+        while (ids[i] != EMPTY && ids[i] != TOMBSTONE) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private void resize(long wanted) {
+        int capacity = Integer.highestOneBit((int) Math.min(1 << 30, Math.max(64, wanted)) - 1) << 1;
+        long[] oldIds = ids;
+        long[] oldPlaces = places;
+        long[] oldLengths = lengths;
+        int[] oldCrcs = crcs;
+        ids = new long[capacity];
+        places = new long[capacity];
+        lengths = new long[capacity];
+        crcs = new int[capacity];
+        occupied = 0;
+        int mask = capacity - 1;
+        for (int j = 0; j < oldIds.length; j++) {
+            long id = oldIds[j];
+            if (id != EMPTY && id != TOMBSTONE) {
+                int i = mix(id) & mask;
+                while (ids[i] != EMPTY) {
+                    i = (i + 1) & mask;
+                }
+                ids[i] = id;
+                places[i] = oldPlaces[j];
+                lengths[i] = oldLengths[j];
+                crcs[i] = oldCrcs[j];
+                occupied++;
+            }
+        }
+    }
+
+    private static int mix(long id) {
+        long h = id * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+}

@@ -1,0 +1,277 @@
+package org.mpool.meta;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.mpool.ErrorCode;
+import org.mpool.MediaClass;
+import org.mpool.MpoolException;
+import org.mpool.ObjectId;
+import org.mpool.format.CatalogRecord;
+import org.mpool.log.LogSpec;
+import org.mpool.log.Mdc;
+
+/**
+ * One metadata shard (MDC-1..N): the MDC holding the create and delete records of the objects
+ * whose ids name this shard, their in-memory table, and the shard's id allocator. Commits from
+ * many threads go into the MDC concurrently and share its flushes; objects of different
+ * shards never contend.
+ *
+ * <p>Locking: appends and the table updates that follow them hold the compaction lock's read
+ * side, so a compaction (write side) sees every record appended reflected in the table.
+ */
+public final class Shard implements AutoCloseable {
+    /** Ids handed out per reservation record. */
+    private static final long ID_BATCH = 4096;
+
+    /** Checks an mblock's data against its commit record, for records a flush did not confirm. */
+    @FunctionalInterface
+    public interface DataCheck {
+        boolean matches(CatalogRecord.Mblock record);
+    }
+
+    private final int index;
+    private final Mdc mdc;
+    private final ObjectTable table = new ObjectTable();
+    private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
+    private final Object idLock = new Object();
+    private long nextUniquifier = 1;
+    /** Log bytes in use right after the last compaction: the next waits until this has doubled. */
+    private volatile long compactedBytes;
+    private volatile long reservedUniquifier = 1;
+
+    private Shard(int index, Mdc mdc) {
+        this.index = index;
+        this.mdc = mdc;
+    }
+
+    public static Shard create(int index, LogSpec log0, LogSpec log1) {
+        return new Shard(index, Mdc.create(log0, log1, false));
+    }
+
+    /**
+     * Opens the shard and rebuilds its table from the MDC. Commit records that no flush
+     * confirmed are kept only if their data is intact; the others are cancelled with a durable
+     * delete record, so their zones can be reused safely.
+     */
+    public static Shard open(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
+        Shard shard = new Shard(index, Mdc.open(log0, log1));
+        try {
+            List<Long> cancelled = new ArrayList<>();
+            long maxUniquifier = 0;
+            for (Mdc.Record r : shard.mdc.readWithDurability()) {
+                CatalogRecord rec = CatalogRecord.decode(r.bytes());
+                switch (rec) {
+                    case CatalogRecord.Mblock m -> {
+                        if (r.unconfirmed() && !dataCheck.matches(m)) {
+                            cancelled.add(m.id());
+                        } else {
+                            shard.table.put(m.id(), m.mediaClass(), m.zone(), m.length(), m.crc());
+                        }
+                        maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
+                    }
+                    case CatalogRecord.Mlog m -> {
+                        shard.table.put(m.id(), m.mediaClass(), m.firstZone(), m.zoneCount(), 0);
+                        maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
+                    }
+                    case CatalogRecord.Delete d -> shard.table.remove(d.id());
+                    case CatalogRecord.IdReserve i -> shard.reservedUniquifier = Math.max(shard.reservedUniquifier, i.nextUniquifier());
+                    default -> throw new MpoolException(ErrorCode.CORRUPT, "shard " + index
+                            + " holds a pool configuration record: " + rec);
+                }
+            }
+            shard.reservedUniquifier = Math.max(shard.reservedUniquifier, maxUniquifier + 1);
+            shard.nextUniquifier = shard.reservedUniquifier;
+            for (long id : cancelled) {
+                shard.mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id)), true);
+            }
+            return shard;
+        } catch (RuntimeException e) {
+            shard.mdc.close();
+            throw e;
+        }
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public ObjectTable table() {
+        return table;
+    }
+
+    /** A new object id of this shard, never handed out before (also across crashes). */
+    public ObjectId newId(ObjectId.Type type) {
+        synchronized (idLock) {
+            if (nextUniquifier >= reservedUniquifier) {
+                long reserve = nextUniquifier + ID_BATCH;
+                append(new CatalogRecord.IdReserve(reserve), true);
+                reservedUniquifier = reserve;
+            }
+            return ObjectId.of(nextUniquifier++, type, index);
+        }
+    }
+
+    /** Records a committed mblock durably, then makes it visible. */
+    public void commitMblock(ObjectId id, MediaClass mediaClass, long zone, long length, int crc) {
+        appendAndApply(new CatalogRecord.Mblock(id.value(), mediaClass, zone, length, crc), true,
+                () -> table.put(id.value(), mediaClass, zone, length, crc));
+    }
+
+    /** Records many committed mblocks with one flush. */
+    public void commitMblocks(List<CatalogRecord.Mblock> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        compaction.readLock().lock();
+        try {
+            for (CatalogRecord.Mblock m : records) {
+                mdc.append(CatalogRecord.encode(m), false);
+            }
+            mdc.flush();
+            for (CatalogRecord.Mblock m : records) {
+                table.put(m.id(), m.mediaClass(), m.zone(), m.length(), m.crc());
+            }
+        } finally {
+            compaction.readLock().unlock();
+        }
+        maybeCompact();
+    }
+
+    /** Records a committed mlog durably, then makes it visible. */
+    public void commitMlog(ObjectId id, MediaClass mediaClass, long firstZone, long zoneCount) {
+        appendAndApply(new CatalogRecord.Mlog(id.value(), mediaClass, firstZone, zoneCount), true,
+                () -> table.put(id.value(), mediaClass, firstZone, zoneCount, 0));
+    }
+
+    /**
+     * Deletes a committed object durably and returns its entry; the caller frees its zones
+     * (only now is that safe). {@code busy} is consulted first: a mapped mblock cannot go.
+     */
+    public ObjectTable.Entry delete(ObjectId id, java.util.function.LongPredicate busy) {
+        compaction.readLock().lock();
+        ObjectTable.Entry entry;
+        try {
+            entry = table.get(id.value());
+            if (entry == null) {
+                throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist (or is not committed)");
+            }
+            if (busy.test(id.value())) {
+                throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
+            }
+            if (!table.setDeleting(id.value(), true)) {
+                throw new MpoolException(ErrorCode.BUSY, "object " + id + " is being deleted by another thread");
+            }
+            try {
+                mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id.value())), true);
+            } catch (RuntimeException e) {
+                table.setDeleting(id.value(), false);
+                throw e;
+            }
+            table.remove(id.value());
+        } finally {
+            compaction.readLock().unlock();
+        }
+        maybeCompact();
+        return entry;
+    }
+
+    private void appendAndApply(CatalogRecord record, boolean sync, Runnable apply) {
+        compaction.readLock().lock();
+        try {
+            appendOrReportFull(record, sync);
+            apply.run();
+        } finally {
+            compaction.readLock().unlock();
+        }
+        maybeCompact();
+    }
+
+    private void append(CatalogRecord record, boolean sync) {
+        compaction.readLock().lock();
+        try {
+            appendOrReportFull(record, sync);
+        } finally {
+            compaction.readLock().unlock();
+        }
+    }
+
+    private void appendOrReportFull(CatalogRecord record, boolean sync) {
+        try {
+            mdc.append(CatalogRecord.encode(record), sync);
+        } catch (MpoolException e) {
+            if (e.code() != ErrorCode.LOG_FULL) {
+                throw e;
+            }
+            throw new MpoolException(ErrorCode.NO_SPACE, "metadata shard " + index
+                    + " is full: its live records no longer fit its log (" + mdc.capacityBytes() + " bytes)", e);
+        }
+    }
+
+    /** Compacts when the MDC's log is half full, so recovery reads live state, not history. */
+    private void maybeCompact() {
+        if (!compactionDue()) {
+            return;
+        }
+        if (!compaction.writeLock().tryLock()) {
+            return; // another thread is compacting
+        }
+        try {
+            if (compactionDue()) {
+                compactLocked();
+            }
+        } catch (MpoolException e) {
+            // The live state did not fit the other log: the old one stays in use, and appends
+            // report NO_SPACE once it is full. The operation that triggered this succeeded.
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
+    private boolean compactionDue() {
+        long used = mdc.usedBytes();
+        return used * 2 >= mdc.capacityBytes() && used >= 2 * compactedBytes;
+    }
+
+    /** Rewrites the shard's live state into the MDC's other log. */
+    public void compact() {
+        compaction.writeLock().lock();
+        try {
+            compactLocked();
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
+    private void compactLocked() {
+        mdc.compactStart();
+        try {
+            table.forEach(e -> {
+                CatalogRecord r = new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK
+                        ? new CatalogRecord.Mblock(e.id(), e.mediaClass(), e.zone(), e.lengthOrZones(), e.crc())
+                        : new CatalogRecord.Mlog(e.id(), e.mediaClass(), e.zone(), e.lengthOrZones());
+                mdc.append(CatalogRecord.encode(r), false);
+            });
+            mdc.append(CatalogRecord.encode(new CatalogRecord.IdReserve(reservedUniquifier)), false);
+            mdc.compactEnd();
+            compactedBytes = mdc.usedBytes();
+        } catch (MpoolException e) {
+            mdc.compactAbort();
+            throw new MpoolException(e.code() == ErrorCode.LOG_FULL ? ErrorCode.NO_SPACE : e.code(),
+                    "compaction of metadata shard " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public long metadataUsedBytes() {
+        return mdc.usedBytes();
+    }
+
+    public long metadataCapacityBytes() {
+        return mdc.capacityBytes();
+    }
+
+    @Override
+    public void close() {
+        mdc.close();
+    }
+}

@@ -1,0 +1,125 @@
+package org.mpool.space;
+
+import java.util.BitSet;
+import org.mpool.ErrorCode;
+import org.mpool.MediaClass;
+import org.mpool.MpoolException;
+
+/**
+ * The free zones of one media class. Built at open from the catalog (every zone not owned by
+ * metadata or an object is free); never persisted. Data allocations keep a spare reserve free
+ * so that metadata can still grow (compaction) after data has hit NO_SPACE.
+ */
+public final class SpaceMap {
+    private final MediaClass mediaClass;
+    private final long zoneCount;
+    private final BitSet used;
+    private long usedCount;
+    private long spareZones;
+    private int cursor;
+
+    public SpaceMap(MediaClass mediaClass, long zoneCount, int sparePercent) {
+        if (zoneCount > Integer.MAX_VALUE) {
+            throw MpoolException.invalid("too many zones: " + zoneCount + " (use a larger mblock size)");
+        }
+        this.mediaClass = mediaClass;
+        this.zoneCount = zoneCount;
+        this.used = new BitSet((int) zoneCount);
+        setSparePercent(sparePercent);
+    }
+
+    public synchronized void setSparePercent(int sparePercent) {
+        if (sparePercent < 0 || sparePercent > 50) {
+            throw MpoolException.invalid("spare percent must be 0 to 50, got " + sparePercent);
+        }
+        this.spareZones = zoneCount * sparePercent / 100;
+    }
+
+    /** Marks zones {@code [first, first + count)} used, as found in the catalog at open. */
+    public synchronized void claim(long first, long count) {
+        checkRange(first, count);
+        for (long z = first; z < first + count; z++) {
+            if (used.get((int) z)) {
+                throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zone " + z
+                        + " is owned twice in the catalog");
+            }
+            used.set((int) z);
+        }
+        usedCount += count;
+    }
+
+    /**
+     * Allocates {@code count} contiguous free zones and returns the first. With
+     * {@code useSpare} (metadata), the spare reserve may be used; data may not.
+     */
+    public synchronized long allocate(long count, boolean useSpare) {
+        long free = zoneCount - usedCount - (useSpare ? 0 : spareZones);
+        if (count > free) {
+            throw noSpace(count);
+        }
+        int start = findRun(cursor, (int) count);
+        if (start < 0) {
+            start = findRun(0, (int) count);
+        }
+        if (start < 0) {
+            throw noSpace(count);
+        }
+        used.set(start, start + (int) count);
+        usedCount += count;
+        cursor = (int) ((start + count) % zoneCount);
+        return start;
+    }
+
+    /** Returns zones to the free pool; call only once the record freeing them is durable. */
+    public synchronized void free(long first, long count) {
+        checkRange(first, count);
+        for (long z = first; z < first + count; z++) {
+            if (!used.get((int) z)) {
+                throw new IllegalStateException(mediaClass.label() + " zone " + z + " freed twice");
+            }
+        }
+        used.clear((int) first, (int) (first + count));
+        usedCount -= count;
+    }
+
+    public synchronized boolean isUsed(long zone) {
+        return used.get((int) zone);
+    }
+
+    public long zoneCount() {
+        return zoneCount;
+    }
+
+    public synchronized long usedZones() {
+        return usedCount;
+    }
+
+    public synchronized long spareZones() {
+        return spareZones;
+    }
+
+    private int findRun(int from, int count) {
+        int start = used.nextClearBit(from);
+        while (start + count <= zoneCount) {
+            int nextUsed = used.nextSetBit(start);
+            if (nextUsed < 0 || nextUsed >= start + count) {
+                return start;
+            }
+            start = used.nextClearBit(nextUsed);
+        }
+        return -1;
+    }
+
+    private MpoolException noSpace(long count) {
+        return new MpoolException(ErrorCode.NO_SPACE, "no space in media class " + mediaClass.label() + ": "
+                + count + " zone(s) wanted, " + (zoneCount - usedCount) + " of " + zoneCount + " free ("
+                + spareZones + " kept spare for metadata)");
+    }
+
+    private void checkRange(long first, long count) {
+        if (first < 0 || count < 1 || first + count > zoneCount) {
+            throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zones [" + first + ", "
+                    + (first + count) + ") lie outside the device's " + zoneCount + " zones");
+        }
+    }
+}
