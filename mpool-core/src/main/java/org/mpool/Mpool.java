@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.BlockDevice;
+import org.mpool.device.DeviceProvider;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -26,7 +27,6 @@ import org.mpool.meta.Shard;
 import org.mpool.pool.DeviceOwnership;
 import org.mpool.pool.Layout;
 import org.mpool.pool.PoolDevice;
-import org.mpool.pool.Signatures;
 import org.mpool.space.SpaceMap;
 
 /**
@@ -59,10 +59,12 @@ public final class Mpool implements AutoCloseable {
     private final Map<Long, long[]> pendingMlogs = new ConcurrentHashMap<>();
     /** Objects in use (open mlogs, later mapped mblocks): deleting them fails with BUSY. */
     private final Map<Long, AtomicInteger> inUse = new ConcurrentHashMap<>();
+    private final DeviceProvider provider;
     private volatile boolean closed;
 
-    private Mpool(Map<MediaClass, PoolDevice> devices, Map<MediaClass, SpaceMap> spaces, ConfigCatalog config,
-                  Shard[] shards) {
+    private Mpool(DeviceProvider provider, Map<MediaClass, PoolDevice> devices, Map<MediaClass, SpaceMap> spaces,
+                  ConfigCatalog config, Shard[] shards) {
+        this.provider = provider;
         this.devices = devices;
         this.spaces = spaces;
         this.config = config;
@@ -76,13 +78,23 @@ public final class Mpool implements AutoCloseable {
      * not exist is created sparse with {@code options.size}) and opens it.
      */
     public static Mpool create(String name, Path capacityDevice, CreateOptions options) {
-        PoolCreator.create(name, capacityDevice, options);
-        return open(capacityDevice);
+        return create(name, capacityDevice, options, DeviceProvider.NATIVE);
+    }
+
+    /** Like {@link #create(String, Path, CreateOptions)}, with devices from {@code provider}. */
+    public static Mpool create(String name, Path capacityDevice, CreateOptions options, DeviceProvider provider) {
+        PoolCreator.create(name, capacityDevice, options, provider);
+        return open(capacityDevice, provider);
     }
 
     /** Opens the pool whose capacity device is {@code capacityDevice}, with an exclusive lock. */
     public static Mpool open(Path capacityDevice) {
-        NativeDevice cap = NativeDevice.open(capacityDevice, NativeDevice.OpenOptions.EXCLUSIVE);
+        return open(capacityDevice, DeviceProvider.NATIVE);
+    }
+
+    /** Like {@link #open(Path)}, with devices from {@code provider}. */
+    public static Mpool open(Path capacityDevice, DeviceProvider provider) {
+        BlockDevice cap = provider.open(capacityDevice, true);
         List<AutoCloseable> toClose = new ArrayList<>(List.of(cap));
         try {
             PoolDevice capacity = PoolDevice.read(capacityDevice, cap);
@@ -97,7 +109,7 @@ public final class Mpool implements AutoCloseable {
             devices.put(MediaClass.CAPACITY, capacity);
             CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
             if (stagingInfo != null) {
-                devices.put(MediaClass.STAGING, openStaging(sb, stagingInfo, toClose));
+                devices.put(MediaClass.STAGING, openStaging(provider, sb, stagingInfo, toClose));
             }
             int spare = Integer.parseInt(config.property(PROP_SPARE, String.valueOf(CreateOptions.DEFAULT_SPARE_PERCENT)));
             Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
@@ -120,7 +132,7 @@ public final class Mpool implements AutoCloseable {
                 shard.table().forEach(e -> spaces.get(e.mediaClass()).claim(e.zone(),
                         new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones()));
             }
-            Mpool pool = new Mpool(devices, spaces, config, shards);
+            Mpool pool = new Mpool(provider, devices, spaces, config, shards);
             for (PoolDevice d : devices.values()) {
                 Superblock current = d.superblock().withCleanlyClosed(false).withName(sb.poolName());
                 d.update(current);
@@ -138,11 +150,12 @@ public final class Mpool implements AutoCloseable {
         }
     }
 
-    private static PoolDevice openStaging(Superblock capSb, CatalogRecord.MediaClassInfo info, List<AutoCloseable> toClose) {
+    private static PoolDevice openStaging(DeviceProvider provider, Superblock capSb, CatalogRecord.MediaClassInfo info,
+                                          List<AutoCloseable> toClose) {
         Path path = Path.of(info.path());
-        NativeDevice dev;
+        BlockDevice dev;
         try {
-            dev = NativeDevice.open(path, NativeDevice.OpenOptions.EXCLUSIVE);
+            dev = provider.open(path, true);
         } catch (MpoolException e) {
             throw new MpoolException(e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: "
                     + e.getMessage(), e);
@@ -311,8 +324,10 @@ public final class Mpool implements AutoCloseable {
             int uid = Integer.parseInt(p.get(PROP_UID));
             int gid = Integer.parseInt(p.get(PROP_GID));
             int mode = Integer.parseInt(p.get(PROP_MODE), 8);
-            for (PoolDevice d : devices.values()) {
-                DeviceOwnership.apply(d.path(), uid, gid, mode);
+            if (provider.hasOwnership()) {
+                for (PoolDevice d : devices.values()) {
+                    DeviceOwnership.apply(d.path(), uid, gid, mode);
+                }
             }
         }
         config.update(List.of(new CatalogRecord.Config(key, normalized)));
@@ -329,7 +344,7 @@ public final class Mpool implements AutoCloseable {
                     + devices.get(MediaClass.STAGING).path());
         }
         Layout.checkMblockSize(mblockSizeBytes, "staging mblock size");
-        NativeDevice dev = PoolCreator.openNewDevice(device, sizeBytes, force);
+        BlockDevice dev = PoolCreator.openNewDevice(provider, device, sizeBytes, force, new ArrayList<>());
         try {
             Superblock capSb = capacity().superblock();
             long zones = dev.sizeBytes() / mblockSizeBytes;
@@ -347,9 +362,11 @@ public final class Mpool implements AutoCloseable {
             space.claim(0, 1);
             spaces.put(MediaClass.STAGING, space);
             devices.put(MediaClass.STAGING, staging);
-            Map<String, String> p = properties();
-            DeviceOwnership.apply(device, Integer.parseInt(p.get(PROP_UID)), Integer.parseInt(p.get(PROP_GID)),
-                    Integer.parseInt(p.get(PROP_MODE), 8));
+            if (provider.hasOwnership()) {
+                Map<String, String> p = properties();
+                DeviceOwnership.apply(device, Integer.parseInt(p.get(PROP_UID)), Integer.parseInt(p.get(PROP_GID)),
+                        Integer.parseInt(p.get(PROP_MODE), 8));
+            }
         } catch (RuntimeException e) {
             if (!devices.containsKey(MediaClass.STAGING)) {
                 dev.close();
@@ -504,7 +521,7 @@ public final class Mpool implements AutoCloseable {
         long first = spaces.get(mediaClass).allocate(zones, false);
         try {
             ObjectId id = pickShard().newId(ObjectId.Type.MLOG);
-            boolean zeroFill = d.device() instanceof NativeDevice n && n.kind() == NativeDevice.Kind.FILE;
+            boolean zeroFill = provider.isFile(d.device());
             Mlog.format(mlogSpec(d, id, first, zones), 1, zeroFill).close();
             pendingMlogs.put(id.value(), new long[] {mediaClass.ordinal(), first, zones});
             return id;

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.NativeDevice;
+import org.mpool.device.BlockDevice;
+import org.mpool.device.DeviceProvider;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
 import org.mpool.meta.ConfigCatalog;
@@ -25,7 +26,7 @@ import org.mpool.space.SpaceMap;
 final class PoolCreator {
     private PoolCreator() {}
 
-    static void create(String name, Path capacityPath, CreateOptions o) {
+    static void create(String name, Path capacityPath, CreateOptions o, DeviceProvider provider) {
         Superblock.checkName(name);
         Layout.checkMblockSize(o.mblockSizeBytes, "mblock size");
         if (o.shards < 1 || o.shards > 255) {
@@ -48,7 +49,7 @@ final class PoolCreator {
         UUID poolUuid = UUID.randomUUID();
         long zoneBytes = o.mblockSizeBytes;
         List<Path> created = new ArrayList<>();
-        try (NativeDevice cap = openNewDevice(capacityPath, o.sizeBytes, o.force, created)) {
+        try (BlockDevice cap = openNewDevice(provider, capacityPath, o.sizeBytes, o.force, created)) {
             long zones = cap.sizeBytes() / zoneBytes;
             int zonesPerLog = Layout.zonesPerShardLog(cap.sizeBytes(), zoneBytes);
             long needed = 1 + 2L * o.shards * zonesPerLog + 1;
@@ -82,19 +83,24 @@ final class PoolCreator {
                 config.add(rec);
             }
             if (o.stagingDevice != null) {
-                config.add(formatStaging(name, poolUuid, o, stagingMblock, created));
+                config.add(formatStaging(provider, name, poolUuid, o, stagingMblock, created));
             }
             ConfigCatalog.create(Mpool.mdc0Spec(capacity, 0), Mpool.mdc0Spec(capacity, 1), config).close();
             PoolDevice.writeBoth(cap, sb); // the commit point: from here on the device holds a pool
         } catch (RuntimeException e) {
             for (Path p : created) {
                 try {
-                    Files.deleteIfExists(p);
+                    if (provider == DeviceProvider.NATIVE) {
+                        Files.deleteIfExists(p);
+                    }
                 } catch (java.io.IOException suppressed) {
                     e.addSuppressed(suppressed);
                 }
             }
             throw e;
+        }
+        if (!provider.hasOwnership()) {
+            return;
         }
         DeviceOwnership.apply(capacityPath, uid, gid, mode);
         if (o.stagingDevice != null) {
@@ -102,9 +108,9 @@ final class PoolCreator {
         }
     }
 
-    private static CatalogRecord.MediaClassInfo formatStaging(String name, UUID poolUuid, CreateOptions o,
-                                                              long mblock, List<Path> created) {
-        try (NativeDevice dev = openNewDevice(o.stagingDevice, o.stagingSizeBytes, o.force, created)) {
+    private static CatalogRecord.MediaClassInfo formatStaging(DeviceProvider provider, String name, UUID poolUuid,
+                                                              CreateOptions o, long mblock, List<Path> created) {
+        try (BlockDevice dev = openNewDevice(provider, o.stagingDevice, o.stagingSizeBytes, o.force, created)) {
             long zones = dev.sizeBytes() / mblock;
             if (zones < 2) {
                 throw MpoolException.invalid(o.stagingDevice + " is too small for " + mblock + "-byte mblocks");
@@ -117,27 +123,23 @@ final class PoolCreator {
         }
     }
 
-    static NativeDevice openNewDevice(Path path, long sizeBytes, boolean force) {
-        return openNewDevice(path, sizeBytes, force, new ArrayList<>());
-    }
-
     /**
      * Opens a device to hold a new pool: creates a missing file sparse with {@code sizeBytes};
      * refuses one that holds a pool or a file system unless {@code force}.
      */
-    private static NativeDevice openNewDevice(Path path, long sizeBytes, boolean force, List<Path> created) {
-        if (!Files.exists(path)) {
+    static BlockDevice openNewDevice(DeviceProvider provider, Path path, long sizeBytes, boolean force,
+                                     List<Path> created) {
+        if (!provider.exists(path)) {
             if (sizeBytes <= 0) {
                 throw new MpoolException(ErrorCode.NOT_FOUND, path + " does not exist (give a size to create it as a file)");
             }
-            NativeDevice d = NativeDevice.createFile(path, AlignedBuffers.alignUp(sizeBytes, 4096),
-                    NativeDevice.OpenOptions.EXCLUSIVE);
+            BlockDevice d = provider.create(path, AlignedBuffers.alignUp(sizeBytes, 4096));
             created.add(path);
             return d;
         }
-        NativeDevice d = NativeDevice.open(path, NativeDevice.OpenOptions.EXCLUSIVE);
+        BlockDevice d = provider.open(path, true);
         try {
-            if (sizeBytes > 0 && d.kind() == NativeDevice.Kind.FILE && d.sizeBytes() != sizeBytes) {
+            if (sizeBytes > 0 && provider.isFile(d) && d.sizeBytes() != AlignedBuffers.alignUp(sizeBytes, 4096)) {
                 throw new MpoolException(ErrorCode.EXISTS, path + " exists with " + d.sizeBytes()
                         + " bytes; remove it or leave out the size to use it as it is");
             }
