@@ -79,7 +79,8 @@ final class PoolCreator {
                 long z0 = space.allocate(zonesPerLog, true);
                 long z1 = space.allocate(zonesPerLog, true);
                 CatalogRecord.Shard rec = new CatalogRecord.Shard(s, z0, z1, zonesPerLog);
-                Shard.create(s, Mpool.shardSpec(capacity, sb, rec, 0), Mpool.shardSpec(capacity, sb, rec, 1)).close();
+                Shard.create(s, Mpool.shardSpec(capacity, sb, rec, 0), Mpool.shardSpec(capacity, sb, rec, 1),
+                        provider.isFile(cap)).close();
                 config.add(rec);
             }
             if (o.stagingDevice != null) {
