@@ -60,11 +60,13 @@ public final class Mpool implements AutoCloseable {
     /** Objects in use (open mlogs, later mapped mblocks): deleting them fails with BUSY. */
     private final Map<Long, AtomicInteger> inUse = new ConcurrentHashMap<>();
     private final DeviceProvider provider;
+    private final boolean readOnly;
     private volatile boolean closed;
 
-    private Mpool(DeviceProvider provider, Map<MediaClass, PoolDevice> devices, Map<MediaClass, SpaceMap> spaces,
-                  ConfigCatalog config, Shard[] shards) {
+    private Mpool(DeviceProvider provider, boolean readOnly, Map<MediaClass, PoolDevice> devices,
+                  Map<MediaClass, SpaceMap> spaces, ConfigCatalog config, Shard[] shards) {
         this.provider = provider;
+        this.readOnly = readOnly;
         this.devices = devices;
         this.spaces = spaces;
         this.config = config;
@@ -94,7 +96,20 @@ public final class Mpool implements AutoCloseable {
 
     /** Like {@link #open(Path)}, with devices from {@code provider}. */
     public static Mpool open(Path capacityDevice, DeviceProvider provider) {
-        BlockDevice cap = provider.open(capacityDevice, true);
+        return open(capacityDevice, provider, false);
+    }
+
+    /**
+     * Opens a pool for inspection: no lock is taken and nothing is written (no recovery writes
+     * either), so it works while another process has the pool open. Changes fail with
+     * PERMISSION. What it shows of a pool in use is what was durable when it was read.
+     */
+    public static Mpool openReadOnly(Path capacityDevice) {
+        return open(capacityDevice, DeviceProvider.NATIVE, true);
+    }
+
+    private static Mpool open(Path capacityDevice, DeviceProvider provider, boolean readOnly) {
+        BlockDevice cap = readOnly ? provider.openReadOnly(capacityDevice) : provider.open(capacityDevice, true);
         List<AutoCloseable> toClose = new ArrayList<>(List.of(cap));
         try {
             PoolDevice capacity = PoolDevice.read(capacityDevice, cap);
@@ -103,13 +118,14 @@ public final class Mpool implements AutoCloseable {
                 throw MpoolException.invalid(capacityDevice + " is the " + sb.mediaClass().label()
                         + " device of pool '" + sb.poolName() + "': open its capacity device");
             }
-            ConfigCatalog config = ConfigCatalog.open(mdc0Spec(capacity, 0), mdc0Spec(capacity, 1));
+            ConfigCatalog config = readOnly ? ConfigCatalog.load(mdc0Spec(capacity, 0), mdc0Spec(capacity, 1))
+                    : ConfigCatalog.open(mdc0Spec(capacity, 0), mdc0Spec(capacity, 1));
             toClose.add(config);
             Map<MediaClass, PoolDevice> devices = new EnumMap<>(MediaClass.class);
             devices.put(MediaClass.CAPACITY, capacity);
             CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
             if (stagingInfo != null) {
-                devices.put(MediaClass.STAGING, openStaging(provider, sb, stagingInfo, toClose));
+                devices.put(MediaClass.STAGING, openStaging(provider, readOnly, sb, stagingInfo, toClose));
             }
             int spare = Integer.parseInt(config.property(PROP_SPARE, String.valueOf(CreateOptions.DEFAULT_SPARE_PERCENT)));
             Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
@@ -123,8 +139,9 @@ public final class Mpool implements AutoCloseable {
             for (CatalogRecord.Shard s : shardRecords) {
                 spaces.get(MediaClass.CAPACITY).claim(s.log0Zone(), s.zonesPerLog());
                 spaces.get(MediaClass.CAPACITY).claim(s.log1Zone(), s.zonesPerLog());
-                Shard shard = Shard.open(s.shard(), shardSpec(capacity, sb, s, 0), shardSpec(capacity, sb, s, 1),
-                        m -> dataMatches(devices.get(m.mediaClass()), m));
+                Shard.DataCheck check = m -> dataMatches(devices.get(m.mediaClass()), m);
+                Shard shard = readOnly ? Shard.load(s.shard(), shardSpec(capacity, sb, s, 0), shardSpec(capacity, sb, s, 1), check)
+                        : Shard.open(s.shard(), shardSpec(capacity, sb, s, 0), shardSpec(capacity, sb, s, 1), check);
                 toClose.add(shard);
                 shards[s.shard() - 1] = shard;
             }
@@ -132,8 +149,8 @@ public final class Mpool implements AutoCloseable {
                 shard.table().forEach(e -> spaces.get(e.mediaClass()).claim(e.zone(),
                         new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones()));
             }
-            Mpool pool = new Mpool(provider, devices, spaces, config, shards);
-            for (PoolDevice d : devices.values()) {
+            Mpool pool = new Mpool(provider, readOnly, devices, spaces, config, shards);
+            for (PoolDevice d : readOnly ? List.<PoolDevice>of() : devices.values()) {
                 Superblock current = d.superblock().withCleanlyClosed(false).withName(sb.poolName());
                 d.update(current);
             }
@@ -150,12 +167,12 @@ public final class Mpool implements AutoCloseable {
         }
     }
 
-    private static PoolDevice openStaging(DeviceProvider provider, Superblock capSb, CatalogRecord.MediaClassInfo info,
-                                          List<AutoCloseable> toClose) {
+    private static PoolDevice openStaging(DeviceProvider provider, boolean readOnly, Superblock capSb,
+                                          CatalogRecord.MediaClassInfo info, List<AutoCloseable> toClose) {
         Path path = Path.of(info.path());
         BlockDevice dev;
         try {
-            dev = provider.open(path, true);
+            dev = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
         } catch (MpoolException e) {
             throw new MpoolException(e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: "
                     + e.getMessage(), e);
@@ -223,7 +240,7 @@ public final class Mpool implements AutoCloseable {
         }
         for (PoolDevice d : devices.values()) {
             try {
-                if (first == null) {
+                if (first == null && !readOnly) {
                     d.update(d.superblock().withCleanlyClosed(true));
                 }
             } catch (RuntimeException e) {
@@ -242,7 +259,7 @@ public final class Mpool implements AutoCloseable {
      * as a pool any more, and closes it. Object data is not erased.
      */
     public synchronized void destroy() {
-        checkOpen("destroy");
+        checkWritable("destroy");
         closed = true;
         for (Shard s : shards) {
             try {
@@ -286,7 +303,7 @@ public final class Mpool implements AutoCloseable {
 
     /** Renames the pool (the name blkid reports as LABEL). */
     public synchronized void rename(String newName) {
-        checkOpen("rename");
+        checkWritable("rename");
         Superblock.checkName(newName);
         // The capacity device's superblock is the truth; open repairs a staging one left behind.
         for (MediaClass mc : new MediaClass[] {MediaClass.STAGING, MediaClass.CAPACITY}) {
@@ -316,7 +333,7 @@ public final class Mpool implements AutoCloseable {
 
     /** Sets a property: label, uid, gid, mode (octal) or spare (percent). Durable on return. */
     public synchronized void setProperty(String key, String value) {
-        checkOpen("set");
+        checkWritable("set");
         String normalized = PoolProperties.validate(key, value);
         if (key.equals(PROP_UID) || key.equals(PROP_GID) || key.equals(PROP_MODE)) {
             Map<String, String> p = properties();
@@ -338,7 +355,7 @@ public final class Mpool implements AutoCloseable {
 
     /** Adds a staging media class on {@code device} (created sparse with {@code sizeBytes} if missing). */
     public synchronized void addStaging(Path device, long sizeBytes, long mblockSizeBytes, boolean force) {
-        checkOpen("add");
+        checkWritable("add");
         if (devices.containsKey(MediaClass.STAGING)) {
             throw new MpoolException(ErrorCode.EXISTS, "pool '" + name() + "' has a staging device already: "
                     + devices.get(MediaClass.STAGING).path());
@@ -387,7 +404,7 @@ public final class Mpool implements AutoCloseable {
      * that one is missing or full.
      */
     public MblockWriter allocateMblock(MediaClass mediaClass, boolean fallBack) {
-        checkOpen("allocate");
+        checkWritable("allocate");
         MediaClass other = mediaClass == MediaClass.CAPACITY ? MediaClass.STAGING : MediaClass.CAPACITY;
         try {
             return allocateIn(mediaClass);
@@ -413,14 +430,14 @@ public final class Mpool implements AutoCloseable {
     }
 
     void commitMblock(MblockWriter w) {
-        checkOpen("commit");
+        checkWritable("commit");
         flushDataDevice(w.mediaClass());
         shard(w.id()).commitMblock(w.id(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc());
     }
 
     /** Commits many mblocks with one flush per device and one per metadata shard involved. */
     public void commit(List<MblockWriter> writers) {
-        checkOpen("commit");
+        checkWritable("commit");
         for (MblockWriter w : writers) {
             if (!w.isWriting()) {
                 throw new MpoolException(ErrorCode.INVALID_STATE, "mblock " + w.id() + " is not being written");
@@ -495,7 +512,7 @@ public final class Mpool implements AutoCloseable {
 
     /** Deletes a committed mblock or mlog; its space is reusable once this returns. */
     public void delete(ObjectId id) {
-        checkOpen("delete");
+        checkWritable("delete");
         Shard shard = shard(id);
         ObjectTable.Entry e = shard.delete(id, v -> {
             AtomicInteger n = inUse.get(v);
@@ -511,7 +528,7 @@ public final class Mpool implements AutoCloseable {
      * {@code mediaClass} and formats it empty. It exists after {@link #commitMlog}.
      */
     public ObjectId allocateMlog(MediaClass mediaClass, long capacityBytes) {
-        checkOpen("allocate");
+        checkWritable("allocate");
         if (capacityBytes <= 0) {
             throw MpoolException.invalid("mlog capacity must be positive, got " + capacityBytes);
         }
@@ -532,7 +549,7 @@ public final class Mpool implements AutoCloseable {
     }
 
     public void commitMlog(ObjectId id) {
-        checkOpen("commit");
+        checkWritable("commit");
         long[] p = pendingMlogs.get(id.value());
         if (p == null) {
             throw new MpoolException(ErrorCode.NOT_FOUND, "mlog " + id + " is not allocated and uncommitted");
@@ -542,7 +559,7 @@ public final class Mpool implements AutoCloseable {
     }
 
     public void abortMlog(ObjectId id) {
-        checkOpen("abort");
+        checkWritable("abort");
         long[] p = pendingMlogs.remove(id.value());
         if (p == null) {
             throw new MpoolException(ErrorCode.NOT_FOUND, "mlog " + id + " is not allocated and uncommitted");
@@ -552,7 +569,7 @@ public final class Mpool implements AutoCloseable {
 
     /** Opens a committed mlog for appending and reading. While open, it cannot be deleted. */
     public Mlog openMlog(ObjectId id) {
-        checkOpen("open");
+        checkWritable("open");
         ObjectTable.Entry e = committed(id, ObjectId.Type.MLOG);
         AtomicInteger users = inUse.computeIfAbsent(id.value(), k -> new AtomicInteger());
         users.incrementAndGet();
@@ -633,9 +650,69 @@ public final class Mpool implements AutoCloseable {
         }
     }
 
+    private void checkWritable(String op) {
+        checkOpen(op);
+        if (readOnly) {
+            throw new MpoolException(ErrorCode.PERMISSION, op + ": pool '" + name() + "' is open read-only");
+        }
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Reads a committed mlog's records without opening it for writing (works read-only too). */
+    public org.mpool.log.LogReader readMlog(ObjectId id) {
+        checkOpen("read");
+        ObjectTable.Entry e = committed(id, ObjectId.Type.MLOG);
+        return Mlog.read(mlogSpec(device(e.mediaClass()), id, e.zone(), e.lengthOrZones()));
+    }
+
+    /**
+     * Verifies everything that carries a checksum: both superblock copies of every device, the
+     * data of every mblock against its commit CRC, and every mlog's records. Metadata logs and
+     * zone ownership were verified when the pool was opened. Never changes anything.
+     */
+    public CheckReport check(java.util.function.LongBinaryOperator progress) {
+        checkOpen("check");
+        List<String> problems = new ArrayList<>();
+        for (PoolDevice d : devices.values()) {
+            problems.addAll(PoolChecks.superblockCopies(d));
+        }
+        List<ObjectInfo> all = objects();
+        long done = 0;
+        long bytes = 0;
+        for (ObjectInfo o : all) {
+            ObjectTable.Entry e = shard(o.id()).table().get(o.id().value());
+            try {
+                if (o.id().type() == ObjectId.Type.MBLOCK) {
+                    CatalogRecord.Mblock rec = new CatalogRecord.Mblock(e.id(), e.mediaClass(), e.zone(),
+                            e.lengthOrZones(), e.crc());
+                    if (!dataMatches(device(e.mediaClass()), rec)) {
+                        problems.add("mblock " + o.id() + ": data at " + e.mediaClass().label() + " offset "
+                                + device(e.mediaClass()).zoneOffset(e.zone()) + " (" + e.lengthOrZones()
+                                + " bytes) does not match its commit checksum");
+                    }
+                    bytes += e.lengthOrZones();
+                } else {
+                    try (org.mpool.log.LogReader r = readMlog(o.id())) {
+                        while (r.next()) {
+                            bytes += r.record().byteSize();
+                        }
+                    }
+                }
+            } catch (MpoolException ex) {
+                problems.add((o.id().type() == ObjectId.Type.MBLOCK ? "mblock " : "mlog ") + o.id() + ": "
+                        + ex.getMessage());
+            }
+            progress.applyAsLong(++done, all.size());
+        }
+        return new CheckReport(all.size(), bytes, problems);
+    }
+
     /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */
     public void compactMetadata() {
-        checkOpen("compact");
+        checkWritable("compact");
         for (Shard s : shards) {
             s.compact();
         }

@@ -13,6 +13,11 @@ public interface DeviceProvider {
     /** Opens an existing device read-write, with an exclusive lock if asked. */
     BlockDevice open(Path path, boolean exclusive);
 
+    /** Opens an existing device read-only, without a lock (inspection). */
+    default BlockDevice openReadOnly(Path path) {
+        return open(path, false);
+    }
+
     /** Creates a new sparse file device of {@code sizeBytes}; fails with EXISTS if present. */
     BlockDevice create(Path path, long sizeBytes);
 
@@ -34,6 +39,11 @@ public interface DeviceProvider {
         @Override
         public BlockDevice open(Path path, boolean exclusive) {
             return NativeDevice.open(path, exclusive ? NativeDevice.OpenOptions.EXCLUSIVE : NativeDevice.OpenOptions.SHARED);
+        }
+
+        @Override
+        public BlockDevice openReadOnly(Path path) {
+            return NativeDevice.open(path, NativeDevice.OpenOptions.READ_ONLY);
         }
 
         @Override

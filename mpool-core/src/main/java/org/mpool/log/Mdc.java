@@ -67,6 +67,46 @@ public final class Mdc implements AutoCloseable {
                 + second.describe() + " has no complete log: neither holds a finished compaction");
     }
 
+    /**
+     * Reads an MDC's client records without opening it for writing: nothing is written, no
+     * lock is needed. The same log is chosen as {@link #open} would choose.
+     */
+    public static List<Record> readOnly(LogSpec first, LogSpec second) {
+        LogSpec[] specs = {first, second};
+        long[] gens = {headerGeneration(first), headerGeneration(second)};
+        int firstChoice = gens[0] >= gens[1] ? 0 : 1;
+        for (int i : new int[] {firstChoice, 1 - firstChoice}) {
+            if (gens[i] < 0) {
+                continue;
+            }
+            List<Record> records = new ArrayList<>();
+            List<Long> positions = new ArrayList<>();
+            boolean complete = false;
+            long watermark;
+            try (LogReader reader = Mlog.read(specs[i])) {
+                while (reader.next()) {
+                    byte[] bytes = reader.recordBytes();
+                    if (bytes.length == 1 && bytes[0] == COMPACTION_END) {
+                        complete = true;
+                    } else if (bytes.length > 0 && bytes[0] == USER) {
+                        records.add(new Record(java.util.Arrays.copyOfRange(bytes, 1, bytes.length), false));
+                        positions.add(reader.framePosition());
+                    }
+                }
+                watermark = reader.durableWatermark();
+            }
+            if (complete) {
+                List<Record> out = new ArrayList<>(records.size());
+                for (int j = 0; j < records.size(); j++) {
+                    out.add(new Record(records.get(j).bytes(), positions.get(j) >= watermark));
+                }
+                return out;
+            }
+        }
+        throw new MpoolException(ErrorCode.CORRUPT, "the MDC on " + first.describe() + " and "
+                + second.describe() + " has no complete log: neither holds a finished compaction");
+    }
+
     private static long headerGeneration(LogSpec spec) {
         try (LogReader reader = Mlog.read(spec)) {
             return reader.generation();

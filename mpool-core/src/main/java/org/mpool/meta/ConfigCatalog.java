@@ -27,6 +27,15 @@ public final class ConfigCatalog implements AutoCloseable {
         this.mdc = mdc;
     }
 
+    /** Reads MDC-0 without writing anything; {@link #update} then fails. */
+    public static ConfigCatalog load(LogSpec log0, LogSpec log1) {
+        ConfigCatalog catalog = new ConfigCatalog(null);
+        for (Mdc.Record r : Mdc.readOnly(log0, log1)) {
+            catalog.apply(CatalogRecord.decode(r.bytes()));
+        }
+        return catalog;
+    }
+
     /** Makes MDC-0 holding {@code initial} records, durably. */
     public static ConfigCatalog create(LogSpec log0, LogSpec log1, List<CatalogRecord> initial) {
         ConfigCatalog catalog = new ConfigCatalog(Mdc.create(log0, log1, false));
@@ -68,6 +77,9 @@ public final class ConfigCatalog implements AutoCloseable {
 
     /** Appends configuration records durably (all or, after a crash, a prefix of them). */
     public synchronized void update(List<CatalogRecord> records) {
+        if (mdc == null) {
+            throw new MpoolException(ErrorCode.PERMISSION, "the pool is open read-only");
+        }
         if (mdc.usedBytes() * 2 >= mdc.capacityBytes()) {
             compact();
         }
@@ -113,6 +125,8 @@ public final class ConfigCatalog implements AutoCloseable {
 
     @Override
     public void close() {
-        mdc.close();
+        if (mdc != null) {
+            mdc.close();
+        }
     }
 }

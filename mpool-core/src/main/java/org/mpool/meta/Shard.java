@@ -58,31 +58,7 @@ public final class Shard implements AutoCloseable {
     public static Shard open(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
         Shard shard = new Shard(index, Mdc.open(log0, log1));
         try {
-            List<Long> cancelled = new ArrayList<>();
-            long maxUniquifier = 0;
-            for (Mdc.Record r : shard.mdc.readWithDurability()) {
-                CatalogRecord rec = CatalogRecord.decode(r.bytes());
-                switch (rec) {
-                    case CatalogRecord.Mblock m -> {
-                        if (r.unconfirmed() && !dataCheck.matches(m)) {
-                            cancelled.add(m.id());
-                        } else {
-                            shard.table.put(m.id(), m.mediaClass(), m.zone(), m.length(), m.crc());
-                        }
-                        maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
-                    }
-                    case CatalogRecord.Mlog m -> {
-                        shard.table.put(m.id(), m.mediaClass(), m.firstZone(), m.zoneCount(), 0);
-                        maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
-                    }
-                    case CatalogRecord.Delete d -> shard.table.remove(d.id());
-                    case CatalogRecord.IdReserve i -> shard.reservedUniquifier = Math.max(shard.reservedUniquifier, i.nextUniquifier());
-                    default -> throw new MpoolException(ErrorCode.CORRUPT, "shard " + index
-                            + " holds a pool configuration record: " + rec);
-                }
-            }
-            shard.reservedUniquifier = Math.max(shard.reservedUniquifier, maxUniquifier + 1);
-            shard.nextUniquifier = shard.reservedUniquifier;
+            List<Long> cancelled = shard.replay(shard.mdc.readWithDurability(), dataCheck);
             for (long id : cancelled) {
                 shard.mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id)), true);
             }
@@ -91,6 +67,43 @@ public final class Shard implements AutoCloseable {
             shard.mdc.close();
             throw e;
         }
+    }
+
+    /** Reads the shard without writing anything (read-only inspection); changes then fail. */
+    public static Shard load(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
+        Shard shard = new Shard(index, null);
+        shard.replay(Mdc.readOnly(log0, log1), dataCheck);
+        return shard;
+    }
+
+    /** Rebuilds the table from the records; returns the ids of unconfirmed commits whose data is gone. */
+    private List<Long> replay(List<Mdc.Record> records, DataCheck dataCheck) {
+        List<Long> cancelled = new ArrayList<>();
+        long maxUniquifier = 0;
+        for (Mdc.Record r : records) {
+            CatalogRecord rec = CatalogRecord.decode(r.bytes());
+            switch (rec) {
+                case CatalogRecord.Mblock m -> {
+                    if (r.unconfirmed() && !dataCheck.matches(m)) {
+                        cancelled.add(m.id());
+                    } else {
+                        table.put(m.id(), m.mediaClass(), m.zone(), m.length(), m.crc());
+                    }
+                    maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
+                }
+                case CatalogRecord.Mlog m -> {
+                    table.put(m.id(), m.mediaClass(), m.firstZone(), m.zoneCount(), 0);
+                    maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
+                }
+                case CatalogRecord.Delete d -> table.remove(d.id());
+                case CatalogRecord.IdReserve i -> reservedUniquifier = Math.max(reservedUniquifier, i.nextUniquifier());
+                default -> throw new MpoolException(ErrorCode.CORRUPT, "shard " + index
+                        + " holds a pool configuration record: " + rec);
+            }
+        }
+        reservedUniquifier = Math.max(reservedUniquifier, maxUniquifier + 1);
+        nextUniquifier = reservedUniquifier;
+        return cancelled;
     }
 
     public int index() {
@@ -103,6 +116,7 @@ public final class Shard implements AutoCloseable {
 
     /** A new object id of this shard, never handed out before (also across crashes). */
     public ObjectId newId(ObjectId.Type type) {
+        checkWritable();
         synchronized (idLock) {
             if (nextUniquifier >= reservedUniquifier) {
                 long reserve = nextUniquifier + ID_BATCH;
@@ -121,6 +135,7 @@ public final class Shard implements AutoCloseable {
 
     /** Records many committed mblocks with one flush. */
     public void commitMblocks(List<CatalogRecord.Mblock> records) {
+        checkWritable();
         if (records.isEmpty()) {
             return;
         }
@@ -150,6 +165,7 @@ public final class Shard implements AutoCloseable {
      * (only now is that safe). {@code busy} is consulted first: a mapped mblock cannot go.
      */
     public ObjectTable.Entry delete(ObjectId id, java.util.function.LongPredicate busy) {
+        checkWritable();
         compaction.readLock().lock();
         ObjectTable.Entry entry;
         try {
@@ -177,7 +193,14 @@ public final class Shard implements AutoCloseable {
         return entry;
     }
 
+    private void checkWritable() {
+        if (mdc == null) {
+            throw new MpoolException(ErrorCode.PERMISSION, "the pool is open read-only");
+        }
+    }
+
     private void appendAndApply(CatalogRecord record, boolean sync, Runnable apply) {
+        checkWritable();
         compaction.readLock().lock();
         try {
             appendOrReportFull(record, sync);
@@ -211,7 +234,7 @@ public final class Shard implements AutoCloseable {
 
     /** Compacts when the MDC's log is half full, so recovery reads live state, not history. */
     private void maybeCompact() {
-        if (!compactionDue()) {
+        if (mdc == null || !compactionDue()) {
             return;
         }
         if (!compaction.writeLock().tryLock()) {
@@ -236,6 +259,7 @@ public final class Shard implements AutoCloseable {
 
     /** Rewrites the shard's live state into the MDC's other log. */
     public void compact() {
+        checkWritable();
         compaction.writeLock().lock();
         try {
             compactLocked();
@@ -264,15 +288,17 @@ public final class Shard implements AutoCloseable {
     }
 
     public long metadataUsedBytes() {
-        return mdc.usedBytes();
+        return mdc == null ? 0 : mdc.usedBytes();
     }
 
     public long metadataCapacityBytes() {
-        return mdc.capacityBytes();
+        return mdc == null ? 0 : mdc.capacityBytes();
     }
 
     @Override
     public void close() {
-        mdc.close();
+        if (mdc != null) {
+            mdc.close();
+        }
     }
 }
