@@ -29,9 +29,17 @@ public final class FaultInjectingDevice implements BlockDevice {
 
     /**
      * Fails {@code count} operations of kind {@code op} with {@code errno}, after letting
-     * {@code skip} of them succeed.
+     * {@code skip} of them succeed; both count from when the fault is injected.
      */
     public record Fault(Op op, int errno, long skip, long count) {}
+
+    /** A fault and how many operations of its kind had been issued when it was injected. */
+    private record Armed(Fault fault, long opsBefore) {
+        boolean fires(Op op, long n) {
+            long sinceInjected = n - opsBefore;
+            return fault.op == op && sinceInjected >= fault.skip && sinceInjected - fault.skip < fault.count;
+        }
+    }
 
     /** What became of one unflushed write in a crash image. */
     public enum Fate { KEPT, TORN, LOST }
@@ -42,7 +50,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     /** What the media holds for sure: the image as of the last completed flush. */
     private final MemoryDevice durable;
     private final List<PendingWrite> unflushed = new ArrayList<>();
-    private final List<Fault> faults = new ArrayList<>();
+    private final List<Armed> faults = new ArrayList<>();
     private final long[] opCounts = new long[Op.values().length];
     private long writes;
     private long flushes;
@@ -66,7 +74,7 @@ public final class FaultInjectingDevice implements BlockDevice {
 
     /** Adds a fault rule; rules are consulted in the order added. */
     public synchronized void inject(Fault fault) {
-        faults.add(fault);
+        faults.add(new Armed(fault, opCounts[fault.op.ordinal()]));
     }
 
     public synchronized void clearFaults() {
@@ -142,8 +150,9 @@ public final class FaultInjectingDevice implements BlockDevice {
             throw new MpoolException(ErrorCode.IO, what + " on " + name() + ": simulated power loss");
         }
         long n = opCounts[op.ordinal()]++;
-        for (Fault f : faults) {
-            if (f.op == op && n >= f.skip && n < f.skip + f.count) {
+        for (Armed armed : faults) {
+            if (armed.fires(op, n)) {
+                Fault f = armed.fault;
                 throw new MpoolException(Errno.toErrorCode(f.errno), what + " on " + name()
                         + " failed: injected " + Errno.name(f.errno) + " (" + Errno.describe(f.errno) + ")");
             }

@@ -53,8 +53,8 @@ public final class ProcLocks {
         return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
     }
 
-    /** glibc's gnu_dev_minor of a user-space st_dev. */
+    /** glibc's gnu_dev_minor of a user-space st_dev (its {@code (unsigned int)} cast keeps 32 bits). */
     static long minor(long dev) {
-        return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        return (dev & 0xff) | ((dev >>> 12) & 0xffffff00L);
     }
 }

@@ -1,0 +1,83 @@
+package org.mpool.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code mpool quickstart}: the tour runs, cleans up after itself, and reports bad input. */
+class QuickstartCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureOutput() {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void writesReadsAndRemovesItsDeviceFile() throws IOException {
+        int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "8m");
+        assertThat(status).as("exit status; stderr: %s", err).isZero();
+        assertThat(filesIn(dir)).as("files left in --dir").isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("8.0 MiB", "verified every byte", "removed the device file");
+    }
+
+    @Test
+    void keepLeavesTheDeviceFile() throws IOException {
+        int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "1m", "--keep");
+        assertThat(status).as("exit status; stderr: %s", err).isZero();
+        assertThat(Files.size(dir.resolve("capacity.img"))).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void anUnparsableSizeIsAUsageError() throws IOException {
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "3x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("3x");
+        assertThat(filesIn(dir)).isZero();
+    }
+
+    @Test
+    void aSizeThatIsNotWholeMebibytesIsAUsageError() throws IOException {
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "1536k")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("INVALID_ARGUMENT", "1 MiB");
+        assertThat(filesIn(dir)).isZero();
+    }
+
+    @Test
+    void anExistingDeviceFileIsLeftAloneAndReported() throws IOException {
+        Path existing = Files.writeString(dir.resolve("capacity.img"), "someone else's data");
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "1m")).isEqualTo(1);
+        assertThat(Files.readString(existing)).isEqualTo("someone else's data");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("EXISTS", existing.toString());
+    }
+
+    private static long filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.mpool.device;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.device.FaultInjectingDevice.Fate;
+import org.mpool.device.FaultInjectingDevice.Fault;
+import org.mpool.device.FaultInjectingDevice.Op;
+import org.mpool.linux.Errno;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A discard is an unflushed write of zeros; a failed flush makes nothing durable. */
+class CrashImageOfDiscardsAndFailedFlushesTest {
+    private static final int SECTOR = FaultInjectingDevice.SECTOR;
+    private static final long OLD = 81;
+    private static final long NEW = 82;
+    private static final long RANGE = 64 << 10;
+    private static final long LENGTH = 8 * SECTOR;
+
+    private final Arena arena = Arena.ofConfined();
+    private final long seed = TestSeeds.seed();
+    private FaultInjectingDevice device;
+
+    @BeforeEach
+    void writeOldDataAndFlush() {
+        device = FaultInjectingDevice.forCrashes(new MemoryDevice("m", 1 << 20));
+        device.write(0, BytePatterns.pattern(arena, 0, 4 * RANGE, OLD));
+        device.flush();
+    }
+
+    @AfterEach
+    void close() {
+        device.close();
+        arena.close();
+    }
+
+    @Test
+    void aDiscardMayOrMayNotSurviveACrashSectorBySector() {
+        device.discard(RANGE, LENGTH);
+        assertThat(device.unflushedWriteCount()).isEqualTo(1);
+        MemorySegment now = AlignedBuffers.allocate(arena, LENGTH);
+        device.read(RANGE, now);
+        assertThat(BytePatterns.firstNonZero(now)).as("the live device reads zeros").isEqualTo(-1);
+
+        Set<Fate> seen = EnumSet.noneOf(Fate.class);
+        for (int i = 0; i < 100; i++) {
+            List<Fate> fates = new ArrayList<>();
+            try (MemoryDevice image = device.crashImage(new Random(seed + i), fates)) {
+                String why = fates + " in image " + i + ", " + TestSeeds.describe(seed);
+                int zeroSectors = 0;
+                for (long s = RANGE; s < RANGE + LENGTH; s += SECTOR) {
+                    MemorySegment sector = image.media().asSlice(s, SECTOR);
+                    boolean zero = BytePatterns.firstNonZero(sector) == -1;
+                    assertThat(zero || BytePatterns.firstMismatch(sector, s, OLD) == -1)
+                            .as("sector %d wholly zero or wholly old: %s", s, why).isTrue();
+                    zeroSectors += zero ? 1 : 0;
+                }
+                Fate fate = fates.getFirst();
+                seen.add(fate);
+                if (fate == Fate.KEPT) {
+                    assertThat(zeroSectors).as(why).isEqualTo(LENGTH / SECTOR);
+                } else if (fate == Fate.LOST) {
+                    assertThat(zeroSectors).as(why).isZero();
+                }
+            }
+        }
+        assertThat(seen).as(TestSeeds.describe(seed)).contains(Fate.KEPT, Fate.LOST);
+    }
+
+    @Test
+    void aFlushedDiscardIsZerosInEveryImage() {
+        device.discard(RANGE, LENGTH);
+        device.flush();
+        assertThat(device.unflushedWriteCount()).isZero();
+        for (int i = 0; i < 20; i++) {
+            try (MemoryDevice image = device.crashImage(seed + i)) {
+                assertThat(BytePatterns.firstNonZero(image.media().asSlice(RANGE, LENGTH)))
+                        .as("image %d, %s", i, TestSeeds.describe(seed)).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void writesStayUnflushedWhenTheFlushFails() {
+        device.inject(new Fault(Op.FLUSH, Errno.EIO, 0, 1));
+        device.write(RANGE, BytePatterns.pattern(arena, RANGE, LENGTH, NEW));
+        long flushesBefore = device.flushCount();
+        assertThatThrownBy(device::flush).isInstanceOfSatisfying(MpoolException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
+        assertThat(device.unflushedWriteCount()).isEqualTo(1);
+        assertThat(device.flushCount()).isEqualTo(flushesBefore);
+        assertThat(survivingImages()).as("images keeping the write after the failed flush, " + TestSeeds.describe(seed))
+                .isBetween(1, 49);
+
+        device.flush();
+        assertThat(device.unflushedWriteCount()).isZero();
+        assertThat(survivingImages()).as("images keeping the write after a good flush").isEqualTo(50);
+    }
+
+    /** Of 50 crash images, how many hold the NEW write whole. */
+    private int survivingImages() {
+        int kept = 0;
+        for (int i = 0; i < 50; i++) {
+            try (MemoryDevice image = device.crashImage(seed + i)) {
+                kept += BytePatterns.firstMismatch(image.media().asSlice(RANGE, LENGTH), RANGE, NEW) == -1 ? 1 : 0;
+            }
+        }
+        return kept;
+    }
+}

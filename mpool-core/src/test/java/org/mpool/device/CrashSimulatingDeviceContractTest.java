@@ -1,0 +1,9 @@
+package org.mpool.device;
+
+/** {@link FaultInjectingDevice#forCrashes} over memory meets the contract while no fault fires. */
+class CrashSimulatingDeviceContractTest extends BlockDeviceContractTest {
+    @Override
+    protected BlockDevice newDevice() {
+        return FaultInjectingDevice.forCrashes(new MemoryDevice("memory", MIN_SIZE_BYTES));
+    }
+}

@@ -1,0 +1,16 @@
+package org.mpool.device;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link FaultInjectingDevice#forErrors} over a file meets the contract while no fault fires. */
+class ErrorInjectingDeviceContractTest extends BlockDeviceContractTest {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected BlockDevice newDevice() {
+        return FaultInjectingDevice.forErrors(NativeDevice.createFile(
+                dir.resolve("device.img"), MIN_SIZE_BYTES, NativeDevice.OpenOptions.EXCLUSIVE));
+    }
+}

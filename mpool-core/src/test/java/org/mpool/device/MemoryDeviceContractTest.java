@@ -1,0 +1,9 @@
+package org.mpool.device;
+
+/** {@link MemoryDevice} meets the block device contract. */
+class MemoryDeviceContractTest extends BlockDeviceContractTest {
+    @Override
+    protected BlockDevice newDevice() {
+        return new MemoryDevice("memory", MIN_SIZE_BYTES);
+    }
+}
