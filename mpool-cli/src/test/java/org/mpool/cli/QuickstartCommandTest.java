@@ -39,38 +39,42 @@ class QuickstartCommandTest {
     }
 
     @Test
-    void writesReadsAndRemovesItsDeviceFile() throws IOException {
-        int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "8m");
+    void toursAPoolAndRemovesItsDeviceFile() throws IOException {
+        int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "1");
         assertThat(status).as("exit status; stderr: %s", err).isZero();
         assertThat(filesIn(dir)).as("files left in --dir").isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("8.0 MiB", "verified every byte", "removed the device file");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("32.0 MiB committed", "all bytes as written",
+                "the mlog holds 10000 records", "destroyed the pool");
     }
 
     @Test
-    void keepLeavesTheDeviceFile() throws IOException {
-        int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "1m", "--keep");
+    void keepLeavesAPoolThatOpensAgain() throws IOException {
+        int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "1", "--keep");
         assertThat(status).as("exit status; stderr: %s", err).isZero();
-        assertThat(Files.size(dir.resolve("capacity.img"))).isEqualTo(1 << 20);
+        try (org.mpool.Mpool pool = org.mpool.Mpool.open(dir.resolve("quickstart.img"))) {
+            assertThat(pool.name()).isEqualTo("quickstart");
+            assertThat(pool.stats().mblocks()).isEqualTo(1);
+        }
     }
 
     @Test
-    void anUnparsableSizeIsAUsageError() throws IOException {
-        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "3x")).isEqualTo(2);
+    void anUnparsableCountIsAUsageError() throws IOException {
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "3x")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("3x");
         assertThat(filesIn(dir)).isZero();
     }
 
     @Test
-    void aSizeThatIsNotWholeMebibytesIsAUsageError() throws IOException {
-        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "1536k")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("INVALID_ARGUMENT", "1 MiB");
+    void anOutOfRangeCountIsAUsageError() throws IOException {
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("INVALID_ARGUMENT", "--mblocks");
         assertThat(filesIn(dir)).isZero();
     }
 
     @Test
     void anExistingDeviceFileIsLeftAloneAndReported() throws IOException {
-        Path existing = Files.writeString(dir.resolve("capacity.img"), "someone else's data");
-        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--size", "1m")).isEqualTo(1);
+        Path existing = Files.writeString(dir.resolve("quickstart.img"), "someone else's data");
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString())).isEqualTo(1);
         assertThat(Files.readString(existing)).isEqualTo("someone else's data");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("EXISTS", existing.toString());
     }
