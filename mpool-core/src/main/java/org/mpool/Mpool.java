@@ -661,6 +661,16 @@ public final class Mpool implements AutoCloseable {
         return readOnly;
     }
 
+    /** Cheap health: problems with the superblock copies of the pool's devices (empty: optimal). */
+    public List<String> health() {
+        checkOpen("health");
+        List<String> problems = new ArrayList<>();
+        for (PoolDevice d : devices.values()) {
+            problems.addAll(PoolChecks.superblockCopies(d));
+        }
+        return problems;
+    }
+
     /** Reads a committed mlog's records without opening it for writing (works read-only too). */
     public org.mpool.log.LogReader readMlog(ObjectId id) {
         checkOpen("read");
@@ -675,10 +685,7 @@ public final class Mpool implements AutoCloseable {
      */
     public CheckReport check(java.util.function.LongBinaryOperator progress) {
         checkOpen("check");
-        List<String> problems = new ArrayList<>();
-        for (PoolDevice d : devices.values()) {
-            problems.addAll(PoolChecks.superblockCopies(d));
-        }
+        List<String> problems = new ArrayList<>(health());
         List<ObjectInfo> all = objects();
         long done = 0;
         long bytes = 0;

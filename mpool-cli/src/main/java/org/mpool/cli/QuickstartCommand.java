@@ -45,9 +45,6 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the pool and its device file afterwards.")
     boolean keep;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
-
     private final PrintStream out = System.out;
 
     @Override

@@ -10,8 +10,8 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         String v = value.trim().toLowerCase(Locale.ROOT);
         if (v.endsWith("ib")) {
             v = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("b") && v.length() > 1 && !Character.isDigit(v.charAt(v.length() - 2))) {
-            v = v.substring(0, v.length() - 1);
+        } else if (v.endsWith("b") && v.length() > 1) {
+            v = v.substring(0, v.length() - 1); // "512b" is bytes, "4kb" is "4k"
         }
         int shift = 0;
         if (!v.isEmpty()) {

@@ -18,6 +18,24 @@ final class Units {
         return i == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, SUFFIX[i]);
     }
 
+    /** Formats bytes in a unit chosen by {@code --units}: b, k, m, g, t or h (human). */
+    static String format(long bytes, String unit) {
+        return switch (unit.toLowerCase(Locale.ROOT)) {
+            case "b" -> Long.toString(bytes);
+            case "k" -> fixed(bytes, 10);
+            case "m" -> fixed(bytes, 20);
+            case "g" -> fixed(bytes, 30);
+            case "t" -> fixed(bytes, 40);
+            case "h" -> human(bytes);
+            default -> throw org.mpool.MpoolException.invalid("--units takes b, k, m, g, t or h, not '" + unit + "'");
+        };
+    }
+
+    private static String fixed(long bytes, int shift) {
+        double v = bytes / (double) (1L << shift);
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
     static String rate(long bytes, long nanos) {
         return human((long) (bytes / (nanos / 1e9))) + "/s";
     }

@@ -48,7 +48,7 @@ public final class NativeDevice implements BlockDevice {
     private final int logicalBlockSize;
     private final int physicalBlockSize;
     private final int optimalIoSize;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private NativeDevice(Path path, Kind kind, int fd, boolean readOnly) {
         this.path = path;
@@ -299,15 +299,13 @@ public final class NativeDevice implements BlockDevice {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+            LibC.close(fd); // closing the fd also releases its flock; only once, or a reused fd would go
         }
-        closed = true;
-        LibC.close(fd); // closing the fd also releases its flock
     }
 
     private void ensureOpen(String op) {
-        if (closed) {
+        if (closed.get()) {
             throw IoChecks.closed(this, op);
         }
     }

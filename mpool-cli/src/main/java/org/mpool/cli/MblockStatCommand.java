@@ -1,0 +1,32 @@
+package org.mpool.cli;
+
+import java.util.concurrent.Callable;
+import org.mpool.Mpool;
+import org.mpool.ObjectId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "stat", mixinStandardHelpOptions = true,
+        description = "Show what the catalog knows of an object (mblock or mlog). Needs no lock.",
+        footer = {"", "Fields: id type class length capacity", "", "Example:", "  mpool mblock stat mp1 0x0000000000001101"})
+final class MblockStatCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "POOL")
+    String pool;
+
+    @Parameters(index = "1", paramLabel = "ID")
+    String id;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        Report report = MblockListCommand.objectReport();
+        try (Mpool p = Cli.inspect(pool)) {
+            MblockListCommand.addRow(report, p.info(ObjectId.parse(id)));
+        }
+        report.print(System.out, output);
+        return 0;
+    }
+}

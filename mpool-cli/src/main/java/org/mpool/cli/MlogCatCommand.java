@@ -1,0 +1,40 @@
+package org.mpool.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import org.mpool.Mpool;
+import org.mpool.ObjectId;
+import org.mpool.log.LogReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cat", mixinStandardHelpOptions = true,
+        description = "Print an mlog's records, one per line, from the start. Needs no lock.",
+        footer = {"", "Example:", "  mpool mlog cat mp1 0x0000000000001202 --hex"})
+final class MlogCatCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "POOL")
+    String pool;
+
+    @Parameters(index = "1", paramLabel = "ID")
+    String id;
+
+    @Option(names = "--hex", description = "Print each record as hex.")
+    boolean hex;
+
+    @Override
+    public Integer call() throws IOException {
+        OutputStream out = System.out;
+        try (Mpool p = Cli.inspect(pool); LogReader r = p.readMlog(ObjectId.parse(id))) {
+            while (r.next()) {
+                byte[] rec = r.recordBytes();
+                out.write(hex ? HexFormat.of().formatHex(rec).getBytes() : rec);
+                out.write('\n');
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package org.mpool.cli;
+
+import java.util.concurrent.Callable;
+import org.mpool.MediaClass;
+import org.mpool.Mpool;
+import org.mpool.ObjectId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create (allocate and commit) an mlog and print its id.",
+        footer = {"", "Example:", "  mpool mlog create mp1 --capacity 64m --class staging"})
+final class MlogCreateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "POOL")
+    String pool;
+
+    @Option(names = "--capacity", converter = SizeConverter.class, defaultValue = "1m",
+            description = "Capacity, rounded up to whole mblocks (default: one mblock).")
+    long capacity;
+
+    @Option(names = "--class", defaultValue = "capacity", description = "Media class: capacity or staging.")
+    String mediaClass;
+
+    @Override
+    public Integer call() {
+        try (Mpool p = Cli.open(pool)) {
+            ObjectId id = p.allocateMlog(MediaClass.parse(mediaClass), capacity);
+            p.commitMlog(id);
+            System.out.println(id);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+package org.mpool.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mpool.Mpool;
+import org.mpool.ObjectId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete mlogs.",
+        footer = {"", "Example:", "  mpool mlog rm mp1 0x0000000000001202"})
+final class MlogRmCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "POOL")
+    String pool;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
+    List<String> ids;
+
+    @Override
+    public Integer call() {
+        List<ObjectId> parsed = ids.stream().map(ObjectId::parse).toList();
+        try (Mpool p = Cli.open(pool)) {
+            for (ObjectId id : parsed) {
+                p.delete(id);
+                System.out.println("deleted " + id);
+            }
+        }
+        return 0;
+    }
+}
