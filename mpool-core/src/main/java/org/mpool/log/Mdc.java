@@ -23,14 +23,17 @@ public final class Mdc implements AutoCloseable {
     private static final byte[] END_MARKER = {COMPACTION_END};
 
     private final LogSpec[] specs;
+    private final java.util.concurrent.Executor writeBehind;
     private Mlog active;
     private int activeIndex;
     private long otherGeneration;
     private Mlog compacting;
     private boolean closed;
 
-    private Mdc(LogSpec first, LogSpec second, Mlog active, int activeIndex, long otherGeneration) {
+    private Mdc(LogSpec first, LogSpec second, Mlog active, int activeIndex, long otherGeneration,
+                java.util.concurrent.Executor writeBehind) {
         this.specs = new LogSpec[] {first, second};
+        this.writeBehind = writeBehind;
         this.active = active;
         this.activeIndex = activeIndex;
         this.otherGeneration = otherGeneration;
@@ -38,18 +41,26 @@ public final class Mdc implements AutoCloseable {
 
     /** Makes a new, empty MDC on two log extents and opens it. */
     public static Mdc create(LogSpec first, LogSpec second, boolean zeroFill) {
+        return create(first, second, zeroFill, Mlog.WRITE_BEHIND);
+    }
+
+    static Mdc create(LogSpec first, LogSpec second, boolean zeroFill, java.util.concurrent.Executor writeBehind) {
         if (first.logId() == second.logId()) {
             throw MpoolException.invalid("the two logs of an MDC need different log ids");
         }
         // The second log starts without an end marker, so it is never chosen over the first.
-        Mlog.format(second, 1, zeroFill).close();
-        Mlog log = Mlog.format(first, 2, zeroFill);
+        Mlog.format(second, 1, zeroFill, writeBehind).close();
+        Mlog log = Mlog.format(first, 2, zeroFill, writeBehind);
         log.append(END_MARKER, true);
-        return new Mdc(first, second, log, 0, 1);
+        return new Mdc(first, second, log, 0, 1, writeBehind);
     }
 
     /** Opens an MDC, recovering whichever of its logs holds the last complete compaction. */
     public static Mdc open(LogSpec first, LogSpec second) {
+        return open(first, second, Mlog.WRITE_BEHIND);
+    }
+
+    static Mdc open(LogSpec first, LogSpec second, java.util.concurrent.Executor writeBehind) {
         LogSpec[] specs = {first, second};
         long[] gens = {headerGeneration(first), headerGeneration(second)};
         int firstChoice = gens[0] >= gens[1] ? 0 : 1;
@@ -57,9 +68,9 @@ public final class Mdc implements AutoCloseable {
             if (gens[i] < 0) {
                 continue;
             }
-            Mlog log = Mlog.open(specs[i]);
+            Mlog log = Mlog.open(specs[i], writeBehind);
             if (holdsEndMarker(log)) {
-                return new Mdc(first, second, log, i, gens[1 - i]);
+                return new Mdc(first, second, log, i, gens[1 - i], writeBehind);
             }
             log.close();
         }
@@ -155,7 +166,7 @@ public final class Mdc implements AutoCloseable {
             throw new MpoolException(ErrorCode.INVALID_STATE, "a compaction of this MDC is already under way");
         }
         long generation = Math.max(active.generation(), otherGeneration) + 1;
-        compacting = Mlog.format(specs[1 - activeIndex], generation, false);
+        compacting = Mlog.format(specs[1 - activeIndex], generation, false, writeBehind);
     }
 
     /** Ends the compaction durably: the new log becomes the MDC's content. */

@@ -32,13 +32,15 @@ import org.mpool.format.Varint;
  */
 public final class Mlog implements AutoCloseable {
     /** Background write-out of full buffer blocks, shared by all logs. */
-    private static final Executor WRITE_BEHIND = Executors.newCachedThreadPool(r -> {
+    static final Executor WRITE_BEHIND = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mpool-log-writer");
         t.setDaemon(true);
         return t;
     });
 
     private final LogSpec spec;
+    /** Runs background write-outs; tests pass a synchronous one to make runs deterministic. */
+    private final Executor writeBehind;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ringMemory;
     private final LogRing ring;
@@ -57,8 +59,9 @@ public final class Mlog implements AutoCloseable {
     /** Told once when the log is closed (the pool counts open mlogs). */
     private Runnable onClose = () -> { };
 
-    private Mlog(LogSpec spec) {
+    private Mlog(LogSpec spec, Executor writeBehind) {
         this.spec = spec;
+        this.writeBehind = writeBehind;
         long ringBytes = Math.min(spec.bufferBytes(), spec.capacityBytes());
         this.ringMemory = AlignedBuffers.allocate(arena, ringBytes);
         this.ring = new LogRing(new LogFormat.Seed(spec.poolUuid(), spec.logId()), ringMemory, spec.capacityBytes());
@@ -70,10 +73,14 @@ public final class Mlog implements AutoCloseable {
      * synced appends then overwrite allocated blocks, which costs no file-system journal commit.
      */
     public static Mlog format(LogSpec spec, long generation, boolean zeroFill) {
+        return format(spec, generation, zeroFill, WRITE_BEHIND);
+    }
+
+    static Mlog format(LogSpec spec, long generation, boolean zeroFill, Executor writeBehind) {
         if (generation < 1) {
             throw MpoolException.invalid("a log generation starts at 1, got " + generation);
         }
-        Mlog log = new Mlog(spec);
+        Mlog log = new Mlog(spec, writeBehind);
         try {
             if (zeroFill) {
                 log.zeroFill();
@@ -92,7 +99,11 @@ public final class Mlog implements AutoCloseable {
      * Fails with CORRUPT if the media lost data that had been made durable.
      */
     public static Mlog open(LogSpec spec) {
-        Mlog log = new Mlog(spec);
+        return open(spec, WRITE_BEHIND);
+    }
+
+    static Mlog open(LogSpec spec, Executor writeBehind) {
+        Mlog log = new Mlog(spec, writeBehind);
         try {
             log.recover();
             return log;
@@ -264,7 +275,7 @@ public final class Mlog implements AutoCloseable {
         long full = ring.sealedFullBlocksEnd() - (writtenEnd - writtenEnd % BLOCK_SIZE);
         if (!ioInProgress && !writeBehindScheduled && full >= ringMemory.byteSize() / 2) {
             writeBehindScheduled = true;
-            WRITE_BEHIND.execute(this::writeBehind);
+            writeBehind.execute(this::writeBehind);
         }
     }
 
@@ -464,6 +475,13 @@ public final class Mlog implements AutoCloseable {
                 closed = true;
                 arena.close();
                 onClose.run();
+            }
+            if (failure != null) {
+                // A background write failed earlier: what was appended since the last flush may
+                // be lost, and the caller must hear so rather than take the close as a flush.
+                throw new MpoolException(failure.code(), "closed " + spec.describe()
+                        + " after an earlier I/O error; records appended since the last flush may be lost: "
+                        + failure.getMessage(), failure);
             }
         } finally {
             lock.unlock();
