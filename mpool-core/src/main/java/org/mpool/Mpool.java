@@ -16,6 +16,7 @@ import java.util.zip.CRC32C;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.BlockDevice;
 import org.mpool.device.DeviceProvider;
+import org.mpool.device.FlushCombiningDevice;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -109,7 +110,9 @@ public final class Mpool implements AutoCloseable {
     }
 
     private static Mpool open(Path capacityDevice, DeviceProvider provider, boolean readOnly) {
-        BlockDevice cap = readOnly ? provider.openReadOnly(capacityDevice) : provider.open(capacityDevice, true);
+        // Shards, mlogs and mblock commits share the device: their flushes are combined.
+        BlockDevice cap = new FlushCombiningDevice(readOnly ? provider.openReadOnly(capacityDevice)
+                : provider.open(capacityDevice, true));
         List<AutoCloseable> toClose = new ArrayList<>(List.of(cap));
         try {
             PoolDevice capacity = PoolDevice.read(capacityDevice, cap);
@@ -172,7 +175,7 @@ public final class Mpool implements AutoCloseable {
         Path path = Path.of(info.path());
         BlockDevice dev;
         try {
-            dev = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
+            dev = new FlushCombiningDevice(readOnly ? provider.openReadOnly(path) : provider.open(path, true));
         } catch (MpoolException e) {
             throw new MpoolException(e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: "
                     + e.getMessage(), e);
@@ -490,9 +493,10 @@ public final class Mpool implements AutoCloseable {
         checkOpen("info");
         ObjectTable.Entry e = committed(id, id.type());
         long zoneBytes = device(e.mediaClass()).superblock().zoneBytes();
+        long offset = e.zone() * zoneBytes;
         return id.type() == ObjectId.Type.MBLOCK
-                ? new ObjectInfo(id, e.mediaClass(), e.lengthOrZones(), zoneBytes)
-                : new ObjectInfo(id, e.mediaClass(), e.lengthOrZones() * zoneBytes, e.lengthOrZones() * zoneBytes);
+                ? new ObjectInfo(id, e.mediaClass(), e.lengthOrZones(), zoneBytes, offset)
+                : new ObjectInfo(id, e.mediaClass(), e.lengthOrZones() * zoneBytes, e.lengthOrZones() * zoneBytes, offset);
     }
 
     /** Every committed object, in id order. */
@@ -538,7 +542,8 @@ public final class Mpool implements AutoCloseable {
         long first = spaces.get(mediaClass).allocate(zones, false);
         try {
             ObjectId id = pickShard().newId(ObjectId.Type.MLOG);
-            boolean zeroFill = provider.isFile(d.device());
+            BlockDevice media = d.device() instanceof FlushCombiningDevice f ? f.inner() : d.device();
+            boolean zeroFill = provider.isFile(media);
             Mlog.format(mlogSpec(d, id, first, zones), 1, zeroFill).close();
             pendingMlogs.put(id.value(), new long[] {mediaClass.ordinal(), first, zones});
             return id;

@@ -7,5 +7,6 @@ package org.mpool;
  * @param mediaClass where it lives
  * @param lengthBytes mblock: bytes written; mlog: capacity
  * @param capacityBytes the space it occupies (whole zones)
+ * @param offsetBytes where it starts on its media class's device
  */
-public record ObjectInfo(ObjectId id, MediaClass mediaClass, long lengthBytes, long capacityBytes) {}
+public record ObjectInfo(ObjectId id, MediaClass mediaClass, long lengthBytes, long capacityBytes, long offsetBytes) {}

@@ -1,10 +1,81 @@
 package org.mpool.bench;
 
-/** Placeholder entry point replaced by the benchmark harness. */
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark harness: {@code ./bench [SUITE...] [--dir DIR] [--seconds N] [--rounds N]
+ * [--out DIR] [--plot DIR]}. Every mpool figure is measured next to its baseline (fio on the
+ * same file, or the alternative a user would pick) in the same run, interleaved over rounds,
+ * and reported as a ratio.
+ */
 public final class Bench {
+    private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
+
+    static {
+        for (Suite s : List.of(new DeviceSuite(), new LogSuite(), new PoolSuite(), new OpenSuite())) {
+            SUITES.put(s.name(), s);
+        }
+    }
+
     private Bench() {}
 
-    public static void main(String[] args) {
-        System.out.println("benchmarks: none yet");
+    public static void main(String[] args) throws Exception {
+        List<String> chosen = new ArrayList<>();
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mpool-bench");
+        Path out = null;
+        Path plot = null;
+        int seconds = 3;
+        int rounds = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--plot" -> plot = Path.of(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("usage: bench [" + String.join("|", SUITES.keySet())
+                            + "]... [--dir DIR] [--seconds N] [--rounds N] [--out DIR] [--plot DIR]");
+                    return;
+                }
+                default -> {
+                    if (!SUITES.containsKey(args[i])) {
+                        System.err.println("bench: unknown suite or option '" + args[i] + "' (suites: "
+                                + String.join(", ", SUITES.keySet()) + ")");
+                        System.exit(2);
+                    }
+                    chosen.add(args[i]);
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            chosen.addAll(SUITES.keySet());
+        }
+        Files.createDirectories(dir);
+        if (!Fio.available()) {
+            System.err.println("bench: fio not available: fio baselines are skipped (ratios against fio show as '-')");
+        }
+        Suite.Config config = new Suite.Config(dir, seconds, rounds);
+        List<Result> results = new ArrayList<>();
+        for (String name : chosen) {
+            System.err.printf("bench: running %s (%d rounds of %d s per case, in %s)%n", name, rounds, seconds, dir);
+            List<Result> r = SUITES.get(name).run(config);
+            Reports.printTable(System.out, r);
+            results.addAll(r);
+        }
+        if (out != null) {
+            Reports.write(out, results);
+        }
+        if (plot != null) {
+            Plots.write(plot, results);
+        }
+        long missed = results.stream().filter(r -> !r.met()).count();
+        System.out.printf(Locale.ROOT, "%n%d of %d targets met%n", results.size() - missed, results.size());
     }
 }

@@ -6,7 +6,9 @@ import static org.mpool.format.LogFormat.FRAGMENT_HEADER_SIZE;
 import static org.mpool.format.LogFormat.MIN_FRAME_START_ROOM;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.mpool.format.LogFormat;
+import org.mpool.format.Varint;
 
 /**
  * The write buffer of a log: a ring of block slots holding the blocks from the oldest one not
@@ -139,6 +141,44 @@ final class LogRing {
         }
         long fullBlocksLeft = (capacity - LogFormat.blockEnd(pos)) / BLOCK_SIZE;
         return room + fullBlocksLeft * LogFormat.BLOCK_PAYLOAD;
+    }
+
+    /**
+     * The fast path for small records: appends {@code record} (varint length, then bytes) if it
+     * fits in the current block, opening a frame there if needed; false (nothing changed) if it
+     * does not. The capacity check is implied: a block never reaches past the capacity.
+     */
+    boolean tryAppendInBlock(byte[] record) {
+        int length = record.length;
+        int header = length < 0x80 ? 1 : length < 0x4000 ? 2 : Varint.MAX_BYTES;
+        long room = LogFormat.blockEnd(tail) - tail;
+        long pos = tail;
+        if (!frameOpen) {
+            if (room < MIN_FRAME_START_ROOM || room - FRAGMENT_HEADER_SIZE < header + length) {
+                return false;
+            }
+            fragmentPos = tail;
+            fragmentIsFirst = true;
+            frameOpen = true;
+            pos += FRAGMENT_HEADER_SIZE;
+        } else if (room < header + length) {
+            return false;
+        }
+        long at = pos % ringBytes;
+        if (header == 1) {
+            ring.set(ValueLayout.JAVA_BYTE, at, (byte) length);
+        } else if (header == 2) {
+            ring.set(ValueLayout.JAVA_BYTE, at, (byte) (length | 0x80));
+            ring.set(ValueLayout.JAVA_BYTE, at + 1, (byte) (length >>> 7));
+        } else {
+            long v = length;
+            for (int i = 0; i < header; i++, v >>>= 7) {
+                ring.set(ValueLayout.JAVA_BYTE, at + i, (byte) (i == header - 1 ? v : (v & 0x7F) | 0x80));
+            }
+        }
+        MemorySegment.copy(record, 0, ring, ValueLayout.JAVA_BYTE, at + header, length);
+        tail = pos + header + length;
+        return true;
     }
 
     /** Opens a frame at the tail; false if that needs a new block and the ring has no room. */

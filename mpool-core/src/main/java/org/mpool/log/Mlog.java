@@ -184,6 +184,19 @@ public final class Mlog implements AutoCloseable {
 
     /** Appends a record; with {@code sync}, returns once it is durable. */
     public void append(byte[] record, boolean sync) {
+        lock.lock();
+        try {
+            if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
+                if (sync) {
+                    commitThrough(ring.tail());
+                } else {
+                    maybeWriteBehind();
+                }
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
         append(MemorySegment.ofArray(record), sync);
     }
 

@@ -1,0 +1,264 @@
+package org.mpool.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mpool.CreateOptions;
+import org.mpool.MblockWriter;
+import org.mpool.MediaClass;
+import org.mpool.Mpool;
+import org.mpool.ObjectId;
+import org.mpool.ObjectInfo;
+import org.mpool.device.AlignedBuffers;
+
+/**
+ * Mblocks against fio on the same file: the pool sits on a fully written file and reserves a
+ * 2 GiB region for fio as an mlog, so both write the same kind of blocks. Small commits are
+ * compared with a file per object (create, write 4 KiB, fsync, close) on the same file system.
+ */
+final class PoolSuite implements Suite {
+    private static final long FILE_BYTES = 6L << 30;
+    private static final long FIO_REGION = 2L << 30;
+    private static final long MBLOCK = 32L << 20;
+    private static final int MIB = 1 << 20;
+    private static final int KEEP = 24;
+
+    @Override
+    public String name() {
+        return "pool";
+    }
+
+    @Override
+    public List<Result> run(Config c) throws Exception {
+        Path file = Files2.writtenFile(c.dir(), "pool.img", FILE_BYTES);
+        // Small objects: 1 MiB mblocks on a written file, as on a block device or once zones are reused.
+        Path small = Files2.writtenFile(c.dir(), "small-objects.img", 1L << 30);
+        Path sparse = c.dir().resolve("small-objects-sparse.img");
+        Files.deleteIfExists(sparse);
+        int n = c.rounds();
+        double[][] m = new double[14][n];
+        try (Mpool pool = Mpool.create("bench", file, new CreateOptions().mblockSize(MBLOCK).force(true));
+             Mpool smallPool = Mpool.create("benchsmall", small, new CreateOptions().mblockSize(MIB).force(true));
+             Mpool sparsePool = Mpool.create("benchsparse", sparse, new CreateOptions().size(64L << 30).mblockSize(MIB));
+             Arena arena = Arena.ofShared()) {
+            ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_REGION);
+            pool.commitMlog(region);
+            ObjectInfo fioRegion = pool.info(region);
+            MemorySegment buf = Files2.randomBuffer(arena, MIB, 7);
+            List<ObjectId> readSet = writeMblocks(pool, buf, 16);
+            for (int r = 0; r < n; r++) {
+                m[0][r] = mblockWrites(pool, arena, 1, c.seconds());
+                m[1][r] = fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m") / MIB;
+                m[2][r] = mblockWrites(pool, arena, 2, c.seconds());
+                m[3][r] = fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2",
+                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB;
+                m[4][r] = sequentialReads(pool, readSet, buf, c.seconds()) / MIB;
+                m[5][r] = fio(file, fioRegion, c.seconds(), "--rw=read", "--bs=1m") / MIB;
+                m[6][r] = randomReads(pool, readSet, arena, 16, c.seconds());
+                m[7][r] = fioIops(file, fioRegion, c.seconds(), "--rw=randread", "--bs=4k", "--numjobs=16");
+                m[8][r] = smallCommits(smallPool, arena, 1, c.seconds());
+                m[9][r] = filePerObject(c.dir(), 1, c.seconds());
+                m[10][r] = smallCommits(smallPool, arena, 16, c.seconds());
+                m[11][r] = filePerObject(c.dir(), 16, c.seconds());
+                m[12][r] = smallCommits(sparsePool, arena, 1, c.seconds());
+                m[13][r] = m[9][r];
+            }
+        }
+        Files.deleteIfExists(sparse);
+        List<Result> out = new ArrayList<>();
+        out.add(result("mblock write, 32 MiB in 1 MiB writes + commit, 1 thread", "MiB/s", m[0], "fio write bs=1m", m[1], 0.95));
+        out.add(result("mblock write, 2 threads", "MiB/s", m[2], "fio write bs=1m numjobs=2", m[3], 0.95));
+        out.add(result("mblock direct read 1 MiB, 1 thread", "MiB/s", m[4], "fio read bs=1m", m[5], 0.95));
+        out.add(result("mblock random 4 KiB reads, 16 threads", "ops/s", m[6], "fio randread bs=4k psync numjobs=16", m[7], 0.90));
+        out.add(result("small object commit (allocate + 4 KiB + commit), 1 thread", "ops/s", m[8],
+                "file per object (create, write 4 KiB, fsync, close)", m[9], 1.5));
+        out.add(result("small object commit, 16 threads", "ops/s", m[10], "file per object, 16 threads", m[11], 3.0));
+        out.add(result("small object commit, 1 thread, fresh sparse file (zones are holes)", "ops/s", m[12],
+                "file per object (create, write 4 KiB, fsync, close)", m[13], 1.5));
+        return out;
+    }
+
+    private static Result result(String name, String unit, double[] ours, String baseline, double[] base, double factor) {
+        double o = Measure.median(ours);
+        double b = Measure.median(base);
+        return new Result("pool", name, unit, o, baseline, b, Double.NaN, Double.NaN, Double.NaN,
+                "≥ " + factor + "× baseline", b == 0 || o >= factor * b);
+    }
+
+    private static double fio(Path file, ObjectInfo region, int seconds, String... options) {
+        return Fio.available() ? Fio.run(file, region.capacityBytes(), seconds, with(region, options)).bytesPerSecond() : 0;
+    }
+
+    private static double fioIops(Path file, ObjectInfo region, int seconds, String... options) {
+        return Fio.available() ? Fio.run(file, region.capacityBytes(), seconds, with(region, options)).iops() : 0;
+    }
+
+    private static String[] with(ObjectInfo region, String... options) {
+        String[] all = new String[options.length + 1];
+        all[0] = "--offset=" + region.offsetBytes();
+        System.arraycopy(options, 0, all, 1, options.length);
+        return all;
+    }
+
+    private static List<ObjectId> writeMblocks(Mpool pool, MemorySegment buf, int count) {
+        List<ObjectId> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+            for (long off = 0; off < MBLOCK; off += MIB) {
+                w.write(buf);
+            }
+            w.commit();
+            ids.add(w.id());
+        }
+        return ids;
+    }
+
+    /** Threads each write whole mblocks and commit them; old ones are deleted to keep space. */
+    private static double mblockWrites(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
+        AtomicLong bytes = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            MemorySegment buf = Files2.randomBuffer(arena, MIB, t);
+            workers.add(Thread.ofPlatform().start(() -> {
+                Deque<ObjectId> kept = new ArrayDeque<>();
+                while (System.nanoTime() < end) {
+                    MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+                    for (long off = 0; off < MBLOCK; off += MIB) {
+                        w.write(buf);
+                    }
+                    w.commit();
+                    bytes.addAndGet(MBLOCK);
+                    kept.add(w.id());
+                    if (kept.size() > KEEP / threads) {
+                        pool.delete(kept.poll());
+                    }
+                }
+                kept.forEach(pool::delete);
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return bytes.get() / ((System.nanoTime() - start) / 1e9) / MIB;
+    }
+
+    private static double sequentialReads(Mpool pool, List<ObjectId> ids, MemorySegment buf, int seconds) throws Exception {
+        long perMblock = MBLOCK / MIB;
+        return Measure.timed(seconds, i -> {
+            pool.readMblock(ids.get((int) ((i / perMblock) % ids.size())), (i % perMblock) * MIB, buf);
+            return MIB;
+        }).perSecond();
+    }
+
+    private static double randomReads(Mpool pool, List<ObjectId> ids, Arena arena, int threads, int seconds) throws Exception {
+        AtomicLong reads = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            MemorySegment page = AlignedBuffers.allocate(arena, 4096);
+            workers.add(Thread.ofPlatform().start(() -> {
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                long n = 0;
+                while (System.nanoTime() < end) {
+                    pool.readMblock(ids.get(rnd.nextInt(ids.size())), rnd.nextLong(MBLOCK / 4096) * 4096, page);
+                    n++;
+                }
+                reads.addAndGet(n);
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return reads.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** allocate + 4 KiB + commit per object; objects are deleted outside the timed part to reuse zones. */
+    private static double smallCommits(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
+        AtomicLong commits = new AtomicLong();
+        AtomicLong busyNanos = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            MemorySegment page = Files2.randomBuffer(arena, 4096, t);
+            workers.add(Thread.ofPlatform().start(() -> {
+                List<ObjectId> made = new ArrayList<>();
+                long timed = 0;
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < 32; i++) {
+                        MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+                        w.write(page);
+                        w.commit();
+                        made.add(w.id());
+                    }
+                    timed += System.nanoTime() - t0;
+                    made.forEach(pool::delete);
+                    commits.addAndGet(made.size());
+                    made.clear();
+                }
+                busyNanos.addAndGet(timed);
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return commits.get() / (busyNanos.get() / 1e9 / threads);
+    }
+
+    /** The alternative a user would pick: one file per object, each made durable with fsync. */
+    private static double filePerObject(Path dir, int threads, int seconds) throws Exception {
+        Path objects = Files.createDirectories(dir.resolve("objects"));
+        AtomicLong made = new AtomicLong();
+        AtomicLong busyNanos = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers.add(Thread.ofPlatform().start(() -> {
+                ByteBuffer data = ByteBuffer.allocateDirect(4096);
+                List<Path> files = new ArrayList<>();
+                long timed = 0;
+                try {
+                    for (long i = 0; System.nanoTime() < end; ) {
+                        long t0 = System.nanoTime();
+                        for (int k = 0; k < 200; k++, i++) {
+                            Path p = objects.resolve(thread + "-" + i);
+                            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                                data.clear();
+                                ch.write(data);
+                                ch.force(true);
+                            }
+                            files.add(p);
+                        }
+                        timed += System.nanoTime() - t0;
+                        for (Path p : files) {
+                            Files.delete(p);
+                        }
+                        made.addAndGet(files.size());
+                        files.clear();
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                busyNanos.addAndGet(timed);
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return made.get() / (busyNanos.get() / 1e9 / threads);
+    }
+}

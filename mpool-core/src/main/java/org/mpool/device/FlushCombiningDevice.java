@@ -1,0 +1,133 @@
+package org.mpool.device;
+
+import java.lang.foreign.MemorySegment;
+import org.mpool.MpoolException;
+
+/**
+ * Lets concurrent flushes of one device share a single device flush. Several logs (the
+ * metadata shards, user mlogs) and mblock commits live on the same device; each needs its
+ * writes durable, and one fdatasync covers them all.
+ *
+ * <p>Correctness: a caller takes a ticket when it asks for a flush, after its writes have
+ * completed. A device flush that starts when tickets up to R have been handed out covers
+ * tickets up to R. A caller returns only once a flush covering its ticket has completed —
+ * never on the strength of a flush that was already running when it asked.
+ */
+public final class FlushCombiningDevice implements BlockDevice {
+    private final BlockDevice inner;
+    private final Object lock = new Object();
+    private long requested;
+    private long completed;
+    private boolean flushing;
+    private long failedUpTo;
+    private MpoolException failure;
+
+    public FlushCombiningDevice(BlockDevice inner) {
+        this.inner = inner;
+    }
+
+    public BlockDevice inner() {
+        return inner;
+    }
+
+    @Override
+    public void flush() {
+        long ticket;
+        synchronized (lock) {
+            ticket = ++requested;
+            while (true) {
+                if (completed >= ticket) {
+                    return;
+                }
+                if (failedUpTo >= ticket) {
+                    throw new MpoolException(failure.code(), failure.getMessage(), failure);
+                }
+                if (!flushing) {
+                    break;
+                }
+                waitQuietly();
+            }
+            flushing = true;
+        }
+        long covers;
+        synchronized (lock) {
+            covers = requested;
+        }
+        try {
+            inner.flush();
+            synchronized (lock) {
+                completed = Math.max(completed, covers);
+            }
+        } catch (MpoolException e) {
+            synchronized (lock) {
+                failedUpTo = Math.max(failedUpTo, covers);
+                failure = e;
+            }
+            throw e;
+        } finally {
+            synchronized (lock) {
+                flushing = false;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void waitQuietly() {
+        try {
+            lock.wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MpoolException(org.mpool.ErrorCode.IO, "interrupted while waiting for a flush of " + inner.name());
+        }
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return inner.sizeBytes();
+    }
+
+    @Override
+    public int logicalBlockSize() {
+        return inner.logicalBlockSize();
+    }
+
+    @Override
+    public int physicalBlockSize() {
+        return inner.physicalBlockSize();
+    }
+
+    @Override
+    public int optimalIoSize() {
+        return inner.optimalIoSize();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return inner.readOnly();
+    }
+
+    @Override
+    public void read(long offset, MemorySegment buffer) {
+        inner.read(offset, buffer);
+    }
+
+    @Override
+    public void write(long offset, MemorySegment buffer) {
+        inner.write(offset, buffer);
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        inner.discard(offset, length);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -1,0 +1,67 @@
+package org.mpool.device;
+
+import java.lang.foreign.MemorySegment;
+
+/** A device that passes everything to another; tests override what they observe. */
+class FilterDevice implements BlockDevice {
+    private final BlockDevice inner;
+
+    FilterDevice(BlockDevice inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return inner.sizeBytes();
+    }
+
+    @Override
+    public int logicalBlockSize() {
+        return inner.logicalBlockSize();
+    }
+
+    @Override
+    public int physicalBlockSize() {
+        return inner.physicalBlockSize();
+    }
+
+    @Override
+    public int optimalIoSize() {
+        return inner.optimalIoSize();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return inner.readOnly();
+    }
+
+    @Override
+    public void read(long offset, MemorySegment buffer) {
+        inner.read(offset, buffer);
+    }
+
+    @Override
+    public void write(long offset, MemorySegment buffer) {
+        inner.write(offset, buffer);
+    }
+
+    @Override
+    public void flush() {
+        inner.flush();
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        inner.discard(offset, length);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
