@@ -17,6 +17,7 @@ import org.mpool.device.AlignedBuffers;
 import org.mpool.device.BlockDevice;
 import org.mpool.device.DeviceProvider;
 import org.mpool.device.FlushCombiningDevice;
+import org.mpool.device.ForwardingDevice;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -542,7 +543,7 @@ public final class Mpool implements AutoCloseable {
         long first = spaces.get(mediaClass).allocate(zones, false);
         try {
             ObjectId id = pickShard().newId(ObjectId.Type.MLOG);
-            BlockDevice media = d.device() instanceof FlushCombiningDevice f ? f.inner() : d.device();
+            BlockDevice media = d.device() instanceof ForwardingDevice f ? f.inner() : d.device();
             boolean zeroFill = provider.isFile(media);
             Mlog.format(mlogSpec(d, id, first, zones), 1, zeroFill).close();
             pendingMlogs.put(id.value(), new long[] {mediaClass.ordinal(), first, zones});

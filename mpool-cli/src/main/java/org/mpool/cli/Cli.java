@@ -26,6 +26,17 @@ final class Cli {
         return Mpool.openReadOnly(locator().capacityDevice(name));
     }
 
+    /** Deletes objects (mblocks or mlogs) by id, all ids checked before anything is deleted. */
+    static void delete(String pool, java.util.List<String> ids) {
+        java.util.List<org.mpool.ObjectId> parsed = ids.stream().map(org.mpool.ObjectId::parse).toList();
+        try (Mpool p = open(pool)) {
+            for (org.mpool.ObjectId id : parsed) {
+                p.delete(id);
+                System.out.println("deleted " + id);
+            }
+        }
+    }
+
     /**
      * Asks before something destructive when a person is at a terminal; scripts (no terminal)
      * and {@code --yes} go ahead.

@@ -2,8 +2,6 @@ package org.mpool.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mpool.Mpool;
-import org.mpool.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -18,13 +16,7 @@ final class MlogRmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ObjectId> parsed = ids.stream().map(ObjectId::parse).toList();
-        try (Mpool p = Cli.open(pool)) {
-            for (ObjectId id : parsed) {
-                p.delete(id);
-                System.out.println("deleted " + id);
-            }
-        }
+        Cli.delete(pool, ids);
         return 0;
     }
 }

@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p>Operations are serialised, so the order of writes and flushes is exact. Everything is
  * deterministic: the same workload and seed give the same image.
  */
-public final class FaultInjectingDevice implements BlockDevice {
+public final class FaultInjectingDevice extends ForwardingDevice {
     /** The unit of atomicity on power loss. */
     public static final int SECTOR = 512;
 
@@ -46,7 +46,6 @@ public final class FaultInjectingDevice implements BlockDevice {
 
     private record PendingWrite(long offset, byte[] data) {}
 
-    private final BlockDevice inner;
     /** What the media holds for sure: the image as of the last completed flush. */
     private final MemoryDevice durable;
     private final List<PendingWrite> unflushed = new ArrayList<>();
@@ -58,7 +57,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     private boolean crashed;
 
     private FaultInjectingDevice(BlockDevice inner, boolean trackCrashState) {
-        this.inner = inner;
+        super(inner);
         this.durable = trackCrashState ? MemoryDevice.copyOf(inner) : null;
     }
 
@@ -160,40 +159,10 @@ public final class FaultInjectingDevice implements BlockDevice {
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public long sizeBytes() {
-        return inner.sizeBytes();
-    }
-
-    @Override
-    public int logicalBlockSize() {
-        return inner.logicalBlockSize();
-    }
-
-    @Override
-    public int physicalBlockSize() {
-        return inner.physicalBlockSize();
-    }
-
-    @Override
-    public int optimalIoSize() {
-        return inner.optimalIoSize();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return inner.readOnly();
-    }
-
-    @Override
     public synchronized void read(long offset, MemorySegment buffer) {
         IoChecks.checkIo(this, "read", offset, buffer);
         before(Op.READ, "read at offset " + offset);
-        inner.read(offset, buffer);
+        inner().read(offset, buffer);
     }
 
     @Override
@@ -203,7 +172,7 @@ public final class FaultInjectingDevice implements BlockDevice {
             crashed = true;
         }
         before(Op.WRITE, "write at offset " + offset);
-        inner.write(offset, buffer);
+        inner().write(offset, buffer);
         writes++;
         if (durable != null) {
             unflushed.add(new PendingWrite(offset, buffer.toArray(JAVA_BYTE)));
@@ -213,7 +182,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     @Override
     public synchronized void flush() {
         before(Op.FLUSH, "flush");
-        inner.flush();
+        inner().flush();
         flushes++;
         if (durable != null) {
             for (PendingWrite w : unflushed) {
@@ -227,7 +196,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     public synchronized void discard(long offset, long length) {
         IoChecks.checkRange(this, "discard", offset, length);
         before(Op.DISCARD, "discard at offset " + offset);
-        inner.discard(offset, length);
+        inner().discard(offset, length);
         // A discard is modelled as an unflushed write of zeros: it may or may not survive a crash.
         if (durable != null && length > 0) {
             unflushed.add(new PendingWrite(offset, new byte[Math.toIntExact(length)]));
@@ -236,7 +205,7 @@ public final class FaultInjectingDevice implements BlockDevice {
 
     @Override
     public void close() {
-        inner.close();
+        inner().close();
         if (durable != null) {
             durable.close();
         }

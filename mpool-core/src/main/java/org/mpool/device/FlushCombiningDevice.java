@@ -1,6 +1,5 @@
 package org.mpool.device;
 
-import java.lang.foreign.MemorySegment;
 import org.mpool.MpoolException;
 
 /**
@@ -13,8 +12,7 @@ import org.mpool.MpoolException;
  * tickets up to R. A caller returns only once a flush covering its ticket has completed —
  * never on the strength of a flush that was already running when it asked.
  */
-public final class FlushCombiningDevice implements BlockDevice {
-    private final BlockDevice inner;
+public final class FlushCombiningDevice extends ForwardingDevice {
     private final Object lock = new Object();
     private long requested;
     private long completed;
@@ -23,11 +21,7 @@ public final class FlushCombiningDevice implements BlockDevice {
     private MpoolException failure;
 
     public FlushCombiningDevice(BlockDevice inner) {
-        this.inner = inner;
-    }
-
-    public BlockDevice inner() {
-        return inner;
+        super(inner);
     }
 
     @Override
@@ -54,7 +48,7 @@ public final class FlushCombiningDevice implements BlockDevice {
             covers = requested;
         }
         try {
-            inner.flush();
+            inner().flush();
             synchronized (lock) {
                 completed = Math.max(completed, covers);
             }
@@ -77,57 +71,7 @@ public final class FlushCombiningDevice implements BlockDevice {
             lock.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MpoolException(org.mpool.ErrorCode.IO, "interrupted while waiting for a flush of " + inner.name());
+            throw new MpoolException(org.mpool.ErrorCode.IO, "interrupted while waiting for a flush of " + name());
         }
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public long sizeBytes() {
-        return inner.sizeBytes();
-    }
-
-    @Override
-    public int logicalBlockSize() {
-        return inner.logicalBlockSize();
-    }
-
-    @Override
-    public int physicalBlockSize() {
-        return inner.physicalBlockSize();
-    }
-
-    @Override
-    public int optimalIoSize() {
-        return inner.optimalIoSize();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return inner.readOnly();
-    }
-
-    @Override
-    public void read(long offset, MemorySegment buffer) {
-        inner.read(offset, buffer);
-    }
-
-    @Override
-    public void write(long offset, MemorySegment buffer) {
-        inner.write(offset, buffer);
-    }
-
-    @Override
-    public void discard(long offset, long length) {
-        inner.discard(offset, length);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

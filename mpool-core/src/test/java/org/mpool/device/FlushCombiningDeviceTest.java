@@ -15,7 +15,7 @@ import org.mpool.linux.Errno;
 
 class FlushCombiningDeviceTest {
     /** A memory device whose flushes can be held open and are counted. */
-    private static final class GatedDevice extends FilterDevice {
+    private static final class GatedDevice extends ForwardingDevice {
         final AtomicInteger flushes = new AtomicInteger();
         volatile CountDownLatch entered = new CountDownLatch(1);
         volatile CountDownLatch release = new CountDownLatch(0);

@@ -2,12 +2,17 @@ package org.mpool.device;
 
 import java.lang.foreign.MemorySegment;
 
-/** A device that passes everything to another; tests override what they observe. */
-class FilterDevice implements BlockDevice {
+/** A device that passes every call to another; decorators override only what they change. */
+public abstract class ForwardingDevice implements BlockDevice {
     private final BlockDevice inner;
 
-    FilterDevice(BlockDevice inner) {
+    protected ForwardingDevice(BlockDevice inner) {
         this.inner = inner;
+    }
+
+    /** The device this one forwards to. */
+    public BlockDevice inner() {
+        return inner;
     }
 
     @Override
