@@ -1,8 +1,15 @@
 # Sourced by every script: selects a JDK 25 or newer and exports JAVA_HOME and JAVA.
 # Honours JAVA_HOME when it points at Java >= 25; otherwise looks under /usr/lib/jvm.
 
-java_major() { # prints the feature version of the java binary $1, or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -1
+java_major() { # prints the feature version of the JDK whose java binary is $1, or nothing
+  local home release
+  home=$(dirname "$(dirname "$1")")
+  release="$home/release"
+  if [ -f "$release" ]; then # every JDK ships it: reading it is instant, starting java is not
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -1
+  else
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -1
+  fi
 }
 
 select_java25() {

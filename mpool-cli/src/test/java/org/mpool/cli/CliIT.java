@@ -1,0 +1,173 @@
+package org.mpool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpool.Mpool;
+
+/**
+ * Drives the real {@code ./mpool} launcher on file-backed pools: every command, the output
+ * formats, and the error paths with their exit codes. Runs after package (failsafe).
+ */
+class CliIT {
+    @TempDir
+    Path dir;
+
+    private Launcher mpool;
+    private Path device;
+
+    @BeforeEach
+    void setUp() {
+        mpool = new Launcher(dir.resolve("registry"));
+        device = dir.resolve("it.img");
+    }
+
+    private Launcher.Run ok(String... args) throws Exception {
+        Launcher.Run r = mpool.run(args);
+        assertThat(r.exit()).as("mpool %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+        return r;
+    }
+
+    private Launcher.Run fails(int exit, String code, String... args) throws Exception {
+        Launcher.Run r = mpool.run(args);
+        assertThat(r.exit()).as("exit of mpool %s; stderr: %s", String.join(" ", args), r.err()).isEqualTo(exit);
+        assertThat(r.err()).as("stderr of mpool %s", String.join(" ", args)).contains("[" + code + "]").startsWith("mpool: ");
+        assertThat(r.err()).as("no stack trace without --debug").doesNotContain("\tat org.mpool");
+        return r;
+    }
+
+    private static String golden(String name) throws IOException {
+        try (var in = CliIT.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void poolLifecycleAndReports() throws Exception {
+        ok("create", "itpool", device.toString(), "--size", "1g", "--mblock-size", "1m", "--label", "demo");
+        assertThat(Files.readString(dir.resolve("registry"))).contains("itpool\t" + device);
+        assertThat(ok("list").out()).isEqualTo(golden("list.txt"));
+        String json = ok("list", "--json").out();
+        assertThat(json).contains("\"mpool\": \"itpool\"", "\"total\": 1073741824", "\"label\": \"demo\"",
+                "\"health\": \"optimal\"");
+        assertThat(ok("list", "-Y").out()).contains("- mpool: \"itpool\"", "  total: 1073741824");
+        assertThat(ok("list", "-o", "mpool,label", "--noheadings").out()).isEqualTo("itpool  demo\n");
+        assertThat(ok("list", "-o", "total", "--units", "m", "--noheadings").out()).isEqualTo("1024\n");
+
+        ok("set", "itpool", "label=renamed label", "mode=0600", "spare=10");
+        String props = ok("get", "itpool", "label", "mode", "spare", "--json").out();
+        assertThat(props).contains("\"value\": \"renamed label\"", "\"value\": \"0600\"", "\"value\": \"10\"");
+        assertThat(Files.getPosixFilePermissions(device)).hasSize(2); // owner read + write
+        assertThat(ok("show", "itpool").out()).contains("mpool:   itpool", "capacity", "health:  optimal");
+        assertThat(ok("show", "itpool", "-Y").out()).contains("class: \"capacity\"", "mblocksize: 1048576");
+
+        if (Files.isExecutable(Path.of("/usr/sbin/blkid")) || Files.isExecutable(Path.of("/sbin/blkid"))) {
+            Process p = new ProcessBuilder("blkid", "-p", device.toString()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).isZero();
+            assertThat(out).contains("TYPE=\"mpool\"", "LABEL=\"itpool\"");
+        } else {
+            System.out.println("CliIT: blkid is not installed: skipping the blkid check");
+        }
+
+        ok("rename", "itpool", "itpool2");
+        assertThat(ok("list", "-o", "mpool", "--noheadings").out()).isEqualTo("itpool2\n");
+        assertThat(ok("scan", "--json").out()).contains("\"mpool\": \"itpool2\"", "\"class\": \"capacity\"");
+        ok("deactivate", "itpool2");
+        assertThat(ok("activate", "itpool2").out()).contains("activated pool itpool2");
+        ok("check", "itpool2");
+        ok("check", "itpool2", "--read-only");
+        ok("destroy", "itpool2", "--yes");
+        assertThat(ok("list", "--noheadings").out()).isEmpty();
+        assertThat(Files.readString(dir.resolve("registry"))).doesNotContain("itpool2");
+    }
+
+    @Test
+    void objectToolsRoundTripBytes() throws Exception {
+        ok("create", "objs", device.toString(), "--size", "1g", "--mblock-size", "4m");
+        byte[] data = new byte[3 * 1024 * 1024 + 123];
+        new Random(42).nextBytes(data);
+        Launcher.Run put = mpool.runWithInput(data, "mblock", "put", "objs", "-");
+        assertThat(put.exit()).as(put.err()).isZero();
+        String id = put.out().trim();
+        assertThat(id).matches("0x[0-9a-f]{16}");
+        assertThat(mpool.runForBytes("mblock", "get", "objs", id)).isEqualTo(data);
+        assertThat(ok("mblock", "list", "objs", "--json").out()).contains("\"id\": \"" + id + "\"", "\"length\": " + data.length);
+        assertThat(ok("mblock", "stat", "objs", id).out()).contains(id, "mblock", "capacity");
+
+        String log = ok("mlog", "create", "objs", "--capacity", "4m").out().trim();
+        Launcher.Run append = mpool.runWithInput("first\nsecond\nthird\n".getBytes(), "mlog", "append", "objs", log);
+        assertThat(append.exit()).as(append.err()).isZero();
+        ok("mlog", "append", "objs", log, "fourth");
+        assertThat(ok("mlog", "cat", "objs", log).out()).isEqualTo("first\nsecond\nthird\nfourth\n");
+        assertThat(ok("mlog", "cat", "objs", log, "--hex").out()).startsWith("6669727374\n");
+        ok("mlog", "erase", "objs", log);
+        assertThat(ok("mlog", "cat", "objs", log).out()).isEmpty();
+        assertThat(ok("check", "objs").out()).contains("no problems found", "2 objects");
+        ok("mlog", "rm", "objs", log);
+        ok("mblock", "rm", "objs", id);
+        fails(1, "NOT_FOUND", "mblock", "get", "objs", id);
+    }
+
+    @Test
+    void errorsHaveCodesAndExitStatus() throws Exception {
+        fails(2, "INVALID_ARGUMENT", "create", "bad/name", device.toString(), "--size", "1g");
+        assertThat(mpool.run("create", "p", device.toString(), "--size", "12x").exit()).isEqualTo(2);
+        fails(2, "INVALID_ARGUMENT", "create", "p", device.toString(), "--size", "1g", "--mode", "999");
+        fails(2, "INVALID_ARGUMENT", "create", "p", device.toString(), "--size", "1g", "--mblock-size", "3m");
+        fails(1, "NOT_FOUND", "create", "p", dir.resolve("missing.img").toString());
+        fails(2, "INVALID_ARGUMENT", "create", "p", dir.resolve("tiny.img").toString(), "--size", "8m");
+        assertThat(Files.exists(dir.resolve("tiny.img"))).as("a failed create leaves no file").isFalse();
+
+        ok("create", "p", device.toString(), "--size", "1g", "--mblock-size", "1m");
+        fails(1, "EXISTS", "create", "p", dir.resolve("other.img").toString(), "--size", "1g");
+        fails(1, "EXISTS", "create", "q", device.toString());
+        ok("create", "q", dir.resolve("q.img").toString(), "--size", "1g", "--mblock-size", "1m");
+        fails(1, "EXISTS", "rename", "p", "q");
+        fails(2, "INVALID_ARGUMENT", "add", "p", dir.resolve("s.img").toString(), "--class", "capacity", "--size", "64m");
+        fails(2, "INVALID_ARGUMENT", "add", "p", dir.resolve("s.img").toString(), "--class", "fast", "--size", "64m");
+        fails(2, "INVALID_ARGUMENT", "get", "p", "colour");
+        fails(2, "INVALID_ARGUMENT", "set", "p", "label");
+        fails(1, "NOT_FOUND", "set", "p", "colour=red");
+        fails(2, "INVALID_ARGUMENT", "list", "-o", "mpool,colour");
+        fails(2, "INVALID_ARGUMENT", "list", "--units", "x");
+        fails(2, "INVALID_ARGUMENT", "mblock", "stat", "p", "nonsense");
+        fails(1, "NOT_FOUND", "mblock", "stat", "p", "0x0000000000fff101");
+        fails(1, "NOT_FOUND", "show", "nosuchpool");
+        try (Mpool held = Mpool.open(device)) {
+            Launcher.Run r = fails(1, "LOCKED", "set", "p", "label=x");
+            assertThat(r.err()).contains("in use by process " + ProcessHandle.current().pid());
+            ok("list", "p"); // inspection needs no lock
+            fails(1, "LOCKED", "destroy", "p", "--yes", "--force");
+        }
+        Launcher.Run debug = mpool.run("show", "nosuchpool", "--debug");
+        assertThat(debug.exit()).isEqualTo(1);
+        assertThat(debug.err()).contains("\tat org.mpool");
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() throws Exception {
+        assertThat(ok("--version").out()).startsWith("mpool ");
+        assertThat(ok("--help").out()).contains("Examples:", "create", "quickstart");
+        for (List<String> cmd : List.of(List.of("create"), List.of("add"), List.of("destroy"), List.of("rename"),
+                List.of("activate"), List.of("deactivate"), List.of("scan"), List.of("list"), List.of("get"),
+                List.of("set"), List.of("show"), List.of("check"), List.of("mblock", "put"), List.of("mblock", "get"),
+                List.of("mblock", "list"), List.of("mblock", "stat"), List.of("mblock", "rm"), List.of("mlog", "create"),
+                List.of("mlog", "append"), List.of("mlog", "cat"), List.of("mlog", "erase"), List.of("mlog", "rm"),
+                List.of("quickstart"))) {
+            List<String> withHelp = new java.util.ArrayList<>(cmd);
+            withHelp.add("--help");
+            String[] args = withHelp.toArray(String[]::new);
+            Launcher.Run r = ok(args);
+            assertThat(r.out()).as("help of %s", cmd).contains("Usage: mpool " + String.join(" ", cmd), "Example");
+        }
+    }
+}
