@@ -54,6 +54,8 @@ public final class Mlog implements AutoCloseable {
     private boolean ioInProgress;
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
+    /** Sync appenders waiting in {@link #commitThrough} for a flush. */
+    private int syncWaiters;
     private MpoolException failure;
     private boolean closed;
     /** Told once when the log is closed (the pool counts open mlogs). */
@@ -258,12 +260,28 @@ public final class Mlog implements AutoCloseable {
         }
     }
 
-    /** Writes and flushes until everything before {@code target} is durable, sharing flushes. */
+    /**
+     * Writes and flushes until everything before {@code target} is durable, sharing flushes:
+     * whoever finds no I/O in flight writes and flushes all that is buffered (the leader);
+     * the others wait. A leader whose own records are durable runs one more round if sync
+     * appenders are waiting, so the next group does not wait for a thread to wake up first.
+     */
     private void commitThrough(long target) {
-        while (durableEnd < target) {
+        boolean extraRoundDone = false;
+        while (true) {
             checkWritable("commit");
-            if (ioInProgress || recordInProgress) {
-                progress.awaitUninterruptibly();
+            if (durableEnd >= target) {
+                if (extraRoundDone || syncWaiters == 0 || ring.tail() <= durableEnd || ioInProgress || recordInProgress) {
+                    return;
+                }
+                extraRoundDone = true;
+            } else if (ioInProgress || recordInProgress) {
+                syncWaiters++;
+                try {
+                    progress.awaitUninterruptibly();
+                } finally {
+                    syncWaiters--;
+                }
                 continue;
             }
             ring.sealFrame();
