@@ -8,11 +8,15 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
+import org.mpool.cache.CacheDomain;
+import org.mpool.cache.SlotLayout;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.BlockDevice;
 import org.mpool.device.DeviceProvider;
@@ -29,6 +33,7 @@ import org.mpool.meta.Shard;
 import org.mpool.pool.DeviceOwnership;
 import org.mpool.pool.Layout;
 import org.mpool.pool.PoolDevice;
+import org.mpool.pool.UseCounts;
 import org.mpool.space.SpaceMap;
 
 /**
@@ -59,8 +64,12 @@ public final class Mpool implements AutoCloseable {
     private final AtomicInteger nextShard = new AtomicInteger();
     /** Allocated but uncommitted mlogs: id → zones. */
     private final Map<Long, long[]> pendingMlogs = new ConcurrentHashMap<>();
-    /** Objects in use (open mlogs, later mapped mblocks): deleting them fails with BUSY. */
-    private final Map<Long, AtomicInteger> inUse = new ConcurrentHashMap<>();
+    /** Allocated but uncommitted mblocks: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
+    private final Set<Long> pendingMblocks = ConcurrentHashMap.newKeySet();
+    /** Objects in use (open mlogs, mapped mblocks): deleting them fails with BUSY. */
+    private final UseCounts inUse = new UseCounts();
+    /** The pool's maps and the reaper's view of them. */
+    private final CacheDomain cache;
     private final DeviceProvider provider;
     private final boolean readOnly;
     private volatile boolean closed;
@@ -73,6 +82,7 @@ public final class Mpool implements AutoCloseable {
         this.spaces = spaces;
         this.config = config;
         this.shards = shards;
+        this.cache = new CacheDomain(this::name, ReaperConfig.defaults());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -230,6 +240,11 @@ public final class Mpool implements AutoCloseable {
         }
         closed = true;
         RuntimeException first = null;
+        try {
+            cache.close();
+        } catch (RuntimeException e) {
+            first = e;
+        }
         for (Shard s : shards) {
             try {
                 s.close();
@@ -265,6 +280,11 @@ public final class Mpool implements AutoCloseable {
     public synchronized void destroy() {
         checkWritable("destroy");
         closed = true;
+        try {
+            cache.close();
+        } catch (RuntimeException e) {
+            // the pool is going away; a map a native call holds stays mapped until it returns
+        }
         for (Shard s : shards) {
             try {
                 s.close();
@@ -426,6 +446,7 @@ public final class Mpool implements AutoCloseable {
         long zone = spaces.get(mediaClass).allocate(1, false);
         try {
             ObjectId id = pickShard().newId(ObjectId.Type.MBLOCK);
+            pendingMblocks.add(id.value());
             return new MblockWriter(this, id, mediaClass, d.device(), zone, d.superblock().zoneBytes());
         } catch (RuntimeException e) {
             spaces.get(mediaClass).free(zone, 1);
@@ -437,6 +458,7 @@ public final class Mpool implements AutoCloseable {
         checkWritable("commit");
         flushDataDevice(w.mediaClass());
         shard(w.id()).commitMblock(w.id(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc());
+        pendingMblocks.remove(w.id().value());
     }
 
     /** Commits many mblocks with one flush per device and one per metadata shard involved. */
@@ -455,6 +477,7 @@ public final class Mpool implements AutoCloseable {
         }
         byShard.forEach((s, records) -> shards[s - 1].commitMblocks(records));
         writers.forEach(MblockWriter::markCommitted);
+        writers.forEach(w -> pendingMblocks.remove(w.id().value()));
     }
 
     /** Data on a device other than the capacity device (where the catalog lives) is flushed first. */
@@ -465,6 +488,7 @@ public final class Mpool implements AutoCloseable {
     }
 
     void abortMblock(MblockWriter w) {
+        pendingMblocks.remove(w.id().value());
         if (!closed) {
             spaces.get(w.mediaClass()).free(w.zone(), 1);
         }
@@ -519,10 +543,11 @@ public final class Mpool implements AutoCloseable {
     public void delete(ObjectId id) {
         checkWritable("delete");
         Shard shard = shard(id);
-        ObjectTable.Entry e = shard.delete(id, v -> {
-            AtomicInteger n = inUse.get(v);
-            return n != null && n.get() > 0;
-        });
+        ObjectTable.Entry e = shard.delete(id, inUse::inUse);
+        if (id.type() == ObjectId.Type.MBLOCK) {
+            PoolDevice d = devices.get(e.mediaClass());
+            cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.superblock().zoneBytes());
+        }
         spaces.get(e.mediaClass()).free(e.zone(), id.type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones());
     }
 
@@ -576,13 +601,11 @@ public final class Mpool implements AutoCloseable {
     /** Opens a committed mlog for appending and reading. While open, it cannot be deleted. */
     public Mlog openMlog(ObjectId id) {
         checkWritable("open");
-        ObjectTable.Entry e = committed(id, ObjectId.Type.MLOG);
-        AtomicInteger users = inUse.computeIfAbsent(id.value(), k -> new AtomicInteger());
-        users.incrementAndGet();
+        ObjectTable.Entry e = acquire(id, ObjectId.Type.MLOG);
         try {
-            return Mlog.open(mlogSpec(device(e.mediaClass()), id, e.zone(), e.lengthOrZones()), () -> users.decrementAndGet());
+            return Mlog.open(mlogSpec(device(e.mediaClass()), id, e.zone(), e.lengthOrZones()), () -> inUse.release(id.value()));
         } catch (RuntimeException ex) {
-            users.decrementAndGet();
+            inUse.release(id.value());
             throw ex;
         }
     }
@@ -590,6 +613,68 @@ public final class Mpool implements AutoCloseable {
     private LogSpec mlogSpec(PoolDevice d, ObjectId id, long firstZone, long zones) {
         long zoneBytes = d.superblock().zoneBytes();
         return new LogSpec(d.device(), firstZone * zoneBytes, zones * zoneBytes, uuid(), id.value());
+    }
+
+    // ---------------------------------------------------------------- mcache
+
+    /**
+     * Maps committed mblocks (of any media class) read-only into one address range, in the
+     * order given (see {@link Mcache}). While the map is open they cannot be deleted. Only pools
+     * on files and block devices can be mapped.
+     *
+     * @throws MpoolException INVALID_ARGUMENT for an empty list, an mlog id, a repeated id or
+     *     more than 16384 mblocks; NOT_FOUND for an unknown or deleted mblock; INVALID_STATE
+     *     for one not committed yet; NO_SPACE when address space or kernel mappings run out;
+     *     UNSUPPORTED for memory devices
+     */
+    public Mcache map(List<ObjectId> mblocks, Advice advice) {
+        checkOpen("map");
+        SlotLayout.checkIds(mblocks);
+        Objects.requireNonNull(advice, "advice");
+        List<SlotLayout.Piece> pieces = new ArrayList<>(mblocks.size());
+        try {
+            for (ObjectId id : mblocks) {
+                ObjectTable.Entry e = acquire(id, ObjectId.Type.MBLOCK);
+                PoolDevice d = device(e.mediaClass());
+                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthOrZones(),
+                        d.superblock().zoneBytes()));
+            }
+        } catch (RuntimeException ex) {
+            pieces.forEach(p -> inUse.release(p.id().value()));
+            throw ex;
+        }
+        Runnable release = () -> pieces.forEach(p -> inUse.release(p.id().value()));
+        return new Mcache(cache.map(pieces, mc -> device(mc).device(), advice, release));
+    }
+
+    /** The reaper's tunables for this pool (defaults: {@link ReaperConfig#defaults()}). */
+    public ReaperConfig reaperConfig() {
+        return cache.config();
+    }
+
+    /** Changes the reaper's tunables for this pool, effective at once (not persisted). */
+    public void setReaperConfig(ReaperConfig config) {
+        checkOpen("reaper");
+        cache.configure(Objects.requireNonNull(config, "config"));
+    }
+
+    /** What the reaper has done for this pool's maps. */
+    public ReaperStats reaperStats() {
+        return cache.stats();
+    }
+
+    /**
+     * Marks a committed object in use, then checks it still exists and is not being deleted
+     * (in that order: see {@link UseCounts}). The caller releases it.
+     */
+    private ObjectTable.Entry acquire(ObjectId id, ObjectId.Type type) {
+        inUse.acquire(id.value());
+        try {
+            return committed(id, type);
+        } catch (RuntimeException e) {
+            inUse.release(id.value());
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- stats
@@ -639,7 +724,7 @@ public final class Mpool implements AutoCloseable {
     private ObjectTable.Entry committed(ObjectId id, ObjectId.Type type) {
         ObjectTable.Entry e = shard(id).table().get(id.value());
         if (e == null || e.deleting()) {
-            boolean pending = pendingMlogs.containsKey(id.value());
+            boolean pending = pendingMlogs.containsKey(id.value()) || pendingMblocks.contains(id.value());
             throw new MpoolException(pending ? ErrorCode.INVALID_STATE : ErrorCode.NOT_FOUND, "object " + id
                     + (pending ? " is not committed yet" : " does not exist (or is not committed)"));
         }

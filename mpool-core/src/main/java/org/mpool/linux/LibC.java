@@ -37,6 +37,24 @@ public final class LibC {
     public static final int FALLOC_FL_KEEP_SIZE = 0x01;
     public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
+    public static final int PROT_NONE = 0;
+    public static final int PROT_READ = 1;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_FIXED = 0x10;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
+    public static final int MADV_NORMAL = 0;
+    public static final int MADV_RANDOM = 1;
+    public static final int MADV_SEQUENTIAL = 2;
+    public static final int MADV_WILLNEED = 3;
+    public static final int MADV_DONTNEED = 4;
+    public static final int MADV_COLD = 20;
+    public static final int MADV_PAGEOUT = 21;
+    public static final int POSIX_FADV_WILLNEED = 3;
+    public static final int POSIX_FADV_DONTNEED = 4;
+    private static final int SC_PAGESIZE = 30;
+
     public static final long BLKGETSIZE64 = 0x80081272L;
     public static final long BLKDISCARD = 0x1277L;
     public static final long BLKSSZGET = 0x1268L;
@@ -71,6 +89,20 @@ public final class LibC {
     private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+
+    private static final MethodHandle MMAP = downcall("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MADVISE = downcall("madvise",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle MINCORE = downcall("mincore",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle POSIX_FADVISE = downcall("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SYSCONF = downcall("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+
+    /** The size of a virtual memory page: the unit of mmap offsets, madvise and mincore. */
+    public static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
 
     private LibC() {}
 
@@ -177,6 +209,70 @@ public final class LibC {
         MemorySegment state = CALL_STATE_SEGMENT.get();
         try {
             return (int) result((int) IOCTL.invokeExact(state, fd, request, arg), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * mmap(2). Addresses are plain longs, never segments of an arena: a downcall that took a
+     * segment would keep its arena acquired, and a concurrent close of the map would then fail.
+     * Returns the address, or -errno.
+     */
+    public static long mmap(long address, long length, int prot, int flags, int fd, long offset) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            long r = ((MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address), length, prot, flags, fd,
+                    offset)).address();
+            return r == -1L ? -(int) ERRNO.get(state, 0L) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int munmap(long address, long length) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            return (int) result((int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int madvise(long address, long length, int advice) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            return (int) result((int) MADVISE.invokeExact(state, MemorySegment.ofAddress(address), length, advice), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mincore(2): one byte per page of {@code [address, address + length)} into {@code vector}. */
+    public static int mincore(long address, long length, MemorySegment vector) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            return (int) result((int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** posix_fadvise(2), which returns its error number instead of setting errno: 0, or -errno. */
+    public static int posixFadvise(int fd, long offset, long length, int advice) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            return -(int) POSIX_FADVISE.invokeExact(state, fd, offset, length, advice);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long sysconf(int name) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            long r = (long) SYSCONF.invokeExact(state, name);
+            return r > 0 ? r : 4096;
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -173,11 +173,17 @@ public final class Shard implements AutoCloseable {
             if (entry == null) {
                 throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist (or is not committed)");
             }
-            if (busy.test(id.value())) {
+            if (busy.test(id.value())) { // the common case, before readers could see the mark
                 throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
             }
+            // Mark, then ask again: a user that acquires the object and then checks the mark
+            // (Mpool.acquire) cannot slip between the two.
             if (!table.setDeleting(id.value(), true)) {
                 throw new MpoolException(ErrorCode.BUSY, "object " + id + " is being deleted by another thread");
+            }
+            if (busy.test(id.value())) {
+                table.setDeleting(id.value(), false);
+                throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
             }
             try {
                 mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id.value())), true);

@@ -1,0 +1,103 @@
+package org.mpool;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mpool.device.BlockDevice;
+import org.mpool.device.DeviceProvider;
+import org.mpool.device.MemoryDevice;
+
+/** Pools in memory: each path names a memory device that outlives the handles opened on it. */
+final class MemoryDevices implements DeviceProvider {
+    private final Map<Path, MemoryDevice> devices = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean exists(Path path) {
+        return devices.containsKey(path);
+    }
+
+    @Override
+    public BlockDevice open(Path path, boolean exclusive) {
+        MemoryDevice d = devices.get(path);
+        if (d == null) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, path + ": no such memory device");
+        }
+        return new Handle(d);
+    }
+
+    @Override
+    public BlockDevice create(Path path, long sizeBytes) {
+        if (devices.putIfAbsent(path, new MemoryDevice(path.toString(), sizeBytes)) != null) {
+            throw new MpoolException(ErrorCode.EXISTS, path + " exists");
+        }
+        return open(path, true);
+    }
+
+    @Override
+    public boolean isFile(BlockDevice device) {
+        return false;
+    }
+
+    @Override
+    public boolean hasOwnership() {
+        return false;
+    }
+
+    /** A handle whose close leaves the device's contents for the next open. */
+    private record Handle(MemoryDevice d) implements BlockDevice {
+        @Override
+        public String name() {
+            return d.name();
+        }
+
+        @Override
+        public long sizeBytes() {
+            return d.sizeBytes();
+        }
+
+        @Override
+        public int logicalBlockSize() {
+            return d.logicalBlockSize();
+        }
+
+        @Override
+        public int physicalBlockSize() {
+            return d.physicalBlockSize();
+        }
+
+        @Override
+        public int optimalIoSize() {
+            return d.optimalIoSize();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return d.readOnly();
+        }
+
+        @Override
+        public void read(long offset, MemorySegment buffer) {
+            d.read(offset, buffer);
+        }
+
+        @Override
+        public void write(long offset, MemorySegment buffer) {
+            d.write(offset, buffer);
+        }
+
+        @Override
+        public void flush() {
+            d.flush();
+        }
+
+        @Override
+        public void discard(long offset, long length) {
+            d.discard(offset, length);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.mpool.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mpool.ErrorCode;
+import org.mpool.MediaClass;
+import org.mpool.MpoolException;
+import org.mpool.ObjectId;
+
+class SlotLayoutTest {
+    private static final long MiB = 1 << 20;
+
+    private static ObjectId mblock(long u) {
+        return ObjectId.of(u, ObjectId.Type.MBLOCK, 1);
+    }
+
+    @Test
+    void slotsAreTheLargestMblockSizeInvolved() {
+        SlotLayout layout = SlotLayout.of(List.of(
+                new SlotLayout.Piece(mblock(1), MediaClass.CAPACITY, 10 * MiB, 5, MiB),
+                new SlotLayout.Piece(mblock(2), MediaClass.STAGING, 64 * MiB, 3 * MiB, 4 * MiB)));
+        assertThat(layout.slotBytes()).isEqualTo(4 * MiB);
+        assertThat(layout.slotOffset(1)).isEqualTo(4 * MiB);
+        assertThat(layout.totalBytes()).isEqualTo(8 * MiB);
+    }
+
+    @Test
+    void idsAreChecked() {
+        ObjectId log = ObjectId.of(3, ObjectId.Type.MLOG, 1);
+        for (List<ObjectId> bad : List.of(List.<ObjectId>of(), List.of(mblock(1), mblock(1)), List.of(mblock(1), log))) {
+            assertThatThrownBy(() -> SlotLayout.checkIds(bad)).isInstanceOf(MpoolException.class)
+                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        }
+        SlotLayout.checkIds(List.of(mblock(1), mblock(2)));
+    }
+}
