@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
         description = "Show a pool in detail: its media classes and devices, usage, objects, metadata shards "
                 + "and health. Needs no lock.",
         footer = {"", "Fields: mpool uuid label class device total used free spare mblocksize mblocks mlogs shards health",
+            "        reaperbudget reaperttl reaperperiod",
             "", "Examples:", "  mpool show mp1", "  mpool show mp1 -Y"})
 final class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
@@ -29,8 +30,10 @@ final class ShowCommand implements Callable<Integer> {
                 Report.bytes("total", "TOTAL"), Report.bytes("used", "USED"), Report.bytes("free", "FREE"),
                 Report.bytes("spare", "SPARE"), Report.bytes("mblocksize", "MBLOCKSIZE"),
                 Report.number("mblocks", "MBLOCKS"), Report.number("mlogs", "MLOGS"), Report.number("shards", "SHARDS"),
-                Report.text("health", "HEALTH")));
+                Report.text("health", "HEALTH"), Report.text("reaperbudget", "REAPERBUDGET"),
+                Report.text("reaperttl", "REAPERTTL"), Report.text("reaperperiod", "REAPERPERIOD")));
         try (Mpool pool = Cli.inspect(name)) {
+            org.mpool.ReaperConfig reaper = pool.reaperConfig();
             PoolStats stats = pool.stats();
             List<String> problems = pool.health();
             String health = problems.isEmpty() ? "optimal" : "degraded: " + String.join("; ", problems);
@@ -40,7 +43,9 @@ final class ShowCommand implements Callable<Integer> {
                         "label", pool.properties().get(Mpool.PROP_LABEL), "class", e.getKey().label(),
                         "device", pool.devicePath(e.getKey()).toString(), "total", c.totalBytes(), "used", c.usedBytes(),
                         "free", c.freeBytes(), "spare", c.spareBytes(), "mblocksize", c.mblockSizeBytes(),
-                        "mblocks", stats.mblocks(), "mlogs", stats.mlogs(), "shards", stats.shards(), "health", health);
+                        "mblocks", stats.mblocks(), "mlogs", stats.mlogs(), "shards", stats.shards(), "health", health,
+                        "reaperbudget", reaper.budgetText(), "reaperttl", Units.duration(reaper.ttl()),
+                        "reaperperiod", Units.duration(reaper.period()));
             }
         }
         if (output.format() == OutputOptions.Format.TABLE && (output.fields == null || output.fields.isEmpty())) {
@@ -55,8 +60,10 @@ final class ShowCommand implements Callable<Integer> {
     private void printDetail(Report report) {
         Map<String, Object> first = report.rows().get(0);
         System.out.printf("mpool:   %s%nuuid:    %s%nlabel:   %s%nhealth:  %s%nobjects: %s mblocks, %s mlogs%n"
-                        + "shards:  %s metadata shards (MDC-1..N)%n", first.get("mpool"), first.get("uuid"),
-                first.get("label"), first.get("health"), first.get("mblocks"), first.get("mlogs"), first.get("shards"));
+                        + "shards:  %s metadata shards (MDC-1..N)%nreaper:  page-cache budget %s, idle maps evicted after %s, "
+                        + "checked every %s%n", first.get("mpool"), first.get("uuid"), first.get("label"), first.get("health"),
+                first.get("mblocks"), first.get("mlogs"), first.get("shards"), first.get("reaperbudget"),
+                first.get("reaperttl"), first.get("reaperperiod"));
         Report classes = new Report(List.of(Report.text("class", "CLASS"), Report.text("device", "DEVICE"),
                 Report.bytes("total", "TOTAL"), Report.bytes("used", "USED"), Report.bytes("free", "FREE"),
                 Report.bytes("spare", "SPARE"), Report.bytes("mblocksize", "MBLOCKSIZE")));

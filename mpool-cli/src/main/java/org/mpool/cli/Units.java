@@ -36,6 +36,18 @@ final class Units {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /** A duration as people write it: 500ms, 1s, 10m, 2h. */
+    static String duration(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     static String rate(long bytes, long nanos) {
         return human((long) (bytes / (nanos / 1e9))) + "/s";
     }

@@ -66,7 +66,8 @@ class CliIT {
         String props = ok("get", "itpool", "label", "mode", "spare", "--json").out();
         assertThat(props).contains("\"value\": \"renamed label\"", "\"value\": \"0600\"", "\"value\": \"10\"");
         assertThat(Files.getPosixFilePermissions(device)).hasSize(2); // owner read + write
-        assertThat(ok("show", "itpool").out()).contains("mpool:   itpool", "capacity", "health:  optimal");
+        assertThat(ok("show", "itpool").out()).contains("mpool:   itpool", "capacity", "health:  optimal",
+                "reaper:  page-cache budget 25%, idle maps evicted after 10m, checked every 1s");
         assertThat(ok("show", "itpool", "-Y").out()).contains("class: \"capacity\"", "mblocksize: 1048576");
 
         if (Files.isExecutable(Path.of("/usr/sbin/blkid")) || Files.isExecutable(Path.of("/sbin/blkid"))) {
@@ -100,6 +101,7 @@ class CliIT {
         String id = put.out().trim();
         assertThat(id).matches("0x[0-9a-f]{16}");
         assertThat(mpool.runForBytes("mblock", "get", "objs", id)).isEqualTo(data);
+        assertThat(mpool.runForBytes("mblock", "get", "objs", id, "--map")).as("mapped read").isEqualTo(data);
         assertThat(ok("mblock", "list", "objs", "--json").out()).contains("\"id\": \"" + id + "\"", "\"length\": " + data.length);
         assertThat(ok("mblock", "stat", "objs", id).out()).contains(id, "mblock", "capacity");
 
