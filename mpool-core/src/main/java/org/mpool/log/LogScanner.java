@@ -278,6 +278,11 @@ final class LogScanner implements AutoCloseable {
         return end;
     }
 
+    /** The position this scan goes no further than. */
+    long limit() {
+        return limit;
+    }
+
     TailState tailState() {
         return tailState;
     }
