@@ -54,6 +54,8 @@ public final class Mlog implements AutoCloseable {
     private boolean writeBehindScheduled;
     private MpoolException failure;
     private boolean closed;
+    /** Where write-behind runs; see {@link #runWriteBehindInline()}. */
+    private Executor writeBehindExecutor = WRITE_BEHIND;
 
     private Mlog(LogSpec spec) {
         this.spec = spec;
@@ -255,7 +257,7 @@ public final class Mlog implements AutoCloseable {
         long full = ring.sealedFullBlocksEnd() - (writtenEnd - writtenEnd % BLOCK_SIZE);
         if (!ioInProgress && !writeBehindScheduled && full >= ringMemory.byteSize() / 2) {
             writeBehindScheduled = true;
-            WRITE_BEHIND.execute(this::writeBehind);
+            writeBehindExecutor.execute(this::writeBehind);
         }
     }
 
@@ -390,6 +392,20 @@ public final class Mlog implements AutoCloseable {
         return new LogReader(new LogScanner(spec, limit), true);
     }
 
+    /**
+     * Test seam: write-behind runs in the appending thread, right after the async append that
+     * schedules it (one of the interleavings a background thread allows), so the order of
+     * device writes depends only on the calls made. Crash explorers need that to replay.
+     */
+    void runWriteBehindInline() {
+        lock.lock();
+        try {
+            writeBehindExecutor = Runnable::run;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public LogSpec spec() {
         return spec;
     }
@@ -435,7 +451,11 @@ public final class Mlog implements AutoCloseable {
         }
     }
 
-    /** Flushes what is buffered, then releases the log. Idempotent. */
+    /**
+     * Flushes what is buffered, then releases the log. Idempotent. If an earlier failure (maybe
+     * of a background write-out no caller saw) left appended records that are not durable,
+     * it throws that failure, after releasing the log all the same.
+     */
     @Override
     public void close() {
         lock.lock();
@@ -447,6 +467,9 @@ public final class Mlog implements AutoCloseable {
                 if (failure == null) {
                     awaitNoRecordInProgress();
                     commitThrough(ring.tail());
+                } else if (durableEnd < ring.tail()) {
+                    throw new MpoolException(failure.code(), "close of " + spec.describe() + ": records appended after log position "
+                            + durableEnd + " were not made durable: " + failure.getMessage(), failure);
                 }
             } finally {
                 while (ioInProgress) {
