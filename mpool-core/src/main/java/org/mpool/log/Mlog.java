@@ -38,6 +38,9 @@ public final class Mlog implements AutoCloseable {
         return t;
     });
 
+    /** The smallest unit any device writes atomically: a torn write keeps or loses whole ones. */
+    private static final int ATOMIC_WRITE_BYTES = 512;
+
     private final LogSpec spec;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ringMemory;
@@ -150,9 +153,18 @@ public final class Mlog implements AutoCloseable {
         ring.writtenThrough(end);
     }
 
+    /**
+     * Writes block 0 of a new, empty generation. Only its first sector changes (the header,
+     * then zeros: no fragment); the other sectors keep the bytes on the media. Power lost
+     * while this write is unflushed may tear it at sector boundaries: the first sector then
+     * decides, and the media holds either the old generation intact or the new one empty,
+     * never the old header over partly zeroed old records.
+     */
     private void startGeneration(long generation) {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+            spec.device().read(spec.offset(), block0);
+            block0.asSlice(0, ATOMIC_WRITE_BYTES).fill((byte) 0);
             LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, 1);
             ring.reset(generation, 1, BLOCK_HEADER_SIZE, block0);
             spec.device().write(spec.offset(), block0);

@@ -9,7 +9,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
+import org.mpool.device.FaultInjectingDevice;
+import org.mpool.device.FaultInjectingDevice.Fault;
+import org.mpool.device.FaultInjectingDevice.Op;
 import org.mpool.device.MemoryDevice;
+import org.mpool.linux.Errno;
 import org.mpool.testing.Seeds;
 
 /** Erase starts a new generation; records of older generations never come back, also after reopen. */
@@ -20,6 +24,49 @@ class EraseTest {
         long base = Seeds.base("EraseTest.oldRecordsNeverComeBack");
         for (int i = 0; i < 150; i++) {
             check(Seeds.derive(base, i));
+        }
+    }
+
+    /**
+     * Power fails while the flush of an erase is under way: the new block 0 may be kept, lost
+     * or torn. Recovery must find the old generation with all its records, or the new one
+     * empty. (Found by LogCrashExplorerTest, e.g. sequence 5244956055897785834:f5.)
+     */
+    @Test
+    void eraseTornByPowerLossLeavesTheOldOrTheNewGeneration() {
+        try (MemoryDevice mem = new MemoryDevice("mem", 16L * TestLogs.BLOCK)) {
+            LogSpec spec = TestLogs.spec(mem, 0, 16, 22, 4);
+            List<byte[]> old = new ArrayList<>();
+            try (Mlog log = Mlog.format(spec, 7, false)) {
+                for (int i = 0; i < 12; i++) { // a record in every sector of block 0, and beyond
+                    byte[] r = Records.make(3, i, 700);
+                    log.append(r, true);
+                    old.add(r);
+                }
+            }
+            FaultInjectingDevice dev = FaultInjectingDevice.forCrashes(mem);
+            LogSpec faulty = TestLogs.on(dev, spec);
+            Mlog log = Mlog.open(faulty);
+            dev.inject(new Fault(Op.FLUSH, Errno.EIO, dev.flushCount(), 1)); // the erase's flush
+            MpoolException e = catchThrowableOfType(MpoolException.class, log::erase);
+            assertThat(e.code()).isEqualTo(ErrorCode.IO);
+            dev.crashNow();
+            for (long seed = 0; seed < 300; seed++) {
+                try (MemoryDevice image = dev.crashImage(seed); Mlog recovered = Mlog.open(TestLogs.on(image, spec))) {
+                    List<byte[]> read = recovered.reader().readAll();
+                    if (recovered.generation() == 8) {
+                        assertThat(read).as("new generation, image seed %d", seed).isEmpty();
+                    } else {
+                        assertThat(recovered.generation()).as("generation, image seed %d", seed).isEqualTo(7);
+                        assertThat(read).as("old generation, image seed %d", seed).containsExactlyElementsOf(old);
+                    }
+                }
+            }
+            try {
+                log.close();
+            } catch (MpoolException ignored) {
+                // the device is gone
+            }
         }
     }
 
