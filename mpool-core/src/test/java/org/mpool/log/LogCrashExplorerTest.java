@@ -12,19 +12,20 @@ import org.mpool.testing.CrashScenario;
 import org.mpool.testing.Seeds;
 
 /**
- * Crash exploration of mlogs and MDCs (DESIGN.md §4 rule 2, §6): seeded workloads crash after
- * the k-th device write, for every k of each workload ("every crash point") and in sequences
- * of crashes with recovery and more work in between; every crash image must recover to what
+ * Crash exploration of mlogs and MDCs (DESIGN.md §4 rule 2, §6): seeded workloads lose power
+ * when their k-th device write is issued or while their k-th flush is under way, for every k
+ * of each workload ("every crash point") and in sequences of crashes with recovery and more
+ * work in between; every crash image must recover to what
  * the model allows. The {@code mpool.explore.points} budget (10,000 by default, 1,000,000
  * with -Pexplore) is shared out between the tests below.
  *
  * <p>Replay: {@code -Dmpool.seed=S} repeats a whole run; {@code -Dmpool.crash=NAME:SEED:K1,K2}
- * (as printed with a violation) repeats one sequence.
+ * (as printed with a violation; fN is a crash during flush N+1) repeats one sequence.
  */
 class LogCrashExplorerTest {
     private static final long POINTS = Seeds.explorePoints();
-    /** Crash points after a recovery explored one by one in crash sequences. */
-    private static final long EARLY_WRITES = 24;
+    /** Crash points after a recovery explored one by one in crash sequences (writes and flushes). */
+    private static final long EARLY_POINTS = 32;
 
     @Test
     void mlogEveryCrashPoint() {
@@ -34,6 +35,16 @@ class LogCrashExplorerTest {
     @Test
     void mlogCrashSequences() {
         sequences("mlog-sequences", new MlogCrashScenario(), POINTS * 20 / 100);
+    }
+
+    @Test
+    void mdcEveryCrashPoint() {
+        exhaustive("mdc", new MdcCrashScenario(), POINTS * 25 / 100);
+    }
+
+    @Test
+    void mdcCrashSequences() {
+        sequences("mdc-sequences", new MdcCrashScenario(), POINTS * 15 / 100);
     }
 
     /** Every crash point k = 0..writes of as many workloads as the budget takes. */
@@ -47,9 +58,9 @@ class LogCrashExplorerTest {
         List<Sequence> all = new ArrayList<>();
         for (long w = 0; all.size() < budget; w++) {
             long seed = Seeds.derive(base, w);
-            long writes = explorer.writesOf(seed);
-            for (long k = 0; k <= writes && all.size() < budget; k++) {
-                all.add(new Sequence(seed, k));
+            CrashExplorer.Counts counts = explorer.countsOf(seed);
+            for (long i = 0; i < counts.points() && all.size() < budget; i++) {
+                all.add(new Sequence(seed, counts.point(i)));
             }
         }
         all.parallelStream().forEach(explorer::run);
@@ -57,9 +68,9 @@ class LogCrashExplorerTest {
     }
 
     /**
-     * Sequences of three crashes: the first at a random write, the second at every one of the
-     * first writes after the recovery (where stale fragments left by the first crash meet new
-     * writes), the third at a random write again.
+     * Sequences of three crashes: the first at a random point, the second at every one of the
+     * first writes and flushes after the recovery (where stale fragments left by the first
+     * crash meet new writes), the third at a random point again.
      */
     private static <M> void sequences(String name, CrashScenario<M> scenario, long budget) {
         if (replay(name, scenario)) {
@@ -71,12 +82,13 @@ class LogCrashExplorerTest {
         List<Sequence> all = new ArrayList<>();
         for (long w = 0; all.size() * 3L < budget; w++) {
             long seed = Seeds.derive(base, w);
-            long writes = explorer.writesOf(seed);
+            CrashExplorer.Counts counts = explorer.countsOf(seed);
             SplittableRandom r = new SplittableRandom(seed);
             for (int pass = 0; pass < 2; pass++) {
-                long first = r.nextLong(writes + 1);
-                for (long second = 0; second < Math.min(writes, EARLY_WRITES); second++) {
-                    all.add(new Sequence(seed, first, second, r.nextLong(writes + 2)));
+                long first = counts.point(r.nextLong(counts.points()));
+                for (long second = 0; second < EARLY_POINTS; second++) {
+                    long early = second % 2 == 0 ? second / 2 : CrashExplorer.duringFlush(second / 2);
+                    all.add(new Sequence(seed, first, early, counts.point(r.nextLong(counts.points()))));
                 }
             }
         }
