@@ -187,6 +187,11 @@ final class LogScanner implements AutoCloseable {
         if (epoch > logEpoch || epoch < lastEpoch) {
             return false;
         }
+        // One writer writes a whole frame, in one epoch: a continuation of another epoch
+        // belongs to a different frame, one a crash cut short at the same place.
+        if (continuing && epoch != lastEpoch) {
+            return false;
+        }
         return LogFormat.fragmentCrc(fragment) == seed.fragmentCrc(generation, position, fragment, length);
     }
 
