@@ -71,8 +71,8 @@ public final class Mdc implements AutoCloseable {
         try (LogReader reader = Mlog.read(spec)) {
             return reader.generation();
         } catch (MpoolException e) {
-            if (e.code() == ErrorCode.UNSUPPORTED) {
-                throw e;
+            if (e.code() != ErrorCode.CORRUPT) {
+                throw e; // an I/O error says nothing about which log is current
             }
             return -1; // an unreadable log cannot be the one to use; the other may be
         }
