@@ -184,9 +184,12 @@ public final class Mdc implements AutoCloseable {
             return;
         }
         closed = true;
-        if (compacting != null) {
-            compacting.close();
+        try {
+            if (compacting != null) {
+                compacting.close();
+            }
+        } finally {
+            active.close(); // released even if closing the new log failed
         }
-        active.close();
     }
 }
