@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.mpool.testing.CrashExplorer;
 import org.mpool.testing.CrashExplorer.Sequence;
@@ -20,10 +22,13 @@ import org.mpool.testing.Seeds;
  * with -Pexplore) is shared out between the tests below.
  *
  * <p>Replay: {@code -Dmpool.seed=S} repeats a whole run; {@code -Dmpool.crash=NAME:SEED:K1,K2}
- * (as printed with a violation; fN is a crash during flush N+1) repeats one sequence.
+ * (as printed with a violation; fN is a crash during flush N+1) repeats one sequence, and
+ * {@code -Dmpool.trace=true} then prints each operation of the mlog workload.
  */
 class LogCrashExplorerTest {
     private static final long POINTS = Seeds.explorePoints();
+    private static final AtomicLong TOTAL_POINTS = new AtomicLong();
+    private static final AtomicLong TOTAL_NANOS = new AtomicLong();
     /** Crash points after a recovery explored one by one in crash sequences (writes and flushes). */
     private static final long EARLY_POINTS = 32;
 
@@ -110,8 +115,19 @@ class LogCrashExplorerTest {
         return true;
     }
 
+    @AfterAll
+    static void printTotal() {
+        if (TOTAL_POINTS.get() > 0) {
+            System.out.println("LogCrashExplorerTest: " + TOTAL_POINTS.get() + " crash points checked in "
+                    + TOTAL_NANOS.get() / 1_000_000 + " ms (mpool.explore.points = " + POINTS + ")");
+        }
+    }
+
     private static void finish(CrashExplorer<?> explorer, long start, long budget) {
-        String report = explorer.report(System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        TOTAL_POINTS.addAndGet(explorer.crashPoints());
+        TOTAL_NANOS.addAndGet(nanos);
+        String report = explorer.report(nanos);
         System.out.println(report);
         assertThat(explorer.violations()).as(report).isEmpty();
         assertThat(explorer.crashPoints()).as("crash points checked").isGreaterThanOrEqualTo(budget);

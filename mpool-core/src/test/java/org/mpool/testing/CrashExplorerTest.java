@@ -63,22 +63,24 @@ class CrashExplorerTest {
 
     @Test
     void passesACorrectScenario() {
-        assertThat(explore(new Counter(true, false)).violations()).isEmpty();
+        assertThat(explore(new Counter(true, false), "self-test, correct counter").violations()).isEmpty();
     }
 
     @Test
     void catchesAcknowledgementsBeforeTheFlush() {
-        assertThat(explore(new Counter(false, false)).violations()).anyMatch(v -> v.contains("was acknowledged"));
+        assertThat(explore(new Counter(false, false), "self-test, counter acknowledged before its flush (violations expected)")
+                .violations()).anyMatch(v -> v.contains("was acknowledged"));
     }
 
     @Test
     void catchesANonDeterministicWorkload() {
-        assertThat(explore(new Counter(true, true)).violations()).anyMatch(v -> v.contains("not deterministic"));
+        assertThat(explore(new Counter(true, true), "self-test, non-deterministic counter (a violation expected)")
+                .violations()).anyMatch(v -> v.contains("not deterministic"));
     }
 
     /** Every crash point, each followed by a second crash at the mirrored point. */
-    private static CrashExplorer<long[]> explore(Counter counter) {
-        CrashExplorer<long[]> explorer = new CrashExplorer<>("counter", counter, 4);
+    private static CrashExplorer<long[]> explore(Counter counter, String name) {
+        CrashExplorer<long[]> explorer = new CrashExplorer<>(name, counter, 4);
         CrashExplorer.Counts counts = explorer.countsOf(1);
         for (long i = 0; i < counts.points(); i++) {
             explorer.run(new CrashExplorer.Sequence(1, counts.point(i), counts.point(counts.points() - 1 - i)));
