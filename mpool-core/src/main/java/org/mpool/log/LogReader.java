@@ -31,7 +31,8 @@ public final class LogReader implements AutoCloseable {
     public boolean next() {
         while (offset >= frameLength) {
             if (!scanner.nextFrame()) {
-                if (live && scanner.tailState() != TailState.LIMIT) {
+                // A full log's written end is its capacity: reaching it there is no damage.
+                if (live && scanner.tailState() != TailState.LIMIT && scanner.end() < scanner.limit()) {
                     throw new MpoolException(ErrorCode.CORRUPT, scanner.describe()
                             + ": data written at log position " + scanner.end() + " can no longer be read");
                 }

@@ -187,6 +187,11 @@ final class LogScanner implements AutoCloseable {
         if (epoch > logEpoch || epoch < lastEpoch) {
             return false;
         }
+        // One writer writes a whole frame, in one epoch: a continuation of another epoch
+        // belongs to a different frame, one a crash cut short at the same place.
+        if (continuing && epoch != lastEpoch) {
+            return false;
+        }
         return LogFormat.fragmentCrc(fragment) == seed.fragmentCrc(generation, position, fragment, length);
     }
 
@@ -281,6 +286,11 @@ final class LogScanner implements AutoCloseable {
 
     long end() {
         return end;
+    }
+
+    /** The position this scan goes no further than. */
+    long limit() {
+        return limit;
     }
 
     TailState tailState() {

@@ -122,8 +122,8 @@ public final class Mdc implements AutoCloseable {
         try (LogReader reader = Mlog.read(spec)) {
             return reader.generation();
         } catch (MpoolException e) {
-            if (e.code() == ErrorCode.UNSUPPORTED) {
-                throw e;
+            if (e.code() != ErrorCode.CORRUPT) {
+                throw e; // an I/O error says nothing about which log is current
             }
             return -1; // an unreadable log cannot be the one to use; the other may be
         }
@@ -282,9 +282,12 @@ public final class Mdc implements AutoCloseable {
             return;
         }
         closed = true;
-        if (compacting != null) {
-            compacting.close();
+        try {
+            if (compacting != null) {
+                compacting.close();
+            }
+        } finally {
+            active.close(); // released even if closing the new log failed
         }
-        active.close();
     }
 }

@@ -38,9 +38,12 @@ public final class Mlog implements AutoCloseable {
         return t;
     });
 
+    /** The smallest unit any device writes atomically: a torn write keeps or loses whole ones. */
+    private static final int ATOMIC_WRITE_BYTES = 512;
+
     private final LogSpec spec;
-    /** Runs background write-outs; tests pass a synchronous one to make runs deterministic. */
-    private final Executor writeBehind;
+    /** Runs background write-outs; tests run them inline to make runs deterministic. */
+    private Executor writeBehind;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ringMemory;
     private final LogRing ring;
@@ -170,9 +173,18 @@ public final class Mlog implements AutoCloseable {
         ring.writtenThrough(end);
     }
 
+    /**
+     * Writes block 0 of a new, empty generation. Only its first sector changes (the header,
+     * then zeros: no fragment); the other sectors keep the bytes on the media. Power lost
+     * while this write is unflushed may tear it at sector boundaries: the first sector then
+     * decides, and the media holds either the old generation intact or the new one empty,
+     * never the old header over partly zeroed old records.
+     */
     private void startGeneration(long generation) {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+            spec.device().read(spec.offset(), block0);
+            block0.asSlice(0, ATOMIC_WRITE_BYTES).fill((byte) 0);
             LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, 1);
             ring.reset(generation, 1, BLOCK_HEADER_SIZE, block0);
             spec.device().write(spec.offset(), block0);
@@ -441,6 +453,20 @@ public final class Mlog implements AutoCloseable {
         return new LogReader(new LogScanner(spec, limit), true);
     }
 
+    /**
+     * Test seam: write-behind runs in the appending thread, right after the async append that
+     * schedules it (one of the interleavings a background thread allows), so the order of
+     * device writes depends only on the calls made. Crash explorers need that to replay.
+     */
+    void runWriteBehindInline() {
+        lock.lock();
+        try {
+            writeBehind = Runnable::run;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public LogSpec spec() {
         return spec;
     }
@@ -486,7 +512,11 @@ public final class Mlog implements AutoCloseable {
         }
     }
 
-    /** Flushes what is buffered, then releases the log. Idempotent. */
+    /**
+     * Flushes what is buffered, then releases the log. Idempotent. If an earlier failure (maybe
+     * of a background write-out no caller saw) left appended records that are not durable,
+     * it throws that failure, after releasing the log all the same.
+     */
     @Override
     public void close() {
         lock.lock();
@@ -498,6 +528,9 @@ public final class Mlog implements AutoCloseable {
                 if (failure == null) {
                     awaitNoRecordInProgress();
                     commitThrough(ring.tail());
+                } else if (durableEnd < ring.tail()) {
+                    throw new MpoolException(failure.code(), "close of " + spec.describe() + ": records appended after log position "
+                            + durableEnd + " were not made durable: " + failure.getMessage(), failure);
                 }
             } finally {
                 while (ioInProgress) {

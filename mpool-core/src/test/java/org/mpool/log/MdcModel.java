@@ -1,86 +1,91 @@
 package org.mpool.log;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import org.mpool.device.BlockDevice;
 
 /**
- * What an MDC must hold after a crash: its visible content with how much of it is durable,
- * and during a compaction the new state being written, which becomes the content only when
- * compactEnd returns (or may, if the crash hit compactEnd itself).
+ * What a crash explorer workload on an MDC has had acknowledged. {@code content} is the MDC's
+ * content (the records of the last finished compaction and those appended after it, the one
+ * in flight included), the first {@code acked} of them durable. During a compaction,
+ * {@code compacted} collects the new content. After a crash the MDC must read back as the old
+ * content (a prefix of {@code content}, at least {@code acked} records) or, once
+ * {@code compactEnd} was called, exactly the complete new content: never a mix.
  */
 final class MdcModel {
-    boolean created;
-    final List<byte[]> content = new ArrayList<>();
-    int durable;
-    List<byte[]> compacted;
-    boolean endInFlight;
+    /** Where the two logs live: the same on every device of one workload. */
+    record Layout(long seed, long blocksPerLog, int bufferBlocks) {
+        LogSpec first(BlockDevice device) {
+            return TestLogs.spec(device, 0, blocksPerLog, 0x61, bufferBlocks);
+        }
 
-    MdcModel copy() {
-        MdcModel c = new MdcModel();
-        c.created = created;
-        c.content.addAll(content);
-        c.durable = durable;
-        c.compacted = compacted == null ? null : new ArrayList<>(compacted);
-        c.endInFlight = endInFlight;
-        return c;
-    }
-
-    void appended(byte[] r) {
-        if (compacted != null) {
-            compacted.add(r);
-        } else {
-            content.add(r);
+        LogSpec second(BlockDevice device) {
+            return TestLogs.spec(device, blocksPerLog, blocksPerLog, 0x62, bufferBlocks);
         }
     }
 
-    void synced() {
+    final Layout layout;
+    List<byte[]> content;
+    int acked;
+    /** Non-null from compactStart (called) until compactEnd returns or the MDC is closed. */
+    List<byte[]> compacted;
+    boolean compactEndCalled;
+    long nextSequence;
+
+    MdcModel(Layout layout, List<byte[]> content, long nextSequence) {
+        this.layout = layout;
+        this.content = new ArrayList<>(content);
+        this.acked = content.size();
+        this.nextSequence = nextSequence;
+    }
+
+    /** Records a new record in the content being written (the new one during a compaction). */
+    byte[] newRecord(int size) {
+        byte[] r = Records.make(layout.seed(), nextSequence++, size);
+        (compacted != null ? compacted : content).add(r);
+        return r;
+    }
+
+    /** A flush or sync append returned: everything in the log being written is durable. */
+    void targetDurable() {
         if (compacted == null) {
-            durable = content.size();
+            acked = content.size();
         }
     }
 
     void compactionEnded() {
-        content.clear();
-        content.addAll(compacted);
-        durable = content.size();
+        content = compacted;
+        acked = content.size();
         compacted = null;
-        endInFlight = false;
+        compactEndCalled = false;
     }
 
-    void recovered(List<byte[]> records) {
-        content.clear();
-        content.addAll(records);
-        durable = records.size();
+    /** Close returned: a compaction under way is abandoned, the content is durable. */
+    void closed() {
         compacted = null;
-        endInFlight = false;
-        created = true;
+        compactEndCalled = false;
+        acked = content.size();
     }
 
-    String violation(List<byte[]> recovered) {
-        if (endInFlight && sameRecords(recovered, compacted)) {
-            return null; // the compaction completed
+    /** Null if the MDC reading {@code read} is an allowed recovery, else why not. */
+    String check(List<byte[]> read) {
+        String old = Records.prefixMismatch(read, content);
+        if (old == null && read.size() < acked) {
+            old = "only " + read.size() + " records recovered, but " + acked + " were acknowledged";
         }
-        if (recovered.size() < durable) {
-            return "lost acknowledged records: recovered " + recovered.size() + ", " + durable + " were durable";
+        if (old == null) {
+            return null;
         }
-        if (recovered.size() > content.size()) {
-            return "recovered " + recovered.size() + " records, the content has only " + content.size()
-                    + (compacted != null ? " (a mix with the compaction under way?)" : "");
+        if (compactEndCalled && Records.prefixMismatch(read, compacted) == null && read.size() == compacted.size()) {
+            return null;
         }
-        return sameRecords(recovered, content.subList(0, recovered.size())) ? null
-                : "recovered records are not a prefix of the content" + (compacted != null ? " (a mix?)" : "");
+        return "neither the old content (" + old + "; " + content.size() + " appended, " + acked + " acknowledged)"
+                + (compacted == null ? "" : compactEndCalled
+                        ? " nor the complete new content of " + compacted.size() + " records"
+                        : " (a compaction of " + compacted.size() + " records was under way, not ended)");
     }
 
-    private static boolean sameRecords(List<byte[]> a, List<byte[]> b) {
-        if (b == null || a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
+    MdcModel recovered(List<byte[]> read) {
+        return new MdcModel(layout, read, nextSequence);
     }
 }

@@ -1,0 +1,107 @@
+package org.mpool.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.device.FaultInjectingDevice;
+import org.mpool.device.FaultInjectingDevice.Fault;
+import org.mpool.device.FaultInjectingDevice.Op;
+import org.mpool.device.MemoryDevice;
+import org.mpool.linux.Errno;
+import org.mpool.testing.Seeds;
+
+/**
+ * After a failed write or flush a log refuses every further write with IO until it is
+ * reopened, never reports success for records that are not durable, and reopening recovers
+ * a prefix holding every acknowledged record.
+ */
+class IoFailureTest {
+
+    @Test
+    void afterAFailedFlushTheLogRefusesWritesUntilReopened() {
+        long base = Seeds.base("IoFailureTest.afterAFailedFlushTheLogRefusesWritesUntilReopened");
+        for (int i = 0; i < 200; i++) {
+            long seed = Seeds.derive(base, i);
+            SplittableRandom r = new SplittableRandom(seed);
+            try (MemoryDevice mem = new MemoryDevice("mem", 512L * TestLogs.BLOCK)) {
+                FaultInjectingDevice dev = FaultInjectingDevice.forErrors(mem);
+                LogSpec spec = TestLogs.spec(dev, 0, 512, 41, 2 + r.nextInt(6));
+                List<byte[]> appended = new ArrayList<>();
+                int acked = 0;
+                Mlog log = Mlog.format(spec, 1, false);
+                // Flushes are counted from the device's creation: let the next few succeed.
+                dev.inject(new Fault(Op.FLUSH, Errno.EIO, r.nextInt(12), 1));
+                MpoolException failure = null;
+                while (failure == null) {
+                    byte[] rec = Records.make(seed, appended.size(), r.nextInt(5) == 0 ? r.nextInt(20_000) : r.nextInt(300));
+                    appended.add(rec);
+                    try {
+                        boolean sync = r.nextInt(3) == 0;
+                        log.append(rec, sync);
+                        if (sync || r.nextInt(4) == 0) {
+                            if (!sync) {
+                                log.flush();
+                            }
+                            acked = appended.size();
+                        }
+                    } catch (MpoolException e) {
+                        failure = e;
+                    }
+                }
+                String what = "seed " + seed + ", " + appended.size() + " appended, " + acked + " acknowledged";
+                assertThat(failure.code()).as("the failed flush, %s", what).isEqualTo(ErrorCode.IO);
+                Mlog failed = log;
+                for (Runnable op : List.<Runnable>of(() -> failed.append(new byte[1], false), () -> failed.append(new byte[1], true),
+                        failed::flush, failed::erase)) {
+                    MpoolException e = catchThrowableOfType(MpoolException.class, op::run);
+                    assertThat(e).as("an operation after the failure, %s", what).isNotNull();
+                    assertThat(e.code()).as("an operation after the failure, %s", what).isEqualTo(ErrorCode.IO);
+                }
+                MpoolException onClose = catchThrowableOfType(MpoolException.class, log::close);
+                assertThat(onClose).as("close with records not durable, %s", what).isNotNull();
+                assertThat(onClose.code()).as("close with records not durable, %s", what).isEqualTo(ErrorCode.IO);
+
+                try (Mlog reopened = Mlog.open(spec)) {
+                    List<byte[]> read = reopened.reader().readAll();
+                    assertThat(Records.prefixMismatch(read, appended)).as("after reopen, %s", what).isNull();
+                    assertThat(read.size()).as("records after reopen, %s", what).isGreaterThanOrEqualTo(acked);
+                    byte[] more = Records.make(seed, 1_000_000, 10);
+                    reopened.append(more, true); // the reopened log takes writes again
+                    read.add(more);
+                    assertThat(reopened.reader().readAll()).as("append after reopen, %s", what).containsExactlyElementsOf(read);
+                }
+            }
+        }
+    }
+
+    /**
+     * A failed background write-out is seen by no caller: the next one, close, must report it
+     * rather than return as if the async records before it were durable. (Found by
+     * LogCrashExplorerTest, sequence -6657013661934660199:20.)
+     */
+    @Test
+    void closeReportsAFailedWriteBehind() {
+        try (MemoryDevice mem = new MemoryDevice("mem", 64L * TestLogs.BLOCK)) {
+            FaultInjectingDevice dev = FaultInjectingDevice.forErrors(mem);
+            LogSpec spec = TestLogs.spec(dev, 0, 64, 42, 4);
+            Mlog log = Mlog.format(spec, 1, false);
+            log.runWriteBehindInline();
+            long writes = dev.writeCount();
+            dev.inject(new Fault(Op.WRITE, Errno.EIO, 0, 1)); // the next write fails (skip counts from injection)
+            log.append(new byte[3 * TestLogs.BLOCK], false); // fills half the buffer: write-behind starts, fails
+            assertThat(dev.writeCount()).as("writes that succeeded").isEqualTo(writes);
+            MpoolException e = catchThrowableOfType(MpoolException.class, log::close);
+            assertThat(e).as("close after a failed write-behind").isNotNull();
+            assertThat(e.code()).isEqualTo(ErrorCode.IO);
+            try (Mlog reopened = Mlog.open(spec)) {
+                assertThat(reopened.reader().readAll()).isEmpty();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.mpool.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.device.MemoryDevice;
+import org.mpool.testing.Seeds;
+
+/**
+ * Damaged media (DESIGN.md §4 rule 4, §6): bytes flipped or zeroed, blocks copied over other
+ * blocks (of this log, an older generation of it, or another log). Reading must return a
+ * prefix of what was written, exactly, or fail with CORRUPT: never other bytes, never another
+ * exception, never hang.
+ */
+class LogCorruptionTest {
+    private static final int BLOCK = TestLogs.BLOCK;
+    private static final int ITERATIONS = 3000;
+
+    @Test
+    void damagedLogsReadAsAPrefixOrFailAsCorrupt() {
+        long base = Seeds.base("LogCorruptionTest.damagedLogsReadAsAPrefixOrFailAsCorrupt");
+        int[] outcomes = new int[2];
+        for (int i = 0; i < ITERATIONS; i++) {
+            long seed = Seeds.derive(base, i);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> check(seed, outcomes), () -> "seed " + seed + " hangs");
+        }
+        System.out.println("LogCorruptionTest: " + ITERATIONS + " damaged logs, " + outcomes[0] + " reads of a prefix, "
+                + outcomes[1] + " CORRUPT");
+    }
+
+    private static void check(long seed, int[] outcomes) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int blocks = 4 + r.nextInt(36);
+        try (MemoryDevice dev = new MemoryDevice("mem", 2L * blocks * BLOCK)) {
+            LogSpec spec = TestLogs.spec(dev, 0, blocks, 71, 2 + r.nextInt(6));
+            LogSpec other = TestLogs.spec(dev, blocks, blocks, 72, 4);
+            List<byte[]> written = write(spec, seed, r);
+            write(other, seed + 1, r);
+            StringBuilder damage = new StringBuilder();
+            for (int n = 1 + r.nextInt(3); n > 0; n--) {
+                damage(dev, blocks, r, damage);
+            }
+            String what = "seed " + seed + ", " + written.size() + " records, damage:" + damage;
+            expectPrefixOrCorrupt(() -> Mlog.read(spec).readAll(), written, "read-only read, " + what, outcomes);
+            expectPrefixOrCorrupt(() -> {
+                try (Mlog log = Mlog.open(spec)) {
+                    return log.reader().readAll();
+                }
+            }, written, "read after open, " + what, outcomes);
+        }
+    }
+
+    /** Writes a log, sometimes over an erased older generation; returns the live records. */
+    private static List<byte[]> write(LogSpec spec, long seed, SplittableRandom r) {
+        List<byte[]> written = new ArrayList<>();
+        try (Mlog log = Mlog.format(spec, 1 + r.nextInt(5), r.nextBoolean())) {
+            for (int generation = r.nextInt(3); generation >= 0; generation--) {
+                written.clear();
+                for (int k = r.nextInt(60); k > 0; k--) {
+                    int size = r.nextInt(6) == 0 ? r.nextInt(3 * BLOCK) : r.nextInt(200);
+                    if (size + 5 >= log.remaining()) {
+                        break;
+                    }
+                    byte[] rec = Records.make(seed, written.size(), size);
+                    log.append(rec, r.nextInt(4) == 0);
+                    written.add(rec);
+                }
+                if (generation > 0) {
+                    log.erase();
+                }
+            }
+        }
+        return written;
+    }
+
+    private static void damage(MemoryDevice dev, int blocks, SplittableRandom r, StringBuilder what) {
+        MemorySegment media = dev.media();
+        long extent = (long) blocks * BLOCK;
+        switch (r.nextInt(4)) {
+            case 0 -> {
+                long at = r.nextLong(extent);
+                int bit = r.nextInt(8);
+                media.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at, (byte) (media.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at) ^ (1 << bit)));
+                what.append(" flip bit ").append(bit).append(" of byte ").append(at).append(';');
+            }
+            case 1 -> {
+                long at = r.nextLong(extent);
+                long length = Math.min(extent - at, r.nextBoolean() ? 1 + r.nextInt(64) : 512L * (1 + r.nextInt(8)));
+                media.asSlice(at, length).fill((byte) 0);
+                what.append(" zero ").append(length).append(" bytes at ").append(at).append(';');
+            }
+            case 2 -> {
+                long from = r.nextInt(2 * blocks);
+                long to = r.nextInt(blocks);
+                MemorySegment.copy(media, from * BLOCK, media, to * BLOCK, BLOCK);
+                what.append(" copy block ").append(from).append(" over block ").append(to).append(';');
+            }
+            default -> {
+                long from = r.nextInt(2 * blocks * 8);
+                long to = r.nextInt(blocks * 8);
+                MemorySegment.copy(media, from * 512, media, to * 512, 512);
+                what.append(" copy sector ").append(from).append(" over sector ").append(to).append(';');
+            }
+        }
+    }
+
+    private static void expectPrefixOrCorrupt(Supplier<List<byte[]>> read, List<byte[]> written, String what, int[] outcomes) {
+        List<byte[]> got;
+        try {
+            got = read.get();
+        } catch (MpoolException e) {
+            assertThat(e.code()).as("%s: %s", what, e).isEqualTo(ErrorCode.CORRUPT);
+            outcomes[1]++;
+            return;
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + ": " + e, e);
+        }
+        assertThat(Records.prefixMismatch(got, written)).as(what).isNull();
+        outcomes[0]++;
+    }
+}
