@@ -27,6 +27,8 @@ public final class Mdc implements AutoCloseable {
     private Mlog active;
     private int activeIndex;
     private long otherGeneration;
+    /** How far to jump past a generation that could not be read. */
+    static final long UNKNOWN_GENERATION_STEP = 1L << 32;
     private Mlog compacting;
     private boolean closed;
 
@@ -70,7 +72,10 @@ public final class Mdc implements AutoCloseable {
             }
             Mlog log = Mlog.open(specs[i], writeBehind);
             if (holdsEndMarker(log)) {
-                return new Mdc(first, second, log, i, gens[1 - i], writeBehind);
+                // An unreadable header hides the other log's generation: start the next compaction
+                // far above anything it can have held, so no generation is ever used twice.
+                long other = gens[1 - i] >= 0 ? gens[1 - i] : log.generation() + UNKNOWN_GENERATION_STEP;
+                return new Mdc(first, second, log, i, other, writeBehind);
             }
             log.close();
         }
