@@ -143,6 +143,7 @@ public final class Mlog implements AutoCloseable {
         long generation;
         long epoch;
         long end;
+        long confirmed;
         try (LogScanner scanner = new LogScanner(spec, spec.capacityBytes())) {
             while (scanner.nextFrame()) {
                 // Walk to the end; frames are checked as they are read.
@@ -150,6 +151,7 @@ public final class Mlog implements AutoCloseable {
             generation = scanner.generation();
             epoch = scanner.logEpoch() + 1;
             end = scanner.end();
+            confirmed = Math.min(end, scanner.maxDurable());
         }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
@@ -171,6 +173,11 @@ public final class Mlog implements AutoCloseable {
         writtenEnd = end;
         durableEnd = end;
         ring.writtenThrough(end);
+        // The recovered tail is durable now, but its records were never acknowledged: until new
+        // data is flushed, fragments keep saying only what the last session confirmed. So a
+        // client's recovery step (the pool cancelling commits whose data is torn) is written
+        // before any fragment can vouch for the records it cancels.
+        ring.durableThrough(confirmed);
     }
 
     /**

@@ -59,8 +59,13 @@ public final class Shard implements AutoCloseable {
         Shard shard = new Shard(index, Mdc.open(log0, log1));
         try {
             List<Long> cancelled = shard.replay(shard.mdc.readWithDurability(), dataCheck);
+            // All cancellations go out in one frame with one flush: a crash leaves all or none
+            // of them, and until they are durable no later fragment vouches for the records.
             for (long id : cancelled) {
-                shard.mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id)), true);
+                shard.mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id)), false);
+            }
+            if (!cancelled.isEmpty()) {
+                shard.mdc.flush();
             }
             return shard;
         } catch (RuntimeException e) {

@@ -1,0 +1,53 @@
+package org.mpool.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mpool.testing.CrashExplorer;
+import org.mpool.testing.CrashExplorer.Sequence;
+import org.mpool.testing.Seeds;
+
+/**
+ * Crash explorer for whole pools: every write and flush of seeded pool workloads is a crash
+ * point, and some sequences crash again after recovery. Replay one sequence with
+ * -Dmpool.crash=pool:SEED:K (as printed).
+ */
+class PoolCrashExplorerTest {
+    @Test
+    void poolsRecoverExactlyTheAcknowledgedState() {
+        PoolCrashScenario scenario = new PoolCrashScenario();
+        CrashExplorer<PoolModel> explorer = new CrashExplorer<>("pool", scenario, 2);
+        String wanted = System.getProperty("mpool.crash");
+        if (wanted != null && wanted.startsWith("pool:")) {
+            explorer.run(Sequence.parse(wanted.substring("pool:".length())));
+            assertThat(explorer.violations()).isEmpty();
+            return;
+        }
+        long budget = Seeds.explorePoints();
+        long base = Seeds.base("PoolCrashExplorerTest");
+        long start = System.nanoTime();
+        List<Sequence> all = new ArrayList<>();
+        for (long w = 0; all.size() < budget; w++) {
+            long seed = Seeds.derive(base, w);
+            CrashExplorer.Counts counts = explorer.countsOf(seed);
+            assertThat(explorer.violations()).as("workload of seed %d", seed).isEmpty();
+            if (Boolean.getBoolean("mpool.trace")) {
+                System.out.printf("seed %d: %d writes, %d flushes, %d sequences so far%n", seed, counts.writes(),
+                        counts.flushes(), all.size());
+            }
+            SplittableRandom r = new SplittableRandom(seed);
+            for (long i = 0; i < counts.points() && all.size() < budget; i++) {
+                // Every tenth crash point is followed by a second crash after the recovery.
+                all.add(i % 10 == 0 ? new Sequence(seed, counts.point(i), counts.point(r.nextLong(counts.points())))
+                        : new Sequence(seed, counts.point(i)));
+            }
+        }
+        all.parallelStream().forEach(explorer::run);
+        System.out.println(explorer.report(System.nanoTime() - start));
+        assertThat(explorer.violations()).isEmpty();
+        assertThat(explorer.crashPoints()).isGreaterThanOrEqualTo(budget);
+    }
+}
