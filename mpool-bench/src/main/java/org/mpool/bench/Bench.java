@@ -18,7 +18,7 @@ public final class Bench {
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
     static {
-        for (Suite s : List.of(new DeviceSuite(), new LogSuite(), new PoolSuite(), new OpenSuite())) {
+        for (Suite s : List.of(new DeviceSuite(), new LogSuite(), new PoolSuite(), new OpenSuite(), new CacheSuite())) {
             SUITES.put(s.name(), s);
         }
     }
