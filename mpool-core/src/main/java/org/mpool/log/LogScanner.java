@@ -217,7 +217,7 @@ final class LogScanner implements AutoCloseable {
         end = endPosition;
         tailState = state;
         if (state != TailState.LIMIT) {
-            checkNothingDurableLost(endPosition);
+            checkNothingDurableLost(endPosition, position);
         }
         return false;
     }
@@ -225,12 +225,15 @@ final class LogScanner implements AutoCloseable {
     /**
      * A torn tail may only hold data that was never made durable. If a valid fragment, here or
      * in a later block, says the bytes at the end were durable, the media lost them: CORRUPT.
+     * The later blocks are those after the one where the scan stopped ({@code stoppedAt}), not
+     * after the end: when a frame spanning blocks is cut off, the end is the frame's start in
+     * an earlier block, and the blocks up to the bad one only hold that frame's fragments.
      */
-    private void checkNothingDurableLost(long endPosition) {
+    private void checkNothingDurableLost(long endPosition, long stoppedAt) {
         if (maxDurable > endPosition) {
             throw lost(endPosition, maxDurable);
         }
-        long blockStart = LogFormat.blockEnd(endPosition + 1);
+        long blockStart = LogFormat.blockEnd(Math.max(endPosition, stoppedAt) + 1);
         for (; blockStart + BLOCK_SIZE <= spec.capacityBytes(); blockStart += BLOCK_SIZE) {
             MemorySegment block = block(blockStart);
             if (LogFormat.checkBlockHeader(seed, block) != LogFormat.HeaderCheck.VALID) {
