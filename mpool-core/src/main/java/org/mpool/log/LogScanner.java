@@ -158,6 +158,9 @@ final class LogScanner implements AutoCloseable {
         return switch (LogFormat.checkBlockHeader(seed, block)) {
             case VALID -> {
                 LogFormat.BlockHeader h = LogFormat.readBlockHeader(block);
+                if (h.generation() > generation) {
+                    throw newerGeneration(blockStart, h.generation());
+                }
                 if (h.generation() != generation) {
                     yield TailState.CLEAN_END; // left over from an earlier generation
                 }
@@ -240,6 +243,9 @@ final class LogScanner implements AutoCloseable {
                 return;
             }
             LogFormat.BlockHeader h = LogFormat.readBlockHeader(block);
+            if (h.generation() > generation) {
+                throw newerGeneration(blockStart, h.generation());
+            }
             if (h.generation() != generation || h.index() != blockStart / BLOCK_SIZE) {
                 return;
             }
@@ -258,6 +264,17 @@ final class LogScanner implements AutoCloseable {
         return new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": data at log position " + endPosition
                 + " (device offset " + (spec.offset() + endPosition) + ") is unreadable, but the log records that "
                 + "everything before position " + durable + " was made durable");
+    }
+
+    /**
+     * Block 0 is written (and flushed) with a new generation before any other block of it, so
+     * a later block of a newer generation proves block 0 lost that write: an older block 0
+     * would otherwise pass records of an erased generation off as the log's content.
+     */
+    private MpoolException newerGeneration(long blockStart, long newer) {
+        return new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": block 0 says generation " + generation
+                + ", but the block at log position " + blockStart + " is of the newer generation " + newer
+                + ": block 0 is stale");
     }
 
     private MpoolException newerVersion(MemorySegment block) {
