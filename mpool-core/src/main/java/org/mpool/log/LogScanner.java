@@ -121,6 +121,7 @@ final class LogScanner implements AutoCloseable {
                     return stop(frameStart >= 0 ? frameStart : position, frameStart >= 0 ? TailState.TORN : state);
                 }
                 position += BLOCK_HEADER_SIZE;
+                continue; // the limit may fall right after the header
             }
             long room = LogFormat.blockEnd(position) - position;
             if (frameStart < 0 && room < MIN_FRAME_START_ROOM) {
