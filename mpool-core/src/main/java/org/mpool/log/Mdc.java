@@ -261,9 +261,9 @@ public final class Mdc implements AutoCloseable {
         return target().usedBytes();
     }
 
-    /** The largest client record an append would take now. */
+    /** The largest client record an append would take now, or -1 when not even an empty one fits. */
     public long remaining() {
-        return Math.max(0, target().remaining() - 1);
+        return Math.max(-1, target().remaining() - 1);
     }
 
     public long capacityBytes() {

@@ -42,8 +42,13 @@ public final class Mlog implements AutoCloseable {
     private static final int ATOMIC_WRITE_BYTES = 512;
 
     private final LogSpec spec;
-    /** Runs background write-outs; tests run them inline to make runs deterministic. */
-    private Executor writeBehind;
+    /**
+     * Runs background write-outs. Crash explorers pass {@code Runnable::run}: the write-out
+     * then runs in the appending thread right after the append that schedules it (one of the
+     * interleavings a background thread allows), so the order of device writes depends only
+     * on the calls made, and a seed replays.
+     */
+    private final Executor writeBehind;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ringMemory;
     private final LogRing ring;
@@ -460,20 +465,6 @@ public final class Mlog implements AutoCloseable {
         return new LogReader(new LogScanner(spec, limit), true);
     }
 
-    /**
-     * Test seam: write-behind runs in the appending thread, right after the async append that
-     * schedules it (one of the interleavings a background thread allows), so the order of
-     * device writes depends only on the calls made. Crash explorers need that to replay.
-     */
-    void runWriteBehindInline() {
-        lock.lock();
-        try {
-            writeBehind = Runnable::run;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public LogSpec spec() {
         return spec;
     }
@@ -501,12 +492,15 @@ public final class Mlog implements AutoCloseable {
         return spec.capacityBytes();
     }
 
-    /** The size of the largest record an append would take now. */
+    /**
+     * The size of the largest record an append would take now, or -1 when the log is full:
+     * not even an empty record fits (0 means an empty record still does).
+     */
     public long remaining() {
         lock.lock();
         try {
             long room = ring.payloadRoom();
-            long best = 0;
+            long best = -1;
             for (int v = 1; v <= Varint.MAX_BYTES; v++) {
                 long candidate = room - v;
                 if (candidate >= 0 && Varint.size(candidate) <= v) {

@@ -90,8 +90,7 @@ class IoFailureTest {
         try (MemoryDevice mem = new MemoryDevice("mem", 64L * TestLogs.BLOCK)) {
             FaultInjectingDevice dev = FaultInjectingDevice.forErrors(mem);
             LogSpec spec = TestLogs.spec(dev, 0, 64, 42, 4);
-            Mlog log = Mlog.format(spec, 1, false);
-            log.runWriteBehindInline();
+            Mlog log = Mlog.format(spec, 1, false, Runnable::run);
             long writes = dev.writeCount();
             dev.inject(new Fault(Op.WRITE, Errno.EIO, 0, 1)); // the next write fails (skip counts from injection)
             log.append(new byte[3 * TestLogs.BLOCK], false); // fills half the buffer: write-behind starts, fails

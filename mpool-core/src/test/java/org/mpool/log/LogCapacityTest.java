@@ -55,17 +55,14 @@ class LogCapacityTest {
                 assertThat(log.usedBytes()).as("usedBytes after LOG_FULL, %s", what).isEqualTo(used);
                 assertThat(log.remaining()).as("remaining after LOG_FULL, %s", what).isEqualTo(rem);
 
-                if (rem > 0) {
+                if (rem >= 0) {
                     append(log, written, Records.make(seed, written.size(), (int) rem), r.nextBoolean());
                 } else {
-                    // remaining() is 0 both when a 0-byte record still fits and when nothing
-                    // does: either outcome is allowed, and a refusal changes nothing.
-                    try {
-                        append(log, written, new byte[0], r.nextBoolean());
-                    } catch (MpoolException e) {
-                        assertThat(e.code()).as("0-byte append on a full log, %s", what).isEqualTo(ErrorCode.LOG_FULL);
-                        assertThat(log.usedBytes()).as("usedBytes after LOG_FULL, %s", what).isEqualTo(used);
-                    }
+                    MpoolException empty = catchThrowableOfType(MpoolException.class,
+                            () -> log.append(new byte[0], r.nextBoolean()));
+                    assertThat(empty).as("0-byte append when remaining() is -1, %s", what).isNotNull();
+                    assertThat(empty.code()).as("0-byte append on a full log, %s", what).isEqualTo(ErrorCode.LOG_FULL);
+                    assertThat(log.usedBytes()).as("usedBytes after LOG_FULL, %s", what).isEqualTo(used);
                 }
                 log.flush();
                 assertThat(log.reader().readAll()).as("live read, %s", what).containsExactlyElementsOf(written);

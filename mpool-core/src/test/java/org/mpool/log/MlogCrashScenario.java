@@ -119,9 +119,8 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         }
 
         private void open() {
-            log = Mlog.open(spec);
+            log = Mlog.open(spec, Runnable::run);
             cleanup.add(log);
-            log.runWriteBehindInline();
             List<byte[]> read = log.reader().readAll();
             String why = model.check(log.generation(), read);
             if (why == null && read.size() != model.records.size()) {
@@ -134,7 +133,7 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
 
         private void append(int size) {
             long remaining = log.remaining();
-            if (size > remaining || remaining == 0) { // 0: maybe not even an empty record fits
+            if (size > remaining) { // remaining is -1 when not even an empty record fits
                 if (random.nextInt(3) == 0) {
                     erase();
                 }

@@ -41,7 +41,13 @@ class MlogSmokeTest {
                 assertThat(log.reader().readAll()).containsExactlyElementsOf(written);
                 long rem = log.remaining();
                 log.append(new byte[(int) rem], false);
-                assertThat(log.remaining()).isZero();
+                assertThat(log.remaining()).as("after filling to remaining()").isLessThanOrEqualTo(0);
+                while (log.remaining() >= 0) { // what is left takes records of exactly remaining() bytes
+                    log.append(new byte[(int) log.remaining()], false);
+                }
+                assertThatThrownBy(() -> log.append(new byte[0], false))
+                        .isInstanceOf(MpoolException.class)
+                        .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.LOG_FULL);
                 assertThatThrownBy(() -> log.append(new byte[1], true))
                         .isInstanceOf(MpoolException.class)
                         .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.LOG_FULL);
