@@ -11,13 +11,17 @@ import org.mpool.MpoolException;
  * completed. A device flush that starts when tickets up to R have been handed out covers
  * tickets up to R. A caller returns only once a flush covering its ticket has completed —
  * never on the strength of a flush that was already running when it asked.
+ *
+ * <p>A failed flush poisons the device: every later flush fails too. The device may have
+ * dropped any write it had accepted before the failure — also writes of callers that never
+ * saw the error — and a later flush that succeeds says nothing about those. Only reopening,
+ * which reads what is really on the media, can go on.
  */
 public final class FlushCombiningDevice extends ForwardingDevice {
     private final Object lock = new Object();
     private long requested;
     private long completed;
     private boolean flushing;
-    private long failedUpTo;
     private MpoolException failure;
 
     public FlushCombiningDevice(BlockDevice inner) {
@@ -30,11 +34,12 @@ public final class FlushCombiningDevice extends ForwardingDevice {
         synchronized (lock) {
             ticket = ++requested;
             while (true) {
+                if (failure != null) {
+                    throw new MpoolException(failure.code(), name() + ": an earlier flush failed, so writes made before it"
+                            + " may be lost; reopen to go on: " + failure.getMessage(), failure);
+                }
                 if (completed >= ticket) {
                     return;
-                }
-                if (failedUpTo >= ticket) {
-                    throw new MpoolException(failure.code(), failure.getMessage(), failure);
                 }
                 if (!flushing) {
                     break;
@@ -54,7 +59,6 @@ public final class FlushCombiningDevice extends ForwardingDevice {
             }
         } catch (MpoolException e) {
             synchronized (lock) {
-                failedUpTo = Math.max(failedUpTo, covers);
                 failure = e;
             }
             throw e;

@@ -84,12 +84,18 @@ class FlushCombiningDeviceTest {
     }
 
     @Test
-    void aFailedFlushFailsEveryCallerItCovered() {
+    void aFailedFlushFailsEveryLaterFlushToo() {
         FaultInjectingDevice faulty = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20));
         FlushCombiningDevice dev = new FlushCombiningDevice(faulty);
         faulty.inject(new FaultInjectingDevice.Fault(FaultInjectingDevice.Op.FLUSH, Errno.EIO, 0, 1));
         assertThatThrownBy(dev::flush).isInstanceOf(MpoolException.class)
                 .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.IO);
-        dev.flush(); // a later caller gets a new flush, which succeeds
+        // The device may have dropped writes it had accepted before the failed flush: a later
+        // flush that succeeds would vouch for them, so later flushes fail until reopened.
+        long flushesSoFar = faulty.flushCount();
+        assertThatThrownBy(dev::flush).isInstanceOf(MpoolException.class)
+                .hasMessageContaining("an earlier flush failed")
+                .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.IO);
+        assertThat(faulty.flushCount()).as("flushes issued after the failure").isEqualTo(flushesSoFar);
     }
 }
