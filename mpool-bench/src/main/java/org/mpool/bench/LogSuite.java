@@ -52,14 +52,14 @@ final class LogSuite implements Suite {
                     p99[r] = one.p99();
                     sync8[r] = concurrentSyncAppends(log, record, 8, c.seconds());
                     long[] bytes = {0};
-                    async[r] = Measure.timed(c.seconds(), i -> {
+                    async[r] = Measure.throughput(c.seconds(), i -> {
                         appendOrErase(log, record, false);
                         bytes[0] += RECORD;
                         if (bytes[0] % (1 << 20) < RECORD) {
                             log.flush();
                         }
                         return RECORD;
-                    }).perSecond() / (1 << 20);
+                    }) / (1 << 20);
                 }
             }
             if (Fio.available()) {

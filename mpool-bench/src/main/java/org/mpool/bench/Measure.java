@@ -40,6 +40,25 @@ final class Measure {
         return new Run(done / ((now - start) / 1e9), h);
     }
 
+    /**
+     * Runs {@code op} repeatedly for {@code seconds}; returns amount per second. For operations
+     * of tens of nanoseconds (async appends), where timing each one would cost as much as the
+     * operation: the clock is read once per 256 operations.
+     */
+    static double throughput(int seconds, Op op) throws Exception {
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long done = 0;
+        long now = start;
+        for (long i = 0; now < end; ) {
+            for (int k = 0; k < 256; k++, i++) {
+                done += op.run(i);
+            }
+            now = System.nanoTime();
+        }
+        return done / ((now - start) / 1e9);
+    }
+
     static double median(double... values) {
         double[] v = values.clone();
         Arrays.sort(v);

@@ -7,6 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mpool.ErrorCode;
@@ -38,6 +40,9 @@ public final class Mlog implements AutoCloseable {
         return t;
     });
 
+    /** The longest a flush round waits for committers on their way in: a round costs a flush. */
+    private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     /** The smallest unit any device writes atomically: a torn write keeps or loses whole ones. */
     private static final int ATOMIC_WRITE_BYTES = 512;
 
@@ -57,6 +62,13 @@ public final class Mlog implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
+    /** Signalled when the last committer on its way in has joined a gathering round. */
+    private final Condition joined = lock.newCondition();
+    /** Threads inside a sync append or flush, counted before they take the lock. */
+    private final AtomicInteger committers = new AtomicInteger();
+    private boolean gathering;
+    /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
+    private long roundNanos = TimeUnit.MICROSECONDS.toNanos(400);
     private long writtenEnd;
     private long durableEnd;
     private boolean ioInProgress;
@@ -210,20 +222,29 @@ public final class Mlog implements AutoCloseable {
 
     /** Appends a record; with {@code sync}, returns once it is durable. */
     public void append(byte[] record, boolean sync) {
-        lock.lock();
-        try {
-            if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
-                if (sync) {
-                    commitThrough(ring.tail());
-                } else {
-                    maybeWriteBehind();
-                }
-                return;
-            }
-        } finally {
-            lock.unlock();
+        if (sync) {
+            committers.incrementAndGet();
         }
-        append(MemorySegment.ofArray(record), sync);
+        try {
+            lock.lock();
+            try {
+                if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
+                    if (sync) {
+                        commitThrough(ring.tail());
+                    } else {
+                        maybeWriteBehind();
+                    }
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            appendFramed(MemorySegment.ofArray(record), sync);
+        } finally {
+            if (sync) {
+                committers.decrementAndGet();
+            }
+        }
     }
 
     /**
@@ -231,6 +252,19 @@ public final class Mlog implements AutoCloseable {
      * Fails with LOG_FULL, changing nothing, if the record does not fit.
      */
     public void append(MemorySegment record, boolean sync) {
+        if (sync) {
+            committers.incrementAndGet();
+        }
+        try {
+            appendFramed(record, sync);
+        } finally {
+            if (sync) {
+                committers.decrementAndGet();
+            }
+        }
+    }
+
+    private void appendFramed(MemorySegment record, boolean sync) {
         long length = record.byteSize();
         lock.lock();
         try {
@@ -274,6 +308,7 @@ public final class Mlog implements AutoCloseable {
 
     /** Makes every record appended so far durable. */
     public void flush() {
+        committers.incrementAndGet();
         lock.lock();
         try {
             awaitNoRecordInProgress();
@@ -281,6 +316,7 @@ public final class Mlog implements AutoCloseable {
             commitThrough(ring.tail());
         } finally {
             lock.unlock();
+            committers.decrementAndGet();
         }
     }
 
@@ -289,9 +325,12 @@ public final class Mlog implements AutoCloseable {
      * whoever finds no I/O in flight writes and flushes all that is buffered (the leader);
      * the others wait. A leader whose own records are durable runs one more round if sync
      * appenders are waiting, so the next group does not wait for a thread to wake up first.
+     * Before a round, a leader that knows of committers still on their way to the lock waits
+     * for them briefly (see {@link #gather}).
      */
     private void commitThrough(long target) {
         boolean extraRoundDone = false;
+        boolean gathered = false;
         while (true) {
             checkWritable("commit");
             if (durableEnd >= target) {
@@ -301,6 +340,9 @@ public final class Mlog implements AutoCloseable {
                 extraRoundDone = true;
             } else if (ioInProgress || recordInProgress) {
                 syncWaiters++;
+                if (gathering && committers.get() <= syncWaiters + 1) {
+                    joined.signal();
+                }
                 try {
                     progress.awaitUninterruptibly();
                 } finally {
@@ -308,9 +350,41 @@ public final class Mlog implements AutoCloseable {
                 }
                 continue;
             }
+            if (!gathered && committers.get() > syncWaiters + 1) {
+                gathered = true;
+                gather();
+                continue;
+            }
             ring.sealFrame();
             long end = ring.sealedEnd();
             writeOut(writtenEnd - writtenEnd % BLOCK_SIZE, AlignedBuffers.alignUp(end, BLOCK_SIZE), end, true);
+        }
+    }
+
+    /**
+     * Waits, at most a quarter of a flush round, until every committer counted on its way in
+     * has added its record and joined the waiters. Without this, the threads a round releases
+     * come back one by one: the first finds no I/O in flight, leads a round of one record, and
+     * the rest wait a whole flush for the next. The leader claims the I/O slot meanwhile, so
+     * arrivals join instead of leading. Single-threaded callers never wait here: nobody else
+     * is counted.
+     */
+    private void gather() {
+        ioInProgress = true;
+        gathering = true;
+        long nanos = Math.min(MAX_GATHER_NANOS, roundNanos / 4);
+        try {
+            while (nanos > 0 && committers.get() > syncWaiters + 1) {
+                nanos = joined.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop gathering; the round goes on
+        } finally {
+            gathering = false;
+            ioInProgress = false;
+            if (recordInProgress) {
+                progress.signalAll(); // a long record waits for room; this round cannot seal before it ends
+            }
         }
     }
 
@@ -326,9 +400,13 @@ public final class Mlog implements AutoCloseable {
         writeOut(from, to, Math.max(writtenEnd, to), false);
     }
 
+    /**
+     * Starts a background write-out once a quarter of the ring holds full blocks: appenders
+     * keep filling the other three quarters meanwhile, and a flush finds little left to write.
+     */
     private void maybeWriteBehind() {
         long full = ring.sealedFullBlocksEnd() - (writtenEnd - writtenEnd % BLOCK_SIZE);
-        if (!ioInProgress && !writeBehindScheduled && full >= ringMemory.byteSize() / 2) {
+        if (!ioInProgress && !writeBehindScheduled && full >= Math.max(BLOCK_SIZE, ringMemory.byteSize() / 4)) {
             writeBehindScheduled = true;
             writeBehind.execute(this::writeBehind);
         }
@@ -361,6 +439,8 @@ public final class Mlog implements AutoCloseable {
         ioInProgress = true;
         lock.unlock();
         MpoolException error = null;
+        long started = System.nanoTime();
+        long roundTook = 0;
         try {
             long pos = from;
             while (pos < to) {
@@ -370,6 +450,7 @@ public final class Mlog implements AutoCloseable {
             }
             if (flush) {
                 spec.device().flush();
+                roundTook = System.nanoTime() - started;
             }
         } catch (MpoolException e) {
             error = e;
@@ -378,6 +459,9 @@ public final class Mlog implements AutoCloseable {
         } finally {
             lock.lock();
             ioInProgress = false;
+            if (roundTook > 0) {
+                roundNanos = roundTook;
+            }
             progress.signalAll();
         }
         if (error != null) {

@@ -93,7 +93,7 @@ class IoFailureTest {
             Mlog log = Mlog.format(spec, 1, false, Runnable::run);
             long writes = dev.writeCount();
             dev.inject(new Fault(Op.WRITE, Errno.EIO, 0, 1)); // the next write fails (skip counts from injection)
-            log.append(new byte[3 * TestLogs.BLOCK], false); // fills half the buffer: write-behind starts, fails
+            log.append(new byte[3 * TestLogs.BLOCK], false); // fills a quarter of the buffer and more: write-behind starts, fails
             assertThat(dev.writeCount()).as("writes that succeeded").isEqualTo(writes);
             MpoolException e = catchThrowableOfType(MpoolException.class, log::close);
             assertThat(e).as("close after a failed write-behind").isNotNull();

@@ -96,7 +96,7 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
         }
 
         private void open() {
-            mdc = Mdc.open(model.layout.first(device), model.layout.second(device));
+            mdc = Mdc.open(model.layout.first(device), model.layout.second(device), Runnable::run);
             cleanup.add(mdc);
             writtenTail = mdc.usedBytes();
             List<byte[]> read = mdc.readAll();

@@ -13,7 +13,7 @@ import org.mpool.testing.CrashScenario;
  * larger than the write buffer), flushes, erases, LOG_FULL probes, live reads and reopens,
  * checked after each crash against {@link MlogModel}.
  *
- * <p>Determinism: the log writes full buffer blocks in a background thread once half the
+ * <p>Determinism: the log writes full buffer blocks in a background thread once a quarter of the
  * buffer is waiting, which would make the order of device writes vary between runs; the
  * workload has every log it opens run that write-behind inline instead.
  */
