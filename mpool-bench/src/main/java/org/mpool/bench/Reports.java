@@ -29,14 +29,19 @@ final class Reports {
         lines.add("| suite | measurement | mpool | baseline | ratio | p50 / p99 µs (baseline p99) | target | met |");
         lines.add("|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            String lat = Double.isNaN(r.p99Micros()) ? "" : String.format(Locale.ROOT, "%.0f / %.0f (%.0f)",
-                    r.p50Micros(), r.p99Micros(), r.baselineP99Micros());
+            String lat = Double.isNaN(r.p99Micros()) ? "" : String.format(Locale.ROOT, "%s / %s (%s)",
+                    micros(r.p50Micros()), micros(r.p99Micros()), micros(r.baselineP99Micros()));
             lines.add(String.format(Locale.ROOT, "| %s | %s | %s %s | %s: %s | %s | %s | %s | %s |", r.suite(), r.name(),
                     num(r.value()), r.unit(), r.baselineName(), num(r.baseline()),
                     Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()), lat, r.target(),
                     r.met() ? "yes" : "**no**"));
         }
         return lines;
+    }
+
+    /** Whole microseconds, but one decimal below 10 µs (memory reads take about 1 µs). */
+    private static String micros(double v) {
+        return String.format(Locale.ROOT, v < 10 ? "%.1f" : "%.0f", v);
     }
 
     private static String num(double v) {
