@@ -25,6 +25,31 @@ public final class Bench {
 
     private Bench() {}
 
+    /** The option value at {@code args[i]}; exits with a usage error when it is missing. */
+    private static String value(String[] args, int i) {
+        if (i >= args.length || args[i].isEmpty()) {
+            System.err.println("bench: " + args[i - 1] + " needs a value");
+            System.exit(2);
+        }
+        return args[i];
+    }
+
+    /** The positive whole number at {@code args[i]}; exits with a usage error otherwise. */
+    private static int positive(String[] args, int i) {
+        String option = args[i - 1];
+        try {
+            int v = Integer.parseInt(i < args.length ? args[i] : "");
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("bench: " + option + " takes a positive whole number, got '" + (i < args.length ? args[i] : "") + "'");
+        System.exit(2);
+        return 0;
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> chosen = new ArrayList<>();
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mpool-bench");
@@ -34,11 +59,11 @@ public final class Bench {
         int rounds = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--dir" -> dir = Path.of(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--plot" -> plot = Path.of(args[++i]);
+                case "--dir" -> dir = Path.of(value(args, ++i));
+                case "--seconds" -> seconds = positive(args, ++i);
+                case "--rounds" -> rounds = positive(args, ++i);
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--plot" -> plot = Path.of(value(args, ++i));
                 case "-h", "--help" -> {
                     System.out.println("usage: bench [" + String.join("|", SUITES.keySet())
                             + "]... [--dir DIR] [--seconds N] [--rounds N] [--out DIR] [--plot DIR]");
