@@ -61,6 +61,8 @@ public final class Mpool implements AutoCloseable {
     private final Map<MediaClass, SpaceMap> spaces;
     private final ConfigCatalog config;
     private final Shard[] shards;
+    /** Allocations in a row that go to the same shard (see {@link #pickShard}). */
+    private static final int SHARD_RUN = 256;
     private final AtomicInteger nextShard = new AtomicInteger();
     /** Allocated but uncommitted mlogs: id → zones. */
     private final Map<Long, long[]> pendingMlogs = new ConcurrentHashMap<>();
@@ -710,8 +712,16 @@ public final class Mpool implements AutoCloseable {
         return d;
     }
 
+    /**
+     * The shard for a new object. Shards take turns in runs of {@link #SHARD_RUN} allocations
+     * rather than one by one: objects allocated about the same time are committed about the
+     * same time, and commits to one shard share its log's flush round, while commits spread
+     * over all shards each need a round of their own (the device's flushes combine, but a
+     * round cannot join a flush that started before its write). Over time the shards still
+     * get equal shares.
+     */
     private Shard pickShard() {
-        return shards[Math.floorMod(nextShard.getAndIncrement(), shards.length)];
+        return shards[Math.floorMod(nextShard.getAndIncrement() / SHARD_RUN, shards.length)];
     }
 
     private Shard shard(ObjectId id) {

@@ -353,7 +353,11 @@ public final class Mlog implements AutoCloseable {
             if (!gathered && committers.get() > syncWaiters + 1) {
                 gathered = true;
                 gather();
-                continue;
+                if (recordInProgress) {
+                    continue; // a long record began meanwhile: its end wakes the waiters
+                }
+                // Else the round goes ahead without deciding again: the joiners wait for its
+                // end, and a leader whose own records are durable must not return on them.
             }
             ring.sealFrame();
             long end = ring.sealedEnd();
