@@ -40,7 +40,7 @@ public final class Mlog implements AutoCloseable {
         return t;
     });
 
-    /** The longest a flush round waits for committers on their way in: a round costs a flush. */
+    /** The longest a flush round waits for sync appenders on their way in: a round costs a flush. */
     private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The smallest unit any device writes atomically: a torn write keeps or loses whole ones. */
@@ -62,10 +62,13 @@ public final class Mlog implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
-    /** Signalled when the last committer on its way in has joined a gathering round. */
+    /** Signalled when the last sync appender on its way in has its record in the ring. */
     private final Condition joined = lock.newCondition();
-    /** Threads inside a sync append or flush, counted before they take the lock. */
-    private final AtomicInteger committers = new AtomicInteger();
+    /**
+     * Sync appenders on their way in: counted before they take the lock, uncounted (under it)
+     * once their record is in the ring or the append failed.
+     */
+    private final AtomicInteger arriving = new AtomicInteger();
     private boolean gathering;
     /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
     private long roundNanos = TimeUnit.MICROSECONDS.toNanos(400);
@@ -223,28 +226,23 @@ public final class Mlog implements AutoCloseable {
     /** Appends a record; with {@code sync}, returns once it is durable. */
     public void append(byte[] record, boolean sync) {
         if (sync) {
-            committers.incrementAndGet();
+            arriving.incrementAndGet();
         }
+        lock.lock();
         try {
-            lock.lock();
-            try {
-                if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
-                    if (sync) {
-                        commitThrough(ring.tail());
-                    } else {
-                        maybeWriteBehind();
-                    }
-                    return;
+            if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
+                if (sync) {
+                    arrived();
+                    commitThrough(ring.tail());
+                } else {
+                    maybeWriteBehind();
                 }
-            } finally {
-                lock.unlock();
+                return;
             }
-            appendFramed(MemorySegment.ofArray(record), sync);
         } finally {
-            if (sync) {
-                committers.decrementAndGet();
-            }
+            lock.unlock();
         }
+        appendFramed(MemorySegment.ofArray(record), sync); // still counted as arriving: it uncounts
     }
 
     /**
@@ -253,38 +251,39 @@ public final class Mlog implements AutoCloseable {
      */
     public void append(MemorySegment record, boolean sync) {
         if (sync) {
-            committers.incrementAndGet();
+            arriving.incrementAndGet();
         }
-        try {
-            appendFramed(record, sync);
-        } finally {
-            if (sync) {
-                committers.decrementAndGet();
-            }
-        }
+        appendFramed(record, sync);
     }
 
+    /** The slow path; a sync caller comes counted as arriving, and is uncounted here. */
     private void appendFramed(MemorySegment record, boolean sync) {
         long length = record.byteSize();
         lock.lock();
         try {
-            awaitNoRecordInProgress();
-            checkWritable("append");
-            int header = Varint.encode(length, varint);
-            if (ring.endAfter(header + length) == Long.MAX_VALUE) {
-                throw new MpoolException(ErrorCode.LOG_FULL, spec.describe() + " is full: a " + length
-                        + "-byte record does not fit (" + remaining() + " bytes can still be appended); erase it first");
-            }
-            recordInProgress = true;
             try {
-                while (!ring.openFrame()) {
-                    makeRoom();
+                awaitNoRecordInProgress();
+                checkWritable("append");
+                int header = Varint.encode(length, varint);
+                if (ring.endAfter(header + length) == Long.MAX_VALUE) {
+                    throw new MpoolException(ErrorCode.LOG_FULL, spec.describe() + " is full: a " + length
+                            + "-byte record does not fit (" + remaining() + " bytes can still be appended); erase it first");
                 }
-                putAll(varintSegment, header);
-                putAll(record, length);
+                recordInProgress = true;
+                try {
+                    while (!ring.openFrame()) {
+                        makeRoom();
+                    }
+                    putAll(varintSegment, header);
+                    putAll(record, length);
+                } finally {
+                    recordInProgress = false;
+                    progress.signalAll();
+                }
             } finally {
-                recordInProgress = false;
-                progress.signalAll();
+                if (sync) {
+                    arrived();
+                }
             }
             if (sync) {
                 commitThrough(ring.tail());
@@ -308,7 +307,6 @@ public final class Mlog implements AutoCloseable {
 
     /** Makes every record appended so far durable. */
     public void flush() {
-        committers.incrementAndGet();
         lock.lock();
         try {
             awaitNoRecordInProgress();
@@ -316,7 +314,13 @@ public final class Mlog implements AutoCloseable {
             commitThrough(ring.tail());
         } finally {
             lock.unlock();
-            committers.decrementAndGet();
+        }
+    }
+
+    /** A sync appender's record is in the ring (or its append failed): it is no longer arriving. */
+    private void arrived() {
+        if (arriving.decrementAndGet() == 0 && gathering) {
+            joined.signal();
         }
     }
 
@@ -325,7 +329,7 @@ public final class Mlog implements AutoCloseable {
      * whoever finds no I/O in flight writes and flushes all that is buffered (the leader);
      * the others wait. A leader whose own records are durable runs one more round if sync
      * appenders are waiting, so the next group does not wait for a thread to wake up first.
-     * Before a round, a leader that knows of committers still on their way to the lock waits
+     * Before a round, a leader that knows of sync appenders still on their way to the lock waits
      * for them briefly (see {@link #gather}).
      */
     private void commitThrough(long target) {
@@ -340,9 +344,6 @@ public final class Mlog implements AutoCloseable {
                 extraRoundDone = true;
             } else if (ioInProgress || recordInProgress) {
                 syncWaiters++;
-                if (gathering && committers.get() <= syncWaiters + 1) {
-                    joined.signal();
-                }
                 try {
                     progress.awaitUninterruptibly();
                 } finally {
@@ -350,7 +351,7 @@ public final class Mlog implements AutoCloseable {
                 }
                 continue;
             }
-            if (!gathered && committers.get() > syncWaiters + 1) {
+            if (!gathered && arriving.get() > 0) {
                 gathered = true;
                 gather();
                 if (recordInProgress) {
@@ -366,19 +367,19 @@ public final class Mlog implements AutoCloseable {
     }
 
     /**
-     * Waits, at most a quarter of a flush round, until every committer counted on its way in
-     * has added its record and joined the waiters. Without this, the threads a round releases
+     * Waits, at most a quarter of a flush round, until every sync appender counted as arriving
+     * has its record in the ring. Without this, the threads a round releases
      * come back one by one: the first finds no I/O in flight, leads a round of one record, and
      * the rest wait a whole flush for the next. The leader claims the I/O slot meanwhile, so
-     * arrivals join instead of leading. Single-threaded callers never wait here: nobody else
-     * is counted.
+     * arrivals join instead of leading. A single thread never waits here: nobody else is
+     * arriving.
      */
     private void gather() {
         ioInProgress = true;
         gathering = true;
         long nanos = Math.min(MAX_GATHER_NANOS, roundNanos / 4);
         try {
-            while (nanos > 0 && committers.get() > syncWaiters + 1) {
+            while (nanos > 0 && arriving.get() > 0) {
                 nanos = joined.awaitNanos(nanos);
             }
         } catch (InterruptedException e) {
