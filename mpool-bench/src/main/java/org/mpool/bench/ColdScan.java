@@ -40,7 +40,7 @@ final class ColdScan {
             bytes = map.segment().byteSize();
             for (int r = 0; r < rounds; r++) {
                 int round = r;
-                Pair.run(r % 2 == 1,
+                Pair.run(file, r % 2 == 1,
                         () -> ours[round] = passes(map, seconds, worstResidentBefore),
                         () -> fio[round] = Fio.run(file, map.segment().byteSize(), seconds, "--offset=" + fileOffset,
                                 "--rw=read", "--bs=1m").bytesPerSecond() / MIB);

@@ -36,15 +36,15 @@ final class DeviceSuite implements Suite {
             for (int r = 0; r < n; r++) {
                 int round = r;
                 boolean fioFirst = r % 2 == 1;
-                Pair.run(fioFirst, () -> ours[0][round] = Measure.timed(c.seconds(), i -> {
+                Pair.run(file, fioFirst, () -> ours[0][round] = Measure.timed(c.seconds(), i -> {
                     d.write((i << 20) % FILE_BYTES, mib);
                     return 1 << 20;
                 }).perSecond(), () -> fio[0][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=write", "--bs=1m").bytesPerSecond());
-                Pair.run(fioFirst, () -> ours[1][round] = Measure.timed(c.seconds(), i -> {
+                Pair.run(file, fioFirst, () -> ours[1][round] = Measure.timed(c.seconds(), i -> {
                     d.read((i << 20) % FILE_BYTES, mib);
                     return 1 << 20;
                 }).perSecond(), () -> fio[1][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=read", "--bs=1m").bytesPerSecond());
-                Pair.run(fioFirst, () -> {
+                Pair.run(file, fioFirst, () -> {
                     Measure.Run sync = Measure.timed(c.seconds(), i -> {
                         d.write((i << 12) % SYNC_REGION, page);
                         d.flush();

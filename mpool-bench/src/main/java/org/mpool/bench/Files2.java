@@ -33,6 +33,17 @@ final class Files2 {
         return file;
     }
 
+    /**
+     * Makes everything written to {@code file} so far durable (fsync), so the next case does not
+     * pay for the previous one's unflushed writes: a run that ends with gigabytes in the device's
+     * write cache would otherwise make the next case's first flush drain them.
+     */
+    static void settle(Path file) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
+    }
+
     static MemorySegment randomBuffer(Arena arena, long size, long seed) {
         MemorySegment buf = AlignedBuffers.allocate(arena, size);
         byte[] bytes = new byte[(int) size];

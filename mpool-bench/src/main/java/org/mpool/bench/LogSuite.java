@@ -63,12 +63,15 @@ final class LogSuite implements Suite {
                 }
             }
             if (Fio.available()) {
+                Files2.settle(file);
                 Fio.Run f = Fio.run(file, 64L << 20, c.seconds(), "--rw=write", "--bs=4k", "--fdatasync=1");
                 fioSync[r] = f.iops();
                 fioSyncP99[r] = f.writeSyncP99();
                 fioSeq[r] = Fio.run(file, LOG_BYTES, c.seconds(), "--rw=write", "--bs=1m").bytesPerSecond() / (1 << 20);
+                Files2.settle(file); // else the flushed run's first fdatasync drains the unflushed run's writes
                 fioSeqSync[r] = Fio.run(file, LOG_BYTES, c.seconds(), "--rw=write", "--bs=1m", "--fdatasync=1")
                         .bytesPerSecond() / (1 << 20);
+                Files2.settle(file);
             }
         }
         double s1 = Measure.median(sync1);

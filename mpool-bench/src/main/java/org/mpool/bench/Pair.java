@@ -9,19 +9,28 @@ final class Pair {
 
     private Pair() {}
 
-    /** Runs {@code ours} and {@code baseline} (skipped without fio), baseline first when asked. */
-    static void run(boolean baselineFirst, Side ours, Side baseline) throws Exception {
+    /**
+     * Runs {@code ours} and {@code baseline} (skipped without fio), baseline first when asked,
+     * each from a settled device (see {@link Files2#settle}).
+     */
+    static void run(java.nio.file.Path file, boolean baselineFirst, Side ours, Side baseline) throws Exception {
         if (baselineFirst) {
-            runBaseline(baseline);
-            ours.run();
+            runBaseline(file, baseline);
+            runOurs(file, ours);
         } else {
-            ours.run();
-            runBaseline(baseline);
+            runOurs(file, ours);
+            runBaseline(file, baseline);
         }
     }
 
-    private static void runBaseline(Side baseline) throws Exception {
+    private static void runOurs(java.nio.file.Path file, Side ours) throws Exception {
+        Files2.settle(file);
+        ours.run();
+    }
+
+    private static void runBaseline(java.nio.file.Path file, Side baseline) throws Exception {
         if (Fio.available()) {
+            Files2.settle(file);
             baseline.run();
         }
     }

@@ -57,23 +57,23 @@ final class PoolSuite implements Suite {
             MemorySegment buf = Files2.randomBuffer(arena, MIB, 7);
             List<ObjectId> readSet = writeMblocks(pool, buf, 16);
             for (int r = 0; r < n; r++) {
-                m[0][r] = mblockWrites(pool, arena, 1, c.seconds());
-                m[1][r] = fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m") / MIB;
-                m[2][r] = mblockWrites(pool, arena, 2, c.seconds());
-                m[3][r] = fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2",
-                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB;
-                m[4][r] = sequentialReads(pool, readSet, buf, c.seconds()) / MIB;
-                m[5][r] = fio(file, fioRegion, c.seconds(), "--rw=read", "--bs=1m") / MIB;
-                m[6][r] = randomReads(pool, readSet, arena, 16, c.seconds());
-                m[7][r] = fioIops(file, fioRegion, c.seconds(), "--rw=randread", "--bs=4k", "--numjobs=16");
-                m[8][r] = smallCommits(smallPool, arena, 1, c.seconds());
-                m[9][r] = filePerObject(c.dir(), 1, c.seconds());
-                m[10][r] = smallCommits(smallPool, arena, 16, c.seconds());
-                m[11][r] = filePerObject(c.dir(), 16, c.seconds());
-                m[12][r] = smallCommits(sparsePool, arena, 1, c.seconds());
-                m[14][r] = fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--fdatasync=32") / MIB;
-                m[15][r] = fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2", "--fdatasync=32",
-                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB;
+                m[0][r] = settled(file, () -> mblockWrites(pool, arena, 1, c.seconds()));
+                m[1][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m") / MIB);
+                m[2][r] = settled(file, () -> mblockWrites(pool, arena, 2, c.seconds()));
+                m[3][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2",
+                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB);
+                m[4][r] = settled(file, () -> sequentialReads(pool, readSet, buf, c.seconds()) / MIB);
+                m[5][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=read", "--bs=1m") / MIB);
+                m[6][r] = settled(file, () -> randomReads(pool, readSet, arena, 16, c.seconds()));
+                m[7][r] = settled(file, () -> fioIops(file, fioRegion, c.seconds(), "--rw=randread", "--bs=4k", "--numjobs=16"));
+                m[8][r] = settled(file, () -> smallCommits(smallPool, arena, 1, c.seconds()));
+                m[9][r] = settled(file, () -> filePerObject(c.dir(), 1, c.seconds()));
+                m[10][r] = settled(file, () -> smallCommits(smallPool, arena, 16, c.seconds()));
+                m[11][r] = settled(file, () -> filePerObject(c.dir(), 16, c.seconds()));
+                m[12][r] = settled(file, () -> smallCommits(sparsePool, arena, 1, c.seconds()));
+                m[14][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--fdatasync=32") / MIB);
+                m[15][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2", "--fdatasync=32",
+                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB);
                 m[13][r] = m[9][r];
             }
         }
@@ -93,6 +93,12 @@ final class PoolSuite implements Suite {
         out.add(result("small object commit, 1 thread, fresh sparse file (zones are holes)", "ops/s", m[12],
                 "file per object (create, write 4 KiB, fsync, close)", m[13], 1.5));
         return out;
+    }
+
+    /** Runs one case from a settled device (see {@link Files2#settle}). */
+    private static double settled(Path file, java.util.concurrent.Callable<Double> run) throws Exception {
+        Files2.settle(file);
+        return run.call();
     }
 
     private static Result result(String name, String unit, double[] ours, String baseline, double[] base, double factor) {
