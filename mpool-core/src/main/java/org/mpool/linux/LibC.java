@@ -39,6 +39,7 @@ public final class LibC {
 
     public static final int PROT_NONE = 0;
     public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 0x01;
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_FIXED = 0x10;
@@ -51,6 +52,7 @@ public final class LibC {
     public static final int MADV_DONTNEED = 4;
     public static final int MADV_COLD = 20;
     public static final int MADV_PAGEOUT = 21;
+    public static final int MADV_HUGEPAGE = 14;
     public static final int POSIX_FADV_WILLNEED = 3;
     public static final int POSIX_FADV_DONTNEED = 4;
     private static final int SC_PAGESIZE = 30;
