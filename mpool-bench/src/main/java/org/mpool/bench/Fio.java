@@ -30,6 +30,19 @@ final class Fio {
         return available;
     }
 
+    /**
+     * Whether fio can take huge-page buffers ({@code --mem=shmhuge}): that needs reserved huge
+     * pages, which the bench script sets aside when run as root.
+     */
+    static boolean hugeBuffers() {
+        try {
+            return available() && Long.parseLong(java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/sys/vm/nr_hugepages")).trim()) > 0;
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Runs fio with {@code options} (without --name/--output-format) on {@code file} for {@code seconds}. */
     static Run run(Path file, long sizeBytes, int seconds, String... options) {
         List<String> cmd = new ArrayList<>(List.of("fio", "--name=baseline", "--filename=" + file,
