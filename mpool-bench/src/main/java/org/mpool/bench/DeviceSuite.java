@@ -11,6 +11,8 @@ import org.mpool.device.NativeDevice;
  * The native device layer against fio on the same file: 1 MiB sequential write and read, and
  * 4 KiB write + fdatasync into written blocks. Each round runs both sides of every case, the
  * order alternating between rounds so neither side always gets the warmer cache or device.
+ * The 1 MiB cases are also compared with fio on huge-page buffers, as ours are (see
+ * AlignedBuffers): fio's default buffers split each 1 MiB request in two on virtio-blk.
  */
 final class DeviceSuite implements Suite {
     private static final long FILE_BYTES = 1L << 30;
@@ -27,6 +29,8 @@ final class DeviceSuite implements Suite {
         int n = c.rounds();
         double[][] ours = new double[3][n];
         double[][] fio = new double[3][n];
+        double[][] fioHuge = new double[2][n];
+        boolean huge = Fio.hugeBuffers();
         double[] p50 = new double[n];
         double[] p99 = new double[n];
         double[] fioP99 = new double[n];
@@ -39,11 +43,24 @@ final class DeviceSuite implements Suite {
                 Pair.run(file, fioFirst, () -> ours[0][round] = Measure.timed(c.seconds(), i -> {
                     d.write((i << 20) % FILE_BYTES, mib);
                     return 1 << 20;
-                }).perSecond(), () -> fio[0][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=write", "--bs=1m").bytesPerSecond());
+                }).perSecond(), () -> {
+                    fio[0][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=write", "--bs=1m").bytesPerSecond();
+                    if (huge) {
+                        Files2.settle(file);
+                        fioHuge[0][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=write", "--bs=1m", "--mem=shmhuge")
+                                .bytesPerSecond();
+                    }
+                });
                 Pair.run(file, fioFirst, () -> ours[1][round] = Measure.timed(c.seconds(), i -> {
                     d.read((i << 20) % FILE_BYTES, mib);
                     return 1 << 20;
-                }).perSecond(), () -> fio[1][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=read", "--bs=1m").bytesPerSecond());
+                }).perSecond(), () -> {
+                    fio[1][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=read", "--bs=1m").bytesPerSecond();
+                    if (huge) {
+                        fioHuge[1][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=read", "--bs=1m", "--mem=shmhuge")
+                                .bytesPerSecond();
+                    }
+                });
                 Pair.run(file, fioFirst, () -> {
                     Measure.Run sync = Measure.timed(c.seconds(), i -> {
                         d.write((i << 12) % SYNC_REGION, page);
@@ -66,6 +83,12 @@ final class DeviceSuite implements Suite {
                 Measure.median(fio[0]) / mb));
         out.add(ratio("1 MiB sequential direct read, QD1", "MiB/s", Measure.median(ours[1]) / mb, "fio read bs=1m",
                 Measure.median(fio[1]) / mb));
+        if (huge) {
+            out.add(ratio("1 MiB sequential direct write, QD1 (baseline on huge-page buffers too)", "MiB/s",
+                    Measure.median(ours[0]) / mb, "fio write bs=1m mem=shmhuge", Measure.median(fioHuge[0]) / mb));
+            out.add(ratio("1 MiB sequential direct read, QD1 (baseline on huge-page buffers too)", "MiB/s",
+                    Measure.median(ours[1]) / mb, "fio read bs=1m mem=shmhuge", Measure.median(fioHuge[1]) / mb));
+        }
         double o = Measure.median(ours[2]);
         double f = Measure.median(fio[2]);
         out.add(new Result("device", "4 KiB write + fdatasync, QD1 (written blocks)", "ops/s", o,
