@@ -11,9 +11,6 @@ import org.mpool.linux.LibC;
 public final class AlignedBuffers {
     /** Buffers are aligned to a page, which covers every logical block size (512 or 4096). */
     public static final int ALIGNMENT = 4096;
-
-    private AlignedBuffers() {}
-
     /** A transparent huge page: the unit of physically contiguous memory the kernel hands out. */
     public static final long HUGE_PAGE = 2L << 20;
     /**
@@ -24,6 +21,8 @@ public final class AlignedBuffers {
      * pages against 2,470-2,620 from a huge page, writes 1,780-2,270 against 2,740-2,850.
      */
     public static final long HUGE_FROM_BYTES = 1L << 20;
+
+    private AlignedBuffers() {}
 
     /**
      * A zeroed native buffer of {@code sizeBytes}, aligned to {@link #ALIGNMENT}; from

@@ -389,11 +389,10 @@ public final class Mlog implements AutoCloseable {
      * Waits, at most a quarter of a flush round, until every sync appender inside the log has
      * its record in the ring and waits for a round, or has returned. Threads a round has just
      * released count: in a busy log they are back with their next record within microseconds.
-     * Without this, the threads a round releases
-     * come back one by one: the first finds no I/O in flight, leads a round of one record, and
-     * the rest wait a whole flush for the next. The leader claims the I/O slot meanwhile, so
-     * arrivals join instead of leading. A single thread never waits here: nobody else is
-     * counted.
+     * Without this they come back one by one: the first finds no I/O in flight, leads a round
+     * of one record, and the rest wait a whole flush for the next. The leader claims the I/O
+     * slot meanwhile, so arrivals join instead of leading. A single thread never waits here:
+     * nobody else is counted.
      */
     private void gather() {
         ioInProgress = true;
