@@ -34,12 +34,12 @@ public final class FlushCombiningDevice extends ForwardingDevice {
         synchronized (lock) {
             ticket = ++requested;
             while (true) {
+                if (completed >= ticket) {
+                    return; // a flush that succeeded covered this caller, whatever failed since
+                }
                 if (failure != null) {
                     throw new MpoolException(failure.code(), name() + ": an earlier flush failed, so writes made before it"
                             + " may be lost; reopen to go on: " + failure.getMessage(), failure);
-                }
-                if (completed >= ticket) {
-                    return;
                 }
                 if (!flushing) {
                     break;
