@@ -43,24 +43,11 @@ final class DeviceSuite implements Suite {
                 Pair.run(file, fioFirst, () -> ours[0][round] = Measure.timed(c.seconds(), i -> {
                     d.write((i << 20) % FILE_BYTES, mib);
                     return 1 << 20;
-                }).perSecond(), () -> {
-                    fio[0][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=write", "--bs=1m").bytesPerSecond();
-                    if (huge) {
-                        Files2.settle(file);
-                        fioHuge[0][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=write", "--bs=1m", "--mem=shmhuge")
-                                .bytesPerSecond();
-                    }
-                });
+                }).perSecond(), () -> fioSequential(file, "write", c.seconds(), huge, fio[0], fioHuge[0], round));
                 Pair.run(file, fioFirst, () -> ours[1][round] = Measure.timed(c.seconds(), i -> {
                     d.read((i << 20) % FILE_BYTES, mib);
                     return 1 << 20;
-                }).perSecond(), () -> {
-                    fio[1][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=read", "--bs=1m").bytesPerSecond();
-                    if (huge) {
-                        fioHuge[1][round] = Fio.run(file, FILE_BYTES, c.seconds(), "--rw=read", "--bs=1m", "--mem=shmhuge")
-                                .bytesPerSecond();
-                    }
-                });
+                }).perSecond(), () -> fioSequential(file, "read", c.seconds(), huge, fio[1], fioHuge[1], round));
                 Pair.run(file, fioFirst, () -> {
                     Measure.Run sync = Measure.timed(c.seconds(), i -> {
                         d.write((i << 12) % SYNC_REGION, page);
@@ -95,6 +82,19 @@ final class DeviceSuite implements Suite {
                 "fio write bs=4k fdatasync=1", f, Measure.median(p50), Measure.median(p99), Measure.median(fioP99),
                 "≥ 0.95× fio", f == 0 || o >= 0.95 * f));
         return out;
+    }
+
+    /**
+     * fio's 1 MiB sequential {@code rw} on its default buffers into {@code plain[round]}, then,
+     * when reserved huge pages allow, on huge-page buffers (as ours are) into {@code onHuge[round]}.
+     */
+    private static void fioSequential(Path file, String rw, int seconds, boolean huge, double[] plain, double[] onHuge,
+                                      int round) throws Exception {
+        plain[round] = Fio.run(file, FILE_BYTES, seconds, "--rw=" + rw, "--bs=1m").bytesPerSecond();
+        if (huge) {
+            Files2.settle(file); // the first run's unflushed writes must not slow the second
+            onHuge[round] = Fio.run(file, FILE_BYTES, seconds, "--rw=" + rw, "--bs=1m", "--mem=shmhuge").bytesPerSecond();
+        }
     }
 
     private static Result ratio(String name, String unit, double ours, String baseline, double fio) {
