@@ -228,15 +228,17 @@ final class LogScanner implements AutoCloseable {
 
     /**
      * A torn tail may only hold data that was never made durable. If a valid fragment, here or
-     * in a later block, says the bytes at the end were durable, the media lost them: CORRUPT.
-     * The later blocks are those after the one where the scan stopped ({@code stoppedAt}), not
-     * after the end: when a frame spanning blocks is cut off, the end is the frame's start in
-     * an earlier block, and the blocks up to the bad one only hold that frame's fragments.
+     * after the stop, says the bytes at the end were durable, the media lost them: CORRUPT.
+     * After the stop means the rest of the block where the scan stopped ({@code stoppedAt}),
+     * then the later blocks up to the first whose header is not valid; not after the end: when a frame spanning blocks is cut off, the
+     * end is the frame's start in an earlier block, and the blocks up to the bad one only hold
+     * that frame's fragments.
      */
     private void checkNothingDurableLost(long endPosition, long stoppedAt) {
         if (maxDurable > endPosition) {
             throw lost(endPosition, maxDurable);
         }
+        checkRestOfBlock(endPosition, stoppedAt);
         long blockStart = LogFormat.blockEnd(Math.max(endPosition, stoppedAt) + 1);
         for (; blockStart + BLOCK_SIZE <= spec.capacityBytes(); blockStart += BLOCK_SIZE) {
             MemorySegment block = block(blockStart);
@@ -250,15 +252,65 @@ final class LogScanner implements AutoCloseable {
             if (h.generation() != generation || h.index() != blockStart / BLOCK_SIZE) {
                 return;
             }
-            MemorySegment fragment = block.asSlice(BLOCK_HEADER_SIZE);
-            int length = LogFormat.fragmentLength(fragment);
-            long fragmentPos = blockStart + BLOCK_HEADER_SIZE;
-            if (length <= BLOCK_SIZE - BLOCK_HEADER_SIZE - FRAGMENT_HEADER_SIZE
-                    && LogFormat.fragmentCrc(fragment) == seed.fragmentCrc(generation, fragmentPos, fragment, length)
-                    && LogFormat.fragmentDurable(fragment) > endPosition) {
+            checkFragmentsOf(endPosition, blockStart);
+        }
+    }
+
+    /** Follows the fragments of a later block by their lengths, as far as they are valid, checking each one's claim. */
+    private void checkFragmentsOf(long endPosition, long blockStart) {
+        long blockEnd = blockStart + BLOCK_SIZE;
+        long at = blockStart + BLOCK_HEADER_SIZE;
+        while (blockEnd - at >= MIN_FRAME_START_ROOM) {
+            int length = fragmentLengthIfValid(at);
+            if (length < 0) {
+                return;
+            }
+            MemorySegment fragment = block(blockStart).asSlice(at - blockStart);
+            if (LogFormat.fragmentDurable(fragment) > endPosition) {
                 throw lost(endPosition, LogFormat.fragmentDurable(fragment));
             }
+            at += FRAGMENT_HEADER_SIZE + length;
         }
+    }
+
+    /**
+     * The fragments after a bad one in its block cannot be found by their lengths: the bad
+     * fragment's length is not to be trusted. Every position is tried instead; the checksum
+     * covers the position, so a fragment is only accepted where it was written. A bad block
+     * header hides none of its block's fragments: their checksums do not cover it. This runs
+     * once per scan, over at most one block.
+     */
+    private void checkRestOfBlock(long endPosition, long stoppedAt) {
+        long blockEnd = stoppedAt - stoppedAt % BLOCK_SIZE + BLOCK_SIZE;
+        if (blockEnd > spec.capacityBytes()) {
+            return;
+        }
+        for (long candidate = stoppedAt + 1; candidate + FRAGMENT_HEADER_SIZE <= blockEnd; candidate++) {
+            checkClaim(endPosition, candidate);
+        }
+    }
+
+    /** CORRUPT if a valid fragment of this log and generation at {@code at} says {@code endPosition} was durable. */
+    private void checkClaim(long endPosition, long at) {
+        long blockStart = at - at % BLOCK_SIZE;
+        MemorySegment fragment = block(blockStart).asSlice(at - blockStart);
+        // Most candidates are not fragments at all: the cheap test first.
+        if (LogFormat.fragmentDurable(fragment) > endPosition && fragmentLengthIfValid(at) >= 0) {
+            throw lost(endPosition, LogFormat.fragmentDurable(fragment));
+        }
+    }
+
+    /** The payload length of the fragment of this log and generation at {@code at}, or -1 if none is there. */
+    private int fragmentLengthIfValid(long at) {
+        long blockStart = at - at % BLOCK_SIZE;
+        MemorySegment fragment = block(blockStart).asSlice(at - blockStart);
+        byte type = LogFormat.fragmentType(fragment);
+        int length = LogFormat.fragmentLength(fragment);
+        if (type < LogFormat.FULL || type > LogFormat.LAST || length > fragment.byteSize() - FRAGMENT_HEADER_SIZE
+                || LogFormat.fragmentCrc(fragment) != seed.fragmentCrc(generation, at, fragment, length)) {
+            return -1;
+        }
+        return length;
     }
 
     private MpoolException lost(long endPosition, long durable) {

@@ -72,6 +72,8 @@ public final class Mlog implements AutoCloseable {
     private long roundNanos = TimeUnit.MICROSECONDS.toNanos(400);
     private long writtenEnd;
     private long durableEnd;
+    /** The last frame holds records and no later fragment says they are durable. */
+    private boolean tailUnvouched;
     private boolean ioInProgress;
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
@@ -230,6 +232,7 @@ public final class Mlog implements AutoCloseable {
             lock.lock();
             try {
                 if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
+                    tailUnvouched = true;
                     if (sync) {
                         commitThrough(ring.tail());
                     } else {
@@ -283,6 +286,7 @@ public final class Mlog implements AutoCloseable {
                 }
                 putAll(varintSegment, header);
                 putAll(record, length);
+                tailUnvouched = true;
             } finally {
                 recordInProgress = false;
                 progress.signalAll();
@@ -638,6 +642,7 @@ public final class Mlog implements AutoCloseable {
                 if (failure == null) {
                     awaitNoRecordInProgress();
                     commitThrough(ring.tail());
+                    vouchForTail();
                 } else if (durableEnd < ring.tail()) {
                     throw new MpoolException(failure.code(), "close of " + spec.describe() + ": records appended after log position "
                             + durableEnd + " were not made durable: " + failure.getMessage(), failure);
@@ -659,6 +664,23 @@ public final class Mlog implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Appends an empty frame, after the records are durable, that records them as durable, and
+     * flushes it. A reader that finds the last record damaged then knows it was acknowledged
+     * and reports CORRUPT; without it, damage to the last frame looks like a write that a crash
+     * cut short, and the scan would end before it. A full log has no room for it and keeps
+     * that blind spot.
+     */
+    private void vouchForTail() {
+        if (!tailUnvouched || ring.endAfter(0) == Long.MAX_VALUE) {
+            return;
+        }
+        if (ring.openFrame()) {
+            tailUnvouched = false;
+            commitThrough(ring.tail());
         }
     }
 

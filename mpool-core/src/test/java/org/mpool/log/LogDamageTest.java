@@ -39,6 +39,11 @@ class LogDamageTest {
         forEachSeed(Integer.getInteger("mpool.corruption.proven", 600), LogDamageTest::provenDamage);
     }
 
+    @Test
+    void aBitFlipInAClosedLogIsCorruptOrHarmless() {
+        forEachSeed(Integer.getInteger("mpool.corruption.closed", 1000), LogDamageTest::closedLogBitFlip);
+    }
+
     /** Runs {@code check} for seeds 1..n (or only -Dmpool.seed) in batches that must not hang; returns how many failed CORRUPT. */
     private static int forEachSeed(int n, SeedCheck check) {
         Long only = Long.getLong("mpool.seed");
@@ -125,6 +130,36 @@ class LogDamageTest {
             assertThat(after.records()).as(where + ", after an append to the recovered log").hasSameSizeAs(expected);
         }
         return read.failed();
+    }
+
+    /**
+     * Flips one bit anywhere before the end of a closed log, its last records included: close
+     * wrote a fragment that says every record is durable, so the reads fail CORRUPT or, if the
+     * bit was one no record depends on (padding, or that last fragment itself), return every
+     * record. A shorter log would be acknowledged records lost without a word.
+     */
+    private static boolean closedLogBitFlip(long seed) {
+        Random r = new Random(seed * 0x5DEECE66DL);
+        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean())) {
+            LogDamage damage = new LogDamage(f);
+            damage.flipBit(r.nextLong(f.end), r.nextInt(8));
+            String where = where(seed, damage) + " (log end " + f.end + ")";
+            ReadOutcome read = ReadOutcome.of(where + ", Mlog.read", () -> Mlog.read(f.a).readAll());
+            ReadOutcome open = ReadOutcome.of(where + ", Mlog.open", () -> {
+                try (Mlog log = Mlog.open(f.a, Runnable::run)) {
+                    return log.reader().readAll();
+                }
+            });
+            for (ReadOutcome o : List.of(read, open)) {
+                if (o.failed()) {
+                    assertThat(o.code() == ErrorCode.CORRUPT || (o.code() == ErrorCode.UNSUPPORTED && damage.versionFieldHit()))
+                            .as(where + ": failed with " + o.error()).isTrue();
+                } else {
+                    assertThat(o.prefixViolation(f.records, f.records.size())).as(where).isNull();
+                }
+            }
+            return read.failed();
+        }
     }
 
     /**

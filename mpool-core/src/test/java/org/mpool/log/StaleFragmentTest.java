@@ -31,6 +31,7 @@ class StaleFragmentTest {
         try (MemoryDevice dev = new MemoryDevice("mem", 16L * BLOCK)) {
             LogSpec spec = TestLogs.spec(dev, 0, 16, 3, 4);
             List<byte[]> acked = new ArrayList<>();
+            MemorySegment imageAtCrash;
             try (Mlog log = Mlog.format(spec, 1, false)) {
                 for (int i = 0; i < 3; i++) { // fill block 0 and the start of block 1
                     byte[] r = Records.make(1, i, 2000);
@@ -40,14 +41,20 @@ class StaleFragmentTest {
                 log.append(Records.make(1, 100, 40), false); // unacknowledged: this frame gets torn
                 log.append(Records.make(1, 101, 50), false);
                 log.append(Records.make(1, 102, 6000), false); // reaches into block 2
-            } // close writes blocks 1 and 2 in one write, then flushes
-            zero(dev, 2); // crash 1, during that flush: the write tore, block 1 kept, block 2 lost
+                log.flush(); // writes blocks 1 and 2 in one write, then flushes
+                imageAtCrash = copyAll(dev); // power fails in that flush, before close vouches for it
+            }
+            restore(dev, imageAtCrash);
+            zero(dev, 2); // crash 1: the write tore, block 1 kept, block 2 lost
             MemorySegment block1AfterCrash1 = copy(dev, 1);
 
             try (Mlog log = Mlog.open(spec)) {
                 assertThat(log.reader().readAll()).as("after crash 1").containsExactlyElementsOf(acked);
                 log.append(Records.make(1, 200, 5000), false); // FIRST in block 1, LAST in block 2
+                log.flush();
+                imageAtCrash = copyAll(dev);
             }
+            restore(dev, imageAtCrash);
             MemorySegment.copy(block1AfterCrash1, 0, dev.media(), BLOCK, BLOCK); // crash 2 tore it
 
             assertThat(Mlog.read(spec).readAll()).as("read-only read after crash 2").containsExactlyElementsOf(acked);
@@ -59,6 +66,14 @@ class StaleFragmentTest {
 
     private static void zero(MemoryDevice dev, int block) {
         dev.media().asSlice((long) block * BLOCK, BLOCK).fill((byte) 0);
+    }
+
+    private static MemorySegment copyAll(MemoryDevice dev) {
+        return MemorySegment.ofArray(dev.media().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    private static void restore(MemoryDevice dev, MemorySegment image) {
+        dev.media().copyFrom(image);
     }
 
     private static MemorySegment copy(MemoryDevice dev, int block) {

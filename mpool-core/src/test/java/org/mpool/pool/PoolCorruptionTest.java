@@ -89,14 +89,17 @@ class PoolCorruptionTest {
             List<byte[]> contents = new ArrayList<>();
             List<ObjectId> ids = populate(pristine, contents);
             for (int i = 0; i < 200; i++) {
-                String where = "seed " + seed + ", iteration " + i;
+                StringBuilder flips = new StringBuilder();
                 try (MemoryDevice media = MemoryDevice.copyOf(pristine)) {
                     // Metadata lives in zones 0..2 (superblocks, MDC-0, the shard's two logs).
                     for (int n = 1 + random.nextInt(4); n > 0; n--) {
                         long offset = random.nextLong(3L << 20);
+                        int bit = random.nextInt(8);
                         byte old = media.media().get(ValueLayout.JAVA_BYTE, offset);
-                        media.media().set(ValueLayout.JAVA_BYTE, offset, (byte) (old ^ (1 << random.nextInt(8))));
+                        media.media().set(ValueLayout.JAVA_BYTE, offset, (byte) (old ^ (1 << bit)));
+                        flips.append(String.format(" %#x.%d", offset, bit));
                     }
+                    String where = "seed " + seed + ", iteration " + i + ", flipped bits" + flips;
                     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> openAndCheck(media, ids, contents, where));
                 }
             }
