@@ -110,8 +110,9 @@ public final class Mcache implements AutoCloseable {
 
     /**
      * Starts reading {@code [offset, offset + length)} into the page cache in the background
-     * and records an access. If that would take the pool's maps over the reaper's budget, colder
-     * pages are evicted first.
+     * and records an access; returns at once. A prefetch thread reads the range ahead and maps
+     * it in, so a reader that follows takes no page faults. If that would take the pool's maps
+     * over the reaper's budget, colder pages are evicted first.
      */
     public void willNeed(long offset, long length) {
         map.willNeed(offset, length);

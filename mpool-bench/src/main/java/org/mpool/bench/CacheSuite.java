@@ -58,7 +58,7 @@ final class CacheSuite implements Suite {
                 throw new IllegalStateException("cold scan: the mblocks are not adjacent zones of " + file
                         + ", so fio could not read the same bytes");
             }
-            out.add(ColdScan.measure(pool, file, scanned, first, c.seconds(), c.rounds()));
+            out.addAll(ColdScan.measure(pool, file, scanned, first, c.seconds(), c.rounds()));
             out.addAll(lsmResults(LsmRun.measure(pool, hot, compaction, c.rounds())));
         } finally {
             Files.deleteIfExists(file);

@@ -167,7 +167,12 @@ public final class CacheDomain implements AutoCloseable {
         }
     }
 
-    /** After that willNeed issued its readahead. */
+    /** A readahead hint failed in the background (the prefetcher); counted with the scan errors. */
+    void hintFailed() {
+        errors.incrementAndGet();
+    }
+
+    /** After the readahead of part of a willNeed was issued (or dropped: its map closed). */
     void demandIssued(long demandBytes) {
         issuedDemandBytes.addAndGet(demandBytes);
     }

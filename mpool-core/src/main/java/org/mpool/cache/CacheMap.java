@@ -85,7 +85,8 @@ public final class CacheMap {
                             "mblock " + p.id() + " of " + sources[i].name());
                     // A fault would otherwise read around it: up to read_ahead_kb (8 MiB here) of the
                     // device, mostly other objects' zones, which no map accounts for. Faults read
-                    // single pages; sequential readers ask for readahead with willNeed.
+                    // single pages; sequential readers ask for readahead with willNeed, which
+                    // reads exactly the range asked for.
                     PageCache.hint(address + layout.slotOffset(i), mapped, LibC.MADV_RANDOM);
                 }
             }
@@ -143,8 +144,9 @@ public final class CacheMap {
     }
 
     /**
-     * Starts readahead of the range (chunked: MADV_WILLNEED honours about 8 MiB a call). The
-     * reaper first makes room for it, so a scan driven by willNeed stays within the budget.
+     * Starts readahead of the range and returns: the {@link Prefetcher} thread reads it ahead
+     * and maps it in. The reaper first makes room for it, so a scan driven by willNeed stays
+     * within the budget.
      */
     public void willNeed(long offset, long length) {
         checkRange("willNeed", offset, length);
@@ -152,15 +154,39 @@ public final class CacheMap {
         forEachSlot(offset, length, (slot, from, len) -> demand[0] += len);
         domain.makeRoom(demand[0]);
         long now = System.nanoTime();
+        withOpenRange("willNeed", () -> forEachSlot(offset, length, (slot, from, len) -> {
+            lastAccessNanos.set(slot, now);
+            if (len > 0) {
+                Prefetcher.submit(this, from, len);
+            }
+        }));
+    }
+
+    /** For the prefetcher: MADV_WILLNEED on a range willNeed queued, unless the map closed since. */
+    void startReadahead(long offset, long length) {
         try {
-            withOpenRange("willNeed", () -> forEachSlot(offset, length, (slot, from, len) -> {
-                lastAccessNanos.set(slot, now);
-                if (len > 0) {
-                    PageCache.willNeed(address + from, len);
-                }
-            }));
+            ifOpen(() -> PageCache.willNeed(address + offset, length));
         } finally {
-            domain.demandIssued(demand[0]); // issued or failed: either way the next scan sees the truth
+            domain.demandIssued(length); // issued or not: either way the next scan sees the truth
+        }
+    }
+
+    /** For the prefetcher: maps in a range whose readahead it started, unless the map closed since. */
+    void populate(long offset, long length) {
+        ifOpen(() -> PageCache.populate(address + offset, length));
+    }
+
+    /** Runs a hint under the read lock if the map is open; a failure is counted, not thrown. */
+    private void ifOpen(Runnable hint) {
+        lock.readLock().lock();
+        try {
+            if (!closed) {
+                hint.run();
+            }
+        } catch (MpoolException e) {
+            domain.hintFailed();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

@@ -27,6 +27,8 @@ public final class PageCache {
     /** Pages per mincore call, so the vector stays small (64 KiB covers 256 MiB). */
     static final int MINCORE_PAGES = 64 * 1024;
 
+    private static volatile boolean populateSupported = true;
+
     private PageCache() {}
 
     public static long pageSize() {
@@ -57,6 +59,23 @@ public final class PageCache {
             long len = Math.min(WILLNEED_CHUNK_BYTES, length - off);
             check(LibC.madvise(address + off, len, LibC.MADV_WILLNEED), "madvise(WILLNEED)", len);
         }
+    }
+
+    /**
+     * Maps the range's pages into the page tables, reading any that are not cached
+     * (MADV_POPULATE_READ, Linux 5.14). Where the kernel lacks it, nothing is done: the reader
+     * then takes the faults itself.
+     */
+    static void populate(long address, long length) {
+        if (!populateSupported) {
+            return;
+        }
+        long r = LibC.madvise(address, length, LibC.MADV_POPULATE_READ);
+        if (r == -Errno.EINVAL) {
+            populateSupported = false;
+            return;
+        }
+        check(r, "madvise(POPULATE_READ)", length);
     }
 
     /** A hint to the kernel (MADV_COLD, MADV_RANDOM): it moves no data by itself. */

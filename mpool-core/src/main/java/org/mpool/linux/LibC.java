@@ -53,6 +53,7 @@ public final class LibC {
     public static final int MADV_COLD = 20;
     public static final int MADV_PAGEOUT = 21;
     public static final int MADV_HUGEPAGE = 14;
+    public static final int MADV_POPULATE_READ = 22;
     public static final int POSIX_FADV_WILLNEED = 3;
     public static final int POSIX_FADV_DONTNEED = 4;
     private static final int SC_PAGESIZE = 30;
