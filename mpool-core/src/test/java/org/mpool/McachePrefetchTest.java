@@ -3,13 +3,12 @@ package org.mpool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpool.testing.Smaps;
 
 /**
  * willNeed hands the range to the prefetch thread, which reads it ahead and maps it in: the
@@ -30,7 +29,7 @@ class McachePrefetchTest {
             try (Mcache map = pool.map(ids, Advice.WARM)) {
                 long base = map.segment().address();
                 long length = map.segment().byteSize();
-                assertThat(mappedKiB(base, length)).as("Rss of the map before willNeed (kB)").isZero();
+                assertThat(Smaps.sumWithin(base, length, "Rss")).as("Rss of the map before willNeed (kB)").isZero();
                 map.willNeed(0, length);
                 long resident = McacheResidencyTest.awaitResident(map, length);
                 assumeTrue(resident == length, "willNeed left the map partly uncached (" + resident + " bytes): skipped");
@@ -78,29 +77,11 @@ class McachePrefetchTest {
 
     /** Waits up to 5 s for {@code wantedKiB} of Rss in the range; returns what is there. */
     private static long awaitMappedKiB(long address, long length, long wantedKiB) throws Exception {
-        long kib = mappedKiB(address, length);
+        long kib = Smaps.sumWithin(address, length, "Rss");
         for (int i = 0; i < 500 && kib < wantedKiB; i++) {
             Thread.sleep(10);
-            kib = mappedKiB(address, length);
+            kib = Smaps.sumWithin(address, length, "Rss");
         }
         return kib;
-    }
-
-    /** Rss (kB) of the mappings inside {@code [address, address + length)}, from /proc/self/smaps. */
-    private static long mappedKiB(long address, long length) throws IOException {
-        long total = 0;
-        boolean inside = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            int dash = line.indexOf('-');
-            int space = line.indexOf(' ');
-            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
-                long from = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long to = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                inside = from >= address && to <= address + length;
-            } else if (inside && line.startsWith("Rss:")) {
-                total += Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return total;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
+import org.mpool.testing.Smaps;
 
 /**
  * I/O buffers: page aligned and zeroed; from 1 MiB on backed by transparent huge pages (one
@@ -59,7 +60,7 @@ class AlignedBuffersTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment b = AlignedBuffers.allocate(arena, MiB);
             b.fill((byte) 7);
-            long hugeKiB = anonHugeKiB(b.address());
+            long hugeKiB = Smaps.ofMappingAt(b.address(), "AnonHugePages");
             assumeTrue(hugeKiB >= 0, "no smaps entry for the buffer: nothing to check");
             assertThat(hugeKiB).as("AnonHugePages of the buffer's mapping (kB)").isGreaterThanOrEqualTo(2048);
         }
@@ -71,22 +72,5 @@ class AlignedBuffersTest {
             assertThatThrownBy(() -> AlignedBuffers.allocate(arena, 0)).isInstanceOf(MpoolException.class)
                     .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         }
-    }
-
-    /** AnonHugePages (kB) of the mapping holding {@code address}, from /proc/self/smaps; -1 if none. */
-    private static long anonHugeKiB(long address) throws IOException {
-        boolean inside = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            int dash = line.indexOf('-');
-            int space = line.indexOf(' ');
-            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
-                long from = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long to = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                inside = address >= from && address < to;
-            } else if (inside && line.startsWith("AnonHugePages:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }
