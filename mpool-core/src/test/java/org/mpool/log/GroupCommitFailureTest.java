@@ -1,0 +1,115 @@
+package org.mpool.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.mpool.ErrorCode;
+import org.mpool.MpoolException;
+import org.mpool.device.FaultInjectingDevice;
+import org.mpool.device.FaultInjectingDevice.Fault;
+import org.mpool.device.FaultInjectingDevice.Op;
+import org.mpool.device.MemoryDevice;
+import org.mpool.linux.Errno;
+import org.mpool.testing.Seeds;
+
+/**
+ * A flush fails while sync appenders wait for it. Waiters a round releases return without
+ * retaking the log's lock when that round made their records durable (Mlog.awaitRound), so
+ * this checks the other side: none of them returns for a record the failed flush left
+ * unflushed, every one of them ends (with IO), and the media as of the last good flush holds
+ * every record that was acknowledged.
+ */
+class GroupCommitFailureTest {
+    private static final int THREADS = 8;
+
+    @Test
+    void waitersOfAFailedFlushGetIoAndAcknowledgedRecordsAreDurable() throws Exception {
+        long base = Seeds.base("GroupCommitFailureTest.waitersOfAFailedFlushGetIoAndAcknowledgedRecordsAreDurable");
+        for (int i = 0; i < 10; i++) {
+            check(Seeds.derive(base, i));
+        }
+    }
+
+    private static void check(long seed) throws Exception {
+        long blocks = 2048;
+        SplittableRandom random = new SplittableRandom(seed);
+        try (MemoryDevice mem = new MemoryDevice("mem", blocks * TestLogs.BLOCK)) {
+            FaultInjectingDevice dev = FaultInjectingDevice.forCrashes(mem);
+            LogSpec spec = TestLogs.spec(new LatencyDevice(dev, 100_000), 0, blocks, 83, 16);
+            Mlog log = Mlog.format(spec, 1, false);
+            dev.inject(new Fault(Op.FLUSH, Errno.EIO, 50 + random.nextInt(200), Long.MAX_VALUE));
+            List<List<byte[]>> attempted = new ArrayList<>();
+            AtomicInteger[] acked = new AtomicInteger[THREADS];
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                List<byte[]> mine = new ArrayList<>();
+                attempted.add(mine);
+                AtomicInteger myAcked = acked[t] = new AtomicInteger();
+                long thread = t;
+                SplittableRandom r = random.split();
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int j = 0; ; j++) {
+                            byte[] rec = Records.make(seed, thread * 1_000_000 + j, 8 + r.nextInt(400));
+                            mine.add(rec);
+                            log.append(rec, true);
+                            myAcked.set(j + 1);
+                        }
+                    } catch (MpoolException e) {
+                        if (e.code() != ErrorCode.IO) {
+                            unexpected.set(e);
+                        }
+                    } catch (Throwable e) {
+                        unexpected.set(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+                assertThat(t.isAlive()).as("a sync appender still waits after the failed flush, seed %d", seed).isFalse();
+            }
+            assertThat(unexpected.get()).as("appender failure, seed %d", seed).isNull();
+            assertThat(dev.flushCount()).as("flushes that succeeded, seed %d", seed).isGreaterThan(50);
+            try {
+                log.close();
+            } catch (MpoolException e) {
+                // Expected: records appended after the last good flush are not durable.
+            }
+            // Power fails now and takes every write the failed flush did not cover.
+            try (MemoryDevice image = dev.crashImage(new AllLost(), null); Mlog reopened = Mlog.open(TestLogs.on(image, spec))) {
+                int[] seen = new int[THREADS];
+                for (byte[] rec : reopened.reader().readAll()) {
+                    long sequence = Records.sequenceOf(rec);
+                    int t = (int) (sequence / 1_000_000);
+                    int j = (int) (sequence % 1_000_000);
+                    assertThat(rec).as("thread %d's record %d, seed %d", t, j, seed).isEqualTo(attempted.get(t).get(j));
+                    seen[t]++;
+                }
+                for (int t = 0; t < THREADS; t++) {
+                    assertThat(seen[t]).as("records of thread %d on the media, of %d acknowledged, seed %d", t, acked[t].get(), seed)
+                            .isGreaterThanOrEqualTo(acked[t].get());
+                }
+            }
+            dev.close();
+        }
+    }
+
+    /** Chooses LOST for every unflushed write of a crash image. */
+    private static final class AllLost extends Random {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int nextInt(int bound) {
+            return FaultInjectingDevice.Fate.LOST.ordinal();
+        }
+    }
+}
