@@ -5,14 +5,11 @@ import static org.mpool.format.LogFormat.BLOCK_SIZE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
@@ -74,8 +71,7 @@ public final class Mlog implements AutoCloseable {
     /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
     private long roundNanos = TimeUnit.MICROSECONDS.toNanos(400);
     private long writtenEnd;
-    /** Written under the lock; read without it by sync appenders a round has released. */
-    private volatile long durableEnd;
+    private long durableEnd;
     /** The last frame holds records and no later fragment says they are durable. */
     private boolean tailUnvouched;
     private boolean ioInProgress;
@@ -83,10 +79,6 @@ public final class Mlog implements AutoCloseable {
     private boolean writeBehindScheduled;
     /** Sync appenders waiting in {@link #commitThrough} for a flush. */
     private int syncWaiters;
-    /** The sync appenders parked until the round in flight ends (see awaitRound). */
-    private final List<Thread> roundWaiters = new ArrayList<>();
-    /** Counts the times parked sync appenders were released; bumped after durableEnd is set. */
-    private volatile long roundsEnded;
     private MpoolException failure;
     private boolean closed;
     /** Told once when the log is closed (the pool counts open mlogs). */
@@ -242,14 +234,14 @@ public final class Mlog implements AutoCloseable {
                 if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
                     tailUnvouched = true;
                     if (sync) {
-                        commitThrough(ring.tail(), false);
+                        commitThrough(ring.tail());
                     } else {
                         maybeWriteBehind();
                     }
                     return;
                 }
             } finally {
-                unlockIfHeld();
+                lock.unlock();
             }
             appendFramed(MemorySegment.ofArray(record), sync);
         } finally {
@@ -297,15 +289,15 @@ public final class Mlog implements AutoCloseable {
                 tailUnvouched = true;
             } finally {
                 recordInProgress = false;
-                wakeWaiters();
+                progress.signalAll();
             }
             if (sync) {
-                commitThrough(ring.tail(), false);
+                commitThrough(ring.tail());
             } else {
                 maybeWriteBehind();
             }
         } finally {
-            unlockIfHeld();
+            lock.unlock();
         }
     }
 
@@ -325,9 +317,9 @@ public final class Mlog implements AutoCloseable {
         try {
             awaitNoRecordInProgress();
             checkWritable("flush");
-            commitThrough(ring.tail(), false);
+            commitThrough(ring.tail());
         } finally {
-            unlockIfHeld();
+            lock.unlock();
         }
     }
 
@@ -363,12 +355,8 @@ public final class Mlog implements AutoCloseable {
      * mblock commits from two threads, each waited out the other's flush and wrote 12% less.)
      * Before a round, a leader that knows of sync appenders still on their way to the lock
      * waits for them briefly (see {@link #gather}).
-     *
-     * <p>Called with the lock held. Returns with it held if {@code keepLock}; else it may
-     * return with the lock released (a waiter whose records another's round made durable does
-     * not retake it): callers unlock with {@link #unlockIfHeld}.
      */
-    private void commitThrough(long target, boolean keepLock) {
+    private void commitThrough(long target) {
         boolean gathered = false;
         while (true) {
             checkWritable("commit");
@@ -376,8 +364,14 @@ public final class Mlog implements AutoCloseable {
                 return;
             }
             if (ioInProgress || recordInProgress) {
-                if (awaitRound(target, keepLock)) {
-                    return;
+                syncWaiters++;
+                if (gathering && allJoined()) {
+                    joined.signal();
+                }
+                try {
+                    progress.awaitUninterruptibly();
+                } finally {
+                    syncWaiters--;
                 }
                 continue;
             }
@@ -392,57 +386,6 @@ public final class Mlog implements AutoCloseable {
             ring.sealFrame();
             long end = ring.sealedEnd();
             writeOut(writtenEnd - writtenEnd % BLOCK_SIZE, AlignedBuffers.alignUp(end, BLOCK_SIZE), end, true);
-        }
-    }
-
-    /**
-     * Parks, with the lock released, until the round in flight (or the long record being put)
-     * ends. Returns true, without retaking the lock unless {@code keepLock}, when that round
-     * made {@code target} durable; else returns false with the lock held, to look again.
-     * Waiters park on their own rather than on a Condition: woken through a Condition they
-     * would retake the lock one after another, each woken only when the one before it
-     * unlocked, a chain of wake-ups that on two cores took as long as a flush. Here the round's
-     * end wakes them all at once, and those it made durable return in parallel.
-     */
-    private boolean awaitRound(long target, boolean keepLock) {
-        long round = roundsEnded;
-        roundWaiters.add(Thread.currentThread());
-        syncWaiters++;
-        if (gathering && allJoined()) {
-            joined.signal();
-        }
-        lock.unlock();
-        boolean interrupted = false;
-        while (roundsEnded == round) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted(); // waits are uninterruptible, as a flush is
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (durableEnd >= target && !keepLock) {
-            return true;
-        }
-        lock.lock();
-        return durableEnd >= target;
-    }
-
-    /** Wakes everyone waiting for I/O or a record in progress to end. Called with the lock held. */
-    private void wakeWaiters() {
-        progress.signalAll();
-        if (!roundWaiters.isEmpty()) {
-            syncWaiters -= roundWaiters.size();
-            roundsEnded++;
-            for (Thread waiter : roundWaiters) {
-                LockSupport.unpark(waiter);
-            }
-            roundWaiters.clear();
-        }
-    }
-
-    private void unlockIfHeld() {
-        if (lock.isHeldByCurrentThread()) {
-            lock.unlock();
         }
     }
 
@@ -469,7 +412,7 @@ public final class Mlog implements AutoCloseable {
             gathering = false;
             ioInProgress = false;
             if (recordInProgress) {
-                wakeWaiters(); // a long record waits for room; this round cannot seal before it ends
+                progress.signalAll(); // a long record waits for room; this round cannot seal before it ends
             }
         }
     }
@@ -525,8 +468,8 @@ public final class Mlog implements AutoCloseable {
         ioInProgress = true;
         lock.unlock();
         MpoolException error = null;
-        boolean done = false;
         long started = System.nanoTime();
+        long roundTook = 0;
         try {
             long pos = from;
             while (pos < to) {
@@ -536,8 +479,8 @@ public final class Mlog implements AutoCloseable {
             }
             if (flush) {
                 spec.device().flush();
+                roundTook = System.nanoTime() - started;
             }
-            done = true;
         } catch (MpoolException e) {
             error = e;
         } catch (RuntimeException e) {
@@ -545,25 +488,22 @@ public final class Mlog implements AutoCloseable {
         } finally {
             lock.lock();
             ioInProgress = false;
-            // The outcome is recorded before waking the waiters: those it made durable return
-            // without the lock, reading durableEnd alone.
-            if (done) {
-                writtenEnd = Math.max(writtenEnd, newWrittenEnd);
-                ring.writtenThrough(writtenEnd);
-                if (flush) {
-                    roundNanos = System.nanoTime() - started;
-                    durableEnd = Math.max(durableEnd, newWrittenEnd);
-                    ring.durableThrough(durableEnd);
-                }
-            } else if (error != null) {
-                failure = new MpoolException(error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
-                        spec.describe() + " stopped taking writes after an I/O error; reopen it to go on: "
-                                + error.getMessage(), error);
+            if (roundTook > 0) {
+                roundNanos = roundTook;
             }
-            wakeWaiters();
+            progress.signalAll();
         }
         if (error != null) {
+            failure = new MpoolException(error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
+                    spec.describe() + " stopped taking writes after an I/O error; reopen it to go on: "
+                            + error.getMessage(), error);
             throw failure;
+        }
+        writtenEnd = Math.max(writtenEnd, newWrittenEnd);
+        ring.writtenThrough(writtenEnd);
+        if (flush) {
+            durableEnd = Math.max(durableEnd, newWrittenEnd);
+            ring.durableThrough(durableEnd);
         }
     }
 
@@ -701,7 +641,7 @@ public final class Mlog implements AutoCloseable {
             try {
                 if (failure == null) {
                     awaitNoRecordInProgress();
-                    commitThrough(ring.tail(), true);
+                    commitThrough(ring.tail());
                     vouchForTail();
                 } else if (durableEnd < ring.tail()) {
                     throw new MpoolException(failure.code(), "close of " + spec.describe() + ": records appended after log position "
@@ -740,7 +680,7 @@ public final class Mlog implements AutoCloseable {
         }
         if (ring.openFrame()) {
             tailUnvouched = false;
-            commitThrough(ring.tail(), true);
+            commitThrough(ring.tail());
         }
     }
 

@@ -20,11 +20,11 @@ import org.mpool.linux.Errno;
 import org.mpool.testing.Seeds;
 
 /**
- * A flush fails while sync appenders wait for it. Waiters a round releases return without
- * retaking the log's lock when that round made their records durable (Mlog.awaitRound), so
- * this checks the other side: none of them returns for a record the failed flush left
- * unflushed, every one of them ends (with IO), and the media as of the last good flush holds
- * every record that was acknowledged.
+ * A flush fails while sync appenders wait for it: none of them returns for a record the
+ * failed flush left unflushed, every one of them ends (with IO), and the media as of the last
+ * good flush holds every record that was acknowledged. (Written for an experiment in which
+ * waiters returned without retaking the log's lock — docs/PERFORMANCE.md, group commit; it
+ * guards any change to how waiters learn a round's outcome.)
  */
 class GroupCommitFailureTest {
     private static final int THREADS = 8;
