@@ -2,13 +2,8 @@ package org.mpool.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
@@ -45,38 +40,9 @@ class GroupCommitFailureTest {
             LogSpec spec = TestLogs.spec(new LatencyDevice(dev, 100_000), 0, blocks, 83, 16);
             Mlog log = Mlog.format(spec, 1, false);
             dev.inject(new Fault(Op.FLUSH, Errno.EIO, 50 + random.nextInt(200), Long.MAX_VALUE));
-            List<List<byte[]>> attempted = new ArrayList<>();
-            AtomicInteger[] acked = new AtomicInteger[THREADS];
-            AtomicReference<Throwable> unexpected = new AtomicReference<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                List<byte[]> mine = new ArrayList<>();
-                attempted.add(mine);
-                AtomicInteger myAcked = acked[t] = new AtomicInteger();
-                long thread = t;
-                SplittableRandom r = random.split();
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        for (int j = 0; ; j++) {
-                            byte[] rec = Records.make(seed, thread * 1_000_000 + j, 8 + r.nextInt(400));
-                            mine.add(rec);
-                            log.append(rec, true);
-                            myAcked.set(j + 1);
-                        }
-                    } catch (MpoolException e) {
-                        if (e.code() != ErrorCode.IO) {
-                            unexpected.set(e);
-                        }
-                    } catch (Throwable e) {
-                        unexpected.set(e);
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-                assertThat(t.isAlive()).as("a sync appender still waits after the failed flush, seed %d", seed).isFalse();
-            }
-            assertThat(unexpected.get()).as("appender failure, seed %d", seed).isNull();
+            SyncAppenders appenders = new SyncAppenders(log, seed, THREADS, 400, e -> e.code() == ErrorCode.IO);
+            assertThat(appenders.join(30_000)).as("every sync appender ended after the failed flush, seed %d", seed).isTrue();
+            assertThat(appenders.unexpected.get()).as("appender failure, seed %d", seed).isNull();
             assertThat(dev.flushCount()).as("flushes that succeeded, seed %d", seed).isGreaterThan(50);
             try {
                 log.close();
@@ -84,20 +50,7 @@ class GroupCommitFailureTest {
                 // Expected: records appended after the last good flush are not durable.
             }
             // Power fails now and takes every write the failed flush did not cover.
-            try (MemoryDevice image = dev.crashImage(new AllLost(), null); Mlog reopened = Mlog.open(TestLogs.on(image, spec))) {
-                int[] seen = new int[THREADS];
-                for (byte[] rec : reopened.reader().readAll()) {
-                    long sequence = Records.sequenceOf(rec);
-                    int t = (int) (sequence / 1_000_000);
-                    int j = (int) (sequence % 1_000_000);
-                    assertThat(rec).as("thread %d's record %d, seed %d", t, j, seed).isEqualTo(attempted.get(t).get(j));
-                    seen[t]++;
-                }
-                for (int t = 0; t < THREADS; t++) {
-                    assertThat(seen[t]).as("records of thread %d on the media, of %d acknowledged, seed %d", t, acked[t].get(), seed)
-                            .isGreaterThanOrEqualTo(acked[t].get());
-                }
-            }
+            appenders.checkAcknowledgedOn(dev.crashImage(new AllLost(), null), spec, "seed " + seed);
             dev.close();
         }
     }

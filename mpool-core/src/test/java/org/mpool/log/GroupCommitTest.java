@@ -2,11 +2,6 @@ package org.mpool.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
@@ -45,47 +40,14 @@ class GroupCommitTest {
             LogSpec spec = TestLogs.spec(new LatencyDevice(dev, FLUSH_NANOS), 0, blocks, 81, 64);
             Mlog log = Mlog.format(spec, 1, false);
             long flushesBefore = dev.flushCount();
-            List<List<byte[]>> attempted = new ArrayList<>();
-            AtomicInteger[] acked = new AtomicInteger[THREADS];
-            AtomicInteger total = new AtomicInteger();
-            AtomicReference<Throwable> unexpected = new AtomicReference<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                List<byte[]> mine = new ArrayList<>();
-                attempted.add(mine);
-                AtomicInteger myAcked = acked[t] = new AtomicInteger();
-                SplittableRandom r = new SplittableRandom(Seeds.derive(seed, t));
-                long thread = t;
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        for (int j = 0; ; j++) {
-                            byte[] rec = Records.make(seed, thread * 1_000_000 + j, 8 + r.nextInt(300));
-                            mine.add(rec);
-                            log.append(rec, true);
-                            myAcked.set(j + 1);
-                            total.incrementAndGet();
-                        }
-                    } catch (MpoolException e) {
-                        if (e.code() != ErrorCode.IO || !dev.crashed()) {
-                            unexpected.set(e);
-                        }
-                    } catch (Throwable e) {
-                        unexpected.set(e);
-                    }
-                }));
-            }
-            while (total.get() < ACKED_BEFORE_CRASH && unexpected.get() == null) {
+            SyncAppenders appenders = new SyncAppenders(log, seed, THREADS, 300, e -> e.code() == ErrorCode.IO && dev.crashed());
+            while (appenders.total.get() < ACKED_BEFORE_CRASH && appenders.unexpected.get() == null) {
                 Thread.sleep(1);
             }
             dev.crashNow();
-            for (Thread t : threads) {
-                t.join();
-            }
-            assertThat(unexpected.get()).as("appender failure, seed %d", seed).isNull();
-            long appends = 0;
-            for (AtomicInteger a : acked) {
-                appends += a.get();
-            }
+            assertThat(appenders.join(30_000)).as("every appender ended after the crash, seed %d", seed).isTrue();
+            assertThat(appenders.unexpected.get()).as("appender failure, seed %d", seed).isNull();
+            long appends = appenders.acknowledged();
             long flushes = dev.flushCount() - flushesBefore;
             System.out.println("GroupCommitTest: seed " + seed + ": " + appends + " sync appends returned, "
                     + flushes + " device flushes");
@@ -96,29 +58,9 @@ class GroupCommitTest {
                 // The device is gone: close releases the log and reports that.
             }
             for (int image = 0; image < 4; image++) {
-                checkImage(dev.crashImage(Seeds.derive(seed, 100 + image)), spec, attempted, acked, "seed " + seed + ", image " + image);
+                appenders.checkAcknowledgedOn(dev.crashImage(Seeds.derive(seed, 100 + image)), spec, "seed " + seed + ", image " + image);
             }
             dev.close();
-        }
-    }
-
-    /** Every acknowledged record is there; each thread's records form a prefix of its appends. */
-    private static void checkImage(MemoryDevice image, LogSpec spec, List<List<byte[]>> attempted, AtomicInteger[] acked, String what) {
-        try (image; Mlog log = Mlog.open(TestLogs.on(image, spec))) {
-            int[] seen = new int[THREADS];
-            for (byte[] rec : log.reader().readAll()) {
-                long sequence = Records.sequenceOf(rec);
-                int t = (int) (sequence / 1_000_000);
-                int j = (int) (sequence % 1_000_000);
-                assertThat(t).as("thread of a recovered record, %s", what).isBetween(0, THREADS - 1);
-                assertThat(j).as("thread %d's next record, %s", t, what).isEqualTo(seen[t]);
-                assertThat(rec).as("thread %d's record %d, %s", t, j, what).isEqualTo(attempted.get(t).get(j));
-                seen[t]++;
-            }
-            for (int t = 0; t < THREADS; t++) {
-                assertThat(seen[t]).as("records of thread %d recovered, of %d acknowledged, %s", t, acked[t].get(), what)
-                        .isGreaterThanOrEqualTo(acked[t].get());
-            }
         }
     }
 }
