@@ -124,10 +124,7 @@ public final class FaultInjectingDevice extends ForwardingDevice {
 
     /** Like {@link #crashImage(long)}, recording each unflushed write's fate into {@code fates}. */
     public synchronized MemoryDevice crashImage(Random random, List<Fate> fates) {
-        if (durable == null) {
-            throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
-        }
-        MemoryDevice image = MemoryDevice.copyOf(durable);
+        MemoryDevice image = durableImage();
         MemorySegment media = image.media();
         for (PendingWrite w : unflushed) {
             Fate fate = Fate.values()[random.nextInt(3)];
@@ -142,6 +139,17 @@ public final class FaultInjectingDevice extends ForwardingDevice {
             }
         }
         return image;
+    }
+
+    /**
+     * The crash image in which every unflushed write is lost: what the media holds as of the
+     * last completed flush.
+     */
+    public synchronized MemoryDevice durableImage() {
+        if (durable == null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
+        }
+        return MemoryDevice.copyOf(durable);
     }
 
     private void before(Op op, String what) {

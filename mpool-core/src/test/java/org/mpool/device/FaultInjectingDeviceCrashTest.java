@@ -72,11 +72,28 @@ class FaultInjectingDeviceCrashTest {
     }
 
     @Test
+    void theDurableImageHoldsTheFlushedWritesAndNoUnflushedOne() {
+        try (FaultInjectingDevice device = FaultInjectingDevice.forCrashes(new MemoryDevice("m", 1 << 20))) {
+            device.write(0, BytePatterns.pattern(arena, 0, 4 * BLOCK, 53));
+            device.flush();
+            device.write(4 * BLOCK, BytePatterns.pattern(arena, 4 * BLOCK, BLOCK, 54));
+            device.write(0, BytePatterns.pattern(arena, 0, BLOCK, 55));
+
+            try (MemoryDevice image = device.durableImage()) {
+                assertThat(BytePatterns.firstMismatch(image.media().asSlice(0, 4 * BLOCK), 0, 53)).isEqualTo(-1);
+                assertThat(image.media().asSlice(4 * BLOCK, BLOCK).mismatch(MemorySegment.ofArray(new byte[BLOCK])))
+                        .as("the unflushed write to fresh space is not in the image").isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void anErrorOnlyDeviceRefusesCrashSimulation() {
         try (FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
             assertInvalidState(() -> device.crashAfterWrites(3), "crashAfterWrites");
             assertInvalidState(device::crashNow, "crashNow");
             assertInvalidState(() -> device.crashImage(1), "crashImage");
+            assertInvalidState(device::durableImage, "durableImage");
             device.write(0, buf);
             assertThat(device.crashed()).isFalse();
         }
