@@ -78,11 +78,15 @@ final class ColdScan {
      * range checked cold, as before our own passes.
      */
     private static double bufferedFio(Mcache map, Path file, long fileOffset, int seconds, double[] worstResidentBefore) {
-        map.purge();
-        long bytes = map.segment().byteSize();
-        worstResidentBefore[0] = Math.max(worstResidentBefore[0], (double) map.residentBytes() / bytes);
-        return Fio.run(file, bytes, seconds, "--offset=" + fileOffset, "--rw=read", "--bs=1m", "--direct=0",
+        purgeAndRecordResidency(map, worstResidentBefore);
+        return Fio.run(file, map.segment().byteSize(), seconds, "--offset=" + fileOffset, "--rw=read", "--bs=1m", "--direct=0",
                 "--invalidate=1", "--time_based=0").bytesPerSecond() / MIB;
+    }
+
+    /** Drops the map's pages, and keeps the highest fraction of it found still resident afterwards. */
+    private static void purgeAndRecordResidency(Mcache map, double[] worstResidentBefore) {
+        map.purge();
+        worstResidentBefore[0] = Math.max(worstResidentBefore[0], (double) map.residentBytes() / map.segment().byteSize());
     }
 
     private static Result result(String name, double ours, String baselineName, double baseline, boolean cold) {
@@ -100,8 +104,7 @@ final class ColdScan {
         long scanned = 0;
         long nanos = 0;
         do {
-            map.purge();
-            worstResidentBefore[0] = Math.max(worstResidentBefore[0], (double) map.residentBytes() / length);
+            purgeAndRecordResidency(map, worstResidentBefore);
             long t0 = System.nanoTime();
             Scans.Blackhole.consume(StreamingScan.scan(map, length));
             nanos += System.nanoTime() - t0;
