@@ -5,11 +5,16 @@ import static org.mpool.format.LogFormat.BLOCK_SIZE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
@@ -68,17 +73,23 @@ public final class Mlog implements AutoCloseable {
     private final AtomicInteger committers = new AtomicInteger();
     /** A leader is gathering; read without the lock by sync appenders on their way out. */
     private volatile boolean gathering;
+    /** Counts gathers; {@link #takenGather} names the last one an arriving appender took over. */
+    private long gatherId;
+    private long takenGather;
     /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
     private long roundNanos = TimeUnit.MICROSECONDS.toNanos(400);
     private long writtenEnd;
-    private long durableEnd;
+    /** Written under the lock; read without it by sync appenders a round has released. */
+    private volatile long durableEnd;
     /** The last frame holds records and no later fragment says they are durable. */
     private boolean tailUnvouched;
     private boolean ioInProgress;
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
-    /** Sync appenders waiting in {@link #commitThrough} for a flush. */
+    /** Sync appenders waiting in {@link #commitThrough} for a flush: the size of {@link #waiters}. */
     private int syncWaiters;
+    /** The sync appenders parked until a round makes their records durable (see awaitRound). */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private MpoolException failure;
     private boolean closed;
     /** Told once when the log is closed (the pool counts open mlogs). */
@@ -234,14 +245,14 @@ public final class Mlog implements AutoCloseable {
                 if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
                     tailUnvouched = true;
                     if (sync) {
-                        commitThrough(ring.tail());
+                        commitThrough(ring.tail(), false);
                     } else {
                         maybeWriteBehind();
                     }
                     return;
                 }
             } finally {
-                lock.unlock();
+                unlockIfHeld();
             }
             appendFramed(MemorySegment.ofArray(record), sync);
         } finally {
@@ -289,15 +300,15 @@ public final class Mlog implements AutoCloseable {
                 tailUnvouched = true;
             } finally {
                 recordInProgress = false;
-                progress.signalAll();
+                wakeWaiters();
             }
             if (sync) {
-                commitThrough(ring.tail());
+                commitThrough(ring.tail(), false);
             } else {
                 maybeWriteBehind();
             }
         } finally {
-            lock.unlock();
+            unlockIfHeld();
         }
     }
 
@@ -317,9 +328,9 @@ public final class Mlog implements AutoCloseable {
         try {
             awaitNoRecordInProgress();
             checkWritable("flush");
-            commitThrough(ring.tail());
+            commitThrough(ring.tail(), false);
         } finally {
-            lock.unlock();
+            unlockIfHeld();
         }
     }
 
@@ -349,35 +360,41 @@ public final class Mlog implements AutoCloseable {
     /**
      * Writes and flushes until everything before {@code target} is durable, sharing flushes:
      * whoever finds no I/O in flight writes and flushes all that is buffered (the leader);
-     * the others wait. A leader returns as soon as its own records are durable: the waiters
-     * its round leaves behind wake and one of them leads the next. (A leader that ran that
+     * the others wait. A leader returns as soon as its own records are durable: its round's
+     * end wakes one of the waiters it leaves behind to lead the next. (A leader that ran that
      * next round itself saved a wake-up, but held its caller for a second flush: with 32 MiB
      * mblock commits from two threads, each waited out the other's flush and wrote 12% less.)
      * Before a round, a leader that knows of sync appenders still on their way to the lock
      * waits for them briefly (see {@link #gather}).
+     *
+     * <p>Called with the lock held. Returns with it held if {@code keepLock}; else it may
+     * return with the lock released (a waiter that another's round made durable does not
+     * retake it): callers unlock with {@link #unlockIfHeld}.
      */
-    private void commitThrough(long target) {
+    private void commitThrough(long target, boolean keepLock) {
         boolean gathered = false;
         while (true) {
             checkWritable("commit");
             if (durableEnd >= target) {
                 return;
             }
-            if (ioInProgress || recordInProgress) {
-                syncWaiters++;
-                if (gathering && allJoined()) {
-                    joined.signal();
-                }
-                try {
-                    progress.awaitUninterruptibly();
-                } finally {
-                    syncWaiters--;
+            if (gathering && !recordInProgress && committers.get() <= syncWaiters + 2) {
+                // The last appender a gathering leader waits for: it runs the round itself (the
+                // I/O slot stays claimed) rather than wake the leader, whose records it seals too.
+                takenGather = gatherId;
+                gathering = false;
+                gathered = true;
+            } else if (ioInProgress || recordInProgress) {
+                if (awaitRound(target, keepLock)) {
+                    return;
                 }
                 continue;
             }
             if (!gathered && !allJoined()) {
                 gathered = true;
-                gather();
+                if (!gather()) {
+                    continue; // an arrival took the round over: wait for it
+                }
                 if (recordInProgress) {
                     continue; // a long record began meanwhile: its end wakes the waiters
                 }
@@ -389,6 +406,94 @@ public final class Mlog implements AutoCloseable {
         }
     }
 
+    /** A sync appender parked in {@link #awaitRound}. */
+    private static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        final long target;
+        volatile boolean woken;
+
+        Waiter(long target) {
+            this.target = target;
+        }
+    }
+
+    /**
+     * Parks, with the lock released, until a round makes {@code target} durable or this thread
+     * is woken to lead the next one. Returns true, without retaking the lock unless
+     * {@code keepLock}, when {@code target} is durable; else returns false with the lock held,
+     * to look again.
+     *
+     * <p>Waiters park on their own rather than on a Condition, and a round's end wakes only
+     * the ones it made durable, plus one other to lead the next round. On a Condition all of
+     * them woke and retook the lock one after another, each only when the one before it
+     * unlocked: on 2 cores a chain of wake-ups about as long as a flush, which kept the
+     * released threads from coming back with their next records.
+     */
+    private boolean awaitRound(long target, boolean keepLock) {
+        Waiter me = new Waiter(target);
+        waiters.add(me);
+        syncWaiters++;
+        if (gathering && allJoined()) {
+            joined.signal();
+        }
+        lock.unlock();
+        boolean interrupted = false;
+        while (!me.woken) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted(); // the wait is uninterruptible, as a flush is
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (durableEnd >= target && !keepLock) {
+            return true;
+        }
+        lock.lock();
+        return durableEnd >= target;
+    }
+
+    /**
+     * The I/O in flight or the record in progress ended: wakes whoever waits on
+     * {@code progress}, every sync appender whose records are durable now (all of them after
+     * a failure, to hear of it), and, if nothing is in flight, the longest waiting of the
+     * others to lead the next round. Called with the lock held.
+     */
+    private void wakeWaiters() {
+        for (Thread t : releaseWaiters()) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Like {@link #wakeWaiters}, but returns the parked threads to unpark instead. */
+    private List<Thread> releaseWaiters() {
+        progress.signalAll();
+        if (waiters.isEmpty()) {
+            return List.of();
+        }
+        List<Thread> released = new ArrayList<>(waiters.size());
+        boolean leaderWanted = !ioInProgress && !recordInProgress;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.target > durableEnd && failure == null && !closed) {
+                if (!leaderWanted) {
+                    continue;
+                }
+                leaderWanted = false;
+            }
+            it.remove();
+            syncWaiters--;
+            w.woken = true;
+            released.add(w.thread);
+        }
+        return released;
+    }
+
+    private void unlockIfHeld() {
+        if (lock.isHeldByCurrentThread()) {
+            lock.unlock();
+        }
+    }
+
     /**
      * Waits, at most a quarter of a flush round, until every sync appender inside the log has
      * its record in the ring and waits for a round, or has returned. Threads a round has just
@@ -397,24 +502,32 @@ public final class Mlog implements AutoCloseable {
      * of one record, and the rest wait a whole flush for the next. The leader claims the I/O
      * slot meanwhile, so arrivals join instead of leading. A single thread never waits here:
      * nobody else is counted.
+     *
+     * <p>The last arrival takes the round over instead of waking the leader (a wake-up is the
+     * dearest step of a round on a 2-core VM); then this returns false, the slot still
+     * claimed by the new leader, and the caller waits for that round like any other.
      */
-    private void gather() {
+    private boolean gather() {
         ioInProgress = true;
         gathering = true;
+        long id = ++gatherId;
         long nanos = Math.min(MAX_GATHER_NANOS, roundNanos / 4);
         try {
-            while (nanos > 0 && !allJoined()) {
+            while (nanos > 0 && takenGather != id && !allJoined()) {
                 nanos = joined.awaitNanos(nanos);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stop gathering; the round goes on
         } finally {
-            gathering = false;
-            ioInProgress = false;
-            if (recordInProgress) {
-                progress.signalAll(); // a long record waits for room; this round cannot seal before it ends
+            if (takenGather != id) {
+                gathering = false;
+                ioInProgress = false;
+                if (recordInProgress) {
+                    wakeWaiters(); // a long record waits for room; this round cannot seal before it ends
+                }
             }
         }
+        return takenGather != id;
     }
 
     /** The ring is full: write out its oldest full blocks (or wait for a write in flight). */
@@ -468,8 +581,8 @@ public final class Mlog implements AutoCloseable {
         ioInProgress = true;
         lock.unlock();
         MpoolException error = null;
+        boolean done = false;
         long started = System.nanoTime();
-        long roundTook = 0;
         try {
             long pos = from;
             while (pos < to) {
@@ -479,8 +592,8 @@ public final class Mlog implements AutoCloseable {
             }
             if (flush) {
                 spec.device().flush();
-                roundTook = System.nanoTime() - started;
             }
+            done = true;
         } catch (MpoolException e) {
             error = e;
         } catch (RuntimeException e) {
@@ -488,22 +601,32 @@ public final class Mlog implements AutoCloseable {
         } finally {
             lock.lock();
             ioInProgress = false;
-            if (roundTook > 0) {
-                roundNanos = roundTook;
+            // The outcome is recorded before the waiters wake: those it made durable return
+            // without the lock, reading durableEnd alone.
+            if (done) {
+                writtenEnd = Math.max(writtenEnd, newWrittenEnd);
+                ring.writtenThrough(writtenEnd);
+                if (flush) {
+                    roundNanos = System.nanoTime() - started;
+                    durableEnd = Math.max(durableEnd, newWrittenEnd);
+                    ring.durableThrough(durableEnd);
+                }
+            } else if (error != null) {
+                failure = new MpoolException(error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
+                        spec.describe() + " stopped taking writes after an I/O error; reopen it to go on: "
+                                + error.getMessage(), error);
             }
-            progress.signalAll();
+            List<Thread> released = releaseWaiters();
+            if (!released.isEmpty()) {
+                // Unparked with the lock free: a released thread that comes straight back to
+                // append must not find it held and park again.
+                lock.unlock();
+                released.forEach(LockSupport::unpark);
+                lock.lock();
+            }
         }
         if (error != null) {
-            failure = new MpoolException(error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
-                    spec.describe() + " stopped taking writes after an I/O error; reopen it to go on: "
-                            + error.getMessage(), error);
             throw failure;
-        }
-        writtenEnd = Math.max(writtenEnd, newWrittenEnd);
-        ring.writtenThrough(writtenEnd);
-        if (flush) {
-            durableEnd = Math.max(durableEnd, newWrittenEnd);
-            ring.durableThrough(durableEnd);
         }
     }
 
@@ -641,7 +764,7 @@ public final class Mlog implements AutoCloseable {
             try {
                 if (failure == null) {
                     awaitNoRecordInProgress();
-                    commitThrough(ring.tail());
+                    commitThrough(ring.tail(), true);
                     vouchForTail();
                 } else if (durableEnd < ring.tail()) {
                     throw new MpoolException(failure.code(), "close of " + spec.describe() + ": records appended after log position "
@@ -652,6 +775,7 @@ public final class Mlog implements AutoCloseable {
                     progress.awaitUninterruptibly();
                 }
                 closed = true;
+                wakeWaiters(); // sync appenders still parked hear that the log is closed
                 arena.close();
                 onClose.run();
             }
@@ -680,7 +804,7 @@ public final class Mlog implements AutoCloseable {
         }
         if (ring.openFrame()) {
             tailUnvouched = false;
-            commitThrough(ring.tail());
+            commitThrough(ring.tail(), true);
         }
     }
 
