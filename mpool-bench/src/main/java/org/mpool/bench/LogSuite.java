@@ -121,20 +121,13 @@ final class LogSuite implements Suite {
     private static double concurrentSyncAppends(Mlog log, byte[] record, int threads, int seconds) throws Exception {
         AtomicLong appends = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
-        for (int t = 0; t < threads; t++) {
-            Thread w = Thread.ofPlatform().start(() -> {
-                while (System.nanoTime() < end) {
-                    appendOrErase(log, record, true);
-                    appends.incrementAndGet();
-                }
-            });
-            workers.add(w);
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
+        Workers.run(threads, t -> {
+            while (System.nanoTime() < end) {
+                appendOrErase(log, record, true);
+                appends.incrementAndGet();
+            }
+        });
         return appends.get() / ((System.nanoTime() - start) / 1e9);
     }
 }

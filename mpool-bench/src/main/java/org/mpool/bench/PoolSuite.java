@@ -161,37 +161,34 @@ final class PoolSuite implements Suite {
     private static double mblockWrites(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
         AtomicLong bytes = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> workers = new ArrayList<>();
         List<ObjectId> made = java.util.Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
-        long[] stop = new long[1];
+        MemorySegment[] bufs = new MemorySegment[threads];
         for (int t = 0; t < threads; t++) {
-            MemorySegment buf = Files2.randomBuffer(arena, MIB, t);
-            workers.add(Thread.ofPlatform().start(() -> {
-                Deque<ObjectId> kept = new ArrayDeque<>();
-                while (System.nanoTime() < end) {
-                    MblockWriter w;
-                    try {
-                        w = pool.allocateMblock(MediaClass.CAPACITY);
-                    } catch (org.mpool.MpoolException e) {
-                        for (int i = 0; i < KEEP && !kept.isEmpty(); i++) {
-                            pool.delete(kept.poll());
-                        }
-                        continue;
+            bufs[t] = Files2.randomBuffer(arena, MIB, t);
+        }
+        long start = System.nanoTime();
+        Workers.run(threads, t -> {
+            MemorySegment buf = bufs[t];
+            Deque<ObjectId> kept = new ArrayDeque<>();
+            while (System.nanoTime() < end) {
+                MblockWriter w;
+                try {
+                    w = pool.allocateMblock(MediaClass.CAPACITY);
+                } catch (org.mpool.MpoolException e) {
+                    for (int i = 0; i < KEEP && !kept.isEmpty(); i++) {
+                        pool.delete(kept.poll());
                     }
-                    for (long off = 0; off < MBLOCK; off += MIB) {
-                        w.write(buf);
-                    }
-                    w.commit();
-                    bytes.addAndGet(MBLOCK);
-                    kept.add(w.id());
+                    continue;
                 }
-                made.addAll(kept);
-            }));
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
+                for (long off = 0; off < MBLOCK; off += MIB) {
+                    w.write(buf);
+                }
+                w.commit();
+                bytes.addAndGet(MBLOCK);
+                kept.add(w.id());
+            }
+            made.addAll(kept);
+        });
         double rate = bytes.get() / ((System.nanoTime() - start) / 1e9) / MIB;
         made.forEach(pool::delete);
         return rate;
@@ -208,23 +205,21 @@ final class PoolSuite implements Suite {
     private static double randomReads(Mpool pool, List<ObjectId> ids, Arena arena, int threads, int seconds) throws Exception {
         AtomicLong reads = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> workers = new ArrayList<>();
-        long start = System.nanoTime();
+        MemorySegment[] pages = new MemorySegment[threads];
         for (int t = 0; t < threads; t++) {
-            MemorySegment page = AlignedBuffers.allocate(arena, 4096);
-            workers.add(Thread.ofPlatform().start(() -> {
-                ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                long n = 0;
-                while (System.nanoTime() < end) {
-                    pool.readMblock(ids.get(rnd.nextInt(ids.size())), rnd.nextLong(MBLOCK / 4096) * 4096, page);
-                    n++;
-                }
-                reads.addAndGet(n);
-            }));
+            pages[t] = AlignedBuffers.allocate(arena, 4096);
         }
-        for (Thread w : workers) {
-            w.join();
-        }
+        long start = System.nanoTime();
+        Workers.run(threads, t -> {
+            MemorySegment page = pages[t];
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            long n = 0;
+            while (System.nanoTime() < end) {
+                pool.readMblock(ids.get(rnd.nextInt(ids.size())), rnd.nextLong(MBLOCK / 4096) * 4096, page);
+                n++;
+            }
+            reads.addAndGet(n);
+        });
         return reads.get() / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -233,75 +228,67 @@ final class PoolSuite implements Suite {
         AtomicLong commits = new AtomicLong();
         AtomicLong busyNanos = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> workers = new ArrayList<>();
+        MemorySegment[] pages = new MemorySegment[threads];
         for (int t = 0; t < threads; t++) {
-            MemorySegment page = Files2.randomBuffer(arena, 4096, t);
-            workers.add(Thread.ofPlatform().start(() -> {
-                List<ObjectId> made = new ArrayList<>();
-                long timed = 0;
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < 32; i++) {
-                        MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
-                        w.write(page);
-                        w.commit();
-                        made.add(w.id());
-                    }
-                    timed += System.nanoTime() - t0;
-                    made.forEach(pool::delete);
-                    commits.addAndGet(made.size());
-                    made.clear();
+            pages[t] = Files2.randomBuffer(arena, 4096, t);
+        }
+        Workers.run(threads, t -> {
+            MemorySegment page = pages[t];
+            List<ObjectId> made = new ArrayList<>();
+            long timed = 0;
+            while (System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 32; i++) {
+                    MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+                    w.write(page);
+                    w.commit();
+                    made.add(w.id());
                 }
-                busyNanos.addAndGet(timed);
-            }));
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
+                timed += System.nanoTime() - t0;
+                made.forEach(pool::delete);
+                commits.addAndGet(made.size());
+                made.clear();
+            }
+            busyNanos.addAndGet(timed);
+        });
         return commits.get() / (busyNanos.get() / 1e9 / threads);
     }
 
     /** The alternative a user would pick: one file per object, each made durable with fsync. */
     private static double filePerObject(Path dir, int threads, int seconds) throws Exception {
         Path objects = Files.createDirectories(dir.resolve("objects"));
+        try (var left = Files.newDirectoryStream(objects)) {
+            for (Path p : left) {
+                Files.delete(p); // files an interrupted run left behind
+            }
+        }
         AtomicLong made = new AtomicLong();
         AtomicLong busyNanos = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            workers.add(Thread.ofPlatform().start(() -> {
-                ByteBuffer data = ByteBuffer.allocateDirect(4096);
-                List<Path> files = new ArrayList<>();
-                long timed = 0;
-                try {
-                    for (long i = 0; System.nanoTime() < end; ) {
-                        long t0 = System.nanoTime();
-                        for (int k = 0; k < 200; k++, i++) {
-                            Path p = objects.resolve(thread + "-" + i);
-                            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                                data.clear();
-                                ch.write(data);
-                                ch.force(true);
-                            }
-                            files.add(p);
-                        }
-                        timed += System.nanoTime() - t0;
-                        for (Path p : files) {
-                            Files.delete(p);
-                        }
-                        made.addAndGet(files.size());
-                        files.clear();
+        Workers.run(threads, thread -> {
+            ByteBuffer data = ByteBuffer.allocateDirect(4096);
+            List<Path> files = new ArrayList<>();
+            long timed = 0;
+            for (long i = 0; System.nanoTime() < end; ) {
+                long t0 = System.nanoTime();
+                for (int k = 0; k < 200; k++, i++) {
+                    Path p = objects.resolve(thread + "-" + i);
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                        data.clear();
+                        ch.write(data);
+                        ch.force(true);
                     }
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    files.add(p);
                 }
-                busyNanos.addAndGet(timed);
-            }));
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
+                timed += System.nanoTime() - t0;
+                for (Path p : files) {
+                    Files.delete(p);
+                }
+                made.addAndGet(files.size());
+                files.clear();
+            }
+            busyNanos.addAndGet(timed);
+        });
         return made.get() / (busyNanos.get() / 1e9 / threads);
     }
 }
