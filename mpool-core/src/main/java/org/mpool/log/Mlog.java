@@ -73,7 +73,11 @@ public final class Mlog implements AutoCloseable {
     private final AtomicInteger committers = new AtomicInteger();
     /** A leader is gathering; read without the lock by sync appenders on their way out. */
     private volatile boolean gathering;
-    /** Counts gathers; {@link #takenGather} names the last one an arriving appender took over. */
+    /**
+     * Counts gathers; {@link #takenGather} names the last one an arriving appender took over.
+     * A gather whose number is at most that was taken over: a later gather can only have
+     * started once this one's claim on the I/O slot passed to the appender that took it over.
+     */
     private long gatherId;
     private long takenGather;
     /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
@@ -84,6 +88,8 @@ public final class Mlog implements AutoCloseable {
     /** The last frame holds records and no later fragment says they are durable. */
     private boolean tailUnvouched;
     private boolean ioInProgress;
+    /** A write-out is in flight (ioInProgress also covers a gather's wait): checked by an assertion. */
+    private boolean writing;
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
     /** Sync appenders waiting in {@link #commitThrough} for a flush: the size of {@link #waiters}. */
@@ -513,13 +519,13 @@ public final class Mlog implements AutoCloseable {
         long id = ++gatherId;
         long nanos = Math.min(MAX_GATHER_NANOS, roundNanos / 4);
         try {
-            while (nanos > 0 && takenGather != id && !allJoined()) {
+            while (nanos > 0 && takenGather < id && !allJoined()) {
                 nanos = joined.awaitNanos(nanos);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stop gathering; the round goes on
         } finally {
-            if (takenGather != id) {
+            if (takenGather < id) {
                 gathering = false;
                 ioInProgress = false;
                 if (recordInProgress) {
@@ -527,7 +533,7 @@ public final class Mlog implements AutoCloseable {
                 }
             }
         }
-        return takenGather != id;
+        return takenGather < id;
     }
 
     /** The ring is full: write out its oldest full blocks (or wait for a write in flight). */
@@ -578,6 +584,10 @@ public final class Mlog implements AutoCloseable {
      * ring meanwhile), then optionally flushes. Called with the lock held and no I/O in flight.
      */
     private void writeOut(long from, long to, long newWrittenEnd, boolean flush) {
+        // The I/O slot's claim (ioInProgress) passes between threads in a gather; this checks,
+        // with assertions on (the tests), that it never lets two write-outs through.
+        assert !writing : spec.describe() + ": a write-out started while another was in flight";
+        writing = true;
         ioInProgress = true;
         lock.unlock();
         MpoolException error = null;
@@ -600,6 +610,7 @@ public final class Mlog implements AutoCloseable {
             error = new MpoolException(ErrorCode.IO, spec.describe() + ": write failed: " + e, e);
         } finally {
             lock.lock();
+            writing = false;
             ioInProgress = false;
             // The outcome is recorded before the waiters wake: those it made durable return
             // without the lock, reading durableEnd alone.
