@@ -5,16 +5,12 @@ import static org.mpool.format.LogFormat.BLOCK_SIZE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mpool.ErrorCode;
 import org.mpool.MpoolException;
@@ -92,10 +88,8 @@ public final class Mlog implements AutoCloseable {
     private boolean writing;
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
-    /** Sync appenders waiting in {@link #commitThrough} for a flush: the size of {@link #waiters}. */
-    private int syncWaiters;
-    /** The sync appenders parked until a round makes their records durable (see awaitRound). */
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Sync appenders waiting in {@link #commitThrough} for a round to make their records durable. */
+    private final ParkedAppenders parked = new ParkedAppenders();
     private MpoolException failure;
     private boolean closed;
     /** Told once when the log is closed (the pool counts open mlogs). */
@@ -342,7 +336,7 @@ public final class Mlog implements AutoCloseable {
 
     /** Whether every counted sync appender but the leader waits for a round. */
     private boolean allJoined() {
-        return committers.get() <= syncWaiters + 1;
+        return committers.get() <= parked.size() + 1;
     }
 
     /**
@@ -384,7 +378,7 @@ public final class Mlog implements AutoCloseable {
             if (durableEnd >= target) {
                 return;
             }
-            if (gathering && !recordInProgress && committers.get() <= syncWaiters + 2) {
+            if (gathering && !recordInProgress && committers.get() <= parked.size() + 2) {
                 // The last appender a gathering leader waits for: it runs the round itself (the
                 // I/O slot stays claimed) rather than wake the leader, whose records it seals too.
                 takenGather = gatherId;
@@ -412,45 +406,19 @@ public final class Mlog implements AutoCloseable {
         }
     }
 
-    /** A sync appender parked in {@link #awaitRound}. */
-    private static final class Waiter {
-        final Thread thread = Thread.currentThread();
-        final long target;
-        volatile boolean woken;
-
-        Waiter(long target) {
-            this.target = target;
-        }
-    }
-
     /**
      * Parks, with the lock released, until a round makes {@code target} durable or this thread
-     * is woken to lead the next one. Returns true, without retaking the lock unless
-     * {@code keepLock}, when {@code target} is durable; else returns false with the lock held,
-     * to look again.
-     *
-     * <p>Waiters park on their own rather than on a Condition, and a round's end wakes only
-     * the ones it made durable, plus one other to lead the next round. On a Condition all of
-     * them woke and retook the lock one after another, each only when the one before it
-     * unlocked: on 2 cores a chain of wake-ups about as long as a flush, which kept the
-     * released threads from coming back with their next records.
+     * is woken to lead the next one (see {@link ParkedAppenders}). Returns true, without
+     * retaking the lock unless {@code keepLock}, when {@code target} is durable; else returns
+     * false with the lock held, to look again.
      */
     private boolean awaitRound(long target, boolean keepLock) {
-        Waiter me = new Waiter(target);
-        waiters.add(me);
-        syncWaiters++;
+        ParkedAppenders.Waiter me = parked.add(target);
         if (gathering && allJoined()) {
             joined.signal();
         }
         lock.unlock();
-        boolean interrupted = false;
-        while (!me.woken) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted(); // the wait is uninterruptible, as a flush is
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ParkedAppenders.await(me);
         if (durableEnd >= target && !keepLock) {
             return true;
         }
@@ -461,37 +429,17 @@ public final class Mlog implements AutoCloseable {
     /**
      * The I/O in flight or the record in progress ended: wakes whoever waits on
      * {@code progress}, every sync appender whose records are durable now (all of them after
-     * a failure, to hear of it), and, if nothing is in flight, the longest waiting of the
-     * others to lead the next round. Called with the lock held.
+     * a failure or a close, to hear of it), and, if nothing is in flight, the longest waiting
+     * of the others to lead the next round. Called with the lock held.
      */
     private void wakeWaiters() {
-        for (Thread t : releaseWaiters()) {
-            LockSupport.unpark(t);
-        }
+        ParkedAppenders.unpark(releaseWaiters());
     }
 
     /** Like {@link #wakeWaiters}, but returns the parked threads to unpark instead. */
     private List<Thread> releaseWaiters() {
         progress.signalAll();
-        if (waiters.isEmpty()) {
-            return List.of();
-        }
-        List<Thread> released = new ArrayList<>(waiters.size());
-        boolean leaderWanted = !ioInProgress && !recordInProgress;
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (w.target > durableEnd && failure == null && !closed) {
-                if (!leaderWanted) {
-                    continue;
-                }
-                leaderWanted = false;
-            }
-            it.remove();
-            syncWaiters--;
-            w.woken = true;
-            released.add(w.thread);
-        }
-        return released;
+        return parked.release(durableEnd, failure != null || closed, !ioInProgress && !recordInProgress);
     }
 
     private void unlockIfHeld() {
@@ -632,7 +580,7 @@ public final class Mlog implements AutoCloseable {
                 // Unparked with the lock free: a released thread that comes straight back to
                 // append must not find it held and park again.
                 lock.unlock();
-                released.forEach(LockSupport::unpark);
+                ParkedAppenders.unpark(released);
                 lock.lock();
             }
         }
