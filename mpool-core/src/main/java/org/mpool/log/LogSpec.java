@@ -18,8 +18,14 @@ import org.mpool.format.LogFormat;
  * @param bufferBytes the write buffer size, a multiple of the block size, at least 2 blocks
  */
 public record LogSpec(BlockDevice device, long offset, long capacityBytes, UUID poolUuid, long logId, int bufferBytes) {
-    /** Write buffer of a log unless chosen otherwise: big enough for full-speed sequential writes. */
-    public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
+    /**
+     * Write buffer of a log unless chosen otherwise. It holds more than a MiB of records, so an
+     * appender flushing once per MiB never waits for buffer room, and its write-behind (from a
+     * quarter full) goes out in requests of 512 KiB or more: each request costs 30–60 µs beyond
+     * its bytes on the virtual disk measured (docs/PERFORMANCE.md). One huge page backs it, as
+     * it already backed a 1 MiB buffer.
+     */
+    public static final int DEFAULT_BUFFER_BYTES = 2 << 20;
 
     public LogSpec {
         int block = LogFormat.BLOCK_SIZE;
