@@ -79,7 +79,11 @@ class GroupCommitProgressTest {
                 List<byte[]> read = log.reader().readAll();
                 assertThat(read).as("records read back, seed %d", seed).hasSize(total.get());
                 for (List<byte[]> mine : appended) {
-                    assertThat(read).as("seed %d", seed).containsSubsequence(mine);
+                    // A thread that started after the others had made them all appends nothing;
+                    // AssertJ fails any non-empty list against an empty subsequence.
+                    if (!mine.isEmpty()) {
+                        assertThat(read).as("seed %d", seed).containsSubsequence(mine);
+                    }
                 }
             }
         }
