@@ -339,6 +339,11 @@ public final class Mlog implements AutoCloseable {
         return committers.get() <= parked.size() + 1;
     }
 
+    /** Whether every counted sync appender but the leader and the caller waits for a round. */
+    private boolean lastToJoin() {
+        return committers.get() <= parked.size() + 2;
+    }
+
     /**
      * A sync appender returns. A gathering leader may be waiting for it, counting it as one
      * on its way back with another record; it is not coming, so the leader is told.
@@ -378,7 +383,7 @@ public final class Mlog implements AutoCloseable {
             if (durableEnd >= target) {
                 return;
             }
-            if (gathering && !recordInProgress && committers.get() <= parked.size() + 2) {
+            if (gathering && !recordInProgress && lastToJoin()) {
                 // The last appender a gathering leader waits for: it runs the round itself (the
                 // I/O slot stays claimed) rather than wake the leader, whose records it seals too.
                 takenGather = gatherId;
