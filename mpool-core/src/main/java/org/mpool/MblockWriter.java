@@ -1,152 +1,71 @@
 package org.mpool;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.zip.CRC32C;
-import org.mpool.device.AlignedBuffers;
-import org.mpool.device.BlockDevice;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
+import org.mpool.pool.MblockWrite;
 
 /**
  * An allocated mblock being written: append-only direct writes, then {@link #commit()} (durable
  * and immutable) or {@link #abort()} (the space is freed). Closing an uncommitted writer
  * aborts it. A writer is used by one thread at a time.
  *
- * <p>Each write appends buffers that are native and 4096-byte aligned; every buffer but the
- * very last one written must be a multiple of 4096 bytes long.
+ * <p>Each write appends buffers that are native and 4096-byte aligned
+ * ({@link Mpool#allocateBuffer}); every buffer but the very last one written must be a
+ * multiple of 4096 bytes long.
  */
 public final class MblockWriter implements AutoCloseable {
-    static final int PAGE = 4096;
+    private final MblockWrite write;
 
-    private enum State { WRITING, COMMITTED, ABORTED }
-
-    private final Mpool pool;
-    private final ObjectId id;
-    private final MediaClass mediaClass;
-    private final BlockDevice device;
-    private final long zone;
-    private final long zoneOffset;
-    private final long capacity;
-    private final CRC32C crc = new CRC32C();
-    private long written;
-    private boolean ended;
-    private State state = State.WRITING;
-
-    MblockWriter(Mpool pool, ObjectId id, MediaClass mediaClass, BlockDevice device, long zone, long zoneBytes) {
-        this.pool = pool;
-        this.id = id;
-        this.mediaClass = mediaClass;
-        this.device = device;
-        this.zone = zone;
-        this.zoneOffset = zone * zoneBytes;
-        this.capacity = zoneBytes;
+    MblockWriter(MblockWrite write) {
+        this.write = write;
     }
 
     public ObjectId id() {
-        return id;
+        return write.id();
     }
 
     public MediaClass mediaClass() {
-        return mediaClass;
+        return write.mediaClass();
     }
 
     /** Bytes written so far. */
     public long writtenBytes() {
-        return written;
+        return write.writtenBytes();
     }
 
     /** The mblock size: the most bytes it can hold. */
     public long capacityBytes() {
-        return capacity;
+        return write.capacityBytes();
     }
 
     /** Appends the buffers, in order (scatter/gather). */
     public void write(MemorySegment... buffers) {
-        checkWriting("write");
-        long total = 0;
-        for (int i = 0; i < buffers.length; i++) {
-            MemorySegment b = buffers[i];
-            if (!b.isNative() || !AlignedBuffers.isAligned(b.address(), PAGE)) {
-                throw MpoolException.invalid("write to mblock " + id + ": buffers must be native and "
-                        + PAGE + "-byte aligned (use AlignedBuffers.allocate)");
-            }
-            if (b.byteSize() % PAGE != 0 && i != buffers.length - 1) {
-                throw MpoolException.invalid("write to mblock " + id + ": only the last buffer may be a partial page");
-            }
-            total += b.byteSize();
-        }
-        if (ended && total > 0) {
-            throw new MpoolException(ErrorCode.INVALID_STATE, "write to mblock " + id
-                    + ": a partial-page write ended it; only commit or abort may follow");
-        }
-        if (total > capacity - written) {
-            throw new MpoolException(ErrorCode.NO_SPACE, "write of " + total + " bytes to mblock " + id
-                    + " exceeds its size: " + written + " of " + capacity + " bytes used");
-        }
-        for (MemorySegment b : buffers) {
-            writeOne(b);
-        }
-    }
-
-    private void writeOne(MemorySegment b) {
-        long whole = AlignedBuffers.alignDown(b.byteSize(), PAGE);
-        if (whole > 0) {
-            device.write(zoneOffset + written, b.asSlice(0, whole));
-        }
-        long rest = b.byteSize() - whole;
-        if (rest > 0) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment page = AlignedBuffers.allocate(arena, PAGE);
-                MemorySegment.copy(b, whole, page, 0, rest);
-                device.write(zoneOffset + written + whole, page);
-            }
-            ended = true;
-        }
-        crc.update(b.asByteBuffer());
-        written += b.byteSize();
+        write.write(buffers);
     }
 
     /** Makes the mblock durable and immutable; afterwards it can be read. */
     public void commit() {
-        checkWriting("commit");
-        pool.commitMblock(this);
-        state = State.COMMITTED;
+        write.commit();
     }
 
     /** Frees the mblock's space; it never existed. */
     public void abort() {
-        checkWriting("abort");
-        state = State.ABORTED;
-        pool.abortMblock(this);
-    }
-
-    boolean isWriting() {
-        return state == State.WRITING;
-    }
-
-    void markCommitted() {
-        state = State.COMMITTED;
-    }
-
-    long zone() {
-        return zone;
-    }
-
-    int dataCrc() {
-        return (int) crc.getValue();
-    }
-
-    private void checkWriting(String op) {
-        if (state != State.WRITING) {
-            throw new MpoolException(ErrorCode.INVALID_STATE, op + " of mblock " + id + ": it is "
-                    + (state == State.COMMITTED ? "committed (immutable)" : "aborted"));
-        }
+        write.abort();
     }
 
     /** Aborts the mblock unless it was committed. */
     @Override
     public void close() {
-        if (state == State.WRITING) {
-            abort();
-        }
+        write.close();
+    }
+
+    MblockWrite write() {
+        return write;
+    }
+
+    @Override
+    public String toString() {
+        return "MblockWriter[" + id() + ", " + writtenBytes() + " of " + capacityBytes() + " bytes]";
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import org.mpool.cache.CacheMap;
 import org.mpool.cache.PageCache;
 import org.mpool.cache.SlotLayout;
+import org.mpool.common.Advice;
+import org.mpool.common.ObjectId;
 
 /**
  * A collection of committed mblocks mapped read-only into one address range, made by

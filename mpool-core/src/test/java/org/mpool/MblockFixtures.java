@@ -3,6 +3,9 @@ package org.mpool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
 
 /** Mblocks with contents derived from a seed, for tests that compare what they read back. */

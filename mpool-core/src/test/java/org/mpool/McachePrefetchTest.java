@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpool.common.Advice;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
 import org.mpool.testing.Smaps;
 
 /**

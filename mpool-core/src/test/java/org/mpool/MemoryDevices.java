@@ -3,13 +3,14 @@ package org.mpool;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.mpool.device.BlockDevice;
-import org.mpool.device.DeviceProvider;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.ForwardingDevice;
 import org.mpool.device.MemoryDevice;
+import org.mpool.spi.BlockDevice;
 
 /** Pools in memory: each path names a memory device that outlives the handles opened on it. */
-final class MemoryDevices implements DeviceProvider {
+final class MemoryDevices implements BlockDevice.Provider {
     private final Map<Path, MemoryDevice> devices = new ConcurrentHashMap<>();
 
     @Override

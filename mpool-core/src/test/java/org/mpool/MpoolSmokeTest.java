@@ -11,8 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpool.Mlog;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.log.Mlog;
 
 class MpoolSmokeTest {
     @TempDir

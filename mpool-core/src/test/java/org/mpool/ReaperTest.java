@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpool.common.Advice;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ReaperConfig;
 
 /** The reaper keeps mapped page cache under the budget, coldest first, never PINNED. Measured with mincore. */
 class ReaperTest {

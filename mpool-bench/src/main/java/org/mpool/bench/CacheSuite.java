@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import org.mpool.Advice;
-import org.mpool.CreateOptions;
+import org.mpool.common.CreateOptions;
 import org.mpool.MblockWriter;
 import org.mpool.Mcache;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
+import org.mpool.common.Advice;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
 
 /**
  * mcache: the time to map 64 mblocks; a warm sequential scan of a mapped collection against the

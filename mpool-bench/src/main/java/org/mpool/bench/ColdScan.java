@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import org.mpool.Advice;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
+import org.mpool.common.Advice;
+import org.mpool.common.ObjectId;
 
 /**
  * A page-cache-cold sequential scan of a mapped collection, reading ahead with willNeed

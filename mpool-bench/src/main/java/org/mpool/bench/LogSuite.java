@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.NativeDevice;
 import org.mpool.log.LogSpec;
-import org.mpool.log.Mlog;
+import org.mpool.log.RecordLog;
 
 /**
  * The record log against fio on the same file: synced 100-byte appends (1 and 8 threads) and
@@ -42,7 +42,7 @@ final class LogSuite implements Suite {
         for (int r = 0; r < n; r++) {
             try (NativeDevice d = NativeDevice.open(file, NativeDevice.OpenOptions.SHARED)) {
                 LogSpec spec = new LogSpec(d, 0, LOG_BYTES, UUID.randomUUID(), 1);
-                try (Mlog log = Mlog.format(spec, 1, false)) {
+                try (RecordLog log = RecordLog.format(spec, 1, false)) {
                     int round = r;
                     // Side by side, order alternating: the device's synced-write rate drifts
                     // by half within an hour here. fio writes past the log's extent.
@@ -103,7 +103,7 @@ final class LogSuite implements Suite {
         return out;
     }
 
-    private static void appendOrErase(Mlog log, byte[] record, boolean sync) {
+    private static void appendOrErase(RecordLog log, byte[] record, boolean sync) {
         try {
             log.append(record, sync);
         } catch (MpoolException e) {
@@ -119,7 +119,7 @@ final class LogSuite implements Suite {
         }
     }
 
-    private static double concurrentSyncAppends(Mlog log, byte[] record, int threads, int seconds) throws Exception {
+    private static double concurrentSyncAppends(RecordLog log, byte[] record, int threads, int seconds) throws Exception {
         AtomicLong appends = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long start = System.nanoTime();

@@ -8,12 +8,12 @@ import java.util.SplittableRandom;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
-import org.mpool.Advice;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
-import org.mpool.ReaperConfig;
-import org.mpool.ReaperStats;
+import org.mpool.common.Advice;
+import org.mpool.common.ObjectId;
+import org.mpool.common.PoolStats.ReaperStats;
+import org.mpool.common.ReaperConfig;
 import org.mpool.device.AlignedBuffers;
 
 /**

@@ -13,12 +13,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.mpool.CreateOptions;
+import org.mpool.common.CreateOptions;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
-import org.mpool.ObjectInfo;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
 
 /**
@@ -174,7 +174,7 @@ final class PoolSuite implements Suite {
                 MblockWriter w;
                 try {
                     w = pool.allocateMblock(MediaClass.CAPACITY);
-                } catch (org.mpool.MpoolException e) {
+                } catch (org.mpool.common.MpoolException e) {
                     for (int i = 0; i < KEEP && !kept.isEmpty(); i++) {
                         pool.delete(kept.poll());
                     }

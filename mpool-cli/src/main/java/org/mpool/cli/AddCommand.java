@@ -2,9 +2,9 @@ package org.mpool.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,8 @@
 package org.mpool.cli;
 
 import java.util.concurrent.Callable;
-import org.mpool.CheckReport;
 import org.mpool.Mpool;
+import org.mpool.common.CheckReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

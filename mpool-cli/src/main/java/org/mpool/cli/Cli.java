@@ -4,9 +4,9 @@ import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mpool.ErrorCode;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 
 /** What the commands share: finding and opening pools, confirmations, id lookups. */
 final class Cli {
@@ -28,9 +28,9 @@ final class Cli {
 
     /** Deletes objects (mblocks or mlogs) by id, all ids checked before anything is deleted. */
     static void delete(String pool, java.util.List<String> ids) {
-        java.util.List<org.mpool.ObjectId> parsed = ids.stream().map(org.mpool.ObjectId::parse).toList();
+        java.util.List<org.mpool.common.ObjectId> parsed = ids.stream().map(org.mpool.common.ObjectId::parse).toList();
         try (Mpool p = open(pool)) {
-            for (org.mpool.ObjectId id : parsed) {
+            for (org.mpool.common.ObjectId id : parsed) {
                 p.delete(id);
                 System.out.println("deleted " + id);
             }

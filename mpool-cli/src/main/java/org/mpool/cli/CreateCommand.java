@@ -1,13 +1,14 @@
 package org.mpool.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.mpool.CreateOptions;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
+import org.mpool.common.CreateOptions;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.PoolStats;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.PoolStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,8 +70,8 @@ final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PoolLocator locator = Cli.locator();
-        for (PoolLocator.Found f : locator.scan(java.util.List.of())) {
-            if (f.superblock().poolName().equals(name) && !f.device().equals(device.toAbsolutePath().normalize())) {
+        for (Mpool.DeviceInfo f : locator.scan(List.of())) {
+            if (f.poolName().equals(name) && !f.device().equals(device.toAbsolutePath().normalize())) {
                 throw new MpoolException(ErrorCode.EXISTS, "a pool named '" + name + "' exists already on " + f.device());
             }
         }

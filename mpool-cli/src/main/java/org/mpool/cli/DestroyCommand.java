@@ -2,11 +2,9 @@ package org.mpool.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mpool.ErrorCode;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.device.DeviceProvider;
-import org.mpool.pool.PoolDevice;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +35,7 @@ final class DestroyCommand implements Callable<Integer> {
             if (!force || e.code() == ErrorCode.LOCKED) {
                 throw e; // never act on a device another process is using
             }
-            try (var dev = DeviceProvider.NATIVE.open(device, true)) {
-                PoolDevice.wipe(dev);
-            }
+            Mpool.wipe(device);
             System.err.println("mpool: destroy: " + name + ": could not open the pool (" + e.getMessage()
                     + "); wiped the capacity device's superblocks only");
         }

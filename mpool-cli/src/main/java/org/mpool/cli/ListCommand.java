@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.PoolStats;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
+import org.mpool.common.PoolStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -30,9 +30,9 @@ final class ListCommand implements Callable<Integer> {
         PoolLocator locator = Cli.locator();
         Map<String, Path> pools = new LinkedHashMap<>();
         if (names.isEmpty()) {
-            for (PoolLocator.Found f : locator.scan(List.of())) {
-                if (f.superblock().mediaClass() == MediaClass.CAPACITY) {
-                    pools.putIfAbsent(f.superblock().poolName(), f.device());
+            for (Mpool.DeviceInfo f : locator.scan(List.of())) {
+                if (f.mediaClass() == MediaClass.CAPACITY) {
+                    pools.putIfAbsent(f.poolName(), f.device());
                 }
             }
             locator.registered().forEach((n, p) -> pools.putIfAbsent(n, p));

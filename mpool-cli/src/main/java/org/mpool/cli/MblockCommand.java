@@ -1,7 +1,7 @@
 package org.mpool.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "mblock", mixinStandardHelpOptions = true,
         description = "Write, read, list, inspect and delete mblocks (for scripting and debugging).",

@@ -5,14 +5,13 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.Callable;
 import java.util.List;
-import org.mpool.Advice;
+import java.util.concurrent.Callable;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
-import org.mpool.ObjectInfo;
-import org.mpool.device.AlignedBuffers;
+import org.mpool.common.Advice;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,11 +44,11 @@ final class MblockGetCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            MemorySegment buf = AlignedBuffers.allocate(arena, CHUNK);
+            MemorySegment buf = Mpool.allocateBuffer(arena, CHUNK);
             byte[] bytes = new byte[CHUNK];
             for (long off = 0; off < info.lengthBytes(); off += CHUNK) {
                 long len = Math.min(CHUNK, info.lengthBytes() - off);
-                p.readMblock(oid, off, buf.asSlice(0, AlignedBuffers.alignUp(len, 4096)));
+                p.readMblock(oid, off, buf.asSlice(0, (len + 4095) / 4096 * 4096));
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) len);
                 out.write(bytes, 0, (int) len);
             }

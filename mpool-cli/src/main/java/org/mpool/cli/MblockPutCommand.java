@@ -9,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.device.AlignedBuffers;
+import org.mpool.common.MediaClass;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,7 +36,7 @@ final class MblockPutCommand implements Callable<Integer> {
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
              Mpool p = Cli.open(pool); Arena arena = Arena.ofConfined();
              MblockWriter w = p.allocateMblock(mc)) {
-            MemorySegment buf = AlignedBuffers.allocate(arena, CHUNK);
+            MemorySegment buf = Mpool.allocateBuffer(arena, CHUNK);
             byte[] chunk = new byte[CHUNK];
             while (true) {
                 int n = in.readNBytes(chunk, 0, CHUNK);

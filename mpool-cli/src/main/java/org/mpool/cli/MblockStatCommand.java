@@ -2,7 +2,7 @@ package org.mpool.cli;
 
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
+import org.mpool.common.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

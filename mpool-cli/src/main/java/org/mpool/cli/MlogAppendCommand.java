@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
-import org.mpool.log.Mlog;
+import org.mpool.common.ObjectId;
+import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -5,8 +5,8 @@ import java.io.OutputStream;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
-import org.mpool.log.LogReader;
+import org.mpool.common.ObjectId;
+import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +27,7 @@ final class MlogCatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OutputStream out = System.out;
-        try (Mpool p = Cli.inspect(pool); LogReader r = p.readMlog(ObjectId.parse(id))) {
+        try (Mpool p = Cli.inspect(pool); Mlog.Reader r = p.readMlog(ObjectId.parse(id))) {
             while (r.next()) {
                 byte[] rec = r.recordBytes();
                 out.write(hex ? HexFormat.of().formatHex(rec).getBytes() : rec);

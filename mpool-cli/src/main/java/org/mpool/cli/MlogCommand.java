@@ -1,7 +1,7 @@
 package org.mpool.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "mlog", mixinStandardHelpOptions = true,
         description = "Create, append to, read, erase and delete mlogs (for scripting and debugging).",

@@ -1,9 +1,9 @@
 package org.mpool.cli;
 
 import java.util.concurrent.Callable;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,8 +2,8 @@ package org.mpool.cli;
 
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
-import org.mpool.ObjectId;
-import org.mpool.log.Mlog;
+import org.mpool.common.ObjectId;
+import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

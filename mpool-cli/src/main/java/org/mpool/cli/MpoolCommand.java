@@ -1,8 +1,8 @@
 package org.mpool.cli;
 
-import org.mpool.MpoolException;
-import picocli.CommandLine;
+import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code mpool} command: entry point and error reporting shared by every subcommand. */
 @Command(name = "mpool",

@@ -13,16 +13,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.mpool.CreateOptions;
-import org.mpool.ErrorCode;
+import org.mpool.common.CreateOptions;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
-import org.mpool.PoolStats;
-import org.mpool.device.AlignedBuffers;
-import org.mpool.log.Mlog;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.common.PoolStats;
+import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,8 +72,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 file, Units.human(size));
         List<ObjectId> ids = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = AlignedBuffers.allocate(arena, IO_SIZE);
-            MemorySegment small = AlignedBuffers.allocate(arena, 4096);
+            MemorySegment buf = Mpool.allocateBuffer(arena, IO_SIZE);
+            MemorySegment small = Mpool.allocateBuffer(arena, 4096);
             long t0 = System.nanoTime();
             try (Mpool pool = Mpool.create("quickstart", file, new CreateOptions().size(size).label("quickstart tour"))) {
                 out.printf("   created in %d ms, uuid %s%n", millis(t0), pool.uuid());

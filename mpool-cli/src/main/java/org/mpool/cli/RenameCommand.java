@@ -1,9 +1,10 @@
 package org.mpool.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.mpool.ErrorCode;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,8 +20,8 @@ final class RenameCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PoolLocator locator = Cli.locator();
-        for (PoolLocator.Found f : locator.scan(java.util.List.of())) {
-            if (f.superblock().poolName().equals(newName)) {
+        for (Mpool.DeviceInfo f : locator.scan(List.of())) {
+            if (f.poolName().equals(newName)) {
                 throw new MpoolException(ErrorCode.EXISTS, "a pool named '" + newName + "' exists already on " + f.device());
             }
         }

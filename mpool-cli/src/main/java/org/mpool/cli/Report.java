@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException;
 
 /**
  * A table of results printed as aligned columns, JSON or YAML. Field names are stable (they

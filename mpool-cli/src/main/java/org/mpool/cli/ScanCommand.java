@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.format.Superblock;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
+import org.mpool.Mpool.DeviceInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,16 +29,15 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PoolLocator locator = Cli.locator();
-        List<PoolLocator.Found> found = locator.scan(paths);
+        List<DeviceInfo> found = locator.scan(paths);
         Report report = new Report(List.of(Report.text("device", "DEVICE"), Report.text("mpool", "MPOOL"),
                 Report.text("class", "CLASS"), Report.text("uuid", "UUID"), Report.bytes("mblocksize", "MBLOCKSIZE"),
                 Report.text("state", "STATE")));
         Progress progress = new Progress("scan");
         int done = 0;
-        for (PoolLocator.Found f : found) {
-            Superblock sb = f.superblock();
-            String state = sb.cleanlyClosed() ? "closed" : "open or crashed";
-            if (activate && sb.mediaClass() == MediaClass.CAPACITY) {
+        for (DeviceInfo f : found) {
+            String state = f.cleanlyClosed() ? "closed" : "open or crashed";
+            if (activate && f.mediaClass() == MediaClass.CAPACITY) {
                 try (Mpool pool = Mpool.open(f.device())) {
                     if (Cli.isRegularFileOrAbsent(f.device())) {
                         locator.registry().put(pool.name(), f.device());
@@ -48,8 +47,8 @@ final class ScanCommand implements Callable<Integer> {
                     state = "error: " + e.code();
                 }
             }
-            report.row("device", f.device().toString(), "mpool", sb.poolName(), "class", sb.mediaClass().label(),
-                    "uuid", sb.poolUuid().toString(), "mblocksize", sb.zoneBytes(), "state", state);
+            report.row("device", f.device().toString(), "mpool", f.poolName(), "class", f.mediaClass().label(),
+                    "uuid", f.poolUuid().toString(), "mblocksize", f.mblockSizeBytes(), "state", state);
             progress.update(++done, found.size());
         }
         report.print(System.out, output);

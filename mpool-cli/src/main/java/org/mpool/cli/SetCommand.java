@@ -3,7 +3,7 @@ package org.mpool.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

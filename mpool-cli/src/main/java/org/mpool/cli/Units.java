@@ -27,7 +27,7 @@ final class Units {
             case "g" -> fixed(bytes, 30);
             case "t" -> fixed(bytes, 40);
             case "h" -> human(bytes);
-            default -> throw org.mpool.MpoolException.invalid("--units takes b, k, m, g, t or h, not '" + unit + "'");
+            default -> throw org.mpool.common.MpoolException.invalid("--units takes b, k, m, g, t or h, not '" + unit + "'");
         };
     }
 

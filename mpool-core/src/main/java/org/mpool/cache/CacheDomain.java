@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.mpool.Advice;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
-import org.mpool.ReaperConfig;
-import org.mpool.ReaperStats;
-import org.mpool.device.BlockDevice;
+import org.mpool.common.Advice;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.PoolStats.ReaperStats;
+import org.mpool.common.ReaperConfig;
 import org.mpool.linux.LibC;
+import org.mpool.spi.BlockDevice;
 
 /**
  * The maps of one pool and the reaper's state for them: its tunables, its statistics and the

@@ -1,11 +1,11 @@
 package org.mpool.cache;
 
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-import org.mpool.device.BlockDevice;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.NativeDevice;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
+import org.mpool.spi.BlockDevice;
 
 /**
  * A read-only descriptor of a pool device for mmap and posix_fadvise. The pool's own descriptor

@@ -1,7 +1,7 @@
 package org.mpool.cache;
 
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
 

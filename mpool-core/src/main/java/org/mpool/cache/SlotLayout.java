@@ -3,9 +3,9 @@ package org.mpool.cache;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
 
 /**
  * Where each mblock of a map sits in its address range. Every mblock gets a slot of the same

@@ -1,14 +1,15 @@
 package org.mpool.device;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.linux.Errno;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import org.mpool.spi.BlockDevice;
 
 /**
  * Wraps a device to inject the failures real media have: I/O errors on chosen operations, and
@@ -168,14 +169,14 @@ public final class FaultInjectingDevice extends ForwardingDevice {
 
     @Override
     public synchronized void read(long offset, MemorySegment buffer) {
-        IoChecks.checkIo(this, "read", offset, buffer);
+        BlockDevice.checkIo(this, "read", offset, buffer);
         before(Op.READ, "read at offset " + offset);
         inner().read(offset, buffer);
     }
 
     @Override
     public synchronized void write(long offset, MemorySegment buffer) {
-        IoChecks.checkIo(this, "write", offset, buffer);
+        BlockDevice.checkIo(this, "write", offset, buffer);
         if (!crashed && writes >= crashAfterWrites) {
             crashed = true;
         }
@@ -202,7 +203,7 @@ public final class FaultInjectingDevice extends ForwardingDevice {
 
     @Override
     public synchronized void discard(long offset, long length) {
-        IoChecks.checkRange(this, "discard", offset, length);
+        BlockDevice.checkRange(this, "discard", offset, length);
         before(Op.DISCARD, "discard at offset " + offset);
         inner().discard(offset, length);
         // A discard is modelled as an unflushed write of zeros: it may or may not survive a crash.

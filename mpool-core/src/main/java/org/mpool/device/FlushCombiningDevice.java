@@ -1,6 +1,7 @@
 package org.mpool.device;
 
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException;
+import org.mpool.spi.BlockDevice;
 
 /**
  * Lets concurrent flushes of one device share a single device flush. Several logs (the
@@ -75,7 +76,7 @@ public final class FlushCombiningDevice extends ForwardingDevice {
             lock.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MpoolException(org.mpool.ErrorCode.IO, "interrupted while waiting for a flush of " + name());
+            throw new MpoolException(org.mpool.common.MpoolException.ErrorCode.IO, "interrupted while waiting for a flush of " + name());
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.mpool.device;
 
 import java.lang.foreign.MemorySegment;
+import org.mpool.spi.BlockDevice;
 
 /** A device that passes every call to another; decorators override only what they change. */
 public abstract class ForwardingDevice implements BlockDevice {

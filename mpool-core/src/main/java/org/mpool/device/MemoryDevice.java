@@ -2,7 +2,8 @@ package org.mpool.device;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException;
+import org.mpool.spi.BlockDevice;
 
 /**
  * A device in memory, for tests and for crash images. It checks alignment exactly as a native
@@ -91,14 +92,14 @@ public final class MemoryDevice implements BlockDevice {
     @Override
     public void read(long offset, MemorySegment buffer) {
         ensureOpen("read");
-        IoChecks.checkIo(this, "read", offset, buffer);
+        BlockDevice.checkIo(this, "read", offset, buffer);
         MemorySegment.copy(media, offset, buffer, 0, buffer.byteSize());
     }
 
     @Override
     public void write(long offset, MemorySegment buffer) {
         ensureOpen("write");
-        IoChecks.checkIo(this, "write", offset, buffer);
+        BlockDevice.checkIo(this, "write", offset, buffer);
         MemorySegment.copy(buffer, 0, media, offset, buffer.byteSize());
     }
 
@@ -110,7 +111,7 @@ public final class MemoryDevice implements BlockDevice {
     @Override
     public void discard(long offset, long length) {
         ensureOpen("discard");
-        IoChecks.checkRange(this, "discard", offset, length);
+        BlockDevice.checkRange(this, "discard", offset, length);
         media.asSlice(offset, length).fill((byte) 0);
     }
 
@@ -124,7 +125,7 @@ public final class MemoryDevice implements BlockDevice {
 
     private void ensureOpen(String op) {
         if (closed) {
-            throw IoChecks.closed(this, op);
+            throw BlockDevice.closedError(this, op);
         }
     }
 

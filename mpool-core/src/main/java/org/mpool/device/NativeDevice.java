@@ -7,11 +7,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
 import org.mpool.linux.ProcLocks;
+import org.mpool.spi.BlockDevice;
 
 /**
  * A block device or regular file opened with {@code O_DIRECT}: data moves between the media and
@@ -39,6 +40,34 @@ public final class NativeDevice implements BlockDevice {
         public static final OpenOptions SHARED = new OpenOptions(false, false);
         public static final OpenOptions READ_ONLY = new OpenOptions(true, false);
     }
+
+    /** Files and block devices, opened with O_DIRECT: the provider of every pool not told otherwise. */
+    public static final BlockDevice.Provider PROVIDER = new BlockDevice.Provider() {
+        @Override
+        public boolean exists(Path path) {
+            return Files.exists(path);
+        }
+
+        @Override
+        public BlockDevice open(Path path, boolean exclusive) {
+            return NativeDevice.open(path, exclusive ? OpenOptions.EXCLUSIVE : OpenOptions.SHARED);
+        }
+
+        @Override
+        public BlockDevice openReadOnly(Path path) {
+            return NativeDevice.open(path, OpenOptions.READ_ONLY);
+        }
+
+        @Override
+        public BlockDevice create(Path path, long sizeBytes) {
+            return NativeDevice.createFile(path, sizeBytes, OpenOptions.EXCLUSIVE);
+        }
+
+        @Override
+        public boolean isFile(BlockDevice device) {
+            return device instanceof NativeDevice n && n.kind() == Kind.FILE;
+        }
+    };
 
     private final Path path;
     private final Kind kind;
@@ -220,7 +249,7 @@ public final class NativeDevice implements BlockDevice {
     @Override
     public void read(long offset, MemorySegment buffer) {
         ensureOpen("read");
-        IoChecks.checkIo(this, "read", offset, buffer);
+        BlockDevice.checkIo(this, "read", offset, buffer);
         long done = 0;
         long length = buffer.byteSize();
         while (done < length) {
@@ -242,8 +271,8 @@ public final class NativeDevice implements BlockDevice {
     @Override
     public void write(long offset, MemorySegment buffer) {
         ensureOpen("write");
-        IoChecks.checkWritable(this, "write");
-        IoChecks.checkIo(this, "write", offset, buffer);
+        checkWritable("write");
+        BlockDevice.checkIo(this, "write", offset, buffer);
         long done = 0;
         long length = buffer.byteSize();
         while (done < length) {
@@ -275,8 +304,8 @@ public final class NativeDevice implements BlockDevice {
     @Override
     public void discard(long offset, long length) {
         ensureOpen("discard");
-        IoChecks.checkWritable(this, "discard");
-        IoChecks.checkRange(this, "discard", offset, length);
+        checkWritable("discard");
+        BlockDevice.checkRange(this, "discard", offset, length);
         if (length == 0) {
             return;
         }
@@ -304,9 +333,15 @@ public final class NativeDevice implements BlockDevice {
         }
     }
 
+    private void checkWritable(String op) {
+        if (readOnly) {
+            throw new MpoolException(ErrorCode.PERMISSION, op + " on " + path + ": the device is open read-only");
+        }
+    }
+
     private void ensureOpen(String op) {
         if (closed.get()) {
-            throw IoChecks.closed(this, op);
+            throw BlockDevice.closedError(this, op);
         }
     }
 

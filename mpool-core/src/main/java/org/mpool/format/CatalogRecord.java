@@ -5,38 +5,49 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
 
 /**
- * The records of the pool catalog, as stored in MDCs (each record is one MDC record, so the
- * log's CRC covers it). A record is a type byte and fixed little-endian fields; strings are a
- * u16 length and UTF-8 bytes.
+ * The records of the pool catalog. Each is the client bytes of one MDC record
+ * ({@link MdcRecord}), so the log's CRC covers it. A record is a type byte and fixed fields,
+ * all little-endian; a string is a u16 byte count and that many bytes of UTF-8; a UUID is its
+ * most significant 8 bytes as a u64, then its least significant 8 bytes as a u64 (so, unlike
+ * the superblock's, not in RFC 4122 byte order); a media class is its code
+ * ({@link MediaClassCodes}); an object id is a u64 ({@link ObjectIdBits}).
  *
  * <pre>
  * MDC-0 (pool configuration)
- *   1 CONFIG       key str, value str              a pool property (later records win)
- *   2 MEDIA_CLASS  class u8, device uuid 16, zone bytes u64, zone count u64, path str
+ *   1 CONFIG       key str, value str                  a property ("" removes it; later records win)
+ *   2 MEDIA_CLASS  class u8, device uuid, zone bytes u64, zone count u64, path str
  *   3 SHARD        shard u8, log 0 zone u64, log 1 zone u64, zones per log u32
- * MDC-1..N (objects of one shard)
- *  10 MBLOCK       id u64, class u8, zone u64, length u64, crc32c of data u32
+ * MDC-1..N (the objects of one shard)
+ *  10 MBLOCK       id u64, class u8, zone u64, length u64, crc32c of the data u32
  *  11 MLOG         id u64, class u8, first zone u64, zone count u64
  *  12 DELETE       id u64
- *  13 ID_RESERVE   uniquifiers below this u64 may have been handed out
+ *  13 ID_RESERVE   next u64: uniquifiers below it may have been handed out
  * </pre>
+ *
+ * <p>A record of unknown type, too short for its fields, with stray bytes after them, or
+ * naming an unknown media class does not decode.
  */
 public sealed interface CatalogRecord {
+    byte CONFIG = 1;
+    byte MEDIA_CLASS = 2;
+    byte SHARD = 3;
+    byte MBLOCK = 10;
+    byte MLOG = 11;
+    byte DELETE = 12;
+    byte ID_RESERVE = 13;
+
     record Config(String key, String value) implements CatalogRecord {}
 
-    record MediaClassInfo(MediaClass mediaClass, UUID deviceUuid, long zoneBytes, long zoneCount, String path)
+    record MediaClassInfo(int classCode, UUID deviceUuid, long zoneBytes, long zoneCount, String path)
             implements CatalogRecord {}
 
     record Shard(int shard, long log0Zone, long log1Zone, int zonesPerLog) implements CatalogRecord {}
 
-    record Mblock(long id, MediaClass mediaClass, long zone, long length, int crc) implements CatalogRecord {}
+    record Mblock(long id, int classCode, long zone, long length, int crc) implements CatalogRecord {}
 
-    record Mlog(long id, MediaClass mediaClass, long firstZone, long zoneCount) implements CatalogRecord {}
+    record Mlog(long id, int classCode, long firstZone, long zoneCount) implements CatalogRecord {}
 
     record Delete(long id) implements CatalogRecord {}
 
@@ -46,25 +57,26 @@ public sealed interface CatalogRecord {
         ByteBuffer b = ByteBuffer.allocate(size(r)).order(ByteOrder.LITTLE_ENDIAN);
         switch (r) {
             case Config c -> {
-                b.put((byte) 1);
+                b.put(CONFIG);
                 putString(b, c.key());
                 putString(b, c.value());
             }
             case MediaClassInfo m -> {
-                b.put((byte) 2).put((byte) m.mediaClass().ordinal());
+                b.put(MEDIA_CLASS).put((byte) m.classCode());
                 b.putLong(m.deviceUuid().getMostSignificantBits()).putLong(m.deviceUuid().getLeastSignificantBits());
                 b.putLong(m.zoneBytes()).putLong(m.zoneCount());
                 putString(b, m.path());
             }
-            case Shard s -> b.put((byte) 3).put((byte) s.shard()).putLong(s.log0Zone()).putLong(s.log1Zone())
+            case Shard s -> b.put(SHARD).put((byte) s.shard()).putLong(s.log0Zone()).putLong(s.log1Zone())
                     .putInt(s.zonesPerLog());
-            case Mblock m -> b.put((byte) 10).putLong(m.id()).put((byte) m.mediaClass().ordinal()).putLong(m.zone())
+            case Mblock m -> b.put(MBLOCK).putLong(m.id()).put((byte) m.classCode()).putLong(m.zone())
                     .putLong(m.length()).putInt(m.crc());
-            case Mlog m -> b.put((byte) 11).putLong(m.id()).put((byte) m.mediaClass().ordinal())
-                    .putLong(m.firstZone()).putLong(m.zoneCount());
-            case Delete d -> b.put((byte) 12).putLong(d.id());
-            case IdReserve i -> b.put((byte) 13).putLong(i.nextUniquifier());
+            case Mlog m -> b.put(MLOG).putLong(m.id()).put((byte) m.classCode()).putLong(m.firstZone())
+                    .putLong(m.zoneCount());
+            case Delete d -> b.put(DELETE).putLong(d.id());
+            case IdReserve i -> b.put(ID_RESERVE).putLong(i.nextUniquifier());
         }
+        assert !b.hasRemaining() : r;
         return b.array();
     }
 
@@ -80,36 +92,36 @@ public sealed interface CatalogRecord {
         };
     }
 
-    static CatalogRecord decode(byte[] bytes) {
+    static CatalogRecord decode(byte[] bytes) throws FormatException {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int type = -1;
         try {
-            int type = b.get();
+            type = b.get();
             CatalogRecord r = switch (type) {
-                case 1 -> new Config(getString(b), getString(b));
-                case 2 -> new MediaClassInfo(mediaClass(b.get()), new UUID(b.getLong(), b.getLong()), b.getLong(),
-                        b.getLong(), getString(b));
-                case 3 -> new Shard(Byte.toUnsignedInt(b.get()), b.getLong(), b.getLong(), b.getInt());
-                case 10 -> new Mblock(b.getLong(), mediaClass(b.get()), b.getLong(), b.getLong(), b.getInt());
-                case 11 -> new Mlog(b.getLong(), mediaClass(b.get()), b.getLong(), b.getLong());
-                case 12 -> new Delete(b.getLong());
-                case 13 -> new IdReserve(b.getLong());
-                default -> throw new MpoolException(ErrorCode.CORRUPT, "unknown catalog record type " + type);
+                case CONFIG -> new Config(getString(b), getString(b));
+                case MEDIA_CLASS -> new MediaClassInfo(classCode(b.get()), new UUID(b.getLong(), b.getLong()),
+                        b.getLong(), b.getLong(), getString(b));
+                case SHARD -> new Shard(Byte.toUnsignedInt(b.get()), b.getLong(), b.getLong(), b.getInt());
+                case MBLOCK -> new Mblock(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt());
+                case MLOG -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong());
+                case DELETE -> new Delete(b.getLong());
+                case ID_RESERVE -> new IdReserve(b.getLong());
+                default -> throw new FormatException("unknown catalog record type " + type);
             };
             if (b.hasRemaining()) {
-                throw new MpoolException(ErrorCode.CORRUPT, "catalog record of type " + type + " has "
-                        + b.remaining() + " stray bytes");
+                throw new FormatException("catalog record of type " + type + " has " + b.remaining() + " stray bytes");
             }
             return r;
         } catch (BufferUnderflowException e) {
-            throw new MpoolException(ErrorCode.CORRUPT, "catalog record is truncated (" + bytes.length + " bytes)");
+            throw new FormatException("catalog record of type " + type + " is truncated (" + bytes.length + " bytes)");
         }
     }
 
-    private static MediaClass mediaClass(byte b) {
-        if (b < 0 || b >= MediaClass.values().length) {
-            throw new MpoolException(ErrorCode.CORRUPT, "catalog record names unknown media class " + b);
+    private static int classCode(byte b) throws FormatException {
+        if (!MediaClassCodes.isKnown(b)) {
+            throw new FormatException("catalog record names unknown media class code " + b);
         }
-        return MediaClass.values()[b];
+        return b;
     }
 
     private static byte[] utf8(String s) {
@@ -118,6 +130,7 @@ public sealed interface CatalogRecord {
 
     private static void putString(ByteBuffer b, String s) {
         byte[] u = utf8(s);
+        assert u.length <= 0xFFFF : u.length;
         b.putShort((short) u.length).put(u);
     }
 

@@ -1,6 +1,6 @@
 package org.mpool.linux;
 
-import org.mpool.ErrorCode;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /** Linux errno values that mpool names in messages or maps to an {@link ErrorCode}. */
 public final class Errno {

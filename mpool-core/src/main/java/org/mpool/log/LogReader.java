@@ -1,10 +1,12 @@
 package org.mpool.log;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.format.Varint;
 
 /**
  * Iterates a log's records from the start:
@@ -43,19 +45,12 @@ public final class LogReader implements AutoCloseable {
             frameLength = scanner.frameLength();
             offset = 0;
         }
-        long length = 0;
-        int shift = 0;
-        while (true) {
-            if (offset >= frameLength || shift > 28) {
-                throw badFrame();
-            }
-            byte b = frame[offset++];
-            length |= (long) (b & 0x7F) << shift;
-            if (b >= 0) {
-                break;
-            }
-            shift += 7;
+        int header = Varint.length(frame, offset, frameLength);
+        if (header < 0) {
+            throw badFrame();
         }
+        long length = Varint.decode(frame, offset, header);
+        offset += header;
         if (length > frameLength - offset) {
             throw badFrame();
         }
@@ -80,7 +75,7 @@ public final class LogReader implements AutoCloseable {
 
     /** A copy of the current record's bytes. */
     public byte[] recordBytes() {
-        return record().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return record().toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Log position of the frame holding the current record. */

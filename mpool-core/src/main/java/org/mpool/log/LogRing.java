@@ -14,7 +14,7 @@ import org.mpool.format.Varint;
  * The write buffer of a log: a ring of block slots holding the blocks from the oldest one not
  * yet fully written (the partly written tail block stays) up to the tail. It lays records into
  * frames and fragments exactly as {@link LogFormat} describes and seals each fragment (header
- * and CRC) as soon as it is complete. Not thread-safe: {@link Mlog} calls it under its lock.
+ * and CRC) as soon as it is complete. Not thread-safe: {@link RecordLog} calls it under its lock.
  *
  * <p>Bytes after the tail in a slot are always zero: a slot is zeroed when its block is entered
  * and only ever appended to, so writing a partly filled block never writes stale bytes.
@@ -150,6 +150,7 @@ final class LogRing {
      */
     boolean tryAppendInBlock(byte[] record) {
         int length = record.length;
+        // Lengths of 16 KiB or more take the padded form (Varint): no size computation here.
         int header = length < 0x80 ? 1 : length < 0x4000 ? 2 : Varint.MAX_BYTES;
         long room = LogFormat.blockEnd(tail) - tail;
         long pos = tail;
@@ -165,17 +166,7 @@ final class LogRing {
             return false;
         }
         long at = pos % ringBytes;
-        if (header == 1) {
-            ring.set(ValueLayout.JAVA_BYTE, at, (byte) length);
-        } else if (header == 2) {
-            ring.set(ValueLayout.JAVA_BYTE, at, (byte) (length | 0x80));
-            ring.set(ValueLayout.JAVA_BYTE, at + 1, (byte) (length >>> 7));
-        } else {
-            long v = length;
-            for (int i = 0; i < header; i++, v >>>= 7) {
-                ring.set(ValueLayout.JAVA_BYTE, at + i, (byte) (i == header - 1 ? v : (v & 0x7F) | 0x80));
-            }
-        }
+        Varint.putPadded(ring, at, length, header);
         MemorySegment.copy(record, 0, ring, ValueLayout.JAVA_BYTE, at + header, length);
         tail = pos + header + length;
         return true;

@@ -8,8 +8,8 @@ import static org.mpool.format.LogFormat.MIN_FRAME_START_ROOM;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.LogFormat;
 

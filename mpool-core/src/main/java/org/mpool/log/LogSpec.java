@@ -1,10 +1,10 @@
 package org.mpool.log;
 
 import java.util.UUID;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.BlockDevice;
 import org.mpool.format.LogFormat;
+import org.mpool.spi.BlockDevice;
 
 /**
  * Where a log lives and who it is: its extent on a device, and the pool UUID and log id that

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The sync appenders of an {@link Mlog} parked until a flush round makes their records durable.
+ * The sync appenders of an {@link RecordLog} parked until a flush round makes their records durable.
  * Each parks on its own with the log position it waits for, so a round's end can wake just the
  * ones it made durable (they return without retaking the log's lock) and one other to lead the
  * next round, while the rest sleep on. On a Condition all of them woke and retook the lock one

@@ -6,39 +6,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.format.CatalogRecord;
+import org.mpool.format.FormatException;
+import org.mpool.log.LogPair;
 import org.mpool.log.LogSpec;
-import org.mpool.log.Mdc;
 
 /**
  * MDC-0: the pool's configuration — its properties, its media classes and where the shards
  * MDC-1..N live. Small and rarely written; rewritten whole when its log is half full.
  */
 public final class ConfigCatalog implements AutoCloseable {
-    private final Mdc mdc;
+    private final LogPair mdc;
     private final Map<String, String> properties = new TreeMap<>();
     private final Map<MediaClass, CatalogRecord.MediaClassInfo> classes = new EnumMap<>(MediaClass.class);
     private final Map<Integer, CatalogRecord.Shard> shards = new LinkedHashMap<>();
 
-    private ConfigCatalog(Mdc mdc) {
+    private ConfigCatalog(LogPair mdc) {
         this.mdc = mdc;
     }
 
     /** Reads MDC-0 without writing anything; {@link #update} then fails. */
     public static ConfigCatalog load(LogSpec log0, LogSpec log1) {
         ConfigCatalog catalog = new ConfigCatalog(null);
-        for (Mdc.Record r : Mdc.readOnly(log0, log1)) {
-            catalog.apply(CatalogRecord.decode(r.bytes()));
+        for (LogPair.Record r : LogPair.readOnly(log0, log1)) {
+            catalog.apply(decode(r.bytes()));
         }
         return catalog;
     }
 
     /** Makes MDC-0 holding {@code initial} records, durably. */
     public static ConfigCatalog create(LogSpec log0, LogSpec log1, List<CatalogRecord> initial) {
-        ConfigCatalog catalog = new ConfigCatalog(Mdc.create(log0, log1, false));
+        ConfigCatalog catalog = new ConfigCatalog(LogPair.create(log0, log1, false));
         for (CatalogRecord r : initial) {
             catalog.mdc.append(CatalogRecord.encode(r), false);
             catalog.apply(r);
@@ -48,15 +49,23 @@ public final class ConfigCatalog implements AutoCloseable {
     }
 
     public static ConfigCatalog open(LogSpec log0, LogSpec log1) {
-        ConfigCatalog catalog = new ConfigCatalog(Mdc.open(log0, log1));
+        ConfigCatalog catalog = new ConfigCatalog(LogPair.open(log0, log1));
         try {
             for (byte[] bytes : catalog.mdc.readAll()) {
-                catalog.apply(CatalogRecord.decode(bytes));
+                catalog.apply(decode(bytes));
             }
             return catalog;
         } catch (RuntimeException e) {
             catalog.mdc.close();
             throw e;
+        }
+    }
+
+    private static CatalogRecord decode(byte[] bytes) {
+        try {
+            return CatalogRecord.decode(bytes);
+        } catch (FormatException e) {
+            throw MpoolException.corrupt("MDC-0 (the pool configuration) holds a bad record: " + e.getMessage());
         }
     }
 
@@ -69,7 +78,7 @@ public final class ConfigCatalog implements AutoCloseable {
                     properties.put(c.key(), c.value());
                 }
             }
-            case CatalogRecord.MediaClassInfo m -> classes.put(m.mediaClass(), m);
+            case CatalogRecord.MediaClassInfo m -> classes.put(MediaClass.fromCode(m.classCode()), m);
             case CatalogRecord.Shard s -> shards.put(s.shard(), s);
             default -> throw new MpoolException(ErrorCode.CORRUPT, "MDC-0 holds an object record: " + r);
         }

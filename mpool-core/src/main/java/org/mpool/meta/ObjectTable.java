@@ -2,7 +2,7 @@ package org.mpool.meta;
 
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
-import org.mpool.MediaClass;
+import org.mpool.common.MediaClass;
 
 /**
  * The committed objects of one shard: an open-addressing hash table in parallel primitive
@@ -21,7 +21,7 @@ public final class ObjectTable {
 
     private final StampedLock lock = new StampedLock();
     private long[] ids = new long[64];
-    /** zone | class << 48 | deleting << 56 */
+    /** zone (48 bits) | media class code << 48 (8 bits) | deleting << 56 */
     private long[] places = new long[64];
     /** mblock: bytes written (at most 64 MiB); mlog: zones. */
     private int[] lengths = new int[64];
@@ -56,7 +56,7 @@ public final class ObjectTable {
             long key = k[i];
             if (key == id) {
                 long place = p[i];
-                return new Entry(id, MediaClass.values()[(int) (place >>> 48) & 1], place & 0xFFFF_FFFF_FFFFL,
+                return new Entry(id, MediaClass.fromCode((int) (place >>> 48) & 0xFF), place & 0xFFFF_FFFF_FFFFL,
                         l[i], c[i], (place >>> 56) != 0);
             }
             if (key == EMPTY) {
@@ -82,7 +82,7 @@ public final class ObjectTable {
                 size++;
             }
             ids[i] = id;
-            places[i] = zone | (long) mediaClass.ordinal() << 48;
+            places[i] = zone | (long) mediaClass.code() << 48;
             lengths[i] = Math.toIntExact(lengthOrZones);
             crcs[i] = crc;
         } finally {
@@ -136,7 +136,7 @@ public final class ObjectTable {
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] != EMPTY && ids[i] != TOMBSTONE) {
                     long place = places[i];
-                    visitor.accept(new Entry(ids[i], MediaClass.values()[(int) (place >>> 48) & 1],
+                    visitor.accept(new Entry(ids[i], MediaClass.fromCode((int) (place >>> 48) & 0xFF),
                             place & 0xFFFF_FFFF_FFFFL, lengths[i], crcs[i], (place >>> 56) != 0));
                 }
             }

@@ -3,13 +3,15 @@ package org.mpool.meta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
 import org.mpool.format.CatalogRecord;
+import org.mpool.format.FormatException;
+import org.mpool.format.ObjectIdBits;
+import org.mpool.log.LogPair;
 import org.mpool.log.LogSpec;
-import org.mpool.log.Mdc;
 
 /**
  * One metadata shard (MDC-1..N): the MDC holding the create and delete records of the objects
@@ -31,7 +33,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private final int index;
-    private final Mdc mdc;
+    private final LogPair mdc;
     private final ObjectTable table = new ObjectTable();
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final Object idLock = new Object();
@@ -40,14 +42,14 @@ public final class Shard implements AutoCloseable {
     private volatile long compactedBytes;
     private volatile long reservedUniquifier = 1;
 
-    private Shard(int index, Mdc mdc) {
+    private Shard(int index, LogPair mdc) {
         this.index = index;
         this.mdc = mdc;
     }
 
     /** Makes a new shard; {@code zeroFill} its logs on files, where synced appends into holes are slow. */
     public static Shard create(int index, LogSpec log0, LogSpec log1, boolean zeroFill) {
-        return new Shard(index, Mdc.create(log0, log1, zeroFill));
+        return new Shard(index, LogPair.create(log0, log1, zeroFill));
     }
 
     /**
@@ -56,7 +58,7 @@ public final class Shard implements AutoCloseable {
      * delete record, so their zones can be reused safely.
      */
     public static Shard open(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
-        Shard shard = new Shard(index, Mdc.open(log0, log1));
+        Shard shard = new Shard(index, LogPair.open(log0, log1));
         try {
             List<Long> cancelled = shard.replay(shard.mdc.readWithDurability(), dataCheck);
             // All cancellations go out in one frame with one flush: a crash leaves all or none
@@ -77,28 +79,28 @@ public final class Shard implements AutoCloseable {
     /** Reads the shard without writing anything (read-only inspection); changes then fail. */
     public static Shard load(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
         Shard shard = new Shard(index, null);
-        shard.replay(Mdc.readOnly(log0, log1), dataCheck);
+        shard.replay(LogPair.readOnly(log0, log1), dataCheck);
         return shard;
     }
 
     /** Rebuilds the table from the records; returns the ids of unconfirmed commits whose data is gone. */
-    private List<Long> replay(List<Mdc.Record> records, DataCheck dataCheck) {
+    private List<Long> replay(List<LogPair.Record> records, DataCheck dataCheck) {
         List<Long> cancelled = new ArrayList<>();
         long maxUniquifier = 0;
-        for (Mdc.Record r : records) {
-            CatalogRecord rec = CatalogRecord.decode(r.bytes());
+        for (LogPair.Record r : records) {
+            CatalogRecord rec = decode(r.bytes());
             switch (rec) {
                 case CatalogRecord.Mblock m -> {
                     if (r.unconfirmed() && !dataCheck.matches(m)) {
                         cancelled.add(m.id());
                     } else {
-                        table.put(m.id(), m.mediaClass(), m.zone(), m.length(), m.crc());
+                        table.put(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
                     }
-                    maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
+                    maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Mlog m -> {
-                    table.put(m.id(), m.mediaClass(), m.firstZone(), m.zoneCount(), 0);
-                    maxUniquifier = Math.max(maxUniquifier, m.id() >>> 12);
+                    table.put(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount(), 0);
+                    maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Delete d -> table.remove(d.id());
                 case CatalogRecord.IdReserve i -> reservedUniquifier = Math.max(reservedUniquifier, i.nextUniquifier());
@@ -109,6 +111,14 @@ public final class Shard implements AutoCloseable {
         reservedUniquifier = Math.max(reservedUniquifier, maxUniquifier + 1);
         nextUniquifier = reservedUniquifier;
         return cancelled;
+    }
+
+    private CatalogRecord decode(byte[] bytes) {
+        try {
+            return CatalogRecord.decode(bytes);
+        } catch (FormatException e) {
+            throw MpoolException.corrupt("metadata shard " + index + " holds a bad record: " + e.getMessage());
+        }
     }
 
     public int index() {
@@ -134,7 +144,7 @@ public final class Shard implements AutoCloseable {
 
     /** Records a committed mblock durably, then makes it visible. */
     public void commitMblock(ObjectId id, MediaClass mediaClass, long zone, long length, int crc) {
-        appendAndApply(new CatalogRecord.Mblock(id.value(), mediaClass, zone, length, crc), true,
+        appendAndApply(new CatalogRecord.Mblock(id.value(), mediaClass.code(), zone, length, crc), true,
                 () -> table.put(id.value(), mediaClass, zone, length, crc));
     }
 
@@ -151,7 +161,7 @@ public final class Shard implements AutoCloseable {
             }
             mdc.flush();
             for (CatalogRecord.Mblock m : records) {
-                table.put(m.id(), m.mediaClass(), m.zone(), m.length(), m.crc());
+                table.put(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
             }
         } finally {
             compaction.readLock().unlock();
@@ -161,7 +171,7 @@ public final class Shard implements AutoCloseable {
 
     /** Records a committed mlog durably, then makes it visible. */
     public void commitMlog(ObjectId id, MediaClass mediaClass, long firstZone, long zoneCount) {
-        appendAndApply(new CatalogRecord.Mlog(id.value(), mediaClass, firstZone, zoneCount), true,
+        appendAndApply(new CatalogRecord.Mlog(id.value(), mediaClass.code(), firstZone, zoneCount), true,
                 () -> table.put(id.value(), mediaClass, firstZone, zoneCount, 0));
     }
 
@@ -284,8 +294,8 @@ public final class Shard implements AutoCloseable {
         try {
             table.forEach(e -> {
                 CatalogRecord r = new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK
-                        ? new CatalogRecord.Mblock(e.id(), e.mediaClass(), e.zone(), e.lengthOrZones(), e.crc())
-                        : new CatalogRecord.Mlog(e.id(), e.mediaClass(), e.zone(), e.lengthOrZones());
+                        ? new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthOrZones(), e.crc())
+                        : new CatalogRecord.Mlog(e.id(), e.mediaClass().code(), e.zone(), e.lengthOrZones());
                 mdc.append(CatalogRecord.encode(r), false);
             });
             mdc.append(CatalogRecord.encode(new CatalogRecord.IdReserve(reservedUniquifier)), false);

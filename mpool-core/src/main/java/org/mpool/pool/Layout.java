@@ -1,43 +1,72 @@
 package org.mpool.pool;
 
-import org.mpool.MpoolException;
-import org.mpool.device.AlignedBuffers;
-import org.mpool.format.LogFormat;
+import java.util.UUID;
+import org.mpool.common.MpoolException;
+import org.mpool.format.CatalogRecord;
+import org.mpool.format.LogIds;
+import org.mpool.format.ObjectIdBits;
 import org.mpool.format.Superblock;
+import org.mpool.format.ZoneZero;
+import org.mpool.log.LogSpec;
 
 /**
- * Where metadata lives. Zone 0 of every device is reserved: its first 64 KiB hold the
- * superblocks; on the capacity device the rest of zone 0 holds MDC-0's two logs. Each shard
- * MDC-1..N has two logs of whole zones allocated from the capacity class at create.
+ * Where every log of a pool lives, and the sizes that decide it. MDC-0's two logs share zone
+ * 0 of the capacity device after the superblocks ({@link ZoneZero}); each shard MDC-1..N has
+ * two logs of whole zones allocated from the capacity class at create; an mlog is its whole
+ * zones. Every log is seeded with the pool's UUID and its own id ({@link LogIds}, or the
+ * mlog's object id).
  */
 public final class Layout {
-    public static final long MIN_MBLOCK = 1L << 20;
-    public static final long MAX_MBLOCK = 64L << 20;
-    /** Log ids that seed MDC checksums; object ids always have type bits set, so these never clash. */
-    public static final long MDC0_LOG_ID = 0x10;
-    private static final long SHARD_LOG_ID_BASE = 0x20;
+    public static final long MIN_MBLOCK_BYTES = 1L << 20;
+    public static final long MAX_MBLOCK_BYTES = 64L << 20;
+    public static final int MAX_SHARDS = ObjectIdBits.MAX_SHARD;
+    /** MDC-0 is small and rarely written: a small write buffer. */
+    static final int MDC0_BUFFER_BYTES = 64 * 1024;
+    /** Shard logs take every commit record: a buffer that holds a burst of group commits. */
+    static final int SHARD_BUFFER_BYTES = 256 * 1024;
+    /** A shard log takes this share of the capacity device... */
+    private static final int SHARD_LOG_SHARE = 128;
+    /** ...but no more than this: compaction keeps a shard's live records far smaller. */
     private static final long MAX_SHARD_LOG_BYTES = 32L << 20;
 
     private Layout() {}
 
     public static void checkMblockSize(long bytes, String what) {
-        if (!AlignedBuffers.isPowerOfTwo(bytes) || bytes < MIN_MBLOCK || bytes > MAX_MBLOCK) {
+        if (Long.bitCount(bytes) != 1 || bytes < MIN_MBLOCK_BYTES || bytes > MAX_MBLOCK_BYTES) {
             throw MpoolException.invalid(what + " must be a power of two from 1 MiB to 64 MiB, got " + bytes);
         }
     }
 
-    /** Bytes of each MDC-0 log, which share zone 0 after the superblocks. */
-    public static long mdc0LogBytes(long zoneBytes) {
-        return AlignedBuffers.alignDown((zoneBytes - Superblock.RESERVED_BYTES) / 2, LogFormat.BLOCK_SIZE);
-    }
-
     /** Zones per shard log: 1/128 of the device, at least one zone, at most 32 MiB. */
-    public static int zonesPerShardLog(long deviceBytes, long zoneBytes) {
-        long wanted = Math.min(MAX_SHARD_LOG_BYTES, deviceBytes / 128);
+    static int zonesPerShardLog(long deviceBytes, long zoneBytes) {
+        long wanted = Math.min(MAX_SHARD_LOG_BYTES, deviceBytes / SHARD_LOG_SHARE);
         return (int) Math.max(1, (wanted + zoneBytes - 1) / zoneBytes);
     }
 
-    public static long shardLogId(int shard, int which) {
-        return SHARD_LOG_ID_BASE + 2L * shard + which;
+    /** The fewest zones a capacity device needs: zone 0, the shard logs, and one for data. */
+    static long minimumZones(int shards, int zonesPerLog) {
+        return 1 + 2L * shards * zonesPerLog + 1;
+    }
+
+    /** Log {@code which} of MDC-0, as the capacity superblock places it. */
+    static LogSpec mdc0(PoolDevice capacity, int which) {
+        Superblock sb = capacity.superblock();
+        long offset = ZoneZero.mdc0LogOffset(sb.mdc0Offset(), sb.mdc0LogBytes(), which);
+        return new LogSpec(capacity.device(), offset, sb.mdc0LogBytes(), sb.poolUuid(), LogIds.mdc0(which),
+                MDC0_BUFFER_BYTES);
+    }
+
+    /** Log {@code which} of shard {@code s}. */
+    static LogSpec shard(PoolDevice capacity, CatalogRecord.Shard s, int which) {
+        Superblock sb = capacity.superblock();
+        long zone = which == 0 ? s.log0Zone() : s.log1Zone();
+        return new LogSpec(capacity.device(), zone * sb.zoneBytes(), s.zonesPerLog() * sb.zoneBytes(),
+                sb.poolUuid(), LogIds.shard(s.shard(), which), SHARD_BUFFER_BYTES);
+    }
+
+    /** The extent of mlog {@code id}: {@code zones} zones from {@code firstZone} of {@code device}. */
+    static LogSpec mlog(PoolDevice device, UUID pool, long id, long firstZone, long zones) {
+        long zoneBytes = device.superblock().zoneBytes();
+        return new LogSpec(device.device(), firstZone * zoneBytes, zones * zoneBytes, pool, id);
     }
 }

@@ -7,8 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.BlockDevice;
 import org.mpool.format.Superblock;
+import org.mpool.spi.BlockDevice;
 
 /**
  * Recognises what a device already holds, so create never overwrites a pool, a file system

@@ -1,9 +1,9 @@
 package org.mpool.space;
 
 import java.util.BitSet;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 
 /**
  * The free zones of one media class. Built at open from the catalog (every zone not owned by

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MediaClass;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
 
 class SlotLayoutTest {
     private static final long MiB = 1 << 20;

@@ -1,9 +1,9 @@
 package org.mpool.device;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * Test data that encodes where it belongs: every 8-byte word is a hash of its device offset and

@@ -1,5 +1,8 @@
 package org.mpool.device;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -10,15 +13,12 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.FaultInjectingDevice.Fate;
 import org.mpool.device.FaultInjectingDevice.Fault;
 import org.mpool.device.FaultInjectingDevice.Op;
 import org.mpool.linux.Errno;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A discard is an unflushed write of zeros; a failed flush makes nothing durable. */
 class CrashImageOfDiscardsAndFailedFlushesTest {

@@ -1,5 +1,7 @@
 package org.mpool.device;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,8 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mpool.device.FaultInjectingDevice.Fate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link FaultInjectingDevice#crashImage}: flushed writes survive exactly; each unflushed write is

@@ -1,5 +1,7 @@
 package org.mpool.device;
 
+import org.mpool.spi.BlockDevice;
+
 /** {@link FaultInjectingDevice#forCrashes} over memory meets the contract while no fault fires. */
 class CrashSimulatingDeviceContractTest extends BlockDeviceContractTest {
     @Override

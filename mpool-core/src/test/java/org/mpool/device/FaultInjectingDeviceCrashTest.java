@@ -1,5 +1,8 @@
 package org.mpool.device;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -7,11 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 
 /** Simulated power loss: after the chosen write, every operation fails with IO. */
 class FaultInjectingDeviceCrashTest {

@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.linux.Errno;
 
 class FlushCombiningDeviceTest {

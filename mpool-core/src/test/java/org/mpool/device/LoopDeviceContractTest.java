@@ -1,10 +1,11 @@
 package org.mpool.device;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.mpool.spi.BlockDevice;
 
 /**
  * {@link NativeDevice} on a loop device meets the block device contract. Needs root and a free

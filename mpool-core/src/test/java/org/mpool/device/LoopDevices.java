@@ -1,8 +1,8 @@
 package org.mpool.device;
 
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
 
 /** Attaches and detaches loop devices; tests that need one are skipped when that is impossible. */
 final class LoopDevices {

@@ -1,5 +1,7 @@
 package org.mpool.device;
 
+import org.mpool.spi.BlockDevice;
+
 /** {@link MemoryDevice} meets the block device contract. */
 class MemoryDeviceContractTest extends BlockDeviceContractTest {
     @Override

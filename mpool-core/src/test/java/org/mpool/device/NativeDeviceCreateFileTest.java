@@ -1,5 +1,9 @@
 package org.mpool.device;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,13 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.NativeDevice.OpenOptions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@link NativeDevice#createFile}: sparse, exactly sized, and never overwrites anything. */
 class NativeDeviceCreateFileTest {

@@ -1,18 +1,18 @@
 package org.mpool.device;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.NativeDevice.OpenOptions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A read-only open reads, refuses to change anything, and neither needs nor takes the lock. */
 class NativeDeviceReadOnlyTest {

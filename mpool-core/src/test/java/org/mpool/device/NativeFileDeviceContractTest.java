@@ -2,6 +2,7 @@ package org.mpool.device;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpool.spi.BlockDevice;
 
 /** {@link NativeDevice} on a sparse regular file meets the block device contract. */
 class NativeFileDeviceContractTest extends BlockDeviceContractTest {

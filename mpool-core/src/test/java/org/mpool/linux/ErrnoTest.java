@@ -1,13 +1,13 @@
 package org.mpool.linux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.mpool.ErrorCode;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /** Errno values get their C names and map to the error codes callers branch on. */
 class ErrnoTest {

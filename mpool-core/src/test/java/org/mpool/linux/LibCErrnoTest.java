@@ -1,12 +1,12 @@
 package org.mpool.linux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** LibC downcalls return results, or the errno captured at the call as a negative number. */
 class LibCErrnoTest {

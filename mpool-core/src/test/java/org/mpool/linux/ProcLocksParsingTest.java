@@ -1,10 +1,10 @@
 package org.mpool.linux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link ProcLocks#holder} reads the FLOCK holder of one file out of /proc/locks lines. */
 class ProcLocksParsingTest {

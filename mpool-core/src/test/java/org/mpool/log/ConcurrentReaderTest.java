@@ -42,7 +42,7 @@ class ConcurrentReaderTest {
             AtomicInteger started = new AtomicInteger();
             AtomicInteger readsDone = new AtomicInteger();
             AtomicReference<Throwable> writerError = new AtomicReference<>();
-            try (Mlog log = Mlog.format(spec, 1, false)) {
+            try (RecordLog log = RecordLog.format(spec, 1, false)) {
                 Thread writer = Thread.ofPlatform().start(() -> {
                     try {
                         for (int k = 0; k < planned.size(); k++) {

@@ -48,14 +48,14 @@ final class CorruptionFixture implements AutoCloseable {
         int buffer = new int[] {8192, 16384, 65536}[r.nextInt(3)];
         a = new LogSpec(device, A_OFFSET, CAPACITY, POOL, 0x41, buffer);
         b = new LogSpec(device, B_OFFSET, CAPACITY, POOL, 0x42, buffer);
-        try (Mlog log = Mlog.format(b, 1, false, Runnable::run)) {
+        try (RecordLog log = RecordLog.format(b, 1, false, Runnable::run)) {
             appendRandom(log, r, new ArrayList<>(), 8192 + r.nextInt(96 * 1024));
         }
-        try (Mlog log = Mlog.format(a, 1, r.nextBoolean(), Runnable::run)) {
+        try (RecordLog log = RecordLog.format(a, 1, r.nextBoolean(), Runnable::run)) {
             appendRandom(log, r, oldRecords, 8192 + r.nextInt(96 * 1024));
         }
         oldGeneration = extent(device, a);
-        try (Mlog log = Mlog.open(a, Runnable::run)) {
+        try (RecordLog log = RecordLog.open(a, Runnable::run)) {
             log.eraseTo(2 + r.nextInt(3));
             appendRandom(log, r, records, 8192 + r.nextInt(88 * 1024));
             if (syncedTail) {
@@ -73,7 +73,7 @@ final class CorruptionFixture implements AutoCloseable {
         }
         pristine = extent(device, a);
         long lastEnd;
-        try (LogReader reader = Mlog.read(a)) {
+        try (LogReader reader = RecordLog.read(a)) {
             int i = 0;
             while (reader.next()) {
                 if (!java.util.Arrays.equals(reader.recordBytes(), records.get(i))) {
@@ -91,7 +91,7 @@ final class CorruptionFixture implements AutoCloseable {
     }
 
     /** Appends random records (some spanning blocks; sync, async and flushes) until {@code target} bytes are used. */
-    static void appendRandom(Mlog log, Random r, List<byte[]> out, long target) {
+    static void appendRandom(RecordLog log, Random r, List<byte[]> out, long target) {
         while (log.usedBytes() < target) {
             int kind = r.nextInt(20);
             int size = kind == 0 ? 4000 + r.nextInt(8500) : kind < 3 ? r.nextInt(2000) : r.nextInt(300);

@@ -23,7 +23,7 @@ class DefaultBufferTest {
             FaultInjectingDevice counting = FaultInjectingDevice.forErrors(mem); // counts writes
             LogSpec spec = new LogSpec(counting, 0, 32L << 20, UUID.randomUUID(), 1);
             assertThat(spec.bufferBytes()).isEqualTo(LogSpec.DEFAULT_BUFFER_BYTES);
-            try (Mlog log = Mlog.format(spec, 1, false, task -> { })) {
+            try (RecordLog log = RecordLog.format(spec, 1, false, task -> { })) {
                 byte[] record = new byte[RECORD];
                 for (int mib = 0; mib < 4; mib++) {
                     long before = counting.writeCount();

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-import org.mpool.device.FaultInjectingDevice;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.FaultInjectingDevice.Fault;
 import org.mpool.device.FaultInjectingDevice.Op;
+import org.mpool.device.FaultInjectingDevice;
 import org.mpool.device.MemoryDevice;
 import org.mpool.linux.Errno;
 import org.mpool.testing.Seeds;
@@ -37,7 +37,7 @@ class EraseTest {
         try (MemoryDevice mem = new MemoryDevice("mem", 16L * TestLogs.BLOCK)) {
             LogSpec spec = TestLogs.spec(mem, 0, 16, 22, 4);
             List<byte[]> old = new ArrayList<>();
-            try (Mlog log = Mlog.format(spec, 7, false)) {
+            try (RecordLog log = RecordLog.format(spec, 7, false)) {
                 for (int i = 0; i < 12; i++) { // a record in every sector of block 0, and beyond
                     byte[] r = Records.make(3, i, 700);
                     log.append(r, true);
@@ -46,13 +46,13 @@ class EraseTest {
             }
             FaultInjectingDevice dev = FaultInjectingDevice.forCrashes(mem);
             LogSpec faulty = TestLogs.on(dev, spec);
-            Mlog log = Mlog.open(faulty);
+            RecordLog log = RecordLog.open(faulty);
             dev.inject(new Fault(Op.FLUSH, Errno.EIO, 0, 1)); // the erase's flush (skip counts from injection)
             MpoolException e = catchThrowableOfType(MpoolException.class, log::erase);
             assertThat(e.code()).isEqualTo(ErrorCode.IO);
             dev.crashNow();
             for (long seed = 0; seed < 300; seed++) {
-                try (MemoryDevice image = dev.crashImage(seed); Mlog recovered = Mlog.open(TestLogs.on(image, spec))) {
+                try (MemoryDevice image = dev.crashImage(seed); RecordLog recovered = RecordLog.open(TestLogs.on(image, spec))) {
                     List<byte[]> read = recovered.reader().readAll();
                     if (recovered.generation() == 8) {
                         assertThat(read).as("new generation, image seed %d", seed).isEmpty();
@@ -78,7 +78,7 @@ class EraseTest {
             long generation = 1 + r.nextInt(1000);
             long sequence = 0;
             List<byte[]> current = new ArrayList<>();
-            Mlog log = Mlog.format(spec, generation, r.nextBoolean());
+            RecordLog log = RecordLog.format(spec, generation, r.nextBoolean());
             try {
                 for (int cycle = 0; cycle < 8; cycle++) {
                     String what = "seed " + seed + ", cycle " + cycle + ", generation " + generation;
@@ -95,7 +95,7 @@ class EraseTest {
                     }
                     if (r.nextBoolean()) {
                         log.close();
-                        log = Mlog.open(spec);
+                        log = RecordLog.open(spec);
                         assertThat(log.reader().readAll()).as("before erase, %s", what).containsExactlyElementsOf(current);
                     }
                     if (r.nextInt(4) == 0) {
@@ -109,7 +109,7 @@ class EraseTest {
                     current.clear();
                     assertThat(log.generation()).as("generation after erase, %s", what).isEqualTo(generation);
                     assertThat(log.reader().readAll()).as("live read after erase, %s", what).isEmpty();
-                    Mlog erased = log;
+                    RecordLog erased = log;
                     MpoolException back = catchThrowableOfType(MpoolException.class, () -> erased.eraseTo(erased.generation()));
                     assertThat(back.code()).as("erase to the current generation, %s", what).isEqualTo(ErrorCode.INVALID_ARGUMENT);
                     // A few new records, fewer than the old ones so old blocks stay behind them.
@@ -119,9 +119,9 @@ class EraseTest {
                         current.add(rec);
                     }
                     log.close();
-                    assertThat(Mlog.read(spec).readAll()).as("read-only read after erase, %s", what)
+                    assertThat(RecordLog.read(spec).readAll()).as("read-only read after erase, %s", what)
                             .containsExactlyElementsOf(current);
-                    log = Mlog.open(spec);
+                    log = RecordLog.open(spec);
                     assertThat(log.generation()).as("generation after reopen, %s", what).isEqualTo(generation);
                     assertThat(log.reader().readAll()).as("read after reopen, %s", what).containsExactlyElementsOf(current);
                 }

@@ -16,7 +16,7 @@ import org.mpool.testing.Seeds;
 /**
  * Every sync appender returns, also the last ones of a run when nobody comes after them to
  * lead another round. A flush round's leader may wait for committers on their way in
- * (Mlog.gather); a leader whose own records were already durable once returned after such a
+ * (RecordLog.gather); a leader whose own records were already durable once returned after such a
  * wait without running the round, stranding the committers that had joined it (found with 16
  * threads committing small mblocks: 10 of them parked for good). Threads here append records
  * (some longer than the write buffer) until together they have made a few hundred, then all
@@ -43,7 +43,7 @@ class GroupCommitProgressTest {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicInteger total = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
-            try (Mlog log = Mlog.format(spec, 1, false)) {
+            try (RecordLog log = RecordLog.format(spec, 1, false)) {
                 List<Thread> threads = new ArrayList<>();
                 for (int t = 0; t < THREADS; t++) {
                     List<byte[]> mine = new ArrayList<>();

@@ -3,8 +3,8 @@ package org.mpool.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.FaultInjectingDevice;
 import org.mpool.device.MemoryDevice;
 import org.mpool.testing.Seeds;
@@ -38,7 +38,7 @@ class GroupCommitTest {
         try (MemoryDevice mem = new MemoryDevice("mem", blocks * TestLogs.BLOCK)) {
             FaultInjectingDevice dev = FaultInjectingDevice.forCrashes(mem);
             LogSpec spec = TestLogs.spec(new LatencyDevice(dev, FLUSH_NANOS), 0, blocks, 81, 64);
-            Mlog log = Mlog.format(spec, 1, false);
+            RecordLog log = RecordLog.format(spec, 1, false);
             long flushesBefore = dev.flushCount();
             SyncAppenders appenders = new SyncAppenders(log, seed, THREADS, 300, e -> e.code() == ErrorCode.IO && dev.crashed());
             while (appenders.total.get() < ACKED_BEFORE_CRASH && appenders.unexpected.get() == null) {

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-import org.mpool.device.FaultInjectingDevice;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.FaultInjectingDevice.Fault;
 import org.mpool.device.FaultInjectingDevice.Op;
+import org.mpool.device.FaultInjectingDevice;
 import org.mpool.device.MemoryDevice;
 import org.mpool.linux.Errno;
 import org.mpool.testing.Seeds;
@@ -34,7 +34,7 @@ class IoFailureTest {
                 LogSpec spec = TestLogs.spec(dev, 0, 512, 41, 2 + r.nextInt(6));
                 List<byte[]> appended = new ArrayList<>();
                 int acked = 0;
-                Mlog log = Mlog.format(spec, 1, false);
+                RecordLog log = RecordLog.format(spec, 1, false);
                 // Flushes are counted from the device's creation: let the next few succeed.
                 dev.inject(new Fault(Op.FLUSH, Errno.EIO, r.nextInt(12), 1));
                 MpoolException failure = null;
@@ -56,7 +56,7 @@ class IoFailureTest {
                 }
                 String what = "seed " + seed + ", " + appended.size() + " appended, " + acked + " acknowledged";
                 assertThat(failure.code()).as("the failed flush, %s", what).isEqualTo(ErrorCode.IO);
-                Mlog failed = log;
+                RecordLog failed = log;
                 for (Runnable op : List.<Runnable>of(() -> failed.append(new byte[1], false), () -> failed.append(new byte[1], true),
                         failed::flush, failed::erase)) {
                     MpoolException e = catchThrowableOfType(MpoolException.class, op::run);
@@ -67,7 +67,7 @@ class IoFailureTest {
                 assertThat(onClose).as("close with records not durable, %s", what).isNotNull();
                 assertThat(onClose.code()).as("close with records not durable, %s", what).isEqualTo(ErrorCode.IO);
 
-                try (Mlog reopened = Mlog.open(spec)) {
+                try (RecordLog reopened = RecordLog.open(spec)) {
                     List<byte[]> read = reopened.reader().readAll();
                     assertThat(Records.prefixMismatch(read, appended)).as("after reopen, %s", what).isNull();
                     assertThat(read.size()).as("records after reopen, %s", what).isGreaterThanOrEqualTo(acked);
@@ -90,7 +90,7 @@ class IoFailureTest {
         try (MemoryDevice mem = new MemoryDevice("mem", 64L * TestLogs.BLOCK)) {
             FaultInjectingDevice dev = FaultInjectingDevice.forErrors(mem);
             LogSpec spec = TestLogs.spec(dev, 0, 64, 42, 4);
-            Mlog log = Mlog.format(spec, 1, false, Runnable::run);
+            RecordLog log = RecordLog.format(spec, 1, false, Runnable::run);
             long writes = dev.writeCount();
             dev.inject(new Fault(Op.WRITE, Errno.EIO, 0, 1)); // the next write fails (skip counts from injection)
             log.append(new byte[3 * TestLogs.BLOCK], false); // fills a quarter of the buffer and more: write-behind starts, fails
@@ -98,7 +98,7 @@ class IoFailureTest {
             MpoolException e = catchThrowableOfType(MpoolException.class, log::close);
             assertThat(e).as("close after a failed write-behind").isNotNull();
             assertThat(e.code()).isEqualTo(ErrorCode.IO);
-            try (Mlog reopened = Mlog.open(spec)) {
+            try (RecordLog reopened = RecordLog.open(spec)) {
                 assertThat(reopened.reader().readAll()).isEmpty();
             }
         }

@@ -1,8 +1,8 @@
 package org.mpool.log;
 
 import java.util.concurrent.locks.LockSupport;
-import org.mpool.device.BlockDevice;
 import org.mpool.device.ForwardingDevice;
+import org.mpool.spi.BlockDevice;
 
 /**
  * A device whose flushes take as long as a real cache flush (fdatasync) does. The flush makes

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.MemoryDevice;
 import org.mpool.format.LogFormat;
 import org.mpool.testing.Seeds;
@@ -35,7 +35,7 @@ class LogCapacityTest {
         try (MemoryDevice dev = new MemoryDevice("mem", (blocks + 1) * (long) TestLogs.BLOCK)) {
             LogSpec spec = TestLogs.spec(dev, 1, blocks, 11, 2 + r.nextInt(7));
             List<byte[]> written = new ArrayList<>();
-            try (Mlog log = Mlog.format(spec, 1, false)) {
+            try (RecordLog log = RecordLog.format(spec, 1, false)) {
                 long fillTo = r.nextLong(spec.capacityBytes() + 1);
                 while (log.usedBytes() < fillTo) {
                     int size = r.nextInt(4) == 0 ? r.nextInt(3 * TestLogs.BLOCK) : r.nextInt(100);
@@ -67,14 +67,14 @@ class LogCapacityTest {
                 log.flush();
                 assertThat(log.reader().readAll()).as("live read, %s", what).containsExactlyElementsOf(written);
             }
-            assertThat(Mlog.read(spec).readAll()).as("read-only read, seed %d", seed).containsExactlyElementsOf(written);
-            try (Mlog log = Mlog.open(spec)) {
+            assertThat(RecordLog.read(spec).readAll()).as("read-only read, seed %d", seed).containsExactlyElementsOf(written);
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).as("read after reopen, seed %d", seed).containsExactlyElementsOf(written);
             }
         }
     }
 
-    private static void append(Mlog log, List<byte[]> written, byte[] record, boolean sync) {
+    private static void append(RecordLog log, List<byte[]> written, byte[] record, boolean sync) {
         log.append(record, sync);
         written.add(record);
     }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -50,9 +50,9 @@ class LogCorruptionTest {
                 damage(dev, blocks, r, damage);
             }
             String what = "seed " + seed + ", " + written.size() + " records, damage:" + damage;
-            expectPrefixOrCorrupt(() -> Mlog.read(spec).readAll(), written, "read-only read, " + what, outcomes);
+            expectPrefixOrCorrupt(() -> RecordLog.read(spec).readAll(), written, "read-only read, " + what, outcomes);
             expectPrefixOrCorrupt(() -> {
-                try (Mlog log = Mlog.open(spec)) {
+                try (RecordLog log = RecordLog.open(spec)) {
                     return log.reader().readAll();
                 }
             }, written, "read after open, " + what, outcomes);
@@ -62,7 +62,7 @@ class LogCorruptionTest {
     /** Writes a log, sometimes over an erased older generation; returns the live records. */
     private static List<byte[]> write(LogSpec spec, long seed, SplittableRandom r) {
         List<byte[]> written = new ArrayList<>();
-        try (Mlog log = Mlog.format(spec, 1 + r.nextInt(5), r.nextBoolean())) {
+        try (RecordLog log = RecordLog.format(spec, 1 + r.nextInt(5), r.nextBoolean())) {
             for (int generation = r.nextInt(3); generation >= 0; generation--) {
                 written.clear();
                 for (int k = r.nextInt(60); k > 0; k--) {

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.LogFormat;
 
 /**
  * Damaged media never yield wrong records: a written, closed log is damaged at random (bits
  * flipped, ranges zeroed, blocks of this log, another log or an older generation written over
- * its blocks); then both {@link Mlog#read} and {@link Mlog#open} either return a prefix of the
+ * its blocks); then both {@link RecordLog#read} and {@link RecordLog#open} either return a prefix of the
  * written records, byte for byte and at least every record before the first damaged byte, or
  * fail with CORRUPT (UNSUPPORTED only if a version field was hit). Each seed is one log and
  * one damage; replay one with -Dmpool.seed=N.
@@ -92,9 +92,9 @@ class LogDamageTest {
         boolean staleBlockZero = damage.blockZeroIsStale(); // before open rewrites block 0
         boolean versionHit = damage.versionFieldHit();
         byte[] extra = {(byte) 0xE7, 1, 2, 3};
-        ReadOutcome read = ReadOutcome.of(where + ", Mlog.read", () -> Mlog.read(f.a).readAll());
-        ReadOutcome open = ReadOutcome.of(where + ", Mlog.open", () -> {
-            try (Mlog log = Mlog.open(f.a, Runnable::run)) {
+        ReadOutcome read = ReadOutcome.of(where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
+        ReadOutcome open = ReadOutcome.of(where + ", RecordLog.open", () -> {
+            try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {
                 List<byte[]> records = log.reader().readAll();
                 log.append(extra, true);
                 return records;
@@ -117,13 +117,13 @@ class LogDamageTest {
                         ? " (nor generation 1's records: " + o.prefixViolation(f.oldRecords, 0) + ")" : "")).isNull();
             }
         }
-        assertThat(open.summary()).as(where + ": Mlog.open (" + open + ") and Mlog.read (" + read + ") disagree")
+        assertThat(open.summary()).as(where + ": RecordLog.open (" + open + ") and RecordLog.read (" + read + ") disagree")
                 .isEqualTo(read.summary());
         if (!open.failed()) {
             List<byte[]> expected = new ArrayList<>(open.records());
             expected.add(extra);
             ReadOutcome after = ReadOutcome.of(where + ", read after an append to the recovered log",
-                    () -> Mlog.read(f.a).readAll());
+                    () -> RecordLog.read(f.a).readAll());
             assertThat(after.failed()).as(where + ": the recovered log took a record, then: " + after).isFalse();
             assertThat(after.prefixViolation(expected, expected.size())).as(where + ", after an append to the recovered log")
                     .isNull();
@@ -144,9 +144,9 @@ class LogDamageTest {
             LogDamage damage = new LogDamage(f);
             damage.flipBit(r.nextLong(f.end), r.nextInt(8));
             String where = where(seed, damage) + " (log end " + f.end + ")";
-            ReadOutcome read = ReadOutcome.of(where + ", Mlog.read", () -> Mlog.read(f.a).readAll());
-            ReadOutcome open = ReadOutcome.of(where + ", Mlog.open", () -> {
-                try (Mlog log = Mlog.open(f.a, Runnable::run)) {
+            ReadOutcome read = ReadOutcome.of(where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
+            ReadOutcome open = ReadOutcome.of(where + ", RecordLog.open", () -> {
+                try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {
                     return log.reader().readAll();
                 }
             });
@@ -195,14 +195,14 @@ class LogDamageTest {
             } while (!damage.changedWithin(start, coveredEnd));
             String where = where(seed, damage) + " (block " + block + ", synced tail from " + f.syncedTailStart
                     + ", log end " + f.end + ")";
-            ReadOutcome read = ReadOutcome.of(where + ", Mlog.read", () -> Mlog.read(f.a).readAll());
-            assertThat(read.code()).as(where + ": Mlog.read gave " + read).isEqualTo(ErrorCode.CORRUPT);
-            ReadOutcome open = ReadOutcome.of(where + ", Mlog.open", () -> {
-                try (Mlog log = Mlog.open(f.a, Runnable::run)) {
+            ReadOutcome read = ReadOutcome.of(where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
+            assertThat(read.code()).as(where + ": RecordLog.read gave " + read).isEqualTo(ErrorCode.CORRUPT);
+            ReadOutcome open = ReadOutcome.of(where + ", RecordLog.open", () -> {
+                try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {
                     return log.reader().readAll();
                 }
             });
-            assertThat(open.code()).as(where + ": Mlog.open gave " + open).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(open.code()).as(where + ": RecordLog.open gave " + open).isEqualTo(ErrorCode.CORRUPT);
             return true;
         }
     }

@@ -2,8 +2,8 @@ package org.mpool.log;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mpool.device.BlockDevice;
 import org.mpool.device.MemoryDevice;
+import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 
 /**
@@ -19,7 +19,7 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
         SplittableRandom r = new SplittableRandom(seed);
         MdcModel.Layout layout = new MdcModel.Layout(seed, 12 + r.nextInt(24), 2 + r.nextInt(7));
         MemoryDevice media = new MemoryDevice("mdc-" + seed, 2 * layout.blocksPerLog() * TestLogs.BLOCK);
-        Mdc.create(layout.first(media), layout.second(media), r.nextBoolean()).close();
+        LogPair.create(layout.first(media), layout.second(media), r.nextBoolean()).close();
         return new Start<>(media, new MdcModel(layout, List.of(), 0));
     }
 
@@ -32,7 +32,7 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
     public MdcModel recover(MemoryDevice image, MdcModel model) {
         try (MemoryDevice copy = MemoryDevice.copyOf(image)) {
             List<byte[]> read;
-            try (Mdc mdc = Mdc.open(model.layout.first(copy), model.layout.second(copy))) {
+            try (LogPair mdc = LogPair.open(model.layout.first(copy), model.layout.second(copy))) {
                 read = mdc.readAll();
             }
             String why = model.check(read);
@@ -51,7 +51,7 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
         private final List<AutoCloseable> cleanup;
         private final int ringBytes;
         private final long capacity;
-        private Mdc mdc;
+        private LogPair mdc;
         /** The target log's tail when everything before it was last written out. */
         private long writtenTail;
 
@@ -96,7 +96,7 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
         }
 
         private void open() {
-            mdc = Mdc.open(model.layout.first(device), model.layout.second(device), Runnable::run);
+            mdc = LogPair.open(model.layout.first(device), model.layout.second(device), Runnable::run);
             cleanup.add(mdc);
             writtenTail = mdc.usedBytes();
             List<byte[]> read = mdc.readAll();

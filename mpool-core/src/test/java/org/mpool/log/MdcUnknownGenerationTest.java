@@ -17,7 +17,7 @@ class MdcUnknownGenerationTest {
             LogSpec a = new LogSpec(mem, 0, 64 * 1024, pool, 0x51, 8192);
             LogSpec b = new LogSpec(mem, 64 * 1024, 64 * 1024, pool, 0x52, 8192);
             long generationOfB;
-            try (Mdc mdc = Mdc.create(a, b, false)) {
+            try (LogPair mdc = LogPair.create(a, b, false)) {
                 mdc.append(new byte[] {1}, true);
                 mdc.compactStart(); // b is formatted with a generation above a's ...
                 mdc.append(new byte[] {9}, true);
@@ -25,7 +25,7 @@ class MdcUnknownGenerationTest {
             } // ... and the compaction is abandoned: b holds no end marker, a stays the content
             // Damage b's block header: its generation can no longer be read.
             mem.media().set(ValueLayout.JAVA_BYTE, b.offset() + LogFormat.BH_GENERATION, (byte) 0x7f);
-            try (Mdc mdc = Mdc.open(a, b)) {
+            try (LogPair mdc = LogPair.open(a, b)) {
                 assertThat(mdc.readAll()).containsExactly(new byte[] {1});
                 mdc.compactStart(); // formats b again: never with the generation it may still hold
                 mdc.append(new byte[] {2}, false);
@@ -33,14 +33,14 @@ class MdcUnknownGenerationTest {
             }
             assertThat(generation(b)).as("b's new generation, its old one was %d", generationOfB)
                     .isGreaterThan(generationOfB);
-            try (Mdc mdc = Mdc.open(a, b)) {
+            try (LogPair mdc = LogPair.open(a, b)) {
                 assertThat(mdc.readAll()).containsExactly(new byte[] {2});
             }
         }
     }
 
     private static long generation(LogSpec spec) {
-        try (LogReader r = Mlog.read(spec)) {
+        try (LogReader r = RecordLog.read(spec)) {
             return r.generation();
         }
     }

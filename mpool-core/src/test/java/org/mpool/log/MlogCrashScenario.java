@@ -2,10 +2,10 @@ package org.mpool.log;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-import org.mpool.device.BlockDevice;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.MemoryDevice;
+import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 
 /**
@@ -25,7 +25,7 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         MlogModel.Layout layout = new MlogModel.Layout(seed, r.nextInt(3), 12 + r.nextInt(30), 2 + r.nextInt(7));
         MemoryDevice media = new MemoryDevice("mlog-" + seed, (layout.firstBlock() + layout.blocks() + 1) * TestLogs.BLOCK);
         long generation = 1 + r.nextInt(100);
-        Mlog.format(layout.on(media), generation, r.nextBoolean()).close();
+        RecordLog.format(layout.on(media), generation, r.nextBoolean()).close();
         return new Start<>(media, new MlogModel(layout, generation, List.of(), 0));
     }
 
@@ -38,10 +38,10 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
     public MlogModel recover(MemoryDevice image, MlogModel model) {
         try (MemoryDevice copy = MemoryDevice.copyOf(image)) {
             LogSpec spec = model.layout.on(copy);
-            List<byte[]> readOnly = Mlog.read(spec).readAll();
+            List<byte[]> readOnly = RecordLog.read(spec).readAll();
             List<byte[]> read;
             long gen;
-            try (Mlog log = Mlog.open(spec)) {
+            try (RecordLog log = RecordLog.open(spec)) {
                 read = log.reader().readAll();
                 gen = log.generation();
             }
@@ -67,7 +67,7 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         private final LogSpec spec;
         private final BlockDevice device;
         private final int ringBytes;
-        private Mlog log;
+        private RecordLog log;
 
         Session(BlockDevice device, MlogModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
             this.model = model;
@@ -119,7 +119,7 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         }
 
         private void open() {
-            log = Mlog.open(spec, Runnable::run);
+            log = RecordLog.open(spec, Runnable::run);
             cleanup.add(log);
             List<byte[]> read = log.reader().readAll();
             String why = model.check(log.generation(), read);

@@ -2,7 +2,7 @@ package org.mpool.log;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mpool.device.BlockDevice;
+import org.mpool.spi.BlockDevice;
 
 /**
  * What a crash explorer workload on one mlog has had acknowledged. {@code records} are the

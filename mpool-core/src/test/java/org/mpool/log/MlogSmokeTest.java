@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.MemoryDevice;
 
 class MlogSmokeTest {
@@ -21,7 +21,7 @@ class MlogSmokeTest {
             LogSpec spec = new LogSpec(dev, 4096, 256 * 1024, POOL, 7, 16 * 1024);
             List<byte[]> written = new ArrayList<>();
             Random r = new Random(1);
-            try (Mlog log = Mlog.format(spec, 1, true)) {
+            try (RecordLog log = RecordLog.format(spec, 1, true)) {
                 for (int i = 0; i < 300; i++) {
                     byte[] rec = new byte[r.nextInt(i % 10 == 0 ? 9000 : 200)];
                     r.nextBytes(rec);
@@ -31,13 +31,13 @@ class MlogSmokeTest {
                 log.flush();
                 assertThat(log.reader().readAll()).containsExactlyElementsOf(written);
             }
-            try (Mlog log = Mlog.open(spec)) {
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).containsExactlyElementsOf(written);
                 byte[] more = {1, 2, 3};
                 log.append(more, true);
                 written.add(more);
             }
-            try (Mlog log = Mlog.open(spec)) {
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).containsExactlyElementsOf(written);
                 long rem = log.remaining();
                 log.append(new byte[(int) rem], false);
@@ -54,7 +54,7 @@ class MlogSmokeTest {
                 log.erase();
                 assertThat(log.reader().readAll()).isEmpty();
             }
-            try (Mlog log = Mlog.open(spec)) {
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).isEmpty();
                 assertThat(log.generation()).isEqualTo(2);
             }
@@ -67,7 +67,7 @@ class MlogSmokeTest {
             for (int cap : new int[] {8192, 3 * 4096, 64 * 1024}) {
                 for (int pre = 0; pre < 50; pre++) {
                     LogSpec spec = new LogSpec(dev, 0, cap, POOL, 9, 8192);
-                    try (Mlog log = Mlog.format(spec, 1, false)) {
+                    try (RecordLog log = RecordLog.format(spec, 1, false)) {
                         for (int i = 0; i < pre && log.remaining() > 30; i++) {
                             log.append(new byte[i * 7 % 300], i % 2 == 0);
                         }
@@ -86,7 +86,7 @@ class MlogSmokeTest {
         try (MemoryDevice dev = new MemoryDevice("mem", 1 << 20)) {
             LogSpec a = new LogSpec(dev, 0, 64 * 1024, POOL, 1, 8192);
             LogSpec b = new LogSpec(dev, 64 * 1024, 64 * 1024, POOL, 2, 8192);
-            try (Mdc mdc = Mdc.create(a, b, false)) {
+            try (LogPair mdc = LogPair.create(a, b, false)) {
                 mdc.append(new byte[] {1}, true);
                 mdc.append(new byte[] {2}, true);
                 mdc.compactStart();
@@ -96,12 +96,12 @@ class MlogSmokeTest {
                 mdc.append(new byte[] {4}, true);
                 assertThat(mdc.readAll()).containsExactly(new byte[] {3}, new byte[] {4});
             }
-            try (Mdc mdc = Mdc.open(a, b)) {
+            try (LogPair mdc = LogPair.open(a, b)) {
                 assertThat(mdc.readAll()).containsExactly(new byte[] {3}, new byte[] {4});
                 mdc.compactStart();
                 mdc.append(new byte[] {5}, true);
             }
-            try (Mdc mdc = Mdc.open(a, b)) {
+            try (LogPair mdc = LogPair.open(a, b)) {
                 assertThat(mdc.readAll()).containsExactly(new byte[] {3}, new byte[] {4});
             }
         }

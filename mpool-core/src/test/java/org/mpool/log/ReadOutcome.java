@@ -3,8 +3,8 @@ package org.mpool.log;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 
 /**
  * What reading a (possibly damaged) log gave: its records, or the MpoolException it failed

@@ -72,7 +72,7 @@ class RecordRoundTripTest {
         try (MemoryDevice dev = new MemoryDevice("mem", (blocks + 1) * TestLogs.BLOCK)) {
             LogSpec spec = TestLogs.spec(dev, 1, blocks, 5, bufferBlocks);
             List<byte[]> written = new ArrayList<>();
-            try (Mlog log = Mlog.format(spec, 3, false)) {
+            try (RecordLog log = RecordLog.format(spec, 3, false)) {
                 for (Rec r : recs) {
                     byte[] rec = Records.make(seed, written.size(), r.size());
                     log.append(rec, r.sync());
@@ -83,8 +83,8 @@ class RecordRoundTripTest {
                 log.flush();
                 assertThat(log.reader().readAll()).as("live read, %s", what).containsExactlyElementsOf(written);
             }
-            assertThat(Mlog.read(spec).readAll()).as("read-only read, %s", what).containsExactlyElementsOf(written);
-            try (Mlog log = Mlog.open(spec)) {
+            assertThat(RecordLog.read(spec).readAll()).as("read-only read, %s", what).containsExactlyElementsOf(written);
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).as("read after reopen, %s", what).containsExactlyElementsOf(written);
             }
         }

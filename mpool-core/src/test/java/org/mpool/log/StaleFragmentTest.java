@@ -32,7 +32,7 @@ class StaleFragmentTest {
             LogSpec spec = TestLogs.spec(dev, 0, 16, 3, 4);
             List<byte[]> acked = new ArrayList<>();
             MemorySegment imageAtCrash;
-            try (Mlog log = Mlog.format(spec, 1, false)) {
+            try (RecordLog log = RecordLog.format(spec, 1, false)) {
                 for (int i = 0; i < 3; i++) { // fill block 0 and the start of block 1
                     byte[] r = Records.make(1, i, 2000);
                     log.append(r, true);
@@ -48,7 +48,7 @@ class StaleFragmentTest {
             zero(dev, 2); // crash 1: the write tore, block 1 kept, block 2 lost
             MemorySegment block1AfterCrash1 = copy(dev, 1);
 
-            try (Mlog log = Mlog.open(spec)) {
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).as("after crash 1").containsExactlyElementsOf(acked);
                 log.append(Records.make(1, 200, 5000), false); // FIRST in block 1, LAST in block 2
                 log.flush();
@@ -57,8 +57,8 @@ class StaleFragmentTest {
             restore(dev, imageAtCrash);
             MemorySegment.copy(block1AfterCrash1, 0, dev.media(), BLOCK, BLOCK); // crash 2 tore it
 
-            assertThat(Mlog.read(spec).readAll()).as("read-only read after crash 2").containsExactlyElementsOf(acked);
-            try (Mlog log = Mlog.open(spec)) {
+            assertThat(RecordLog.read(spec).readAll()).as("read-only read after crash 2").containsExactlyElementsOf(acked);
+            try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).as("after crash 2").containsExactlyElementsOf(acked);
             }
         }

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException;
 import org.mpool.device.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -30,7 +30,7 @@ final class SyncAppenders {
      * Starts {@code count} threads appending records of 8 to 8 + {@code extraBytes} - 1 bytes;
      * a thread ends quietly at a failure {@code expected} accepts.
      */
-    SyncAppenders(Mlog log, long seed, int count, int extraBytes, Predicate<MpoolException> expected) {
+    SyncAppenders(RecordLog log, long seed, int count, int extraBytes, Predicate<MpoolException> expected) {
         acked = new AtomicInteger[count];
         for (int t = 0; t < count; t++) {
             List<byte[]> mine = new ArrayList<>();
@@ -79,7 +79,7 @@ final class SyncAppenders {
 
     /** The log on {@code image} holds every acknowledged record, each thread's as a prefix of its appends. */
     void checkAcknowledgedOn(MemoryDevice image, LogSpec spec, String what) {
-        try (image; Mlog log = Mlog.open(TestLogs.on(image, spec))) {
+        try (image; RecordLog log = RecordLog.open(TestLogs.on(image, spec))) {
             int[] seen = new int[acked.length];
             for (byte[] rec : log.reader().readAll()) {
                 long sequence = Records.sequenceOf(rec);

@@ -1,7 +1,7 @@
 package org.mpool.log;
 
 import java.util.UUID;
-import org.mpool.device.BlockDevice;
+import org.mpool.spi.BlockDevice;
 
 /** Log extents for tests: one pool identity, logs placed by block index. */
 final class TestLogs {

@@ -10,9 +10,9 @@ import java.util.Deque;
 import java.util.Random;
 import java.util.zip.CRC32;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.ObjectInfo;
+import org.mpool.common.MediaClass;
+import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
 
 /**

@@ -19,12 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.CreateOptions;
-import org.mpool.ErrorCode;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
-import org.mpool.ObjectInfo;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.testing.Seeds;
 

@@ -11,15 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.CreateOptions;
-import org.mpool.ErrorCode;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
+import org.mpool.Mlog;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.log.Mlog;
 
 /** A full pool says NO_SPACE cleanly, loses nothing, keeps its metadata working, and recovers space on delete. */
 class NoSpaceTest {

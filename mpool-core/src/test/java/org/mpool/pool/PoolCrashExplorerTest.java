@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.testing.CrashExplorer;
 import org.mpool.testing.CrashExplorer.Sequence;
+import org.mpool.testing.CrashExplorer;
 import org.mpool.testing.Seeds;
 
 /**

@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import org.mpool.CreateOptions;
-import org.mpool.ErrorCode;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
-import org.mpool.ObjectInfo;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.BlockDevice;
 import org.mpool.device.MemoryDevice;
+import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 
 /**

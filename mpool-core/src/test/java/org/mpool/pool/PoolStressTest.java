@@ -14,16 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.CreateOptions;
-import org.mpool.ErrorCode;
 import org.mpool.MblockWriter;
-import org.mpool.MediaClass;
+import org.mpool.Mlog;
 import org.mpool.Mpool;
-import org.mpool.MpoolException;
-import org.mpool.ObjectId;
-import org.mpool.ObjectInfo;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.log.Mlog;
 import org.mpool.testing.Seeds;
 
 /** 16 threads mix every object operation on one pool; afterwards and after reopen, all is consistent. */

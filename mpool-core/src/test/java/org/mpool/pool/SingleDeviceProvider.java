@@ -1,17 +1,16 @@
 package org.mpool.pool;
 
 import java.nio.file.Path;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-import org.mpool.device.BlockDevice;
-import org.mpool.device.DeviceProvider;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.ForwardingDevice;
+import org.mpool.spi.BlockDevice;
 
 /**
  * Serves one in-memory (or fault-injecting) device under one path, so a pool can live on it.
  * The pool may close what it opened: the device itself stays open for the test to inspect.
  */
-final class SingleDeviceProvider implements DeviceProvider {
+final class SingleDeviceProvider implements BlockDevice.Provider {
     static final Path PATH = Path.of("/memory/capacity");
 
     private final BlockDevice device;

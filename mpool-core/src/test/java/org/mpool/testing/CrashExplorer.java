@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
-import org.mpool.device.FaultInjectingDevice;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.FaultInjectingDevice.Fault;
 import org.mpool.device.FaultInjectingDevice.Op;
+import org.mpool.device.FaultInjectingDevice;
 import org.mpool.device.MemoryDevice;
 import org.mpool.linux.Errno;
 

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.BlockDevice;
 import org.mpool.device.MemoryDevice;
+import org.mpool.spi.BlockDevice;
 
 /** The harness itself: it passes a correct scenario and catches a wrong or non-deterministic one. */
 class CrashExplorerTest {

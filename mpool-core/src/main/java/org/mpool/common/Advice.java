@@ -1,4 +1,4 @@
-package org.mpool;
+package org.mpool.common;
 
 /**
  * How much a mapped range is worth keeping in the page cache. The reaper evicts the pages of

@@ -1,10 +1,18 @@
-package org.mpool;
+package org.mpool.pool;
 
-import org.mpool.pool.DeviceOwnership;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 
-/** Validation of settable pool properties; values are stored normalised. */
-final class PoolProperties {
+/** The settable pool properties: their names, and the validation that stores values normalised. */
+public final class PoolProperties {
+    public static final String LABEL = "label";
+    public static final String UID = "uid";
+    public static final String GID = "gid";
+    public static final String MODE = "mode";
+    public static final String SPARE = "spare";
     static final int MAX_LABEL = 64;
+    static final int DEFAULT_MODE = 0660;
 
     private PoolProperties() {}
 
@@ -12,13 +20,13 @@ final class PoolProperties {
     static String validate(String key, String value) {
         String v = value.trim();
         switch (key) {
-            case Mpool.PROP_LABEL -> {
+            case LABEL -> {
                 if (v.length() > MAX_LABEL || v.chars().anyMatch(c -> c < 0x20)) {
                     throw MpoolException.invalid("label must be at most " + MAX_LABEL + " printable characters");
                 }
                 return v;
             }
-            case Mpool.PROP_UID, Mpool.PROP_GID -> {
+            case UID, GID -> {
                 try {
                     int id = Integer.parseInt(v);
                     if (id < 0) {
@@ -29,7 +37,7 @@ final class PoolProperties {
                     throw MpoolException.invalid(key + " must be a non-negative number, got '" + value + "'");
                 }
             }
-            case Mpool.PROP_MODE -> {
+            case MODE -> {
                 try {
                     int mode = Integer.parseInt(v, 8);
                     DeviceOwnership.checkMode(mode);
@@ -38,7 +46,7 @@ final class PoolProperties {
                     throw MpoolException.invalid("mode must be octal, such as 0660, got '" + value + "'");
                 }
             }
-            case Mpool.PROP_SPARE -> {
+            case SPARE -> {
                 try {
                     int pct = Integer.parseInt(v.endsWith("%") ? v.substring(0, v.length() - 1) : v);
                     if (pct < 0 || pct > 50) {
@@ -59,5 +67,10 @@ final class PoolProperties {
                         + "' (settable: label, uid, gid, mode, spare)");
             }
         }
+    }
+
+    /** The spare percentage a pool's configuration holds (the default if it holds none). */
+    static int sparePercent(String stored) {
+        return stored == null ? CreateOptions.DEFAULT_SPARE_PERCENT : Integer.parseInt(stored);
     }
 }

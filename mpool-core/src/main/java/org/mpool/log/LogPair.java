@@ -2,38 +2,40 @@ package org.mpool.log;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import java.util.concurrent.Executor;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.format.MdcRecord;
 
 /**
- * A metadata container: a durable, self-compacting record log built on a pair of mlogs. The
- * client appends records; when the log grows, it compacts:
- * {@code compactStart()}, append its live state, {@code compactEnd()}.
+ * A metadata container (MDC): a durable, self-compacting record log built on a pair of
+ * {@link RecordLog}s, as mpool's "mlog-pair framework". The client appends records; when the
+ * log grows, it compacts: {@code compactStart()}, append its live state, {@code compactEnd()}.
  *
- * <p>How it stays consistent: each log holds at most one compaction, closed by an end marker,
- * and the records after it. Compaction starts the inactive log afresh with a generation above
- * both logs' and writes the new state there; {@code compactEnd} appends the end marker with a
- * sync. {@code open} takes the log of highest generation that holds an end marker, so a crash
- * anywhere in a compaction yields the complete old state or the complete new one, never a mix.
- * The old log is left untouched until the next compaction starts over it.
+ * <p>How it stays consistent: each log holds at most one compaction, closed by an end marker
+ * ({@link MdcRecord}), and the records after it. Compaction starts the inactive log afresh
+ * with a generation above both logs' and writes the new state there; {@code compactEnd}
+ * appends the end marker with a sync. {@code open} takes the log of highest generation that
+ * holds an end marker, so a crash anywhere in a compaction yields the complete old state or
+ * the complete new one, never a mix. The old log is left untouched until the next compaction
+ * starts over it.
  */
-public final class Mdc implements AutoCloseable {
-    private static final byte USER = 0;
-    private static final byte COMPACTION_END = 1;
-    private static final byte[] END_MARKER = {COMPACTION_END};
-
-    private final LogSpec[] specs;
-    private final java.util.concurrent.Executor writeBehind;
-    private Mlog active;
-    private int activeIndex;
-    private long otherGeneration;
+public final class LogPair implements AutoCloseable {
     /** How far to jump past a generation that could not be read. */
     static final long UNKNOWN_GENERATION_STEP = 1L << 32;
-    private Mlog compacting;
+
+    private final LogSpec[] specs;
+    private final Executor writeBehind;
+    private RecordLog active;
+    private int activeIndex;
+    private long otherGeneration;
+    private RecordLog compacting;
     private boolean closed;
 
-    private Mdc(LogSpec first, LogSpec second, Mlog active, int activeIndex, long otherGeneration,
-                java.util.concurrent.Executor writeBehind) {
+    private LogPair(LogSpec first, LogSpec second, RecordLog active, int activeIndex, long otherGeneration,
+                    Executor writeBehind) {
+        assert activeIndex == 0 || activeIndex == 1 : activeIndex;
+        assert otherGeneration != active.generation() : "the two logs of an MDC share generation " + otherGeneration;
         this.specs = new LogSpec[] {first, second};
         this.writeBehind = writeBehind;
         this.active = active;
@@ -42,45 +44,40 @@ public final class Mdc implements AutoCloseable {
     }
 
     /** Makes a new, empty MDC on two log extents and opens it. */
-    public static Mdc create(LogSpec first, LogSpec second, boolean zeroFill) {
-        return create(first, second, zeroFill, Mlog.WRITE_BEHIND);
+    public static LogPair create(LogSpec first, LogSpec second, boolean zeroFill) {
+        return create(first, second, zeroFill, RecordLog.WRITE_BEHIND);
     }
 
-    static Mdc create(LogSpec first, LogSpec second, boolean zeroFill, java.util.concurrent.Executor writeBehind) {
+    static LogPair create(LogSpec first, LogSpec second, boolean zeroFill, Executor writeBehind) {
         if (first.logId() == second.logId()) {
             throw MpoolException.invalid("the two logs of an MDC need different log ids");
         }
         // The second log starts without an end marker, so it is never chosen over the first.
-        Mlog.format(second, 1, zeroFill, writeBehind).close();
-        Mlog log = Mlog.format(first, 2, zeroFill, writeBehind);
-        log.append(END_MARKER, true);
-        return new Mdc(first, second, log, 0, 1, writeBehind);
+        RecordLog.format(second, 1, zeroFill, writeBehind).close();
+        RecordLog log = RecordLog.format(first, 2, zeroFill, writeBehind);
+        log.append(MdcRecord.endMarker(), true);
+        return new LogPair(first, second, log, 0, 1, writeBehind);
     }
 
     /** Opens an MDC, recovering whichever of its logs holds the last complete compaction. */
-    public static Mdc open(LogSpec first, LogSpec second) {
-        return open(first, second, Mlog.WRITE_BEHIND);
+    public static LogPair open(LogSpec first, LogSpec second) {
+        return open(first, second, RecordLog.WRITE_BEHIND);
     }
 
-    static Mdc open(LogSpec first, LogSpec second, java.util.concurrent.Executor writeBehind) {
+    static LogPair open(LogSpec first, LogSpec second, Executor writeBehind) {
         LogSpec[] specs = {first, second};
         long[] gens = {headerGeneration(first), headerGeneration(second)};
-        int firstChoice = gens[0] >= gens[1] ? 0 : 1;
-        for (int i : new int[] {firstChoice, 1 - firstChoice}) {
-            if (gens[i] < 0) {
-                continue;
-            }
-            Mlog log = Mlog.open(specs[i], writeBehind);
+        for (int i : choiceOrder(gens)) {
+            RecordLog log = RecordLog.open(specs[i], writeBehind);
             if (holdsEndMarker(log)) {
                 // An unreadable header hides the other log's generation: start the next compaction
                 // far above anything it can have held, so no generation is ever used twice.
                 long other = gens[1 - i] >= 0 ? gens[1 - i] : log.generation() + UNKNOWN_GENERATION_STEP;
-                return new Mdc(first, second, log, i, other, writeBehind);
+                return new LogPair(first, second, log, i, other, writeBehind);
             }
             log.close();
         }
-        throw new MpoolException(ErrorCode.CORRUPT, "the MDC on " + first.describe() + " and "
-                + second.describe() + " has no complete log: neither holds a finished compaction");
+        throw noCompleteLog(first, second);
     }
 
     /**
@@ -90,41 +87,36 @@ public final class Mdc implements AutoCloseable {
     public static List<Record> readOnly(LogSpec first, LogSpec second) {
         LogSpec[] specs = {first, second};
         long[] gens = {headerGeneration(first), headerGeneration(second)};
-        int firstChoice = gens[0] >= gens[1] ? 0 : 1;
-        for (int i : new int[] {firstChoice, 1 - firstChoice}) {
-            if (gens[i] < 0) {
-                continue;
-            }
-            List<Record> records = new ArrayList<>();
-            List<Long> positions = new ArrayList<>();
-            boolean complete = false;
-            long watermark;
-            try (LogReader reader = Mlog.read(specs[i])) {
-                while (reader.next()) {
-                    byte[] bytes = reader.recordBytes();
-                    if (bytes.length == 1 && bytes[0] == COMPACTION_END) {
-                        complete = true;
-                    } else if (bytes.length > 0 && bytes[0] == USER) {
-                        records.add(new Record(java.util.Arrays.copyOfRange(bytes, 1, bytes.length), false));
-                        positions.add(reader.framePosition());
-                    }
+        for (int i : choiceOrder(gens)) {
+            try (LogReader reader = RecordLog.read(specs[i])) {
+                Contents c = Contents.read(reader);
+                if (c.complete()) {
+                    return c.withDurability();
                 }
-                watermark = reader.durableWatermark();
-            }
-            if (complete) {
-                List<Record> out = new ArrayList<>(records.size());
-                for (int j = 0; j < records.size(); j++) {
-                    out.add(new Record(records.get(j).bytes(), positions.get(j) >= watermark));
-                }
-                return out;
             }
         }
-        throw new MpoolException(ErrorCode.CORRUPT, "the MDC on " + first.describe() + " and "
+        throw noCompleteLog(first, second);
+    }
+
+    /** The logs to try, in the order to try them: higher generation first, unreadable ones not at all. */
+    private static int[] choiceOrder(long[] gens) {
+        int first = gens[0] >= gens[1] ? 0 : 1;
+        List<Integer> order = new ArrayList<>(2);
+        for (int i : new int[] {first, 1 - first}) {
+            if (gens[i] >= 0) {
+                order.add(i);
+            }
+        }
+        return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static MpoolException noCompleteLog(LogSpec first, LogSpec second) {
+        return new MpoolException(ErrorCode.CORRUPT, "the MDC on " + first.describe() + " and "
                 + second.describe() + " has no complete log: neither holds a finished compaction");
     }
 
     private static long headerGeneration(LogSpec spec) {
-        try (LogReader reader = Mlog.read(spec)) {
+        try (LogReader reader = RecordLog.read(spec)) {
             return reader.generation();
         } catch (MpoolException e) {
             if (e.code() != ErrorCode.CORRUPT) {
@@ -134,11 +126,10 @@ public final class Mdc implements AutoCloseable {
         }
     }
 
-    private static boolean holdsEndMarker(Mlog log) {
+    private static boolean holdsEndMarker(RecordLog log) {
         try (LogReader reader = log.reader()) {
             while (reader.next()) {
-                java.lang.foreign.MemorySegment r = reader.record();
-                if (r.byteSize() == 1 && r.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == COMPACTION_END) {
+                if (MdcRecord.isEndMarker(reader.record())) {
                     return true;
                 }
             }
@@ -149,10 +140,7 @@ public final class Mdc implements AutoCloseable {
     /** Appends a client record to the log being written (the new one during a compaction). */
     public void append(byte[] record, boolean sync) {
         checkOpen("append");
-        byte[] framed = new byte[record.length + 1];
-        framed[0] = USER;
-        System.arraycopy(record, 0, framed, 1, record.length);
-        target().append(framed, sync);
+        target().append(MdcRecord.user(record), sync);
     }
 
     /** Makes every appended record durable. */
@@ -171,7 +159,7 @@ public final class Mdc implements AutoCloseable {
             throw new MpoolException(ErrorCode.INVALID_STATE, "a compaction of this MDC is already under way");
         }
         long generation = Math.max(active.generation(), otherGeneration) + 1;
-        compacting = Mlog.format(specs[1 - activeIndex], generation, false, writeBehind);
+        compacting = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
     }
 
     /** Ends the compaction durably: the new log becomes the MDC's content. */
@@ -180,12 +168,13 @@ public final class Mdc implements AutoCloseable {
         if (compacting == null) {
             throw new MpoolException(ErrorCode.INVALID_STATE, "no compaction of this MDC is under way");
         }
-        compacting.append(END_MARKER, true);
-        Mlog old = active;
+        compacting.append(MdcRecord.endMarker(), true);
+        RecordLog old = active;
         otherGeneration = old.generation();
         active = compacting;
         activeIndex = 1 - activeIndex;
         compacting = null;
+        assert active.generation() > otherGeneration : "a compaction ended on an older generation";
         old.close();
     }
 
@@ -196,7 +185,7 @@ public final class Mdc implements AutoCloseable {
     public void compactAbort() {
         checkOpen("compactAbort");
         if (compacting != null) {
-            Mlog abandoned = compacting;
+            RecordLog abandoned = compacting;
             compacting = null;
             try {
                 abandoned.close();
@@ -214,16 +203,9 @@ public final class Mdc implements AutoCloseable {
     /** The client records of the MDC's content, in order (during a compaction: the old content). */
     public List<byte[]> readAll() {
         checkOpen("read");
-        List<byte[]> records = new ArrayList<>();
         try (LogReader reader = active.reader()) {
-            while (reader.next()) {
-                byte[] bytes = reader.recordBytes();
-                if (bytes.length > 0 && bytes[0] == USER) {
-                    records.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
-                }
-            }
+            return Contents.read(reader).records();
         }
-        return records;
     }
 
     /**
@@ -236,24 +218,36 @@ public final class Mdc implements AutoCloseable {
     /** Like {@link #readAll()}, telling for each record whether a flush confirmed it. */
     public List<Record> readWithDurability() {
         checkOpen("read");
-        List<byte[]> records = new ArrayList<>();
-        List<Long> positions = new ArrayList<>();
-        long watermark;
         try (LogReader reader = active.reader()) {
+            return Contents.read(reader).withDurability();
+        }
+    }
+
+    /** What one log of the pair holds: its client records, where each one's frame starts, and whether it is complete. */
+    private record Contents(List<byte[]> records, List<Long> positions, boolean complete, long watermark) {
+        static Contents read(LogReader reader) {
+            List<byte[]> records = new ArrayList<>();
+            List<Long> positions = new ArrayList<>();
+            boolean complete = false;
             while (reader.next()) {
                 byte[] bytes = reader.recordBytes();
-                if (bytes.length > 0 && bytes[0] == USER) {
-                    records.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                if (MdcRecord.isEndMarker(bytes)) {
+                    complete = true;
+                } else if (MdcRecord.isUser(bytes)) {
+                    records.add(MdcRecord.clientBytes(bytes));
                     positions.add(reader.framePosition());
                 }
             }
-            watermark = reader.durableWatermark();
+            return new Contents(records, positions, complete, reader.durableWatermark());
         }
-        List<Record> out = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            out.add(new Record(records.get(i), positions.get(i) >= watermark));
+
+        List<Record> withDurability() {
+            List<Record> out = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                out.add(new Record(records.get(i), positions.get(i) >= watermark));
+            }
+            return out;
         }
-        return out;
     }
 
     /** Bytes in use in the log being written. */
@@ -270,7 +264,7 @@ public final class Mdc implements AutoCloseable {
         return target().capacityBytes();
     }
 
-    private Mlog target() {
+    private RecordLog target() {
         return compacting != null ? compacting : active;
     }
 

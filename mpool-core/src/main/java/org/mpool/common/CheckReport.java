@@ -1,4 +1,4 @@
-package org.mpool;
+package org.mpool.common;
 
 import java.util.List;
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.mpool.ErrorCode;
-import org.mpool.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.LogFormat;
 import org.mpool.format.Varint;
@@ -33,7 +33,7 @@ import org.mpool.format.Varint;
  * may have lost data the device had accepted, so the only way on is to reopen, which finds
  * out what is really on the media.
  */
-public final class Mlog implements AutoCloseable {
+public final class RecordLog implements AutoCloseable {
     /** Background write-out of full buffer blocks, shared by all logs. */
     static final Executor WRITE_BEHIND = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mpool-log-writer");
@@ -95,7 +95,7 @@ public final class Mlog implements AutoCloseable {
     /** Told once when the log is closed (the pool counts open mlogs). */
     private Runnable onClose = () -> { };
 
-    private Mlog(LogSpec spec, Executor writeBehind) {
+    private RecordLog(LogSpec spec, Executor writeBehind) {
         this.spec = spec;
         this.writeBehind = writeBehind;
         long ringBytes = Math.min(spec.bufferBytes(), spec.capacityBytes());
@@ -108,15 +108,15 @@ public final class Mlog implements AutoCloseable {
      * {@code zeroFill}, the whole extent is written with zeros first: on file-backed devices
      * synced appends then overwrite allocated blocks, which costs no file-system journal commit.
      */
-    public static Mlog format(LogSpec spec, long generation, boolean zeroFill) {
+    public static RecordLog format(LogSpec spec, long generation, boolean zeroFill) {
         return format(spec, generation, zeroFill, WRITE_BEHIND);
     }
 
-    static Mlog format(LogSpec spec, long generation, boolean zeroFill, Executor writeBehind) {
+    static RecordLog format(LogSpec spec, long generation, boolean zeroFill, Executor writeBehind) {
         if (generation < 1) {
             throw MpoolException.invalid("a log generation starts at 1, got " + generation);
         }
-        Mlog log = new Mlog(spec, writeBehind);
+        RecordLog log = new RecordLog(spec, writeBehind);
         try {
             if (zeroFill) {
                 log.zeroFill();
@@ -134,12 +134,12 @@ public final class Mlog implements AutoCloseable {
      * and starts a new writer epoch so nothing left past the end can ever be read as data.
      * Fails with CORRUPT if the media lost data that had been made durable.
      */
-    public static Mlog open(LogSpec spec) {
+    public static RecordLog open(LogSpec spec) {
         return open(spec, WRITE_BEHIND);
     }
 
-    static Mlog open(LogSpec spec, Executor writeBehind) {
-        Mlog log = new Mlog(spec, writeBehind);
+    static RecordLog open(LogSpec spec, Executor writeBehind) {
+        RecordLog log = new RecordLog(spec, writeBehind);
         try {
             log.recover();
             return log;
@@ -150,8 +150,8 @@ public final class Mlog implements AutoCloseable {
     }
 
     /** Like {@link #open(LogSpec)}; {@code onClose} runs once when the log is closed. */
-    public static Mlog open(LogSpec spec, Runnable onClose) {
-        Mlog log = open(spec);
+    public static RecordLog open(LogSpec spec, Runnable onClose) {
+        RecordLog log = open(spec);
         log.onClose = onClose;
         return log;
     }
@@ -774,6 +774,6 @@ public final class Mlog implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Mlog[" + spec.describe() + "]";
+        return "RecordLog[" + spec.describe() + "]";
     }
 }

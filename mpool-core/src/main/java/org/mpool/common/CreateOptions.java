@@ -1,4 +1,4 @@
-package org.mpool;
+package org.mpool.common;
 
 import java.nio.file.Path;
 
@@ -11,18 +11,18 @@ public final class CreateOptions {
     public static final int DEFAULT_SPARE_PERCENT = 5;
     public static final int DEFAULT_SHARDS = 4;
 
-    long sizeBytes;
-    long mblockSizeBytes = DEFAULT_MBLOCK_SIZE;
-    Path stagingDevice;
-    long stagingSizeBytes;
-    long stagingMblockSizeBytes;
-    String label = "";
-    Integer uid;
-    Integer gid;
-    Integer mode;
-    int sparePercent = DEFAULT_SPARE_PERCENT;
-    int shards = DEFAULT_SHARDS;
-    boolean force;
+    private long sizeBytes;
+    private long mblockSizeBytes = DEFAULT_MBLOCK_SIZE;
+    private Path stagingDevice;
+    private long stagingSizeBytes;
+    private long stagingMblockSizeBytes;
+    private String label = "";
+    private Integer uid;
+    private Integer gid;
+    private Integer mode;
+    private int sparePercent = DEFAULT_SPARE_PERCENT;
+    private int shards = DEFAULT_SHARDS;
+    private boolean force;
 
     /** Size of a device file that does not exist yet (created sparse); 0: it must exist. */
     public CreateOptions size(long bytes) {
@@ -73,5 +73,58 @@ public final class CreateOptions {
     public CreateOptions force(boolean force) {
         this.force = force;
         return this;
+    }
+
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    public long mblockSizeBytes() {
+        return mblockSizeBytes;
+    }
+
+    /** The staging device, or null for none. */
+    public Path stagingDevice() {
+        return stagingDevice;
+    }
+
+    public long stagingSizeBytes() {
+        return stagingSizeBytes;
+    }
+
+    /** The staging class's mblock size: the capacity class's unless set. */
+    public long stagingMblockSizeBytes() {
+        return stagingMblockSizeBytes > 0 ? stagingMblockSizeBytes : mblockSizeBytes;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The owner's uid, or null for the default. */
+    public Integer uid() {
+        return uid;
+    }
+
+    /** The owner's gid, or null for the default. */
+    public Integer gid() {
+        return gid;
+    }
+
+    /** The device mode, or null for the default (0660). */
+    public Integer mode() {
+        return mode;
+    }
+
+    public int sparePercent() {
+        return sparePercent;
+    }
+
+    public int shards() {
+        return shards;
+    }
+
+    public boolean force() {
+        return force;
     }
 }

@@ -1,4 +1,4 @@
-package org.mpool;
+package org.mpool.common;
 
 /**
  * What the catalog knows of a committed object.

@@ -1,0 +1,30 @@
+package org.mpool.format;
+
+/**
+ * The ids of the pool's metadata logs, which seed their checksums as an object id seeds an
+ * mlog's. Their type bits ({@link ObjectIdBits}) are 0, so they never equal an object id.
+ *
+ * <pre>
+ *   MDC-0 (pool configuration)  log 0: 0x10   log 1: 0x11
+ *   shard s (MDC-s, 1..255)     log w: 0x20 + 2*s + w   (0x22 .. 0x21f)
+ * </pre>
+ */
+public final class LogIds {
+    public static final long MDC0 = 0x10;
+    private static final long SHARD_BASE = 0x20;
+
+    private LogIds() {}
+
+    /** Log {@code which} (0 or 1) of MDC-0. */
+    public static long mdc0(int which) {
+        assert which == 0 || which == 1 : which;
+        return MDC0 + which;
+    }
+
+    /** Log {@code which} (0 or 1) of shard {@code shard}. */
+    public static long shard(int shard, int which) {
+        assert shard >= 1 && shard <= ObjectIdBits.MAX_SHARD : shard;
+        assert which == 0 || which == 1 : which;
+        return SHARD_BASE + 2L * shard + which;
+    }
+}

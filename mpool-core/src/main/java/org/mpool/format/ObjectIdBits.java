@@ -1,0 +1,63 @@
+package org.mpool.format;
+
+/**
+ * The 64 bits of an object id, as stored in catalog records (u64, little-endian) and used as
+ * the log id that seeds an mlog's checksums. As in mpool:
+ *
+ * <pre>
+ *  63                                              12 11      8 7        0
+ * +--------------------------------------------------+---------+----------+
+ * | uniquifier (52 bits): never reused within a pool  |  type   |  shard   |
+ * +--------------------------------------------------+---------+----------+
+ *   type: 1 mblock, 2 mlog (0 and 3..15: not an object id)
+ *   shard: the metadata shard MDC-1..255 that records the object (0: not an object id)
+ * </pre>
+ *
+ * <p>Metadata log ids ({@link LogIds}) have type bits 0, so they never equal an object id.
+ */
+public final class ObjectIdBits {
+    public static final int TYPE_SHIFT = 8;
+    public static final int UNIQUIFIER_SHIFT = 12;
+    public static final long SHARD_MASK = 0xFF;
+    public static final long TYPE_MASK = 0xF;
+    public static final int TYPE_MBLOCK = 1;
+    public static final int TYPE_MLOG = 2;
+    /** Uniquifiers are below this. */
+    public static final long UNIQUIFIER_LIMIT = 1L << (64 - UNIQUIFIER_SHIFT);
+    public static final int MAX_SHARD = 255;
+
+    private ObjectIdBits() {}
+
+    public static long pack(long uniquifier, int typeCode, int shard) {
+        assert uniquifier >= 0 && uniquifier < UNIQUIFIER_LIMIT : uniquifier;
+        assert isKnownType(typeCode) : typeCode;
+        assert shard >= 1 && shard <= MAX_SHARD : shard;
+        return uniquifier << UNIQUIFIER_SHIFT | (long) typeCode << TYPE_SHIFT | shard;
+    }
+
+    public static long uniquifier(long id) {
+        return id >>> UNIQUIFIER_SHIFT;
+    }
+
+    public static int typeCode(long id) {
+        return (int) ((id >>> TYPE_SHIFT) & TYPE_MASK);
+    }
+
+    public static int shard(long id) {
+        return (int) (id & SHARD_MASK);
+    }
+
+    public static boolean isKnownType(int typeCode) {
+        return typeCode == TYPE_MBLOCK || typeCode == TYPE_MLOG;
+    }
+
+    /** Whether {@code id} has the bits of an object id: a known type and a shard. */
+    public static boolean isObjectId(long id) {
+        return isKnownType(typeCode(id)) && shard(id) != 0;
+    }
+
+    /** The form ids are printed in everywhere: {@code 0x} and 16 hex digits. */
+    public static String toString(long id) {
+        return String.format("0x%016x", id);
+    }
+}

@@ -1,0 +1,100 @@
+package org.mpool.pool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.device.NativeDevice;
+import org.mpool.format.Superblock;
+import org.mpool.spi.BlockDevice;
+
+/** What devices hold, without opening a pool: probe one, scan many, wipe a superblock. */
+public final class DeviceProbe {
+    /** A device that holds an mpool superblock. */
+    public record Found(Path device, Superblock superblock) {}
+
+    private static final Path SYS_BLOCK = Path.of("/sys/class/block");
+
+    private DeviceProbe() {}
+
+    /** The superblock on {@code device}, if it holds an mpool; NOT_FOUND if the path does not exist. */
+    public static Optional<Superblock> probe(Path device) {
+        if (!Files.exists(device)) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, device + ": no such file or device");
+        }
+        try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.READ_ONLY)) {
+            return Optional.of(PoolDevice.readSuperblock(d, device.toString()));
+        } catch (MpoolException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Every device holding an mpool superblock among {@code paths} and the machine's block
+     * devices, each once (by absolute path). Devices that cannot be read are left out.
+     */
+    public static List<Found> scan(List<Path> paths) {
+        Map<Path, Found> found = new LinkedHashMap<>();
+        List<Path> candidates = new ArrayList<>(paths);
+        candidates.addAll(blockDevices());
+        for (Path p : candidates) {
+            Path key = p.toAbsolutePath().normalize();
+            if (found.containsKey(key)) {
+                continue;
+            }
+            try {
+                if (Files.exists(p)) {
+                    probe(p).ifPresent(sb -> found.put(key, new Found(key, sb)));
+                }
+            } catch (MpoolException e) {
+                // unreadable, or not a device at all: not a pool device we can report
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /**
+     * Zeroes the superblocks of {@code device}, which must not be in use (it is opened with the
+     * pool's exclusive lock): it no longer holds a pool. For a pool that cannot be opened.
+     */
+    public static void wipe(Path device) {
+        try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.EXCLUSIVE)) {
+            PoolDevice.wipe(d);
+        }
+    }
+
+    /** Whole block devices and partitions the kernel lists, except empty ones (unused loop devices, ramdisks). */
+    static List<Path> blockDevices() {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(SYS_BLOCK)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(SYS_BLOCK)) {
+            for (Path entry : s.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                try {
+                    long sectors = Long.parseLong(Files.readString(entry.resolve("size")).trim());
+                    Path dev = Path.of("/dev", name);
+                    if (sectors > 0 && Files.exists(dev)) {
+                        out.add(dev);
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // not a device we can size: skip it
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,161 @@
+package org.mpool.pool;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.zip.CRC32C;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.device.AlignedBuffers;
+import org.mpool.spi.BlockDevice;
+
+/**
+ * An allocated mblock being written: its zone, the bytes written so far and their CRC32C,
+ * and whether it is still open for writing. {@link Mblocks} commits or aborts it. Used by one
+ * thread at a time.
+ */
+public final class MblockWrite {
+    /** The unit of direct I/O to mblocks: every write but the last is whole pages. */
+    public static final int PAGE = 4096;
+
+    private enum State { WRITING, COMMITTED, ABORTED }
+
+    private final Pool pool;
+    private final ObjectId id;
+    private final MediaClass mediaClass;
+    private final BlockDevice device;
+    private final long zone;
+    private final long zoneOffset;
+    private final long capacity;
+    private final CRC32C crc = new CRC32C();
+    private long written;
+    /** A partial page was written: it must be the last write. */
+    private boolean ended;
+    private State state = State.WRITING;
+
+    MblockWrite(Pool pool, ObjectId id, MediaClass mediaClass, BlockDevice device, long zone, long zoneBytes) {
+        assert id.type() == ObjectId.Type.MBLOCK : id;
+        assert zone > 0 : "zone 0 holds the superblocks";
+        this.pool = pool;
+        this.id = id;
+        this.mediaClass = mediaClass;
+        this.device = device;
+        this.zone = zone;
+        this.zoneOffset = zone * zoneBytes;
+        this.capacity = zoneBytes;
+    }
+
+    public ObjectId id() {
+        return id;
+    }
+
+    public MediaClass mediaClass() {
+        return mediaClass;
+    }
+
+    public long writtenBytes() {
+        return written;
+    }
+
+    public long capacityBytes() {
+        return capacity;
+    }
+
+    /** Appends the buffers, in order (scatter/gather). */
+    public void write(MemorySegment... buffers) {
+        checkWriting("write");
+        long total = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            MemorySegment b = buffers[i];
+            if (!b.isNative() || !AlignedBuffers.isAligned(b.address(), PAGE)) {
+                throw MpoolException.invalid("write to mblock " + id + ": buffers must be native and "
+                        + PAGE + "-byte aligned (use Mpool.allocateBuffer)");
+            }
+            if (b.byteSize() % PAGE != 0 && i != buffers.length - 1) {
+                throw MpoolException.invalid("write to mblock " + id + ": only the last buffer may be a partial page");
+            }
+            total += b.byteSize();
+        }
+        if (ended && total > 0) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "write to mblock " + id
+                    + ": a partial-page write ended it; only commit or abort may follow");
+        }
+        if (total > capacity - written) {
+            throw new MpoolException(ErrorCode.NO_SPACE, "write of " + total + " bytes to mblock " + id
+                    + " exceeds its size: " + written + " of " + capacity + " bytes used");
+        }
+        for (MemorySegment b : buffers) {
+            writeOne(b);
+        }
+        assert written <= capacity : written + " bytes in an mblock of " + capacity;
+    }
+
+    private void writeOne(MemorySegment b) {
+        assert written % PAGE == 0 : "a write after a partial page";
+        long whole = AlignedBuffers.alignDown(b.byteSize(), PAGE);
+        if (whole > 0) {
+            device.write(zoneOffset + written, b.asSlice(0, whole));
+        }
+        long rest = b.byteSize() - whole;
+        if (rest > 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment page = AlignedBuffers.allocate(arena, PAGE);
+                MemorySegment.copy(b, whole, page, 0, rest);
+                device.write(zoneOffset + written + whole, page);
+            }
+            ended = true;
+        }
+        crc.update(b.asByteBuffer());
+        written += b.byteSize();
+    }
+
+    /** Makes the mblock durable and immutable; afterwards it can be read. */
+    public void commit() {
+        checkWriting("commit");
+        pool.mblocks().commit(this);
+        state = State.COMMITTED;
+    }
+
+    /** Frees the mblock's space; it never existed. */
+    public void abort() {
+        checkWriting("abort");
+        state = State.ABORTED;
+        pool.mblocks().abort(this);
+    }
+
+    boolean isWriting() {
+        return state == State.WRITING;
+    }
+
+    void markCommitted() {
+        assert state == State.WRITING : state;
+        state = State.COMMITTED;
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    long zone() {
+        return zone;
+    }
+
+    int dataCrc() {
+        return (int) crc.getValue();
+    }
+
+    void checkWriting(String op) {
+        if (state != State.WRITING) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, op + " of mblock " + id + ": it is "
+                    + (state == State.COMMITTED ? "committed (immutable)" : "aborted"));
+        }
+    }
+
+    /** Aborts the mblock unless it was committed. */
+    public void close() {
+        if (state == State.WRITING) {
+            abort();
+        }
+    }
+}

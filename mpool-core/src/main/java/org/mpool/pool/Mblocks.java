@@ -1,0 +1,144 @@
+package org.mpool.pool;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mpool.cache.CacheMap;
+import org.mpool.cache.SlotLayout;
+import org.mpool.common.Advice;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.device.AlignedBuffers;
+import org.mpool.format.CatalogRecord;
+import org.mpool.meta.ObjectTable;
+
+/**
+ * The mblocks of a pool: allocate a zone, write it ({@link MblockWrite}), commit or abort,
+ * read committed ones with direct I/O.
+ *
+ * <p>Commit durability (docs/FORMAT.md §6): the commit record carries the data's length and
+ * CRC32C, so on the capacity device data and record share one flush; data on another device
+ * is flushed before the record.
+ */
+public final class Mblocks {
+    private final Pool pool;
+
+    Mblocks(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Allocates an mblock in {@code mediaClass}; with {@code fallBack}, in the other class if
+     * that one is missing or full.
+     */
+    public MblockWrite allocate(MediaClass mediaClass, boolean fallBack) {
+        pool.checkWritable("allocate");
+        MediaClass other = mediaClass == MediaClass.CAPACITY ? MediaClass.STAGING : MediaClass.CAPACITY;
+        try {
+            return allocateIn(mediaClass);
+        } catch (MpoolException e) {
+            if (!fallBack || !pool.hasMediaClass(other)
+                    || (e.code() != ErrorCode.NO_SPACE && e.code() != ErrorCode.NOT_FOUND)) {
+                throw e;
+            }
+            return allocateIn(other);
+        }
+    }
+
+    private MblockWrite allocateIn(MediaClass mediaClass) {
+        PoolDevice d = pool.device(mediaClass);
+        long zone = pool.space(mediaClass).allocate(1, false);
+        try {
+            ObjectId id = pool.pickShard().newId(ObjectId.Type.MBLOCK);
+            pool.pending().add(id.value());
+            return new MblockWrite(pool, id, mediaClass, d.device(), zone, d.zoneBytes());
+        } catch (RuntimeException e) {
+            pool.space(mediaClass).free(zone, 1);
+            throw e;
+        }
+    }
+
+    void commit(MblockWrite w) {
+        pool.checkWritable("commit");
+        flushDataDevice(w.mediaClass());
+        pool.shard(w.id()).commitMblock(w.id(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc());
+        pool.pending().remove(w.id().value());
+    }
+
+    /** Commits many mblocks with one flush per device and one per metadata shard involved. */
+    public void commit(List<MblockWrite> writers) {
+        pool.checkWritable("commit");
+        for (MblockWrite w : writers) {
+            w.checkWriting("commit");
+        }
+        writers.stream().map(MblockWrite::mediaClass).distinct().forEach(this::flushDataDevice);
+        Map<Integer, List<CatalogRecord.Mblock>> byShard = new TreeMap<>();
+        for (MblockWrite w : writers) {
+            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(new CatalogRecord.Mblock(
+                    w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), w.dataCrc()));
+        }
+        byShard.forEach((s, records) -> pool.shards().get(s - 1).commitMblocks(records));
+        writers.forEach(MblockWrite::markCommitted);
+        writers.forEach(w -> pool.pending().remove(w.id().value()));
+    }
+
+    /** Data on a device other than the capacity device (where the catalog lives) is flushed first. */
+    private void flushDataDevice(MediaClass mediaClass) {
+        if (mediaClass != MediaClass.CAPACITY) {
+            pool.device(mediaClass).device().flush();
+        }
+    }
+
+    void abort(MblockWrite w) {
+        pool.pending().remove(w.id().value());
+        if (!pool.closed()) {
+            pool.space(w.mediaClass()).free(w.zone(), 1);
+        }
+    }
+
+    /**
+     * Maps committed mblocks into one address range (see {@code Mcache}); they are in use, so
+     * not deletable, until the map closes.
+     */
+    public CacheMap map(List<ObjectId> ids, Advice advice) {
+        pool.checkOpen("map");
+        SlotLayout.checkIds(ids);
+        List<SlotLayout.Piece> pieces = new ArrayList<>(ids.size());
+        try {
+            for (ObjectId id : ids) {
+                ObjectTable.Entry e = pool.acquire(id, ObjectId.Type.MBLOCK);
+                PoolDevice d = pool.device(e.mediaClass());
+                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthOrZones(),
+                        d.zoneBytes()));
+            }
+        } catch (RuntimeException ex) {
+            pieces.forEach(p -> pool.inUse().release(p.id().value()));
+            throw ex;
+        }
+        Runnable release = () -> pieces.forEach(p -> pool.inUse().release(p.id().value()));
+        return pool.cache().map(pieces, mc -> pool.device(mc).device(), advice, release);
+    }
+
+    /**
+     * Reads committed mblock bytes {@code [offset, offset + buffer.byteSize())} into
+     * {@code buffer} with direct I/O. Offset and length are multiples of 4096; the range may
+     * reach into the zero padding of the last page but no further.
+     */
+    public void read(ObjectId id, long offset, MemorySegment buffer) {
+        pool.checkOpen("read");
+        ObjectTable.Entry e = pool.committed(id, ObjectId.Type.MBLOCK);
+        long readable = AlignedBuffers.alignUp(e.lengthOrZones(), MblockWrite.PAGE);
+        if (offset < 0 || offset % MblockWrite.PAGE != 0 || buffer.byteSize() % MblockWrite.PAGE != 0
+                || offset + buffer.byteSize() > readable) {
+            throw MpoolException.invalid("read of mblock " + id + ": range [" + offset + ", "
+                    + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthOrZones()
+                    + " written bytes (" + readable + " with padding)");
+        }
+        PoolDevice d = pool.device(e.mediaClass());
+        d.device().read(d.zoneOffset(e.zone()) + offset, buffer);
+    }
+}

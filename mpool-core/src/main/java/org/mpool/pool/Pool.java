@@ -1,0 +1,430 @@
+package org.mpool.pool;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mpool.cache.CacheDomain;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
+import org.mpool.common.PoolStats;
+import org.mpool.common.ReaperConfig;
+import org.mpool.format.CatalogRecord;
+import org.mpool.meta.ConfigCatalog;
+import org.mpool.meta.ObjectTable;
+import org.mpool.meta.Shard;
+import org.mpool.space.SpaceMap;
+import org.mpool.spi.BlockDevice;
+
+/**
+ * An open pool: its devices, free-space maps, configuration (MDC-0), metadata shards
+ * (MDC-1..N), the objects in use and the maps' cache domain. {@link PoolOpener} makes one;
+ * {@link Mblocks}, {@link Mlogs}, {@link PoolChecks} and {@link Staging} work on it. Thread-safe.
+ */
+public final class Pool implements AutoCloseable {
+    /** Allocations in a row that go to the same shard (see {@link #pickShard}). */
+    private static final int SHARD_RUN = 256;
+
+    private final BlockDevice.Provider provider;
+    private final boolean readOnly;
+    /** Copy-on-write: replaced whole when a class is added, so lookups need no lock. */
+    private volatile Map<MediaClass, PoolDevice> devices;
+    private volatile Map<MediaClass, SpaceMap> spaces;
+    private final ConfigCatalog config;
+    private final Shard[] shards;
+    private final AtomicInteger nextShard = new AtomicInteger();
+    /** Objects in use (open mlogs, mapped mblocks): deleting them fails with BUSY. */
+    private final UseCounts inUse = new UseCounts();
+    /** Allocated but uncommitted objects: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
+    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    private final CacheDomain cache;
+    private final Mblocks mblocks = new Mblocks(this);
+    private final Mlogs mlogs = new Mlogs(this);
+    private volatile boolean closed;
+
+    Pool(BlockDevice.Provider provider, boolean readOnly, Map<MediaClass, PoolDevice> devices,
+         Map<MediaClass, SpaceMap> spaces, ConfigCatalog config, Shard[] shards) {
+        assert devices.containsKey(MediaClass.CAPACITY) : "a pool without a capacity device";
+        assert devices.keySet().equals(spaces.keySet()) : "a device without a space map, or the reverse";
+        assert shards.length >= 1 && shards.length <= Layout.MAX_SHARDS : shards.length;
+        this.provider = provider;
+        this.readOnly = readOnly;
+        this.devices = Map.copyOf(devices);
+        this.spaces = Map.copyOf(spaces);
+        this.config = config;
+        this.shards = shards;
+        this.cache = new CacheDomain(this::name, ReaperConfig.defaults());
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Flushes everything, marks the pool cleanly closed and releases its devices. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = closeMetadata();
+        for (PoolDevice d : devices.values()) {
+            try {
+                if (first == null && !readOnly) {
+                    d.update(d.superblock().withCleanlyClosed(true));
+                }
+            } catch (RuntimeException e) {
+                first = e;
+            } finally {
+                d.device().close();
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Destroys the pool: wipes the superblocks of all its devices, so nothing recognises them
+     * as a pool any more, and closes it. Object data is not erased.
+     */
+    public synchronized void destroy() {
+        checkWritable("destroy");
+        closed = true;
+        closeMetadata(); // the pool is going away: what its metadata logs say does not matter
+        for (PoolDevice d : devices.values()) {
+            try {
+                PoolDevice.wipe(d.device());
+            } finally {
+                d.device().close();
+            }
+        }
+    }
+
+    /** Closes the maps, the shards and MDC-0 in that order; returns the first failure, after trying all. */
+    private RuntimeException closeMetadata() {
+        List<AutoCloseable> parts = new ArrayList<>();
+        parts.add(cache);
+        parts.addAll(List.of(shards));
+        parts.add(config);
+        RuntimeException first = null;
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            } catch (Exception e) {
+                throw new AssertionError("maps, shards and MDC-0 close without checked exceptions", e);
+            }
+        }
+        return first;
+    }
+
+    // ---------------------------------------------------------------- identity and properties
+
+    public String name() {
+        return capacity().superblock().poolName();
+    }
+
+    public UUID uuid() {
+        return capacity().superblock().poolUuid();
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public Path devicePath(MediaClass mediaClass) {
+        PoolDevice d = devices.get(mediaClass);
+        return d == null ? null : d.path();
+    }
+
+    public boolean hasMediaClass(MediaClass mediaClass) {
+        return devices.containsKey(mediaClass);
+    }
+
+    /** Renames the pool (the name blkid reports as LABEL). */
+    public synchronized void rename(String newName) {
+        checkWritable("rename");
+        PoolNames.check(newName);
+        // The capacity device's superblock is the truth; open repairs a staging one left behind.
+        for (MediaClass mc : new MediaClass[] {MediaClass.STAGING, MediaClass.CAPACITY}) {
+            PoolDevice d = devices.get(mc);
+            if (d != null) {
+                d.update(d.superblock().withName(newName));
+            }
+        }
+    }
+
+    /** All properties: the settable ones and the read-only facts (name, uuid, mblock sizes). */
+    public Map<String, String> properties() {
+        Map<String, String> p = new TreeMap<>();
+        int[] owner = DeviceOwnership.defaultOwner();
+        p.put("name", name());
+        p.put("uuid", uuid().toString());
+        p.put(PoolProperties.LABEL, config.property(PoolProperties.LABEL, ""));
+        p.put(PoolProperties.UID, config.property(PoolProperties.UID, String.valueOf(owner[0])));
+        p.put(PoolProperties.GID, config.property(PoolProperties.GID, String.valueOf(owner[1])));
+        p.put(PoolProperties.MODE, config.property(PoolProperties.MODE,
+                String.format("%04o", PoolProperties.DEFAULT_MODE)));
+        p.put(PoolProperties.SPARE, String.valueOf(sparePercent()));
+        for (Map.Entry<MediaClass, PoolDevice> e : devices.entrySet()) {
+            p.put("mblocksize." + e.getKey().label(), String.valueOf(e.getValue().zoneBytes()));
+        }
+        return p;
+    }
+
+    /** Sets a property: label, uid, gid, mode (octal) or spare (percent). Durable on return. */
+    public synchronized void setProperty(String key, String value) {
+        checkWritable("set");
+        String normalized = PoolProperties.validate(key, value);
+        if (key.equals(PoolProperties.UID) || key.equals(PoolProperties.GID) || key.equals(PoolProperties.MODE)) {
+            Map<String, String> p = properties();
+            p.put(key, normalized);
+            applyOwnership(p, devices.values().stream().map(PoolDevice::path).toList());
+        }
+        config.update(List.of(new CatalogRecord.Config(key, normalized)));
+        if (key.equals(PoolProperties.SPARE)) {
+            spaces.values().forEach(s -> s.setSparePercent(Integer.parseInt(normalized)));
+        }
+    }
+
+    /** Gives {@code paths} the owner and mode of {@code properties} (where the provider has owners). */
+    void applyOwnership(Map<String, String> properties, List<Path> paths) {
+        if (!provider.hasOwnership()) {
+            return;
+        }
+        int uid = Integer.parseInt(properties.get(PoolProperties.UID));
+        int gid = Integer.parseInt(properties.get(PoolProperties.GID));
+        int mode = Integer.parseInt(properties.get(PoolProperties.MODE), 8);
+        for (Path path : paths) {
+            DeviceOwnership.apply(path, uid, gid, mode);
+        }
+    }
+
+    int sparePercent() {
+        return PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    public Mblocks mblocks() {
+        return mblocks;
+    }
+
+    public Mlogs mlogs() {
+        return mlogs;
+    }
+
+    /** What the catalog knows of a committed object. */
+    public ObjectInfo info(ObjectId id) {
+        checkOpen("info");
+        return info(committed(id, id.type()));
+    }
+
+    private ObjectInfo info(ObjectTable.Entry e) {
+        ObjectId id = new ObjectId(e.id());
+        long zoneBytes = device(e.mediaClass()).zoneBytes();
+        long offset = e.zone() * zoneBytes;
+        return id.type() == ObjectId.Type.MBLOCK
+                ? new ObjectInfo(id, e.mediaClass(), e.lengthOrZones(), zoneBytes, offset)
+                : new ObjectInfo(id, e.mediaClass(), e.lengthOrZones() * zoneBytes, e.lengthOrZones() * zoneBytes,
+                        offset);
+    }
+
+    /** Every committed object, in id order. */
+    public List<ObjectInfo> objects() {
+        checkOpen("list");
+        List<ObjectTable.Entry> entries = new ArrayList<>();
+        for (Shard s : shards) {
+            s.table().forEach(entries::add);
+        }
+        entries.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
+        return entries.stream().map(this::info).toList();
+    }
+
+    /** Deletes a committed mblock or mlog; its space is reusable once this returns. */
+    public void delete(ObjectId id) {
+        checkWritable("delete");
+        ObjectTable.Entry e = shard(id).delete(id, inUse::inUse);
+        long zones = zonesOf(e);
+        if (id.type() == ObjectId.Type.MBLOCK) {
+            PoolDevice d = device(e.mediaClass());
+            cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
+        }
+        spaces.get(e.mediaClass()).free(e.zone(), zones);
+    }
+
+    /** The zones an entry owns: one for an mblock, its zone count for an mlog. */
+    static long zonesOf(ObjectTable.Entry e) {
+        return new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones();
+    }
+
+    /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */
+    public void compactMetadata() {
+        checkWritable("compact");
+        for (Shard s : shards) {
+            s.compact();
+        }
+    }
+
+    public PoolStats stats() {
+        checkOpen("stats");
+        Map<MediaClass, PoolStats.ClassStats> classes = new EnumMap<>(MediaClass.class);
+        spaces.forEach((mc, s) -> {
+            long zb = devices.get(mc).zoneBytes();
+            long total = s.zoneCount() * zb;
+            long used = s.usedZones() * zb;
+            classes.put(mc, new PoolStats.ClassStats(total, used, total - used, s.spareZones() * zb, zb));
+        });
+        long[] counts = new long[ObjectId.Type.values().length];
+        for (Shard s : shards) {
+            s.table().forEach(e -> counts[new ObjectId(e.id()).type().ordinal()]++);
+        }
+        return new PoolStats(classes, counts[ObjectId.Type.MBLOCK.ordinal()], counts[ObjectId.Type.MLOG.ordinal()],
+                shards.length);
+    }
+
+    // ---------------------------------------------------------------- maps
+
+    public CacheDomain cache() {
+        return cache;
+    }
+
+    /** Changes the reaper's tunables for this pool, effective at once (not persisted). */
+    public void setReaperConfig(ReaperConfig reaperConfig) {
+        checkOpen("reaper");
+        cache.configure(reaperConfig);
+    }
+
+    // ---------------------------------------------------------------- for the object classes
+
+    BlockDevice.Provider provider() {
+        return provider;
+    }
+
+    ConfigCatalog config() {
+        return config;
+    }
+
+    Map<MediaClass, PoolDevice> devices() {
+        return devices;
+    }
+
+    SpaceMap space(MediaClass mediaClass) {
+        return spaces.get(mediaClass);
+    }
+
+    UseCounts inUse() {
+        return inUse;
+    }
+
+    /** Objects allocated and not yet committed or aborted. */
+    Set<Long> pending() {
+        return pending;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Adds a media class (under the pool's monitor: see {@link Staging}). */
+    void addClass(MediaClass mediaClass, PoolDevice device, SpaceMap space) {
+        assert Thread.holdsLock(this);
+        Map<MediaClass, PoolDevice> d = new EnumMap<>(devices);
+        d.put(mediaClass, device);
+        Map<MediaClass, SpaceMap> s = new EnumMap<>(spaces);
+        s.put(mediaClass, space);
+        spaces = Map.copyOf(s);
+        devices = Map.copyOf(d);
+    }
+
+    PoolDevice capacity() {
+        return devices.get(MediaClass.CAPACITY);
+    }
+
+    PoolDevice device(MediaClass mediaClass) {
+        PoolDevice d = devices.get(mediaClass);
+        if (d == null) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "pool '" + name() + "' has no " + mediaClass.label()
+                    + " media class" + (mediaClass == MediaClass.STAGING ? " (add a staging device to the pool first)" : ""));
+        }
+        return d;
+    }
+
+    /**
+     * The shard for a new object. Shards take turns in runs of {@link #SHARD_RUN} allocations
+     * rather than one by one: objects allocated about the same time are committed about the
+     * same time, and commits to one shard share its log's flush round, while commits spread
+     * over all shards each need a round of their own (the device's flushes combine, but a
+     * round cannot join a flush that started before its write). Over time the shards still
+     * get equal shares.
+     */
+    Shard pickShard() {
+        return shards[Math.floorMod(nextShard.getAndIncrement() / SHARD_RUN, shards.length)];
+    }
+
+    Shard shard(ObjectId id) {
+        if (id.shard() > shards.length) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist in pool '" + name() + "'");
+        }
+        return shards[id.shard() - 1];
+    }
+
+    List<Shard> shards() {
+        return List.of(shards);
+    }
+
+    /** The catalog entry of a committed {@code type} object; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if not one. */
+    ObjectTable.Entry committed(ObjectId id, ObjectId.Type type) {
+        ObjectTable.Entry e = shard(id).table().get(id.value());
+        if (e == null || e.deleting()) {
+            boolean isPending = pending.contains(id.value());
+            throw new MpoolException(isPending ? ErrorCode.INVALID_STATE : ErrorCode.NOT_FOUND, "object " + id
+                    + (isPending ? " is not committed yet" : " does not exist (or is not committed)"));
+        }
+        if (id.type() != type) {
+            throw MpoolException.invalid("object " + id + " is an " + id.type().label() + ", not an " + type.label());
+        }
+        return e;
+    }
+
+    /**
+     * Marks a committed object in use, then checks it still exists and is not being deleted
+     * (in that order: see {@link UseCounts}). The caller releases it.
+     */
+    ObjectTable.Entry acquire(ObjectId id, ObjectId.Type type) {
+        inUse.acquire(id.value());
+        try {
+            return committed(id, type);
+        } catch (RuntimeException e) {
+            inUse.release(id.value());
+            throw e;
+        }
+    }
+
+    void checkOpen(String op) {
+        if (closed) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, op + ": the pool is closed");
+        }
+    }
+
+    void checkWritable(String op) {
+        checkOpen(op);
+        if (readOnly) {
+            throw new MpoolException(ErrorCode.PERMISSION, op + ": pool '" + name() + "' is open read-only");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Pool[" + name() + " " + uuid() + "]";
+    }
+}

@@ -1,0 +1,129 @@
+package org.mpool.pool;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
+import org.mpool.device.FlushCombiningDevice;
+import org.mpool.format.CatalogRecord;
+import org.mpool.format.Superblock;
+import org.mpool.meta.ConfigCatalog;
+import org.mpool.meta.Shard;
+import org.mpool.space.SpaceMap;
+import org.mpool.spi.BlockDevice;
+
+/**
+ * Opens a pool, recovering it from whatever a crash left (docs/FORMAT.md §6), in this order:
+ * the capacity device's superblock; MDC-0, which names the media classes and the shards; the
+ * other devices; the shards, each replaying its MDC (and cancelling commits whose data a crash
+ * tore); then every zone the catalog names is claimed, so a zone owned twice fails the open.
+ * Only then are the superblocks rewritten to say the pool is open (which also repairs a torn
+ * copy). A read-only open writes nothing and takes no lock.
+ */
+public final class PoolOpener {
+    private PoolOpener() {}
+
+    public static Pool open(Path capacityPath, BlockDevice.Provider provider, boolean readOnly) {
+        List<AutoCloseable> toClose = new ArrayList<>();
+        try {
+            PoolDevice capacity = openDevice(capacityPath, provider, readOnly, toClose);
+            Superblock sb = capacity.superblock();
+            if (capacity.mediaClass() != MediaClass.CAPACITY) {
+                throw MpoolException.invalid(capacityPath + " is the " + capacity.mediaClass().label()
+                        + " device of pool '" + sb.poolName() + "': open its capacity device");
+            }
+            ConfigCatalog config = readOnly ? ConfigCatalog.load(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1))
+                    : ConfigCatalog.open(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1));
+            toClose.add(config);
+            Map<MediaClass, PoolDevice> devices = new EnumMap<>(MediaClass.class);
+            devices.put(MediaClass.CAPACITY, capacity);
+            CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
+            if (stagingInfo != null) {
+                devices.put(MediaClass.STAGING, openStaging(provider, readOnly, sb, stagingInfo, toClose));
+            }
+            int spare = PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
+            Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
+            for (PoolDevice d : devices.values()) {
+                SpaceMap space = new SpaceMap(d.mediaClass(), d.superblock().zoneCount(), spare);
+                space.claim(0, 1);
+                spaces.put(d.mediaClass(), space);
+            }
+            Shard[] shards = openShards(config, capacity, devices, spaces, readOnly, toClose);
+            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards);
+            if (!readOnly) {
+                for (PoolDevice d : devices.values()) {
+                    d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));
+                }
+            }
+            return pool;
+        } catch (RuntimeException e) {
+            for (int i = toClose.size() - 1; i >= 0; i--) {
+                try {
+                    toClose.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (or, read-only, loads) every shard and claims the zones it and its objects own. An
+     * unconfirmed commit record is kept only if its mblock's data is intact on the media.
+     */
+    private static Shard[] openShards(ConfigCatalog config, PoolDevice capacity, Map<MediaClass, PoolDevice> devices,
+                                      Map<MediaClass, SpaceMap> spaces, boolean readOnly, List<AutoCloseable> toClose) {
+        List<CatalogRecord.Shard> records = config.shards();
+        Shard[] shards = new Shard[records.size()];
+        SpaceMap capacitySpace = spaces.get(MediaClass.CAPACITY);
+        for (CatalogRecord.Shard s : records) {
+            capacitySpace.claim(s.log0Zone(), s.zonesPerLog());
+            capacitySpace.claim(s.log1Zone(), s.zonesPerLog());
+            Shard.DataCheck check = m -> PoolChecks.dataMatches(devices.get(MediaClass.fromCode(m.classCode())), m);
+            Shard shard = readOnly
+                    ? Shard.load(s.shard(), Layout.shard(capacity, s, 0), Layout.shard(capacity, s, 1), check)
+                    : Shard.open(s.shard(), Layout.shard(capacity, s, 0), Layout.shard(capacity, s, 1), check);
+            toClose.add(shard);
+            if (s.shard() < 1 || s.shard() > shards.length || shards[s.shard() - 1] != null) {
+                throw MpoolException.corrupt("MDC-0 names shard " + s.shard() + " of " + shards.length + " twice or out of range");
+            }
+            shards[s.shard() - 1] = shard;
+        }
+        for (Shard shard : shards) {
+            shard.table().forEach(e -> spaces.get(e.mediaClass()).claim(e.zone(), Pool.zonesOf(e)));
+        }
+        return shards;
+    }
+
+    /** Opens a device of the pool; shards, mlogs and mblock commits share it, so its flushes are combined. */
+    private static PoolDevice openDevice(Path path, BlockDevice.Provider provider, boolean readOnly,
+                                         List<AutoCloseable> toClose) {
+        BlockDevice raw = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
+        BlockDevice device = new FlushCombiningDevice(raw);
+        toClose.add(device);
+        return PoolDevice.read(path, device, provider.isFile(raw));
+    }
+
+    private static PoolDevice openStaging(BlockDevice.Provider provider, boolean readOnly, Superblock capSb,
+                                          CatalogRecord.MediaClassInfo info, List<AutoCloseable> toClose) {
+        Path path = Path.of(info.path());
+        PoolDevice staging;
+        try {
+            staging = openDevice(path, provider, readOnly, toClose);
+        } catch (MpoolException e) {
+            throw new MpoolException(e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: "
+                    + e.getMessage(), e);
+        }
+        Superblock sb = staging.superblock();
+        if (!sb.poolUuid().equals(capSb.poolUuid()) || !sb.deviceUuid().equals(info.deviceUuid())) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "pool '" + capSb.poolName() + "': " + path
+                    + " is not its staging device any more (device UUID " + info.deviceUuid() + " expected)");
+        }
+        return staging;
+    }
+}
