@@ -17,6 +17,7 @@ import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
 import org.mpool.common.ObjectId;
+import org.mpool.testing.MemoryDevices;
 
 /** Busy-on-delete, use after close, and the errors of map. */
 class McacheLifecycleTest {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
-import org.mpool.testing.Smaps;
+import org.mpool.linux.Smaps;
 
 /**
  * willNeed hands the range to the prefetch thread, which reads it ahead and maps it in: the

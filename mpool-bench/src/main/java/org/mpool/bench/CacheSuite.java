@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import org.mpool.common.CreateOptions;
 import org.mpool.MblockWriter;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
 import org.mpool.common.Advice;
+import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 

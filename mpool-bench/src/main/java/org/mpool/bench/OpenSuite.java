@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.mpool.common.CreateOptions;
 import org.mpool.MblockWriter;
 import org.mpool.Mpool;
+import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 
 /** Open of a cleanly closed pool holding 1,000,000 objects: time and heap per object. */

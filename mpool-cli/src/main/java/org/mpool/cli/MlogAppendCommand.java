@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.ObjectId;
-import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

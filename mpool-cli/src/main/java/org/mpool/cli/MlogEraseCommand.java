@@ -1,9 +1,9 @@
 package org.mpool.cli;
 
 import java.util.concurrent.Callable;
+import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.ObjectId;
-import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

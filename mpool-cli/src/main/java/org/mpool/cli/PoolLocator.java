@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.mpool.Mpool;
 import org.mpool.Mpool.DeviceInfo;
+import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MpoolException;
 
 /** Finds pools: registry entries for files, superblock probes for block devices. */
 final class PoolLocator {

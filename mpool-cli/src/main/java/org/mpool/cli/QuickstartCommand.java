@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.mpool.common.CreateOptions;
 import org.mpool.MblockWriter;
+import org.mpool.Mlog;
 import org.mpool.Mpool;
+import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
 import org.mpool.common.ObjectId;
 import org.mpool.common.PoolStats;
-import org.mpool.Mlog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.testing.Smaps;
+import org.mpool.linux.Smaps;
 
 /**
  * I/O buffers: page aligned and zeroed; from 1 MiB on backed by transparent huge pages (one

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.FaultInjectingDevice.Fate;
-import org.mpool.device.FaultInjectingDevice.Fault;
-import org.mpool.device.FaultInjectingDevice.Op;
-import org.mpool.linux.Errno;
+import org.mpool.testing.FaultInjectingDevice.Fate;
+import org.mpool.testing.FaultInjectingDevice.Fault;
+import org.mpool.testing.FaultInjectingDevice.Op;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 /** A discard is an unflushed write of zeros; a failed flush makes nothing durable. */
 class CrashImageOfDiscardsAndFailedFlushesTest {
@@ -93,7 +94,7 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
 
     @Test
     void writesStayUnflushedWhenTheFlushFails() {
-        device.inject(new Fault(Op.FLUSH, Errno.EIO, 0, 1));
+        device.inject(new Fault(Op.FLUSH, ErrorCode.IO, 0, 1));
         device.write(RANGE, BytePatterns.pattern(arena, RANGE, LENGTH, NEW));
         long flushesBefore = device.flushCount();
         assertThatThrownBy(device::flush).isInstanceOfSatisfying(MpoolException.class,

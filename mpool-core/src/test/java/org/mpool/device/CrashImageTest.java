@@ -15,7 +15,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.FaultInjectingDevice.Fate;
+import org.mpool.testing.FaultInjectingDevice.Fate;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * {@link FaultInjectingDevice#crashImage}: flushed writes survive exactly; each unflushed write is

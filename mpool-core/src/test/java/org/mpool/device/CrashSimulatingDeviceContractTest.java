@@ -1,6 +1,8 @@
 package org.mpool.device;
 
 import org.mpool.spi.BlockDevice;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 /** {@link FaultInjectingDevice#forCrashes} over memory meets the contract while no fault fires. */
 class CrashSimulatingDeviceContractTest extends BlockDeviceContractTest {

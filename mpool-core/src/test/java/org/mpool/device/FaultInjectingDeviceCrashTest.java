@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 /** Simulated power loss: after the chosen write, every operation fails with IO. */
 class FaultInjectingDeviceCrashTest {

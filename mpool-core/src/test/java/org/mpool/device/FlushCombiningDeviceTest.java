@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.linux.Errno;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 class FlushCombiningDeviceTest {
     /** A memory device whose flushes can be held open and are counted. */
@@ -87,7 +88,7 @@ class FlushCombiningDeviceTest {
     void aFailedFlushFailsEveryLaterFlushToo() {
         FaultInjectingDevice faulty = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20));
         FlushCombiningDevice dev = new FlushCombiningDevice(faulty);
-        faulty.inject(new FaultInjectingDevice.Fault(FaultInjectingDevice.Op.FLUSH, Errno.EIO, 0, 1));
+        faulty.inject(new FaultInjectingDevice.Fault(FaultInjectingDevice.Op.FLUSH, ErrorCode.IO, 0, 1));
         assertThatThrownBy(dev::flush).isInstanceOf(MpoolException.class)
                 .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.IO);
         // The device may have dropped writes it had accepted before the failed flush: a later

@@ -1,6 +1,7 @@
 package org.mpool.device;
 
 import org.mpool.spi.BlockDevice;
+import org.mpool.testing.MemoryDevice;
 
 /** {@link MemoryDevice} meets the block device contract. */
 class MemoryDeviceContractTest extends BlockDeviceContractTest {

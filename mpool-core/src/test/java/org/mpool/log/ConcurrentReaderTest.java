@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
 /**

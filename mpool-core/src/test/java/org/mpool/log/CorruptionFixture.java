@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * The raw material of {@link LogDamageTest}: a device holding a closed log A of a

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.FaultInjectingDevice;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * The default write buffer holds a MiB of 100-byte records with their framing, so an appender

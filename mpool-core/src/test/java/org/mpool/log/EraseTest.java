@@ -9,11 +9,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.FaultInjectingDevice.Fault;
-import org.mpool.device.FaultInjectingDevice.Op;
-import org.mpool.device.FaultInjectingDevice;
-import org.mpool.device.MemoryDevice;
-import org.mpool.linux.Errno;
+import org.mpool.testing.FaultInjectingDevice.Fault;
+import org.mpool.testing.FaultInjectingDevice.Op;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
 /** Erase starts a new generation; records of older generations never come back, also after reopen. */
@@ -47,7 +46,7 @@ class EraseTest {
             FaultInjectingDevice dev = FaultInjectingDevice.forCrashes(mem);
             LogSpec faulty = TestLogs.on(dev, spec);
             RecordLog log = RecordLog.open(faulty);
-            dev.inject(new Fault(Op.FLUSH, Errno.EIO, 0, 1)); // the erase's flush (skip counts from injection)
+            dev.inject(new Fault(Op.FLUSH, ErrorCode.IO, 0, 1)); // the erase's flush (skip counts from injection)
             MpoolException e = catchThrowableOfType(MpoolException.class, log::erase);
             assertThat(e.code()).isEqualTo(ErrorCode.IO);
             dev.crashNow();

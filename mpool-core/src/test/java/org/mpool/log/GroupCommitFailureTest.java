@@ -6,11 +6,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.FaultInjectingDevice.Fault;
-import org.mpool.device.FaultInjectingDevice.Op;
-import org.mpool.device.FaultInjectingDevice;
-import org.mpool.device.MemoryDevice;
-import org.mpool.linux.Errno;
+import org.mpool.testing.FaultInjectingDevice.Fault;
+import org.mpool.testing.FaultInjectingDevice.Op;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
 /**
@@ -38,7 +37,7 @@ class GroupCommitFailureTest {
             FaultInjectingDevice dev = FaultInjectingDevice.forCrashes(mem);
             LogSpec spec = TestLogs.spec(new LatencyDevice(dev, 100_000), 0, blocks, 83, 16);
             RecordLog log = RecordLog.format(spec, 1, false);
-            dev.inject(new Fault(Op.FLUSH, Errno.EIO, 50 + random.nextInt(200), Long.MAX_VALUE));
+            dev.inject(new Fault(Op.FLUSH, ErrorCode.IO, 50 + random.nextInt(200), Long.MAX_VALUE));
             SyncAppenders appenders = new SyncAppenders(log, seed, THREADS, 400, e -> e.code() == ErrorCode.IO);
             assertThat(appenders.join(30_000)).as("every sync appender ended after the failed flush, seed %d", seed).isTrue();
             assertThat(appenders.unexpected.get()).as("appender failure, seed %d", seed).isNull();

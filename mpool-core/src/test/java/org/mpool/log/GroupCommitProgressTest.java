@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
 /**

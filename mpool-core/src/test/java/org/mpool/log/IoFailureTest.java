@@ -9,11 +9,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.FaultInjectingDevice.Fault;
-import org.mpool.device.FaultInjectingDevice.Op;
-import org.mpool.device.FaultInjectingDevice;
-import org.mpool.device.MemoryDevice;
-import org.mpool.linux.Errno;
+import org.mpool.testing.FaultInjectingDevice.Fault;
+import org.mpool.testing.FaultInjectingDevice.Op;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
 /**
@@ -36,7 +35,7 @@ class IoFailureTest {
                 int acked = 0;
                 RecordLog log = RecordLog.format(spec, 1, false);
                 // Flushes are counted from the device's creation: let the next few succeed.
-                dev.inject(new Fault(Op.FLUSH, Errno.EIO, r.nextInt(12), 1));
+                dev.inject(new Fault(Op.FLUSH, ErrorCode.IO, r.nextInt(12), 1));
                 MpoolException failure = null;
                 while (failure == null) {
                     byte[] rec = Records.make(seed, appended.size(), r.nextInt(5) == 0 ? r.nextInt(20_000) : r.nextInt(300));
@@ -92,7 +91,7 @@ class IoFailureTest {
             LogSpec spec = TestLogs.spec(dev, 0, 64, 42, 4);
             RecordLog log = RecordLog.format(spec, 1, false, Runnable::run);
             long writes = dev.writeCount();
-            dev.inject(new Fault(Op.WRITE, Errno.EIO, 0, 1)); // the next write fails (skip counts from injection)
+            dev.inject(new Fault(Op.WRITE, ErrorCode.IO, 0, 1)); // the next write fails (skip counts from injection)
             log.append(new byte[3 * TestLogs.BLOCK], false); // fills a quarter of the buffer and more: write-behind starts, fails
             assertThat(dev.writeCount()).as("writes that succeeded").isEqualTo(writes);
             MpoolException e = catchThrowableOfType(MpoolException.class, log::close);

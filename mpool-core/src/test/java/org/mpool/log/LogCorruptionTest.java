@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
 /**

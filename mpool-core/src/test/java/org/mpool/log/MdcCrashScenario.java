@@ -2,9 +2,9 @@ package org.mpool.log;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mpool.device.MemoryDevice;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * A crash explorer workload on an MDC: sync and async appends, flushes, compactions (start,

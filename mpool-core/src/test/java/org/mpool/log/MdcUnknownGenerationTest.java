@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.ValueLayout;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.MemoryDevice;
 import org.mpool.format.LogFormat;
+import org.mpool.testing.MemoryDevice;
 
 /** After the other log's header is damaged, compaction never reuses a generation it may have had. */
 class MdcUnknownGenerationTest {

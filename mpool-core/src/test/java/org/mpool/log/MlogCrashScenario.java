@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.MemoryDevice;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * A crash explorer workload on one mlog: sync and async appends of every size (multi-block,
@@ -81,7 +81,7 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         private void trace(String op) {
             if (TRACE) {
                 System.out.println("  " + op + " -> used " + log.usedBytes() + ", writes "
-                        + (device instanceof org.mpool.device.FaultInjectingDevice f ? f.writeCount() + ", unflushed " + f.unflushedWriteCount() : "?")
+                        + (device instanceof org.mpool.testing.FaultInjectingDevice f ? f.writeCount() + ", unflushed " + f.unflushedWriteCount() : "?")
                         + ", records " + model.records.size() + ", acked " + model.acked);
             }
         }

@@ -10,7 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.MemoryDevice;
 
 class MlogSmokeTest {
     private static final UUID POOL = new UUID(1, 2);

@@ -13,8 +13,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import org.mpool.device.MemoryDevice;
 import org.mpool.format.LogFormat;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * Records of every size go through the log codec unchanged: empty, one byte, sizes around a

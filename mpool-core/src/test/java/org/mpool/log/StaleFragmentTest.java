@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.MemoryDevice;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * Writer epochs keep fragments left behind by a crash from being read after recovery. The

@@ -21,8 +21,9 @@ import org.mpool.common.MpoolException;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.MemoryDevice;
 import org.mpool.format.Superblock;
+import org.mpool.testing.MemoryDevice;
+import org.mpool.testing.MemoryDevices;
 import org.mpool.testing.Seeds;
 
 /** Damaged pool metadata: open falls back, or fails with CORRUPT; never wrong data, never another error. */
@@ -32,8 +33,8 @@ class PoolCorruptionTest {
     /** A pool with a few mblocks of known bytes; returns their ids. */
     private static List<ObjectId> populate(MemoryDevice media, List<byte[]> contents) {
         List<ObjectId> ids = new ArrayList<>();
-        try (Mpool pool = Mpool.create("damaged", SingleDeviceProvider.PATH, new CreateOptions().mblockSize(1 << 20)
-                .shards(1).sparePercent(0), new SingleDeviceProvider(media)); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.create("damaged", MemoryDevices.DEFAULT_PATH, new CreateOptions().mblockSize(1 << 20)
+                .shards(1).sparePercent(0), MemoryDevices.serving(media)); Arena arena = Arena.ofConfined()) {
             Random random = new Random(5);
             for (int i = 0; i < 4; i++) {
                 byte[] data = new byte[5000 + i * 3000];
@@ -56,7 +57,7 @@ class PoolCorruptionTest {
             List<byte[]> contents = new ArrayList<>();
             List<ObjectId> ids = populate(media, contents);
             media.media().set(ValueLayout.JAVA_BYTE, 20, (byte) 0x5a); // inside the name: copy 0's CRC fails
-            try (Mpool pool = Mpool.open(SingleDeviceProvider.PATH, new SingleDeviceProvider(media))) {
+            try (Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(media))) {
                 assertThat(pool.name()).isEqualTo("damaged");
                 assertThat(pool.objects()).extracting(ObjectInfo::id).containsExactlyElementsOf(ids);
             }
@@ -71,7 +72,7 @@ class PoolCorruptionTest {
             populate(media, new ArrayList<>());
             media.media().set(ValueLayout.JAVA_BYTE, Superblock.COPY_OFFSETS[0] + 60, (byte) 0x11);
             media.media().set(ValueLayout.JAVA_BYTE, Superblock.COPY_OFFSETS[1] + 60, (byte) 0x11);
-            try (Mpool pool = Mpool.open(SingleDeviceProvider.PATH, new SingleDeviceProvider(media))) {
+            try (Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(media))) {
                 throw new AssertionError("opened a pool whose superblocks are both damaged: " + pool);
             } catch (MpoolException e) {
                 assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
@@ -107,7 +108,7 @@ class PoolCorruptionTest {
     }
 
     private static void openAndCheck(MemoryDevice media, List<ObjectId> ids, List<byte[]> contents, String where) {
-        try (Mpool pool = Mpool.open(SingleDeviceProvider.PATH, new SingleDeviceProvider(media));
+        try (Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(media));
              Arena arena = Arena.ofConfined()) {
             assertThat(pool.objects()).as(where).extracting(ObjectInfo::id).containsExactlyElementsOf(ids);
             for (int i = 0; i < ids.size(); i++) {

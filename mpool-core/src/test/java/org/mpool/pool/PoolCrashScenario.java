@@ -18,9 +18,10 @@ import org.mpool.common.MpoolException;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
-import org.mpool.device.MemoryDevice;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
+import org.mpool.testing.MemoryDevice;
+import org.mpool.testing.MemoryDevices;
 
 /**
  * A whole-pool workload for the crash explorer: allocate, write (partial last pages too),
@@ -40,8 +41,8 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
     public Start<PoolModel> start(long seed) {
         Map<Long, byte[]> blocks = CREATED.computeIfAbsent(seed, s -> {
             try (MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES)) {
-                Mpool.create("crash", SingleDeviceProvider.PATH, new CreateOptions().mblockSize(1 << 20).shards(1)
-                        .sparePercent(0), new SingleDeviceProvider(media)).close();
+                Mpool.create("crash", MemoryDevices.DEFAULT_PATH, new CreateOptions().mblockSize(1 << 20).shards(1)
+                        .sparePercent(0), MemoryDevices.serving(media)).close();
                 Map<Long, byte[]> nonZero = new java.util.HashMap<>();
                 for (long off = 0; off < DEVICE_BYTES; off += BLOCK) {
                     MemorySegment block = media.media().asSlice(off, BLOCK);
@@ -61,7 +62,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
     public void run(BlockDevice device, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
         Arena arena = Arena.ofShared();
         cleanup.add(arena);
-        Mpool pool = Mpool.open(SingleDeviceProvider.PATH, new SingleDeviceProvider(device));
+        Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(device));
         cleanup.add(pool);
         int ops = 6 + random.nextInt(10);
         for (int i = 0; i < ops; i++) {
@@ -195,7 +196,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         PoolModel next = new PoolModel();
         next.everIssued.addAll(model.everIssued);
         try (MemoryDevice copy = MemoryDevice.copyOf(image);
-             Mpool pool = Mpool.open(SingleDeviceProvider.PATH, new SingleDeviceProvider(copy));
+             Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(copy));
              Arena arena = Arena.ofConfined()) {
             String label = pool.properties().get(Mpool.PROP_LABEL);
             if (!model.labels.contains(label)) {

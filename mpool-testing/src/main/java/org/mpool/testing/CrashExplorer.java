@@ -10,11 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.FaultInjectingDevice.Fault;
-import org.mpool.device.FaultInjectingDevice.Op;
-import org.mpool.device.FaultInjectingDevice;
-import org.mpool.device.MemoryDevice;
-import org.mpool.linux.Errno;
+import org.mpool.testing.FaultInjectingDevice.Fault;
+import org.mpool.testing.FaultInjectingDevice.Op;
+import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.MemoryDevice;
 
 /**
  * Crashes a {@link CrashScenario} at chosen device writes and checks every recovery.
@@ -138,7 +137,7 @@ public final class CrashExplorer<M> {
             if (point >= 0) {
                 device.crashAfterWrites(point);
             } else {
-                device.inject(new Fault(Op.FLUSH, Errno.EIO, -1 - point, 1L << 40));
+                device.inject(new Fault(Op.FLUSH, ErrorCode.IO, -1 - point, 1L << 40));
             }
             List<AutoCloseable> cleanup = new ArrayList<>();
             String failure = null;

@@ -1,4 +1,4 @@
-package org.mpool.device;
+package org.mpool.testing;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.linux.Errno;
 import org.mpool.spi.BlockDevice;
 
 /**
@@ -21,7 +20,7 @@ import org.mpool.spi.BlockDevice;
  * <p>Operations are serialised, so the order of writes and flushes is exact. Everything is
  * deterministic: the same workload and seed give the same image.
  */
-public final class FaultInjectingDevice extends ForwardingDevice {
+public final class FaultInjectingDevice extends DeviceWrapper {
     /** The unit of atomicity on power loss. */
     public static final int SECTOR = 512;
 
@@ -29,10 +28,11 @@ public final class FaultInjectingDevice extends ForwardingDevice {
     public enum Op { READ, WRITE, FLUSH, DISCARD }
 
     /**
-     * Fails {@code count} operations of kind {@code op} with {@code errno}, after letting
-     * {@code skip} of them succeed; both count from when the fault is injected.
+     * Fails {@code count} operations of kind {@code op} with {@code code} (IO as for EIO,
+     * NO_SPACE as for ENOSPC...), after letting {@code skip} of them succeed; both count from
+     * when the fault is injected.
      */
-    public record Fault(Op op, int errno, long skip, long count) {}
+    public record Fault(Op op, ErrorCode code, long skip, long count) {}
 
     /** A fault and how many operations of its kind had been issued when it was injected. */
     private record Armed(Fault fault, long opsBefore) {
@@ -161,8 +161,7 @@ public final class FaultInjectingDevice extends ForwardingDevice {
         for (Armed armed : faults) {
             if (armed.fires(op, n)) {
                 Fault f = armed.fault;
-                throw new MpoolException(Errno.toErrorCode(f.errno), what + " on " + name()
-                        + " failed: injected " + Errno.name(f.errno) + " (" + Errno.describe(f.errno) + ")");
+                throw new MpoolException(f.code, what + " on " + name() + " failed: injected " + f.code + " error");
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.mpool.device;
+package org.mpool.testing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,19 +23,19 @@ public final class MemoryDevice implements BlockDevice {
     }
 
     public MemoryDevice(String name, long sizeBytes, int logicalBlockSize, int physicalBlockSize) {
-        if (!AlignedBuffers.isPowerOfTwo(logicalBlockSize) || logicalBlockSize < 512
-                || physicalBlockSize < logicalBlockSize || !AlignedBuffers.isPowerOfTwo(physicalBlockSize)) {
+        if (Integer.bitCount(logicalBlockSize) != 1 || logicalBlockSize < 512
+                || physicalBlockSize < logicalBlockSize || Integer.bitCount(physicalBlockSize) != 1) {
             throw MpoolException.invalid("block sizes must be powers of two with 512 <= logical ("
                     + logicalBlockSize + ") <= physical (" + physicalBlockSize + ")");
         }
-        if (sizeBytes <= 0 || !AlignedBuffers.isAligned(sizeBytes, physicalBlockSize)) {
+        if (sizeBytes <= 0 || sizeBytes % physicalBlockSize != 0) {
             throw MpoolException.invalid("device size " + sizeBytes
                     + " must be a positive multiple of " + physicalBlockSize);
         }
         this.name = name;
         this.logicalBlockSize = logicalBlockSize;
         this.physicalBlockSize = physicalBlockSize;
-        this.media = AlignedBuffers.allocate(arena, sizeBytes);
+        this.media = arena.allocate(sizeBytes, physicalBlockSize);
     }
 
     /** A new memory device holding a copy of everything {@code source} holds now. */

@@ -8,9 +8,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.device.AlignedBuffers;
-import org.mpool.device.MemoryDevice;
+import org.mpool.Mpool;
 import org.mpool.spi.BlockDevice;
+import org.mpool.testing.MemoryDevice;
 
 /** The harness itself: it passes a correct scenario and catches a wrong or non-deterministic one. */
 class CrashExplorerTest {
@@ -39,7 +39,7 @@ class CrashExplorerTest {
             long bumps = 10 + (noisy ? runs++ % 2 : 0);
             long from = acked[0];
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment block = AlignedBuffers.allocate(arena, 4096);
+                MemorySegment block = Mpool.allocateBuffer(arena, 4096);
                 for (long i = from + 1; i <= from + bumps; i++) {
                     block.set(ValueLayout.JAVA_LONG, 0, i);
                     device.write(0, block);

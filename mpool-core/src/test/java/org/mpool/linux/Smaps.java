@@ -1,4 +1,4 @@
-package org.mpool.testing;
+package org.mpool.linux;
 
 import java.io.IOException;
 import java.nio.file.Files;
