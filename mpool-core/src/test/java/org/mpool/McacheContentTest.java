@@ -19,6 +19,7 @@ import org.mpool.common.Advice;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
+import org.mpool.device.AlignedBuffers;
 
 /** Mapped bytes are the bytes direct reads return, in every slot of every collection. */
 class McacheContentTest {
@@ -126,7 +127,7 @@ class McacheContentTest {
         CreateOptions options = new CreateOptions().size((count + 13) * mblock).mblockSize(mblock); // + zone 0, shard logs, spare
         try (Mpool pool = Mpool.create("big", dir.resolve("big.img"), options); Arena arena = Arena.ofConfined()) {
             // One buffer for all: each mblock gets its own first and last page.
-            MemorySegment data = org.mpool.device.AlignedBuffers.allocate(arena, mblock);
+            MemorySegment data = AlignedBuffers.allocate(arena, mblock);
             MblockFixtures.fill(data, 77);
             List<ObjectId> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -138,7 +139,7 @@ class McacheContentTest {
                     ids.add(w.id());
                 }
             }
-            MemorySegment direct = org.mpool.device.AlignedBuffers.allocate(arena, 4096);
+            MemorySegment direct = AlignedBuffers.allocate(arena, 4096);
             try (Mcache map = pool.map(ids, Advice.COLD)) {
                 assertThat(map.segment().byteSize()).isGreaterThan(1L << 30);
                 for (ObjectId id : ids) {

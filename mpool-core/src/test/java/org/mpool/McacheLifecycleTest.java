@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -133,7 +134,7 @@ class McacheLifecycleTest {
                 assertCode(() -> map.willNeed(0, 2 * MiB), ErrorCode.INVALID_ARGUMENT);
                 assertCode(() -> map.advise(-1, 1, Advice.HOT), ErrorCode.INVALID_ARGUMENT);
             }
-            assertCode(() -> pool.map(java.util.Collections.nCopies(16_385, a), Advice.WARM), ErrorCode.INVALID_ARGUMENT);
+            assertCode(() -> pool.map(Collections.nCopies(16_385, a), Advice.WARM), ErrorCode.INVALID_ARGUMENT);
             pool.delete(a); // failed maps released what they had acquired
         }
     }

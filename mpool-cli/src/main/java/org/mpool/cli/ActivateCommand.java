@@ -1,5 +1,6 @@
 package org.mpool.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ final class ActivateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PoolLocator locator = Cli.locator();
-        java.nio.file.Path device = locator.capacityDevice(name);
+        Path device = locator.capacityDevice(name);
         long t0 = System.nanoTime();
         try (Mpool pool = Mpool.open(device)) {
             long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -4,9 +4,11 @@ import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.mpool.Mpool;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.ObjectId;
 
 /** What the commands share: finding and opening pools, confirmations, id lookups. */
 final class Cli {
@@ -27,10 +29,10 @@ final class Cli {
     }
 
     /** Deletes objects (mblocks or mlogs) by id, all ids checked before anything is deleted. */
-    static void delete(String pool, java.util.List<String> ids) {
-        java.util.List<org.mpool.common.ObjectId> parsed = ids.stream().map(org.mpool.common.ObjectId::parse).toList();
+    static void delete(String pool, List<String> ids) {
+        List<ObjectId> parsed = ids.stream().map(ObjectId::parse).toList();
         try (Mpool p = open(pool)) {
-            for (org.mpool.common.ObjectId id : parsed) {
+            for (ObjectId id : parsed) {
                 p.delete(id);
                 System.out.println("deleted " + id);
             }

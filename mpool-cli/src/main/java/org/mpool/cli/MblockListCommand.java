@@ -1,6 +1,7 @@
 package org.mpool.cli;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import org.mpool.common.ObjectId;
@@ -38,7 +39,7 @@ final class MblockListCommand implements Callable<Integer> {
     }
 
     static void addRow(Report report, ObjectInfo o) {
-        report.row("id", o.id().toString(), "type", o.id().type().name().toLowerCase(java.util.Locale.ROOT),
+        report.row("id", o.id().toString(), "type", o.id().type().name().toLowerCase(Locale.ROOT),
                 "class", o.mediaClass().label(), "length", o.lengthBytes(), "capacity", o.capacityBytes(),
                 "offset", o.offsetBytes());
     }

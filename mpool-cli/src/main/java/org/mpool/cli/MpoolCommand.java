@@ -1,5 +1,6 @@
 package org.mpool.cli;
 
+import java.util.Arrays;
 import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ public final class MpoolCommand implements Runnable {
 
     /** Runs the command line and returns its exit status: 0 ok, 1 failure, 2 usage error. */
     public static int execute(String... args) {
-        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cli = new CommandLine(new MpoolCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String command = commandLine.getCommandSpec().qualifiedName(" ").replaceFirst("^mpool ", "");

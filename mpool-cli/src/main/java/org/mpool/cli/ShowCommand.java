@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
 import org.mpool.common.PoolStats;
+import org.mpool.common.ReaperConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -33,7 +34,7 @@ final class ShowCommand implements Callable<Integer> {
                 Report.text("health", "HEALTH"), Report.text("reaperbudget", "REAPERBUDGET"),
                 Report.text("reaperttl", "REAPERTTL"), Report.text("reaperperiod", "REAPERPERIOD")));
         try (Mpool pool = Cli.inspect(name)) {
-            org.mpool.common.ReaperConfig reaper = pool.reaperConfig();
+            ReaperConfig reaper = pool.reaperConfig();
             PoolStats stats = pool.stats();
             List<String> problems = pool.health();
             String health = problems.isEmpty() ? "optimal" : "degraded: " + String.join("; ", problems);

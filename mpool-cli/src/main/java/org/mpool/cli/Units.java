@@ -1,6 +1,8 @@
 package org.mpool.cli;
 
+import java.time.Duration;
 import java.util.Locale;
+import org.mpool.common.MpoolException;
 
 /** Formats byte counts and rates for people. */
 final class Units {
@@ -27,7 +29,7 @@ final class Units {
             case "g" -> fixed(bytes, 30);
             case "t" -> fixed(bytes, 40);
             case "h" -> human(bytes);
-            default -> throw org.mpool.common.MpoolException.invalid("--units takes b, k, m, g, t or h, not '" + unit + "'");
+            default -> throw MpoolException.invalid("--units takes b, k, m, g, t or h, not '" + unit + "'");
         };
     }
 
@@ -37,7 +39,7 @@ final class Units {
     }
 
     /** A duration as people write it: 500ms, 1s, 10m, 2h. */
-    static String duration(java.time.Duration d) {
+    static String duration(Duration d) {
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,7 +166,7 @@ class CliIT {
                 List.of("mblock", "list"), List.of("mblock", "stat"), List.of("mblock", "rm"), List.of("mlog", "create"),
                 List.of("mlog", "append"), List.of("mlog", "cat"), List.of("mlog", "erase"), List.of("mlog", "rm"),
                 List.of("quickstart"))) {
-            List<String> withHelp = new java.util.ArrayList<>(cmd);
+            List<String> withHelp = new ArrayList<>(cmd);
             withHelp.add("--help");
             String[] args = withHelp.toArray(String[]::new);
             Launcher.Run r = ok(args);

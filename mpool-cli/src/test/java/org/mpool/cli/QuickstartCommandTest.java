@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpool.Mpool;
 
 /** {@code mpool quickstart}: the tour runs, cleans up after itself, and reports bad input. */
 class QuickstartCommandTest {
@@ -51,7 +52,7 @@ class QuickstartCommandTest {
     void keepLeavesAPoolThatOpensAgain() throws IOException {
         int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "1", "--keep");
         assertThat(status).as("exit status; stderr: %s", err).isZero();
-        try (org.mpool.Mpool pool = org.mpool.Mpool.open(dir.resolve("quickstart.img"))) {
+        try (Mpool pool = Mpool.open(dir.resolve("quickstart.img"))) {
             assertThat(pool.name()).isEqualTo("quickstart");
             assertThat(pool.stats().mblocks()).isEqualTo(1);
         }

@@ -2,6 +2,7 @@ package org.mpool.cache;
 
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.device.ForwardingDevice;
 import org.mpool.device.NativeDevice;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
@@ -25,7 +26,7 @@ final class MapSource implements AutoCloseable {
 
     /** Opens {@code device}'s file or block device; UNSUPPORTED for devices that are not (memory). */
     static MapSource open(BlockDevice device) {
-        while (device instanceof org.mpool.device.ForwardingDevice f) {
+        while (device instanceof ForwardingDevice f) {
             device = f.inner(); // decorators such as flush combining sit over the real device
         }
         if (!(device instanceof NativeDevice nd)) {

@@ -1,5 +1,6 @@
 package org.mpool.common;
 
+import java.util.Locale;
 import org.mpool.format.ObjectIdBits;
 
 /**
@@ -26,7 +27,7 @@ public record ObjectId(long value) implements Comparable<ObjectId> {
 
         /** The word for it in messages: "mblock", "mlog". */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         static Type ofCode(int code) {

@@ -76,7 +76,7 @@ public final class FlushCombiningDevice extends ForwardingDevice {
             lock.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MpoolException(org.mpool.common.MpoolException.ErrorCode.IO, "interrupted while waiting for a flush of " + name());
+            throw new MpoolException(MpoolException.ErrorCode.IO, "interrupted while waiting for a flush of " + name());
         }
     }
 }

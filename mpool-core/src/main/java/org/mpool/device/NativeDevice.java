@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
 import org.mpool.linux.Errno;
@@ -77,7 +80,7 @@ public final class NativeDevice implements BlockDevice {
     private final int logicalBlockSize;
     private final int physicalBlockSize;
     private final int optimalIoSize;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NativeDevice(Path path, Kind kind, int fd, boolean readOnly) {
         this.path = path;
@@ -171,9 +174,9 @@ public final class NativeDevice implements BlockDevice {
         int mode;
         try {
             mode = (Integer) Files.getAttribute(path, "unix:mode");
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new MpoolException(ErrorCode.NOT_FOUND, path + ": no such file or device");
-        } catch (java.nio.file.AccessDeniedException e) {
+        } catch (AccessDeniedException e) {
             throw new MpoolException(ErrorCode.PERMISSION, path + ": permission denied");
         } catch (IOException e) {
             throw new MpoolException(ErrorCode.IO, path + ": cannot inspect: " + e.getMessage(), e);

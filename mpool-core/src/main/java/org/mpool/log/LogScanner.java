@@ -7,6 +7,7 @@ import static org.mpool.format.LogFormat.MIN_FRAME_START_ROOM;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
@@ -202,7 +203,7 @@ final class LogScanner implements AutoCloseable {
     private static boolean isBlank(MemorySegment fragment) {
         long n = Math.min(fragment.byteSize(), FRAGMENT_HEADER_SIZE);
         for (long i = 0; i < n; i++) {
-            if (fragment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != 0) {
+            if (fragment.get(ValueLayout.JAVA_BYTE, i) != 0) {
                 return false;
             }
         }

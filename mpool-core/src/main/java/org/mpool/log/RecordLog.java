@@ -8,8 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mpool.common.MpoolException.ErrorCode;
@@ -41,9 +39,6 @@ public final class RecordLog implements AutoCloseable {
         return t;
     });
 
-    /** The longest a flush round waits for sync appenders on their way in: a round costs a flush. */
-    private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
     /** The smallest unit any device writes atomically: a torn write keeps or loses whole ones. */
     private static final int ATOMIC_WRITE_BYTES = 512;
 
@@ -63,33 +58,19 @@ public final class RecordLog implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
-    /** Signalled when every sync appender inside the log waits for a round (see gather). */
-    private final Condition joined = lock.newCondition();
-    /** Threads inside a sync append, from the call to the return; counted without the lock. */
-    private final AtomicInteger committers = new AtomicInteger();
-    /** A leader is gathering; read without the lock by sync appenders on their way out. */
-    private volatile boolean gathering;
-    /**
-     * Counts gathers; {@link #takenGather} names the last one an arriving appender took over.
-     * A gather whose number is at most that was taken over: a later gather can only have
-     * started once this one's claim on the I/O slot passed to the appender that took it over.
-     */
-    private long gatherId;
-    private long takenGather;
-    /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
-    private long roundNanos = TimeUnit.MICROSECONDS.toNanos(400);
+    /** Who leads the next flush round and who waits for whose (see {@link GroupCommit}). */
+    private final GroupCommit group = new GroupCommit(lock);
     private long writtenEnd;
     /** Written under the lock; read without it by sync appenders a round has released. */
     private volatile long durableEnd;
     /** The last frame holds records and no later fragment says they are durable. */
     private boolean tailUnvouched;
+    /** The I/O slot: a write-out is in flight, or a leader gathers its round. One at a time. */
     private boolean ioInProgress;
     /** A write-out is in flight (ioInProgress also covers a gather's wait): checked by an assertion. */
     private boolean writing;
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
-    /** Sync appenders waiting in {@link #commitThrough} for a round to make their records durable. */
-    private final ParkedAppenders parked = new ParkedAppenders();
     private MpoolException failure;
     private boolean closed;
     /** Told once when the log is closed (the pool counts open mlogs). */
@@ -237,7 +218,7 @@ public final class RecordLog implements AutoCloseable {
     /** Appends a record; with {@code sync}, returns once it is durable. */
     public void append(byte[] record, boolean sync) {
         if (sync) {
-            committers.incrementAndGet();
+            group.enter();
         }
         try {
             lock.lock();
@@ -257,7 +238,7 @@ public final class RecordLog implements AutoCloseable {
             appendFramed(MemorySegment.ofArray(record), sync);
         } finally {
             if (sync) {
-                leaveCommit();
+                group.leave();
             }
         }
     }
@@ -268,13 +249,13 @@ public final class RecordLog implements AutoCloseable {
      */
     public void append(MemorySegment record, boolean sync) {
         if (sync) {
-            committers.incrementAndGet();
+            group.enter();
         }
         try {
             appendFramed(record, sync);
         } finally {
             if (sync) {
-                leaveCommit();
+                group.leave();
             }
         }
     }
@@ -334,34 +315,6 @@ public final class RecordLog implements AutoCloseable {
         }
     }
 
-    /** Whether every counted sync appender but the leader waits for a round. */
-    private boolean allJoined() {
-        return committers.get() <= parked.size() + 1;
-    }
-
-    /** Whether every counted sync appender but the leader and the caller waits for a round. */
-    private boolean lastToJoin() {
-        return committers.get() <= parked.size() + 2;
-    }
-
-    /**
-     * A sync appender returns. A gathering leader may be waiting for it, counting it as one
-     * on its way back with another record; it is not coming, so the leader is told.
-     */
-    private void leaveCommit() {
-        committers.decrementAndGet();
-        if (gathering) {
-            lock.lock();
-            try {
-                if (gathering && allJoined()) {
-                    joined.signal();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     /**
      * Writes and flushes until everything before {@code target} is durable, sharing flushes:
      * whoever finds no I/O in flight writes and flushes all that is buffered (the leader);
@@ -370,7 +323,7 @@ public final class RecordLog implements AutoCloseable {
      * next round itself saved a wake-up, but held its caller for a second flush: with 32 MiB
      * mblock commits from two threads, each waited out the other's flush and wrote 12% less.)
      * Before a round, a leader that knows of sync appenders still on their way to the lock
-     * waits for them briefly (see {@link #gather}).
+     * waits for them briefly (see {@link GroupCommit#gather}).
      *
      * <p>Called with the lock held. Returns with it held if {@code keepLock}; else it may
      * return with the lock released (a waiter that another's round made durable does not
@@ -383,19 +336,18 @@ public final class RecordLog implements AutoCloseable {
             if (durableEnd >= target) {
                 return;
             }
-            if (gathering && !recordInProgress && lastToJoin()) {
+            if (group.takeOverGather(recordInProgress)) {
                 // The last appender a gathering leader waits for: it runs the round itself (the
                 // I/O slot stays claimed) rather than wake the leader, whose records it seals too.
-                takenGather = gatherId;
-                gathering = false;
+                assert ioInProgress : "a gather without the I/O slot";
                 gathered = true;
             } else if (ioInProgress || recordInProgress) {
-                if (awaitRound(target, keepLock)) {
+                if (group.awaitRound(target, keepLock, () -> durableEnd)) {
                     return;
                 }
                 continue;
             }
-            if (!gathered && !allJoined()) {
+            if (!gathered && !group.allJoined()) {
                 gathered = true;
                 if (!gather()) {
                     continue; // an arrival took the round over: wait for it
@@ -412,26 +364,6 @@ public final class RecordLog implements AutoCloseable {
     }
 
     /**
-     * Parks, with the lock released, until a round makes {@code target} durable or this thread
-     * is woken to lead the next one (see {@link ParkedAppenders}). Returns true, without
-     * retaking the lock unless {@code keepLock}, when {@code target} is durable; else returns
-     * false with the lock held, to look again.
-     */
-    private boolean awaitRound(long target, boolean keepLock) {
-        ParkedAppenders.Waiter me = parked.add(target);
-        if (gathering && allJoined()) {
-            joined.signal();
-        }
-        lock.unlock();
-        ParkedAppenders.await(me);
-        if (durableEnd >= target && !keepLock) {
-            return true;
-        }
-        lock.lock();
-        return durableEnd >= target;
-    }
-
-    /**
      * The I/O in flight or the record in progress ended: wakes whoever waits on
      * {@code progress}, every sync appender whose records are durable now (all of them after
      * a failure or a close, to hear of it), and, if nothing is in flight, the longest waiting
@@ -444,7 +376,7 @@ public final class RecordLog implements AutoCloseable {
     /** Like {@link #wakeWaiters}, but returns the parked threads to unpark instead. */
     private List<Thread> releaseWaiters() {
         progress.signalAll();
-        return parked.release(durableEnd, failure != null || closed, !ioInProgress && !recordInProgress);
+        return group.release(durableEnd, failure != null || closed, !ioInProgress && !recordInProgress);
     }
 
     private void unlockIfHeld() {
@@ -454,39 +386,22 @@ public final class RecordLog implements AutoCloseable {
     }
 
     /**
-     * Waits, at most a quarter of a flush round, until every sync appender inside the log has
-     * its record in the ring and waits for a round, or has returned. Threads a round has just
-     * released count: in a busy log they are back with their next record within microseconds.
-     * Without this they come back one by one: the first finds no I/O in flight, leads a round
-     * of one record, and the rest wait a whole flush for the next. The leader claims the I/O
-     * slot meanwhile, so arrivals join instead of leading. A single thread never waits here:
-     * nobody else is counted.
-     *
-     * <p>The last arrival takes the round over instead of waking the leader (a wake-up is the
-     * dearest step of a round on a 2-core VM); then this returns false, the slot still
-     * claimed by the new leader, and the caller waits for that round like any other.
+     * Claims the I/O slot and gathers the sync appenders on their way (see
+     * {@link GroupCommit#gather}). Returns whether the caller still leads; if it does, the
+     * slot is free again for its round to claim, and a long record that began meanwhile hears
+     * that this round cannot seal before it ends. Called with the lock held and the slot free.
      */
     private boolean gather() {
+        assert !ioInProgress : "a gather with the I/O slot taken";
         ioInProgress = true;
-        gathering = true;
-        long id = ++gatherId;
-        long nanos = Math.min(MAX_GATHER_NANOS, roundNanos / 4);
-        try {
-            while (nanos > 0 && takenGather < id && !allJoined()) {
-                nanos = joined.awaitNanos(nanos);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stop gathering; the round goes on
-        } finally {
-            if (takenGather < id) {
-                gathering = false;
-                ioInProgress = false;
-                if (recordInProgress) {
-                    wakeWaiters(); // a long record waits for room; this round cannot seal before it ends
-                }
+        boolean leads = group.gather();
+        if (leads) {
+            ioInProgress = false;
+            if (recordInProgress) {
+                wakeWaiters(); // a long record waits for room; this round cannot seal before it ends
             }
         }
-        return takenGather < id;
+        return leads;
     }
 
     /** The ring is full: write out its oldest full blocks (or wait for a write in flight). */
@@ -571,7 +486,7 @@ public final class RecordLog implements AutoCloseable {
                 writtenEnd = Math.max(writtenEnd, newWrittenEnd);
                 ring.writtenThrough(writtenEnd);
                 if (flush) {
-                    roundNanos = System.nanoTime() - started;
+                    group.roundTook(System.nanoTime() - started);
                     durableEnd = Math.max(durableEnd, newWrittenEnd);
                     ring.durableThrough(durableEnd);
                 }

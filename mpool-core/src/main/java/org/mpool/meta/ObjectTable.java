@@ -3,6 +3,7 @@ package org.mpool.meta;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import org.mpool.common.MediaClass;
+import org.mpool.format.ObjectIdBits;
 
 /**
  * The committed objects of one shard: an open-addressing hash table in parallel primitive
@@ -15,16 +16,45 @@ public final class ObjectTable {
     private static final long EMPTY = 0;
     /** A removed entry; not a valid object id (its type bits are 0). */
     private static final long TOMBSTONE = 1;
+    private static final long ZONE_MASK = (1L << 48) - 1;
+    private static final int CLASS_SHIFT = 48;
+    private static final long DELETING = 1L << 56;
 
     /** One committed object as the catalog knows it. */
-    public record Entry(long id, MediaClass mediaClass, long zone, long lengthOrZones, int crc, boolean deleting) {}
+    public sealed interface Entry permits Mblock, Mlog {
+        long id();
+
+        MediaClass mediaClass();
+
+        /** The first zone the object owns. */
+        long zone();
+
+        /** How many zones it owns, from {@link #zone()}. */
+        long zoneCount();
+
+        /** A delete of it is under way. */
+        boolean deleting();
+    }
+
+    /** A committed mblock: one zone, {@code lengthBytes} of data whose CRC32C is {@code crc}. */
+    public record Mblock(long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, boolean deleting)
+            implements Entry {
+        @Override
+        public long zoneCount() {
+            return 1;
+        }
+    }
+
+    /** A committed mlog: {@code zoneCount} zones from {@code zone}. */
+    public record Mlog(long id, MediaClass mediaClass, long zone, long zoneCount, boolean deleting) implements Entry {}
 
     private final StampedLock lock = new StampedLock();
     private long[] ids = new long[64];
-    /** zone (48 bits) | media class code << 48 (8 bits) | deleting << 56 */
+    /** zone (48 bits) | media class code << 48 (8 bits) | deleting << 56 (see ZONE_MASK...) */
     private long[] places = new long[64];
-    /** mblock: bytes written (at most 64 MiB); mlog: zones. */
+    /** mblock: bytes written (at most 64 MiB); mlog: its zone count. */
     private int[] lengths = new int[64];
+    /** mblock: CRC32C of its data; mlog: 0. */
     private int[] crcs = new int[64];
     private int size;
     private int occupied;
@@ -55,9 +85,7 @@ public final class ObjectTable {
         for (int i = mix(id) & mask, n = 0; n < k.length; i = (i + 1) & mask, n++) {
             long key = k[i];
             if (key == id) {
-                long place = p[i];
-                return new Entry(id, MediaClass.fromCode((int) (place >>> 48) & 0xFF), place & 0xFFFF_FFFF_FFFFL,
-                        l[i], c[i], (place >>> 56) != 0);
+                return entry(id, p[i], l[i], c[i]);
             }
             if (key == EMPTY) {
                 return null;
@@ -66,8 +94,22 @@ public final class ObjectTable {
         return null;
     }
 
-    /** Adds or replaces an entry. */
-    public void put(long id, MediaClass mediaClass, long zone, long lengthOrZones, int crc) {
+    /** Adds or replaces a committed mblock. */
+    public void putMblock(long id, MediaClass mediaClass, long zone, long lengthBytes, int crc) {
+        assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK : ObjectIdBits.toString(id);
+        put(id, mediaClass, zone, lengthBytes, crc);
+    }
+
+    /** Adds or replaces a committed mlog. */
+    public void putMlog(long id, MediaClass mediaClass, long firstZone, long zoneCount) {
+        assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MLOG : ObjectIdBits.toString(id);
+        assert zoneCount >= 1 : zoneCount;
+        put(id, mediaClass, firstZone, zoneCount, 0);
+    }
+
+    private void put(long id, MediaClass mediaClass, long zone, long length, int crc) {
+        assert ObjectIdBits.isObjectId(id) : ObjectIdBits.toString(id);
+        assert zone > 0 && zone <= ZONE_MASK : "zone " + zone;
         long stamp = lock.writeLock();
         try {
             if ((occupied + 1) * 4L > ids.length * 3L) {
@@ -82,8 +124,8 @@ public final class ObjectTable {
                 size++;
             }
             ids[i] = id;
-            places[i] = zone | (long) mediaClass.code() << 48;
-            lengths[i] = Math.toIntExact(lengthOrZones);
+            places[i] = zone | (long) mediaClass.code() << CLASS_SHIFT;
+            lengths[i] = Math.toIntExact(length);
             crcs[i] = crc;
         } finally {
             lock.unlockWrite(stamp);
@@ -95,10 +137,10 @@ public final class ObjectTable {
         long stamp = lock.writeLock();
         try {
             int i = indexOf(id);
-            if (i < 0 || ((places[i] >>> 56) != 0) == deleting) {
+            if (i < 0 || ((places[i] & DELETING) != 0) == deleting) {
                 return false;
             }
-            places[i] = deleting ? places[i] | 1L << 56 : places[i] & ~(1L << 56);
+            places[i] = deleting ? places[i] | DELETING : places[i] & ~DELETING;
             return true;
         } finally {
             lock.unlockWrite(stamp);
@@ -135,9 +177,7 @@ public final class ObjectTable {
         try {
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] != EMPTY && ids[i] != TOMBSTONE) {
-                    long place = places[i];
-                    visitor.accept(new Entry(ids[i], MediaClass.fromCode((int) (place >>> 48) & 0xFF),
-                            place & 0xFFFF_FFFF_FFFFL, lengths[i], crcs[i], (place >>> 56) != 0));
+                    visitor.accept(entry(ids[i], places[i], lengths[i], crcs[i]));
                 }
             }
         } finally {
@@ -197,6 +237,15 @@ public final class ObjectTable {
                 occupied++;
             }
         }
+    }
+
+    private static Entry entry(long id, long place, int length, int crc) {
+        MediaClass mc = MediaClass.fromCode((int) (place >>> CLASS_SHIFT) & 0xFF);
+        long zone = place & ZONE_MASK;
+        boolean deleting = (place & DELETING) != 0;
+        return ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK
+                ? new Mblock(id, mc, zone, length, crc, deleting)
+                : new Mlog(id, mc, zone, length, deleting);
     }
 
     private static int mix(long id) {

@@ -3,6 +3,7 @@ package org.mpool.meta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongPredicate;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
@@ -94,12 +95,12 @@ public final class Shard implements AutoCloseable {
                     if (r.unconfirmed() && !dataCheck.matches(m)) {
                         cancelled.add(m.id());
                     } else {
-                        table.put(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
+                        table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
                     }
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Mlog m -> {
-                    table.put(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount(), 0);
+                    table.putMlog(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount());
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Delete d -> table.remove(d.id());
@@ -145,7 +146,7 @@ public final class Shard implements AutoCloseable {
     /** Records a committed mblock durably, then makes it visible. */
     public void commitMblock(ObjectId id, MediaClass mediaClass, long zone, long length, int crc) {
         appendAndApply(new CatalogRecord.Mblock(id.value(), mediaClass.code(), zone, length, crc), true,
-                () -> table.put(id.value(), mediaClass, zone, length, crc));
+                () -> table.putMblock(id.value(), mediaClass, zone, length, crc));
     }
 
     /** Records many committed mblocks with one flush. */
@@ -161,7 +162,7 @@ public final class Shard implements AutoCloseable {
             }
             mdc.flush();
             for (CatalogRecord.Mblock m : records) {
-                table.put(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
+                table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
             }
         } finally {
             compaction.readLock().unlock();
@@ -172,14 +173,14 @@ public final class Shard implements AutoCloseable {
     /** Records a committed mlog durably, then makes it visible. */
     public void commitMlog(ObjectId id, MediaClass mediaClass, long firstZone, long zoneCount) {
         appendAndApply(new CatalogRecord.Mlog(id.value(), mediaClass.code(), firstZone, zoneCount), true,
-                () -> table.put(id.value(), mediaClass, firstZone, zoneCount, 0));
+                () -> table.putMlog(id.value(), mediaClass, firstZone, zoneCount));
     }
 
     /**
      * Deletes a committed object durably and returns its entry; the caller frees its zones
      * (only now is that safe). {@code busy} is consulted first: a mapped mblock cannot go.
      */
-    public ObjectTable.Entry delete(ObjectId id, java.util.function.LongPredicate busy) {
+    public ObjectTable.Entry delete(ObjectId id, LongPredicate busy) {
         checkWritable();
         compaction.readLock().lock();
         ObjectTable.Entry entry;
@@ -293,9 +294,12 @@ public final class Shard implements AutoCloseable {
         mdc.compactStart();
         try {
             table.forEach(e -> {
-                CatalogRecord r = new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK
-                        ? new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthOrZones(), e.crc())
-                        : new CatalogRecord.Mlog(e.id(), e.mediaClass().code(), e.zone(), e.lengthOrZones());
+                CatalogRecord r = switch (e) {
+                    case ObjectTable.Mblock m -> new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(),
+                            m.lengthBytes(), m.crc());
+                    case ObjectTable.Mlog m -> new CatalogRecord.Mlog(m.id(), m.mediaClass().code(), m.zone(),
+                            m.zoneCount());
+                };
                 mdc.append(CatalogRecord.encode(r), false);
             });
             mdc.append(CatalogRecord.encode(new CatalogRecord.IdReserve(reservedUniquifier)), false);

@@ -110,9 +110,9 @@ public final class Mblocks {
         List<SlotLayout.Piece> pieces = new ArrayList<>(ids.size());
         try {
             for (ObjectId id : ids) {
-                ObjectTable.Entry e = pool.acquire(id, ObjectId.Type.MBLOCK);
+                ObjectTable.Mblock e = (ObjectTable.Mblock) pool.acquire(id, ObjectId.Type.MBLOCK);
                 PoolDevice d = pool.device(e.mediaClass());
-                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthOrZones(),
+                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(),
                         d.zoneBytes()));
             }
         } catch (RuntimeException ex) {
@@ -130,12 +130,12 @@ public final class Mblocks {
      */
     public void read(ObjectId id, long offset, MemorySegment buffer) {
         pool.checkOpen("read");
-        ObjectTable.Entry e = pool.committed(id, ObjectId.Type.MBLOCK);
-        long readable = AlignedBuffers.alignUp(e.lengthOrZones(), MblockWrite.PAGE);
+        ObjectTable.Mblock e = pool.committedMblock(id);
+        long readable = AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE);
         if (offset < 0 || offset % MblockWrite.PAGE != 0 || buffer.byteSize() % MblockWrite.PAGE != 0
                 || offset + buffer.byteSize() > readable) {
             throw MpoolException.invalid("read of mblock " + id + ": range [" + offset + ", "
-                    + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthOrZones()
+                    + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthBytes()
                     + " written bytes (" + readable + " with padding)");
         }
         PoolDevice d = pool.device(e.mediaClass());

@@ -75,7 +75,7 @@ public final class Mlogs {
     /** Opens a committed mlog for appending and reading. While open, it cannot be deleted. */
     public RecordLog open(ObjectId id) {
         pool.checkWritable("open");
-        ObjectTable.Entry e = pool.acquire(id, ObjectId.Type.MLOG);
+        ObjectTable.Mlog e = (ObjectTable.Mlog) pool.acquire(id, ObjectId.Type.MLOG);
         try {
             return RecordLog.open(spec(e, id), () -> pool.inUse().release(id.value()));
         } catch (RuntimeException ex) {
@@ -87,11 +87,11 @@ public final class Mlogs {
     /** Reads a committed mlog's records without opening it for writing (works read-only too). */
     public LogReader read(ObjectId id) {
         pool.checkOpen("read");
-        return RecordLog.read(spec(pool.committed(id, ObjectId.Type.MLOG), id));
+        return RecordLog.read(spec(pool.committedMlog(id), id));
     }
 
-    private LogSpec spec(ObjectTable.Entry e, ObjectId id) {
-        return spec(pool.device(e.mediaClass()), id, e.zone(), e.lengthOrZones());
+    private LogSpec spec(ObjectTable.Mlog e, ObjectId id) {
+        return spec(pool.device(e.mediaClass()), id, e.zone(), e.zoneCount());
     }
 
     private LogSpec spec(PoolDevice d, ObjectId id, long firstZone, long zones) {

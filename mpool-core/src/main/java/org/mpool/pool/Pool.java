@@ -233,10 +233,9 @@ public final class Pool implements AutoCloseable {
         ObjectId id = new ObjectId(e.id());
         long zoneBytes = device(e.mediaClass()).zoneBytes();
         long offset = e.zone() * zoneBytes;
-        return id.type() == ObjectId.Type.MBLOCK
-                ? new ObjectInfo(id, e.mediaClass(), e.lengthOrZones(), zoneBytes, offset)
-                : new ObjectInfo(id, e.mediaClass(), e.lengthOrZones() * zoneBytes, e.lengthOrZones() * zoneBytes,
-                        offset);
+        long capacity = e.zoneCount() * zoneBytes;
+        long length = e instanceof ObjectTable.Mblock m ? m.lengthBytes() : capacity;
+        return new ObjectInfo(id, e.mediaClass(), length, capacity, offset);
     }
 
     /** Every committed object, in id order. */
@@ -254,17 +253,11 @@ public final class Pool implements AutoCloseable {
     public void delete(ObjectId id) {
         checkWritable("delete");
         ObjectTable.Entry e = shard(id).delete(id, inUse::inUse);
-        long zones = zonesOf(e);
-        if (id.type() == ObjectId.Type.MBLOCK) {
+        if (e instanceof ObjectTable.Mblock) {
             PoolDevice d = device(e.mediaClass());
             cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
         }
-        spaces.get(e.mediaClass()).free(e.zone(), zones);
-    }
-
-    /** The zones an entry owns: one for an mblock, its zone count for an mlog. */
-    static long zonesOf(ObjectTable.Entry e) {
-        return new ObjectId(e.id()).type() == ObjectId.Type.MBLOCK ? 1 : e.lengthOrZones();
+        spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
     }
 
     /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */
@@ -380,6 +373,16 @@ public final class Pool implements AutoCloseable {
 
     List<Shard> shards() {
         return List.of(shards);
+    }
+
+    /** The catalog entry of a committed mblock; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if {@code id} is not one. */
+    ObjectTable.Mblock committedMblock(ObjectId id) {
+        return (ObjectTable.Mblock) committed(id, ObjectId.Type.MBLOCK);
+    }
+
+    /** The catalog entry of a committed mlog; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if {@code id} is not one. */
+    ObjectTable.Mlog committedMlog(ObjectId id) {
+        return (ObjectTable.Mlog) committed(id, ObjectId.Type.MLOG);
     }
 
     /** The catalog entry of a committed {@code type} object; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if not one. */

@@ -57,15 +57,15 @@ public final class PoolChecks {
     }
 
     private static long checkMblock(Pool pool, ObjectId id, List<String> problems) {
-        ObjectTable.Entry e = pool.committed(id, ObjectId.Type.MBLOCK);
+        ObjectTable.Mblock e = pool.committedMblock(id);
         PoolDevice d = pool.device(e.mediaClass());
-        CatalogRecord.Mblock rec = new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthOrZones(),
+        CatalogRecord.Mblock rec = new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthBytes(),
                 e.crc());
         if (!dataMatches(d, rec)) {
             problems.add("mblock " + id + ": data at " + e.mediaClass().label() + " offset " + d.zoneOffset(e.zone())
-                    + " (" + e.lengthOrZones() + " bytes) does not match its commit checksum");
+                    + " (" + e.lengthBytes() + " bytes) does not match its commit checksum");
         }
-        return e.lengthOrZones();
+        return e.lengthBytes();
     }
 
     private static long checkMlog(Pool pool, ObjectId id) {

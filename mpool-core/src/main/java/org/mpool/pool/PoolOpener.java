@@ -95,7 +95,7 @@ public final class PoolOpener {
             shards[s.shard() - 1] = shard;
         }
         for (Shard shard : shards) {
-            shard.table().forEach(e -> spaces.get(e.mediaClass()).claim(e.zone(), Pool.zonesOf(e)));
+            shard.table().forEach(e -> spaces.get(e.mediaClass()).claim(e.zone(), e.zoneCount()));
         }
         return shards;
     }

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
 import org.mpool.spi.BlockDevice;
+import org.mpool.testing.Seeds;
 
 /**
  * What every {@link BlockDevice} must do. A subclass supplies a fresh device per test and says
@@ -242,7 +243,7 @@ abstract class BlockDeviceContractTest {
 
     @Test
     void concurrentWritesToDisjointRangesAllLand() throws Exception {
-        long seed = TestSeeds.seed();
+        long seed = Seeds.base(getClass().getSimpleName() + ".concurrentWritesToDisjointRangesAllLand");
         int threads = 4;
         long region = 4 * MIB;
         long b = block();
@@ -255,13 +256,13 @@ abstract class BlockDeviceContractTest {
                 results.add(pool.submit(() -> writeRegion(base, region, b, random, start, seed)));
             }
             for (Future<Integer> r : results) {
-                assertThat(r.get(120, TimeUnit.SECONDS)).as(TestSeeds.describe(seed)).isPositive();
+                assertThat(r.get(120, TimeUnit.SECONDS)).as(Seeds.describe(seed)).isPositive();
             }
         }
         MemorySegment back = AlignedBuffers.allocate(arena, threads * region);
         device.read(0, back);
         assertThat(BytePatterns.firstMismatch(back, 0, seed))
-                .as("first wrong byte after concurrent writes, " + TestSeeds.describe(seed)).isEqualTo(-1);
+                .as("first wrong byte after concurrent writes, " + Seeds.describe(seed)).isEqualTo(-1);
     }
 
     /** Writes [base, base + length) in chunks of 1..64 random blocks; returns the chunk count. */

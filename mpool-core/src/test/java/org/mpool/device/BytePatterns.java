@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Test data that encodes where it belongs: every 8-byte word is a hash of its device offset and
@@ -47,7 +48,7 @@ final class BytePatterns {
     /** The index of the first non-zero byte, or -1 if every byte is zero. */
     static long firstNonZero(MemorySegment actual) {
         for (long i = 0; i < actual.byteSize(); i++) {
-            if (actual.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != 0) {
+            if (actual.get(ValueLayout.JAVA_BYTE, i) != 0) {
                 return i;
             }
         }

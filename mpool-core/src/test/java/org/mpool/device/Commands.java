@@ -1,5 +1,6 @@
 package org.mpool.device;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ final class Commands {
     static Result run(String... command) {
         try {
             Process p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             // The commands print a few lines at most, far less than a pipe holds.
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -20,6 +20,7 @@ import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
+import org.mpool.testing.Seeds;
 
 /** A discard is an unflushed write of zeros; a failed flush makes nothing durable. */
 class CrashImageOfDiscardsAndFailedFlushesTest {
@@ -30,7 +31,7 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
     private static final long LENGTH = 8 * SECTOR;
 
     private final Arena arena = Arena.ofConfined();
-    private final long seed = TestSeeds.seed();
+    private final long seed = Seeds.base(getClass().getSimpleName());
     private FaultInjectingDevice device;
 
     @BeforeEach
@@ -58,7 +59,7 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
         for (int i = 0; i < 100; i++) {
             List<Fate> fates = new ArrayList<>();
             try (MemoryDevice image = device.crashImage(new Random(seed + i), fates)) {
-                String why = fates + " in image " + i + ", " + TestSeeds.describe(seed);
+                String why = fates + " in image " + i + ", " + Seeds.describe(seed);
                 int zeroSectors = 0;
                 for (long s = RANGE; s < RANGE + LENGTH; s += SECTOR) {
                     MemorySegment sector = image.media().asSlice(s, SECTOR);
@@ -76,7 +77,7 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
                 }
             }
         }
-        assertThat(seen).as(TestSeeds.describe(seed)).contains(Fate.KEPT, Fate.LOST);
+        assertThat(seen).as(Seeds.describe(seed)).contains(Fate.KEPT, Fate.LOST);
     }
 
     @Test
@@ -87,7 +88,7 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
         for (int i = 0; i < 20; i++) {
             try (MemoryDevice image = device.crashImage(seed + i)) {
                 assertThat(BytePatterns.firstNonZero(image.media().asSlice(RANGE, LENGTH)))
-                        .as("image %d, %s", i, TestSeeds.describe(seed)).isEqualTo(-1);
+                        .as("image %d, %s", i, Seeds.describe(seed)).isEqualTo(-1);
             }
         }
     }
@@ -101,7 +102,7 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
         assertThat(device.unflushedWriteCount()).isEqualTo(1);
         assertThat(device.flushCount()).isEqualTo(flushesBefore);
-        assertThat(survivingImages()).as("images keeping the write after the failed flush, " + TestSeeds.describe(seed))
+        assertThat(survivingImages()).as("images keeping the write after the failed flush, " + Seeds.describe(seed))
                 .isBetween(1, 49);
 
         device.flush();

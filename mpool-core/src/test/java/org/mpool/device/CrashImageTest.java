@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mpool.testing.FaultInjectingDevice.Fate;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
+import org.mpool.testing.Seeds;
 
 /**
  * {@link FaultInjectingDevice#crashImage}: flushed writes survive exactly; each unflushed write is
@@ -36,7 +37,7 @@ class CrashImageTest {
     private record Write(long offset, long length) {}
 
     private final Arena arena = Arena.ofConfined();
-    private final long seed = TestSeeds.seed();
+    private final long seed = Seeds.base(getClass().getSimpleName());
     private FaultInjectingDevice device;
     private final List<Write> unflushed = new ArrayList<>();
 
@@ -70,7 +71,7 @@ class CrashImageTest {
         for (int i = 0; i < 50; i++) {
             try (MemoryDevice image = device.crashImage(seed + i)) {
                 MemorySegment media = image.media();
-                String why = "image " + i + ", " + TestSeeds.describe(seed);
+                String why = "image " + i + ", " + Seeds.describe(seed);
                 assertThat(BytePatterns.firstMismatch(media.asSlice(0, FLUSHED_BYTES), 0, FLUSHED))
                         .as("flushed update, " + why).isEqualTo(-1);
                 assertThat(BytePatterns.firstMismatch(media.asSlice(FLUSHED_BYTES, UNFLUSHED_BASE - FLUSHED_BYTES),
@@ -92,7 +93,7 @@ class CrashImageTest {
                 assertThat(fates).hasSameSizeAs(unflushed);
                 for (int w = 0; w < unflushed.size(); w++) {
                     Write write = unflushed.get(w);
-                    String why = "write " + w + " (" + fates.get(w) + ") in image " + i + ", " + TestSeeds.describe(seed);
+                    String why = "write " + w + " (" + fates.get(w) + ") in image " + i + ", " + Seeds.describe(seed);
                     int newSectors = countNewSectors(image.media(), write, why);
                     long sectors = write.length / SECTOR;
                     switch (fates.get(w)) {
@@ -105,8 +106,8 @@ class CrashImageTest {
                 }
             }
         }
-        assertThat(seen).as(TestSeeds.describe(seed)).containsExactlyInAnyOrder(Fate.values());
-        assertThat(sawMixedTear).as("some torn write mixes old and new sectors, " + TestSeeds.describe(seed)).isTrue();
+        assertThat(seen).as(Seeds.describe(seed)).containsExactlyInAnyOrder(Fate.values());
+        assertThat(sawMixedTear).as("some torn write mixes old and new sectors, " + Seeds.describe(seed)).isTrue();
     }
 
     /** Counts the write's sectors holding new bytes, failing if any holds neither old nor new. */
@@ -132,7 +133,7 @@ class CrashImageTest {
     @Test
     void theSameSeedGivesTheSameImage() {
         try (MemoryDevice a = device.crashImage(seed); MemoryDevice b = device.crashImage(seed)) {
-            assertThat(a.media().mismatch(b.media())).as(TestSeeds.describe(seed)).isEqualTo(-1);
+            assertThat(a.media().mismatch(b.media())).as(Seeds.describe(seed)).isEqualTo(-1);
         }
     }
 
@@ -144,7 +145,7 @@ class CrashImageTest {
                 distinct.add(ByteBuffer.wrap(image.media().toArray(ValueLayout.JAVA_BYTE)));
             }
         }
-        assertThat(distinct).as("distinct images over seeds 1..8, workload " + TestSeeds.describe(seed))
+        assertThat(distinct).as("distinct images over seeds 1..8, workload " + Seeds.describe(seed))
                 .hasSizeGreaterThan(1);
     }
 
@@ -158,7 +159,7 @@ class CrashImageTest {
             try (MemoryDevice image = device.crashImage(new Random(seed + i), fates)) {
                 MemorySegment sector = image.media().asSlice(offset, SECTOR);
                 Fate laterFate = fates.getLast();
-                String why = "fates " + fates + ", " + TestSeeds.describe(seed);
+                String why = "fates " + fates + ", " + Seeds.describe(seed);
                 if (laterFate == Fate.KEPT) {
                     assertThat(BytePatterns.firstMismatch(sector, offset, later)).as(why).isEqualTo(-1);
                 } else if (laterFate == Fate.LOST && fates.getFirst() == Fate.KEPT) {

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -76,7 +77,7 @@ final class CorruptionFixture implements AutoCloseable {
         try (LogReader reader = RecordLog.read(a)) {
             int i = 0;
             while (reader.next()) {
-                if (!java.util.Arrays.equals(reader.recordBytes(), records.get(i))) {
+                if (!Arrays.equals(reader.recordBytes(), records.get(i))) {
                     throw new AssertionError("seed " + seed + ": undamaged log reads back wrong record " + i);
                 }
                 framePositions.add(reader.framePosition());

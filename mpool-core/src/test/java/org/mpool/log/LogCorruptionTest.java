@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.testing.MediaDamage;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -45,11 +46,11 @@ class LogCorruptionTest {
             LogSpec other = TestLogs.spec(dev, blocks, blocks, 72, 4);
             List<byte[]> written = write(spec, seed, r);
             write(other, seed + 1, r);
-            StringBuilder damage = new StringBuilder();
+            MediaDamage damage = new MediaDamage(dev.media());
             for (int n = 1 + r.nextInt(3); n > 0; n--) {
-                damage(dev, blocks, r, damage);
+                damage(damage, blocks, r);
             }
-            String what = "seed " + seed + ", " + written.size() + " records, damage:" + damage;
+            String what = "seed " + seed + ", " + written.size() + " records, damage: " + damage;
             expectPrefixOrCorrupt(() -> RecordLog.read(spec).readAll(), written, "read-only read, " + what, outcomes);
             expectPrefixOrCorrupt(() -> {
                 try (RecordLog log = RecordLog.open(spec)) {
@@ -82,34 +83,19 @@ class LogCorruptionTest {
         return written;
     }
 
-    private static void damage(MemoryDevice dev, int blocks, SplittableRandom r, StringBuilder what) {
-        MemorySegment media = dev.media();
+    private static void damage(MediaDamage damage, int blocks, SplittableRandom r) {
+        MemorySegment media = damage.media();
         long extent = (long) blocks * BLOCK;
         switch (r.nextInt(4)) {
-            case 0 -> {
-                long at = r.nextLong(extent);
-                int bit = r.nextInt(8);
-                media.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at, (byte) (media.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at) ^ (1 << bit)));
-                what.append(" flip bit ").append(bit).append(" of byte ").append(at).append(';');
-            }
+            case 0 -> damage.flipBit(r.nextLong(extent), r.nextInt(8));
             case 1 -> {
                 long at = r.nextLong(extent);
-                long length = Math.min(extent - at, r.nextBoolean() ? 1 + r.nextInt(64) : 512L * (1 + r.nextInt(8)));
-                media.asSlice(at, length).fill((byte) 0);
-                what.append(" zero ").append(length).append(" bytes at ").append(at).append(';');
+                damage.zero(at, Math.min(extent - at, r.nextBoolean() ? 1 + r.nextInt(64) : 512L * (1 + r.nextInt(8))));
             }
-            case 2 -> {
-                long from = r.nextInt(2 * blocks);
-                long to = r.nextInt(blocks);
-                MemorySegment.copy(media, from * BLOCK, media, to * BLOCK, BLOCK);
-                what.append(" copy block ").append(from).append(" over block ").append(to).append(';');
-            }
-            default -> {
-                long from = r.nextInt(2 * blocks * 8);
-                long to = r.nextInt(blocks * 8);
-                MemorySegment.copy(media, from * 512, media, to * 512, 512);
-                what.append(" copy sector ").append(from).append(" over sector ").append(to).append(';');
-            }
+            case 2 -> damage.copy(media, (long) r.nextInt(2 * blocks) * BLOCK, (long) r.nextInt(blocks) * BLOCK, BLOCK,
+                    "a block");
+            default -> damage.copy(media, r.nextInt(2 * blocks * 8) * 512L, r.nextInt(blocks * 8) * 512L, 512,
+                    "a sector");
         }
     }
 

@@ -6,6 +6,7 @@ import static org.mpool.format.LogFormat.BLOCK_SIZE;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.mpool.testing.MediaDamage;
 
 /**
  * Damages log A of a {@link CorruptionFixture} in place, the ways media fail: flipped bits,
@@ -15,11 +16,12 @@ import java.util.Random;
 final class LogDamage {
     private final CorruptionFixture f;
     private final MemorySegment media;
-    private final StringBuilder done = new StringBuilder();
+    private final MediaDamage damage;
 
     LogDamage(CorruptionFixture f) {
         this.f = f;
         this.media = f.mediaA();
+        this.damage = new MediaDamage(media);
     }
 
     /** One random damage, mostly inside the written part of the log. */
@@ -42,23 +44,15 @@ final class LogDamage {
     }
 
     void flipBit(long position, int bit) {
-        media.set(JAVA_BYTE, position, (byte) (media.get(JAVA_BYTE, position) ^ (1 << bit)));
-        note("flip bit " + bit + " at " + position);
+        damage.flipBit(position, bit);
     }
 
     void zero(long from, long length) {
-        long len = Math.min(length, media.byteSize() - from);
-        media.asSlice(from, len).fill((byte) 0);
-        note("zero [" + from + ", " + (from + len) + ")");
+        damage.zero(from, length);
     }
 
     void copyBlock(MemorySegment source, long sourceBlock, long targetBlock, String what) {
-        MemorySegment.copy(source, sourceBlock * BLOCK_SIZE, media, targetBlock * BLOCK_SIZE, BLOCK_SIZE);
-        note("copy " + what + " " + sourceBlock + " over block " + targetBlock);
-    }
-
-    private void note(String what) {
-        done.append(done.isEmpty() ? "" : "; ").append(what);
+        damage.copy(source, sourceBlock * BLOCK_SIZE, targetBlock * BLOCK_SIZE, BLOCK_SIZE, what);
     }
 
     /** The first log position whose byte differs from the undamaged log, or -1. */
@@ -88,6 +82,6 @@ final class LogDamage {
 
     @Override
     public String toString() {
-        return done.isEmpty() ? "none" : done.toString();
+        return damage.describe().isEmpty() ? "none" : damage.describe();
     }
 }

@@ -1,5 +1,6 @@
 package org.mpool.log;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.mpool.spi.BlockDevice;
@@ -132,7 +133,7 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
         }
 
         private void compactStart() {
-            model.compacted = new java.util.ArrayList<>();
+            model.compacted = new ArrayList<>();
             mdc.compactStart();
             writtenTail = mdc.usedBytes();
         }

@@ -6,6 +6,7 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 
 /**
@@ -81,7 +82,7 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         private void trace(String op) {
             if (TRACE) {
                 System.out.println("  " + op + " -> used " + log.usedBytes() + ", writes "
-                        + (device instanceof org.mpool.testing.FaultInjectingDevice f ? f.writeCount() + ", unflushed " + f.unflushedWriteCount() : "?")
+                        + (device instanceof FaultInjectingDevice f ? f.writeCount() + ", unflushed " + f.unflushedWriteCount() : "?")
                         + ", records " + model.records.size() + ", acked " + model.acked);
             }
         }

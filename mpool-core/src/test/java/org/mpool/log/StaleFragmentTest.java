@@ -3,6 +3,7 @@ package org.mpool.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class StaleFragmentTest {
     }
 
     private static MemorySegment copyAll(MemoryDevice dev) {
-        return MemorySegment.ofArray(dev.media().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        return MemorySegment.ofArray(dev.media().toArray(ValueLayout.JAVA_BYTE));
     }
 
     private static void restore(MemoryDevice dev, MemorySegment image) {
@@ -77,6 +78,6 @@ class StaleFragmentTest {
     }
 
     private static MemorySegment copy(MemoryDevice dev, int block) {
-        return MemorySegment.ofArray(dev.media().asSlice((long) block * BLOCK, BLOCK).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        return MemorySegment.ofArray(dev.media().asSlice((long) block * BLOCK, BLOCK).toArray(ValueLayout.JAVA_BYTE));
     }
 }

@@ -1,12 +1,13 @@
 package org.mpool.log;
 
 import java.util.UUID;
+import org.mpool.format.LogFormat;
 import org.mpool.spi.BlockDevice;
 
 /** Log extents for tests: one pool identity, logs placed by block index. */
 final class TestLogs {
     static final UUID POOL = new UUID(0x6d706f6f6cL, 0x74657374L);
-    static final int BLOCK = org.mpool.format.LogFormat.BLOCK_SIZE;
+    static final int BLOCK = LogFormat.BLOCK_SIZE;
 
     private TestLogs() {}
 

@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,7 +45,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
             try (MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES)) {
                 Mpool.create("crash", MemoryDevices.DEFAULT_PATH, new CreateOptions().mblockSize(1 << 20).shards(1)
                         .sparePercent(0), MemoryDevices.serving(media)).close();
-                Map<Long, byte[]> nonZero = new java.util.HashMap<>();
+                Map<Long, byte[]> nonZero = new HashMap<>();
                 for (long off = 0; off < DEVICE_BYTES; off += BLOCK) {
                     MemorySegment block = media.media().asSlice(off, BLOCK);
                     if (block.mismatch(MemorySegment.ofArray(new byte[BLOCK])) >= 0) {
@@ -97,7 +99,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
 
     private static final boolean TRACE = Boolean.getBoolean("mpool.trace");
 
-    private static String ids(java.util.Collection<Long> ids) {
+    private static String ids(Collection<Long> ids) {
         return ids.stream().sorted().map(id -> new ObjectId(id).toString()).toList().toString();
     }
 

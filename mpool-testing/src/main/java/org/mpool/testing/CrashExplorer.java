@@ -1,5 +1,6 @@
 package org.mpool.testing;
 
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -114,7 +115,7 @@ public final class CrashExplorer<M> {
             }
             writes[run] = device.writeCount();
             flushes[run] = device.flushCount();
-            media[run] = start.media().media().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            media[run] = start.media().media().toArray(ValueLayout.JAVA_BYTE);
             device.close();
         }
         if (writes[0] != writes[1] || flushes[0] != flushes[1] || !Arrays.equals(media[0], media[1])) {

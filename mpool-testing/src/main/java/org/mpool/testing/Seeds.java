@@ -16,8 +16,13 @@ public final class Seeds {
     public static long base(String test) {
         String fixed = System.getProperty(PROPERTY);
         long seed = fixed != null && !fixed.isBlank() ? Long.decode(fixed.strip()) : new SplittableRandom().nextLong();
-        System.out.println(test + ": seed " + seed + " (replay with -D" + PROPERTY + "=" + seed + ")");
+        System.out.println(test + ": " + describe(seed));
         return seed;
+    }
+
+    /** How a test names a seed in its assertion messages, with how to replay it. */
+    public static String describe(long seed) {
+        return "seed " + seed + " (replay with -D" + PROPERTY + "=" + seed + ")";
     }
 
     /** A seed derived from {@code seed} and {@code salt}, well mixed (SplitMix64 finaliser). */
