@@ -35,7 +35,7 @@ public final class LogReader implements AutoCloseable {
             if (!scanner.nextFrame()) {
                 // A full log's written end is its capacity: reaching it there is no damage.
                 if (live && scanner.tailState() != TailState.LIMIT && scanner.end() < scanner.limit()) {
-                    throw new MpoolException(ErrorCode.CORRUPT, scanner.describe()
+                    throw LogEnd.DAMAGE_BEFORE_WRITTEN_END.error(scanner.describe()
                             + ": data written at log position " + scanner.end() + " can no longer be read");
                 }
                 record = null;
@@ -98,6 +98,11 @@ public final class LogReader implements AutoCloseable {
     /** After {@link #next()} returned false: how the log ended. */
     public TailState tailState() {
         return scanner.tailState();
+    }
+
+    /** After {@link #next()} returned false or failed: the row of the recovery table the scan took. */
+    public LogEnd end() {
+        return scanner.why();
     }
 
     /** After {@link #next()} returned false: the log position where the records end. */

@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.LogFormat;
@@ -17,14 +16,12 @@ import org.mpool.format.LogFormat;
 /**
  * Reads a log's frames from the media in order and decides where the log ends. It reads
  * ahead in large direct reads, checks every block header and fragment, and joins fragments
- * into frames. A scan stops at the first fragment that is not valid and classifies the stop:
- *
- * <ul>
- *   <li>blank space or a block of an older generation: {@link TailState#CLEAN_END};
- *   <li>an invalid or incomplete fragment: {@link TailState#TORN}, unless some valid fragment
- *       claims (in its durable position) that the bytes at the stop were already durable when
- *       it was written: then the media lost acknowledged data and the scan fails with CORRUPT.
- * </ul>
+ * into frames. A scan stops at the first thing that is not a valid continuation and names
+ * the row of the recovery table it took ({@link LogEnd}, docs/FORMAT.md §3): blank space or a
+ * block of an older generation is a clean end; an invalid or incomplete fragment is a torn
+ * tail, unless some valid fragment claims (in its durable position) that the bytes at the stop
+ * were already durable when it was written: then the media lost acknowledged data and the scan
+ * fails with CORRUPT.
  */
 final class LogScanner implements AutoCloseable {
     private static final int READ_AHEAD = 256 * 1024;
@@ -48,7 +45,7 @@ final class LogScanner implements AutoCloseable {
     private long frameStart;
     private long frameEnd;
 
-    private TailState tailState;
+    private LogEnd why;
     private long end = -1;
 
     /**
@@ -63,15 +60,15 @@ final class LogScanner implements AutoCloseable {
         MemorySegment block0 = block(0);
         switch (LogFormat.checkBlockHeader(seed, block0)) {
             case VALID -> { }
-            case BLANK -> throw new MpoolException(ErrorCode.CORRUPT, spec.describe()
+            case BLANK -> throw fail(LogEnd.NO_LOG_HEADER, spec.describe()
                     + " has no log header: it was never formatted, or was wiped");
             case NEWER_VERSION -> throw newerVersion(block0);
-            default -> throw new MpoolException(ErrorCode.CORRUPT, spec.describe()
+            case INVALID -> throw fail(LogEnd.NO_LOG_HEADER, spec.describe()
                     + ": the header of block 0 fails its checksum (expected magic MLOG, this pool and log id)");
         }
         LogFormat.BlockHeader header = LogFormat.readBlockHeader(block0);
         if (header.index() != 0) {
-            throw new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": block 0 claims index " + header.index());
+            throw fail(LogEnd.NO_LOG_HEADER, spec.describe() + ": block 0 claims index " + header.index());
         }
         this.generation = header.generation();
         this.logEpoch = header.epoch();
@@ -113,13 +110,14 @@ final class LogScanner implements AutoCloseable {
         frameStart = -1;
         while (true) {
             if (position >= limit) {
-                return stop(frameStart >= 0 ? frameStart : position,
-                        limit < spec.capacityBytes() ? TailState.LIMIT : (frameStart >= 0 ? TailState.TORN : TailState.CLEAN_END));
+                LogEnd at = limit < spec.capacityBytes() ? LogEnd.WRITTEN_END
+                        : frameStart >= 0 ? LogEnd.FRAME_CUT_SHORT : LogEnd.EXTENT_END;
+                return stop(frameStart >= 0 ? frameStart : position, at);
             }
             if (position % BLOCK_SIZE == 0) {
-                TailState state = enterBlock(position);
-                if (state != null) {
-                    return stop(frameStart >= 0 ? frameStart : position, frameStart >= 0 ? TailState.TORN : state);
+                LogEnd at = enterBlock(position);
+                if (at != null) {
+                    return stop(frameStart >= 0 ? frameStart : position, frameStart >= 0 ? LogEnd.FRAME_CUT_SHORT : at);
                 }
                 position += BLOCK_HEADER_SIZE;
                 continue; // the limit may fall right after the header
@@ -135,7 +133,7 @@ final class LogScanner implements AutoCloseable {
             byte type = LogFormat.fragmentType(fragment);
             if (!validFragment(fragment, length, type, room)) {
                 boolean blank = frameStart < 0 && isBlank(fragment);
-                return stop(frameStart >= 0 ? frameStart : position, blank ? TailState.CLEAN_END : TailState.TORN);
+                return stop(frameStart >= 0 ? frameStart : position, blank ? LogEnd.BLANK_FRAGMENT : LogEnd.TORN_FRAGMENT);
             }
             maxDurable = Math.max(maxDurable, LogFormat.fragmentDurable(fragment));
             lastEpoch = LogFormat.fragmentEpoch(fragment);
@@ -152,7 +150,7 @@ final class LogScanner implements AutoCloseable {
     }
 
     /** Checks a block header at a block boundary; null if valid, else why the log ends here. */
-    private TailState enterBlock(long blockStart) {
+    private LogEnd enterBlock(long blockStart) {
         if (blockStart == 0) {
             return null; // checked when the scan started
         }
@@ -164,13 +162,13 @@ final class LogScanner implements AutoCloseable {
                     throw newerGeneration(blockStart, h.generation());
                 }
                 if (h.generation() != generation) {
-                    yield TailState.CLEAN_END; // left over from an earlier generation
+                    yield LogEnd.UNWRITTEN_BLOCK; // left over from an earlier generation
                 }
-                yield h.index() == blockStart / BLOCK_SIZE ? null : TailState.TORN;
+                yield h.index() == blockStart / BLOCK_SIZE ? null : LogEnd.TORN_BLOCK;
             }
-            case BLANK -> TailState.CLEAN_END;
+            case BLANK -> LogEnd.UNWRITTEN_BLOCK;
             case NEWER_VERSION -> throw newerVersion(block);
-            case INVALID -> TailState.TORN;
+            case INVALID -> LogEnd.TORN_BLOCK;
         };
     }
 
@@ -218,13 +216,21 @@ final class LogScanner implements AutoCloseable {
         frameLength += length;
     }
 
-    private boolean stop(long endPosition, TailState state) {
+    private boolean stop(long endPosition, LogEnd at) {
+        assert !at.fails() : at + " fails: it is thrown, not stopped at";
+        assert endPosition >= BLOCK_HEADER_SIZE && endPosition <= limit : endPosition;
         end = endPosition;
-        tailState = state;
-        if (state != TailState.LIMIT) {
+        why = at;
+        if (at != LogEnd.WRITTEN_END) {
             checkNothingDurableLost(endPosition, position);
         }
         return false;
+    }
+
+    /** Records that the scan ends failing at {@code row} and returns the error to throw. */
+    private MpoolException fail(LogEnd row, String detail) {
+        why = row;
+        return row.error(detail);
     }
 
     /**
@@ -315,7 +321,7 @@ final class LogScanner implements AutoCloseable {
     }
 
     private MpoolException lost(long endPosition, long durable) {
-        return new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": data at log position " + endPosition
+        return fail(LogEnd.DURABLE_DATA_LOST, spec.describe() + ": data at log position " + endPosition
                 + " (device offset " + (spec.offset() + endPosition) + ") is unreadable, but the log records that "
                 + "everything before position " + durable + " was made durable");
     }
@@ -326,13 +332,13 @@ final class LogScanner implements AutoCloseable {
      * would otherwise pass records of an erased generation off as the log's content.
      */
     private MpoolException newerGeneration(long blockStart, long newer) {
-        return new MpoolException(ErrorCode.CORRUPT, spec.describe() + ": block 0 says generation " + generation
+        return fail(LogEnd.STALE_BLOCK_ZERO, spec.describe() + ": block 0 says generation " + generation
                 + ", but the block at log position " + blockStart + " is of the newer generation " + newer
                 + ": block 0 is stale");
     }
 
     private MpoolException newerVersion(MemorySegment block) {
-        return new MpoolException(ErrorCode.UNSUPPORTED, spec.describe() + " was written by a newer format (version "
+        return fail(LogEnd.NEWER_VERSION, spec.describe() + " was written by a newer format (version "
                 + LogFormat.readBlockHeader(block).version() + "); this mpool reads up to version " + LogFormat.VERSION);
     }
 
@@ -368,7 +374,12 @@ final class LogScanner implements AutoCloseable {
     }
 
     TailState tailState() {
-        return tailState;
+        return why == null ? null : why.state();
+    }
+
+    /** After the scan ended (or failed): the row of the recovery table it took; null before. */
+    LogEnd why() {
+        return why;
     }
 
     @Override

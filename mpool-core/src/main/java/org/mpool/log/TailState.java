@@ -1,11 +1,15 @@
 package org.mpool.log;
 
-/** How a scan of a log ended: the classification recovery acts on. */
+/** What recovery does where a scan of a log ended (the outcome of a {@link LogEnd}). */
 public enum TailState {
-    /** The log ends where nothing more was written (blank space, an older generation, or the end). */
+    /** The log ends where nothing more was written: the records before are the log. */
     CLEAN_END,
-    /** The log ends in a write that did not complete: a torn or lost tail, discarded safely. */
+    /** The log ends in a write that did not complete and was never acknowledged: discarded. */
     TORN,
-    /** A limit was reached (a live log's written end): later records may follow. */
-    LIMIT
+    /** A reader's limit was reached (a live log's written end): later records may follow. */
+    LIMIT,
+    /** Data that had been acknowledged cannot be read: the scan fails with CORRUPT. */
+    CORRUPT,
+    /** The log was written by a newer format: the scan fails with UNSUPPORTED. */
+    UNSUPPORTED
 }
