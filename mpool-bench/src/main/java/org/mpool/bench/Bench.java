@@ -12,7 +12,9 @@ import java.util.Map;
  * The benchmark harness: {@code ./bench [SUITE...] [--dir DIR] [--seconds N] [--rounds N]
  * [--out DIR] [--plot DIR]}. Every mpool figure is measured next to its baseline (fio on the
  * same file, or the alternative a user would pick) in the same run, interleaved over rounds,
- * and reported as a ratio.
+ * and reported as a ratio. The {@code ./bench} script's own options ({@code --install-fio},
+ * {@code --hugepages}) change the host and are handled there; the script does not pass them on,
+ * and given to the jar directly they are ignored with a note.
  */
 public final class Bench {
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
@@ -64,6 +66,8 @@ public final class Bench {
                 case "--rounds" -> rounds = positive(args, ++i);
                 case "--out" -> out = Path.of(value(args, ++i));
                 case "--plot" -> plot = Path.of(value(args, ++i));
+                case "--install-fio", "--hugepages" -> System.err.println("bench: " + args[i]
+                        + " is an option of the ./bench script (it changes the host): ignored here");
                 case "-h", "--help" -> {
                     System.out.println("usage: bench [" + String.join("|", SUITES.keySet())
                             + "]... [--dir DIR] [--seconds N] [--rounds N] [--out DIR] [--plot DIR]");
@@ -84,7 +88,8 @@ public final class Bench {
         }
         Files.createDirectories(dir);
         if (!Fio.available()) {
-            System.err.println("bench: fio not available: fio baselines are skipped (ratios against fio show as '-')");
+            System.err.println("bench: fio not found: fio baselines are skipped (ratios against fio show as '-');"
+                    + " './bench --install-fio' installs it (apt-get, as root)");
         }
         Suite.Config config = new Suite.Config(dir, seconds, rounds);
         List<Result> results = new ArrayList<>();

@@ -31,13 +31,21 @@ final class Fio {
     }
 
     /**
-     * Whether fio can take huge-page buffers ({@code --mem=shmhuge}): that needs reserved huge
-     * pages, which the bench script sets aside when run as root.
+     * Whether fio can take huge-page buffers ({@code --mem=shmhuge}): that needs free reserved
+     * huge pages (HugePages_Free in /proc/meminfo), which {@code ./bench --hugepages} sets aside
+     * for the run as root. Transparent huge pages (what mpool's buffers use) do not count.
      */
     static boolean hugeBuffers() {
+        if (!available()) {
+            return false;
+        }
         try {
-            return available() && Long.parseLong(java.nio.file.Files.readString(
-                    java.nio.file.Path.of("/proc/sys/vm/nr_hugepages")).trim()) > 0;
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("HugePages_Free:")) {
+                    return Long.parseLong(line.substring("HugePages_Free:".length()).trim()) > 0;
+                }
+            }
+            return false;
         } catch (IOException | NumberFormatException e) {
             return false;
         }

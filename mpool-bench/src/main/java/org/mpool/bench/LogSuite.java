@@ -3,21 +3,31 @@ package org.mpool.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mpool.Mlog;
+import org.mpool.Mpool;
+import org.mpool.common.CreateOptions;
+import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
-import org.mpool.device.NativeDevice;
-import org.mpool.log.LogSpec;
-import org.mpool.log.RecordLog;
+import org.mpool.common.ObjectId;
+import org.mpool.common.ObjectInfo;
 
 /**
- * The record log against fio on the same file: synced 100-byte appends (1 and 8 threads) and
- * async appends flushed every MiB. A full log is erased and the run goes on (erase is timed too).
+ * An mlog against fio on the same file: synced 100-byte appends (1 and 8 threads) and async
+ * appends flushed every MiB. The pool sits on a fully written file, so the mlog's appends are
+ * overwrites of written blocks, as fio's are. The mlog (512 MiB) is made once; each round opens
+ * it and erases it, so every round starts from an empty log. A full log is erased and the run
+ * goes on (erase is timed too). fio writes in a region right past the mlog's end, which the pool
+ * reserves as a second mlog, so fio never overwrites the log or pool metadata.
  */
 final class LogSuite implements Suite {
-    private static final long FILE_BYTES = 1L << 30;
+    /** Room for zone 0, the metadata shards' logs, the spare reserve, the mlog and fio's region. */
+    private static final long FILE_BYTES = 2L << 30;
     private static final long LOG_BYTES = 512L << 20;
+    /** fio's region past the mlog: as large as the log, as fio's sequential runs used before. */
+    private static final long FIO_BYTES = 512L << 20;
+    private static final long FIO_SYNC_BYTES = 64L << 20;
     private static final int RECORD = 100;
 
     @Override
@@ -39,47 +49,57 @@ final class LogSuite implements Suite {
         double[] fioSeq = new double[n];
         double[] fioSeqSync = new double[n];
         byte[] record = new byte[RECORD];
-        for (int r = 0; r < n; r++) {
-            try (NativeDevice d = NativeDevice.open(file, NativeDevice.OpenOptions.SHARED)) {
-                LogSpec spec = new LogSpec(d, 0, LOG_BYTES, UUID.randomUUID(), 1);
-                try (RecordLog log = RecordLog.format(spec, 1, false)) {
+        try (Mpool pool = Mpool.create("benchlog", file, new CreateOptions().force(true))) {
+            ObjectId id = pool.allocateMlog(MediaClass.CAPACITY, LOG_BYTES);
+            pool.commitMlog(id);
+            ObjectInfo log = pool.info(id);
+            ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_BYTES);
+            pool.commitMlog(region);
+            long fioOffset = pool.info(region).offsetBytes();
+            if (fioOffset < log.offsetBytes() + log.capacityBytes()) {
+                throw new IllegalStateException("bench: fio's region lies before the end of the mlog");
+            }
+            for (int r = 0; r < n; r++) {
+                try (Mlog mlog = pool.openMlog(id)) {
+                    mlog.erase(); // every round starts from an empty log
                     int round = r;
                     // Side by side, order alternating: the device's synced-write rate drifts
                     // by half within an hour here. fio writes past the log's extent.
                     Pair.run(file, r % 2 == 1, () -> {
                         Measure.Run one = Measure.timed(c.seconds(), i -> {
-                            appendOrErase(log, record, true);
+                            appendOrErase(mlog, record, true);
                             return 1;
                         });
                         sync1[round] = one.perSecond();
                         p50[round] = one.p50();
                         p99[round] = one.p99();
                     }, () -> {
-                        Fio.Run f = Fio.run(file, 64L << 20, c.seconds(), "--offset=" + LOG_BYTES, "--rw=write", "--bs=4k",
-                                "--fdatasync=1");
+                        Fio.Run f = Fio.run(file, FIO_SYNC_BYTES, c.seconds(), "--offset=" + fioOffset, "--rw=write",
+                                "--bs=4k", "--fdatasync=1");
                         fioSync[round] = f.iops();
                         fioSyncP99[round] = f.writeSyncP99();
                     });
-                    sync8[r] = concurrentSyncAppends(log, record, 8, c.seconds());
+                    sync8[r] = concurrentSyncAppends(mlog, record, 8, c.seconds());
                     // Side by side with fio doing the same flushes, for the same reason.
                     Pair.run(file, r % 2 == 0, () -> {
                         long[] bytes = {0};
                         async[round] = Measure.throughput(c.seconds(), i -> {
-                            appendOrErase(log, record, false);
+                            appendOrErase(mlog, record, false);
                             bytes[0] += RECORD;
                             if (bytes[0] % (1 << 20) < RECORD) {
-                                log.flush();
+                                mlog.flush();
                             }
                             return RECORD;
                         }) / (1 << 20);
-                    }, () -> fioSeqSync[round] = Fio.run(file, LOG_BYTES, c.seconds(), "--offset=" + LOG_BYTES, "--rw=write",
-                            "--bs=1m", "--fdatasync=1").bytesPerSecond() / (1 << 20));
+                    }, () -> fioSeqSync[round] = Fio.run(file, FIO_BYTES, c.seconds(), "--offset=" + fioOffset,
+                            "--rw=write", "--bs=1m", "--fdatasync=1").bytesPerSecond() / (1 << 20));
                 }
-            }
-            if (Fio.available()) {
-                Files2.settle(file);
-                fioSeq[r] = Fio.run(file, LOG_BYTES, c.seconds(), "--rw=write", "--bs=1m").bytesPerSecond() / (1 << 20);
-                Files2.settle(file);
+                if (Fio.available()) {
+                    Files2.settle(file);
+                    fioSeq[r] = Fio.run(file, FIO_BYTES, c.seconds(), "--offset=" + fioOffset, "--rw=write", "--bs=1m")
+                            .bytesPerSecond() / (1 << 20);
+                    Files2.settle(file);
+                }
             }
         }
         double s1 = Measure.median(sync1);
@@ -103,7 +123,7 @@ final class LogSuite implements Suite {
         return out;
     }
 
-    private static void appendOrErase(RecordLog log, byte[] record, boolean sync) {
+    private static void appendOrErase(Mlog log, byte[] record, boolean sync) {
         try {
             log.append(record, sync);
         } catch (MpoolException e) {
@@ -119,7 +139,7 @@ final class LogSuite implements Suite {
         }
     }
 
-    private static double concurrentSyncAppends(RecordLog log, byte[] record, int threads, int seconds) throws Exception {
+    private static double concurrentSyncAppends(Mlog log, byte[] record, int threads, int seconds) throws Exception {
         AtomicLong appends = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long start = System.nanoTime();

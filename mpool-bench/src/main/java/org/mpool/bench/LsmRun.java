@@ -14,7 +14,6 @@ import org.mpool.common.Advice;
 import org.mpool.common.ObjectId;
 import org.mpool.common.PoolStats.ReaperStats;
 import org.mpool.common.ReaperConfig;
-import org.mpool.device.AlignedBuffers;
 
 /**
  * An LSM-style run: a compaction thread reads {@link #COMPACTION_BYTES} of mblocks once,
@@ -143,7 +142,7 @@ final class LsmRun {
         long bytes = 0;
         long sum = 0;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = AlignedBuffers.allocate(arena, DIRECT_READ);
+            MemorySegment buf = Mpool.allocateBuffer(arena, DIRECT_READ);
             for (ObjectId id : ids) {
                 long length = pool.info(id).lengthBytes();
                 for (long off = 0; off < length; off += DIRECT_READ) {

@@ -19,7 +19,6 @@ import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
-import org.mpool.device.AlignedBuffers;
 
 /**
  * Mblocks against fio on the same file: the pool sits on a fully written file and reserves a
@@ -207,7 +206,7 @@ final class PoolSuite implements Suite {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         MemorySegment[] pages = new MemorySegment[threads];
         for (int t = 0; t < threads; t++) {
-            pages[t] = AlignedBuffers.allocate(arena, 4096);
+            pages[t] = Mpool.allocateBuffer(arena, 4096);
         }
         long start = System.nanoTime();
         Workers.run(threads, t -> {
