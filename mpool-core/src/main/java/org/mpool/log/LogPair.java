@@ -31,6 +31,8 @@ public final class LogPair implements AutoCloseable {
     private long otherGeneration;
     private RecordLog compacting;
     private boolean closed;
+    /** Open found a compaction cut short (the newer log has no end marker) and took the older log. */
+    private boolean rolledBack;
 
     private LogPair(LogSpec first, LogSpec second, RecordLog active, int activeIndex, long otherGeneration,
                     Executor writeBehind) {
@@ -73,7 +75,9 @@ public final class LogPair implements AutoCloseable {
                 // An unreadable header hides the other log's generation: start the next compaction
                 // far above anything it can have held, so no generation is ever used twice.
                 long other = gens[1 - i] >= 0 ? gens[1 - i] : log.generation() + UNKNOWN_GENERATION_STEP;
-                return new LogPair(first, second, log, i, other, writeBehind);
+                LogPair pair = new LogPair(first, second, log, i, other, writeBehind);
+                pair.rolledBack = other > log.generation();
+                return pair;
             }
             log.close();
         }
@@ -193,6 +197,11 @@ public final class LogPair implements AutoCloseable {
                 // Nothing in it counts: without an end marker open never picks it.
             }
         }
+    }
+
+    /** Whether open found a compaction cut short and took the older log (the state before it). */
+    public boolean rolledBack() {
+        return rolledBack;
     }
 
     /** Whether a compaction is under way. */

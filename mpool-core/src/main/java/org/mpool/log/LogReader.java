@@ -23,6 +23,8 @@ public final class LogReader implements AutoCloseable {
     private int offset;
     private MemorySegment record;
     private long recordsRead;
+    /** The scan of a live log ended before its written end: the media lost what was written. */
+    private boolean damaged;
 
     LogReader(LogScanner scanner, boolean live) {
         this.scanner = scanner;
@@ -35,6 +37,7 @@ public final class LogReader implements AutoCloseable {
             if (!scanner.nextFrame()) {
                 // A full log's written end is its capacity: reaching it there is no damage.
                 if (live && scanner.tailState() != TailState.LIMIT && scanner.end() < scanner.limit()) {
+                    damaged = true;
                     throw LogEnd.DAMAGE_BEFORE_WRITTEN_END.error(scanner.describe()
                             + ": data written at log position " + scanner.end() + " can no longer be read");
                 }
@@ -102,7 +105,7 @@ public final class LogReader implements AutoCloseable {
 
     /** After {@link #next()} returned false or failed: the row of the recovery table the scan took. */
     public LogEnd end() {
-        return scanner.why();
+        return damaged ? LogEnd.DAMAGE_BEFORE_WRITTEN_END : scanner.why();
     }
 
     /** After {@link #next()} returned false: the log position where the records end. */

@@ -116,6 +116,11 @@ public final class ConfigCatalog implements AutoCloseable {
         }
     }
 
+    /** Whether open found a compaction of MDC-0 cut short and took its state before it. */
+    public boolean rolledBack() {
+        return mdc != null && mdc.rolledBack();
+    }
+
     public synchronized Map<String, String> properties() {
         return Map.copyOf(properties);
     }

@@ -42,6 +42,9 @@ public final class Shard implements AutoCloseable {
     /** Log bytes in use right after the last compaction: the next waits until this has doubled. */
     private volatile long compactedBytes;
     private volatile long reservedUniquifier = 1;
+    /** What open found: commits no flush confirmed, kept (data intact) or cancelled (data torn). */
+    private int unconfirmedKept;
+    private int unconfirmedCancelled;
 
     private Shard(int index, LogPair mdc) {
         this.index = index;
@@ -94,7 +97,9 @@ public final class Shard implements AutoCloseable {
                 case CatalogRecord.Mblock m -> {
                     if (r.unconfirmed() && !dataCheck.matches(m)) {
                         cancelled.add(m.id());
+                        unconfirmedCancelled++;
                     } else {
+                        unconfirmedKept += r.unconfirmed() ? 1 : 0;
                         table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
                     }
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
@@ -120,6 +125,21 @@ public final class Shard implements AutoCloseable {
         } catch (FormatException e) {
             throw MpoolException.corrupt("metadata shard " + index + " holds a bad record: " + e.getMessage());
         }
+    }
+
+    /** Commit records no flush had confirmed that open kept: their data was intact. */
+    public int unconfirmedKept() {
+        return unconfirmedKept;
+    }
+
+    /** Commit records no flush had confirmed that open cancelled: their data was torn. */
+    public int unconfirmedCancelled() {
+        return unconfirmedCancelled;
+    }
+
+    /** Whether open found a compaction of this shard cut short and took its state before it. */
+    public boolean rolledBack() {
+        return mdc != null && mdc.rolledBack();
     }
 
     public int index() {

@@ -49,10 +49,12 @@ public final class Pool implements AutoCloseable {
     private final CacheDomain cache;
     private final Mblocks mblocks = new Mblocks(this);
     private final Mlogs mlogs = new Mlogs(this);
+    /** What open recovered from (rows of the recovery table it acted on). */
+    private final List<RecoveryCase.Found> recovery;
     private volatile boolean closed;
 
     Pool(BlockDevice.Provider provider, boolean readOnly, Map<MediaClass, PoolDevice> devices,
-         Map<MediaClass, SpaceMap> spaces, ConfigCatalog config, Shard[] shards) {
+         Map<MediaClass, SpaceMap> spaces, ConfigCatalog config, Shard[] shards, List<RecoveryCase.Found> recovery) {
         assert devices.containsKey(MediaClass.CAPACITY) : "a pool without a capacity device";
         assert devices.keySet().equals(spaces.keySet()) : "a device without a space map, or the reverse";
         assert shards.length >= 1 && shards.length <= Layout.MAX_SHARDS : shards.length;
@@ -62,6 +64,7 @@ public final class Pool implements AutoCloseable {
         this.spaces = Map.copyOf(spaces);
         this.config = config;
         this.shards = shards;
+        this.recovery = List.copyOf(recovery);
         this.cache = new CacheDomain(this::name, ReaperConfig.defaults());
     }
 
@@ -139,6 +142,11 @@ public final class Pool implements AutoCloseable {
 
     public boolean readOnly() {
         return readOnly;
+    }
+
+    /** What open recovered from: the rows of docs/FORMAT.md §6 it acted on (empty after a clean close). */
+    public List<RecoveryCase.Found> recovery() {
+        return recovery;
     }
 
     public Path devicePath(MediaClass mediaClass) {

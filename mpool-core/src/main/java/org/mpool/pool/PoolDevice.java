@@ -21,6 +21,8 @@ public final class PoolDevice {
     private final BlockDevice device;
     private final boolean file;
     private Superblock superblock;
+    /** Superblock copies that were not valid when the device was read (open rewrites both). */
+    private int badCopiesAtOpen;
 
     /** {@code file}: the device is a regular file (see {@link #isFile}). */
     PoolDevice(Path path, BlockDevice device, boolean file, Superblock superblock) {
@@ -32,12 +34,21 @@ public final class PoolDevice {
 
     /** Reads the superblock of an open device; NOT_FOUND if it holds no mpool. */
     static PoolDevice read(Path path, BlockDevice device, boolean file) {
-        return new PoolDevice(path, device, file, readSuperblock(device, path.toString()));
+        Superblock[] valid = new Superblock[Superblock.COPY_OFFSETS.length];
+        PoolDevice d = new PoolDevice(path, device, file, readSuperblock(device, path.toString(), valid));
+        for (Superblock copy : valid) {
+            d.badCopiesAtOpen += copy == null ? 1 : 0;
+        }
+        return d;
     }
 
     /** The device's current superblock: the valid copy of the higher generation. */
     static Superblock readSuperblock(BlockDevice device, String name) {
-        Superblock[] valid = new Superblock[Superblock.COPY_OFFSETS.length];
+        return readSuperblock(device, name, new Superblock[Superblock.COPY_OFFSETS.length]);
+    }
+
+    /** Like {@link #readSuperblock(BlockDevice, String)}, leaving the valid copies in {@code valid} (null: not valid). */
+    private static Superblock readSuperblock(BlockDevice device, String name, Superblock[] valid) {
         boolean corrupt = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(arena, Superblock.SIZE);
@@ -97,6 +108,11 @@ public final class PoolDevice {
 
     public BlockDevice device() {
         return device;
+    }
+
+    /** Superblock copies that were not valid when the device was read. */
+    int badCopiesAtOpen() {
+        return badCopiesAtOpen;
     }
 
     /**

@@ -53,7 +53,8 @@ public final class PoolOpener {
                 spaces.put(d.mediaClass(), space);
             }
             Shard[] shards = openShards(config, capacity, devices, spaces, readOnly, toClose);
-            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards);
+            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards,
+                    findings(devices, config, shards));
             if (!readOnly) {
                 for (PoolDevice d : devices.values()) {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));
@@ -70,6 +71,36 @@ public final class PoolOpener {
             }
             throw e;
         }
+    }
+
+    /** What the open recovered from: the rows of the recovery table it acted on. */
+    private static List<RecoveryCase.Found> findings(Map<MediaClass, PoolDevice> devices, ConfigCatalog config,
+                                                     Shard[] shards) {
+        List<RecoveryCase.Found> found = new ArrayList<>();
+        for (PoolDevice d : devices.values()) {
+            if (d.badCopiesAtOpen() > 0) {
+                found.add(new RecoveryCase.Found(RecoveryCase.SUPERBLOCK_COPY_BAD, d.path() + ": "
+                        + d.badCopiesAtOpen() + " superblock copy not valid; rewritten"));
+            }
+        }
+        if (config.rolledBack()) {
+            found.add(new RecoveryCase.Found(RecoveryCase.COMPACTION_ROLLED_BACK, "MDC-0: a compaction cut short"));
+        }
+        for (Shard s : shards) {
+            if (s.rolledBack()) {
+                found.add(new RecoveryCase.Found(RecoveryCase.COMPACTION_ROLLED_BACK, "shard " + s.index()
+                        + ": a compaction cut short"));
+            }
+            if (s.unconfirmedCancelled() > 0) {
+                found.add(new RecoveryCase.Found(RecoveryCase.UNCONFIRMED_COMMIT_CANCELLED, "shard " + s.index() + ": "
+                        + s.unconfirmedCancelled() + " commits whose data a crash tore, cancelled"));
+            }
+            if (s.unconfirmedKept() > 0) {
+                found.add(new RecoveryCase.Found(RecoveryCase.UNCONFIRMED_COMMIT_KEPT, "shard " + s.index() + ": "
+                        + s.unconfirmedKept() + " commits no flush confirmed, data intact, kept"));
+            }
+        }
+        return found;
     }
 
     /**

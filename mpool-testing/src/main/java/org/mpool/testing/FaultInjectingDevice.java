@@ -126,20 +126,48 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     /** Like {@link #crashImage(long)}, recording each unflushed write's fate into {@code fates}. */
     public synchronized MemoryDevice crashImage(Random random, List<Fate> fates) {
         MemoryDevice image = durableImage();
-        MemorySegment media = image.media();
         for (PendingWrite w : unflushed) {
             Fate fate = Fate.values()[random.nextInt(3)];
             if (fates != null) {
                 fates.add(fate);
             }
-            for (int s = 0; s < w.data.length; s += SECTOR) {
-                if (fate == Fate.KEPT || (fate == Fate.TORN && random.nextBoolean())) {
-                    MemorySegment.copy(w.data, s, media, JAVA_BYTE,
-                            w.offset + s, Math.min(SECTOR, w.data.length - s));
-                }
-            }
+            apply(w, fate, random, image.media());
         }
         return image;
+    }
+
+    /**
+     * The crash image in which unflushed write {@code i} (in issue order) meets {@code fates[i]};
+     * a TORN write keeps each of its sectors or not as {@code tearSeed} draws. For enumerating
+     * every combination of fates, or building one by hand.
+     */
+    public synchronized MemoryDevice crashImage(List<Fate> fates, long tearSeed) {
+        if (fates.size() != unflushed.size()) {
+            throw MpoolException.invalid(fates.size() + " fates for " + unflushed.size() + " unflushed writes");
+        }
+        MemoryDevice image = durableImage();
+        Random tears = new Random(tearSeed);
+        for (int i = 0; i < unflushed.size(); i++) {
+            apply(unflushed.get(i), fates.get(i), tears, image.media());
+        }
+        return image;
+    }
+
+    /** Puts what survives of {@code w} under {@code fate} onto {@code media}. */
+    private static void apply(PendingWrite w, Fate fate, Random tears, MemorySegment media) {
+        for (int s = 0; s < w.data.length; s += SECTOR) {
+            if (fate == Fate.KEPT || (fate == Fate.TORN && tears.nextBoolean())) {
+                MemorySegment.copy(w.data, s, media, JAVA_BYTE, w.offset + s, Math.min(SECTOR, w.data.length - s));
+            }
+        }
+    }
+
+    /** An unflushed write: where it goes. */
+    public record UnflushedWrite(long offset, int lengthBytes) {}
+
+    /** The writes not yet flushed, in issue order: those a crash now may keep, tear or lose. */
+    public synchronized List<UnflushedWrite> unflushedWrites() {
+        return unflushed.stream().map(w -> new UnflushedWrite(w.offset, w.data.length)).toList();
     }
 
     /**
