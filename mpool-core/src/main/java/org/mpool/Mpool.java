@@ -111,7 +111,12 @@ public final class Mpool implements AutoCloseable {
      * PERMISSION. What it shows of a pool in use is what was durable when it was read.
      */
     public static Mpool openReadOnly(Path capacityDevice) {
-        return new Mpool(PoolOpener.open(capacityDevice, NativeDevice.PROVIDER, true));
+        return openReadOnly(capacityDevice, NativeDevice.PROVIDER);
+    }
+
+    /** Like {@link #openReadOnly(Path)}, with devices from {@code provider}. */
+    public static Mpool openReadOnly(Path capacityDevice, BlockDevice.Provider provider) {
+        return new Mpool(PoolOpener.open(capacityDevice, provider, true));
     }
 
     /** Flushes everything, marks the pool cleanly closed and releases its devices. Idempotent. */

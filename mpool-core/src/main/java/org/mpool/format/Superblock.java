@@ -168,6 +168,11 @@ public record Superblock(String poolName, UUID poolUuid, int version, long gener
         return Check.VALID;
     }
 
+    /** The format version a copy claims (read it only after {@link #check} found magic and CRCs sound). */
+    public static int versionOf(MemorySegment in) {
+        return Short.toUnsignedInt(in.get(U16, OFF_VERSION));
+    }
+
     /** Decodes a copy that {@link #check} found VALID. */
     public static Superblock decode(MemorySegment in) {
         assert check(in) == Check.VALID;

@@ -57,8 +57,8 @@ public final class PoolDevice {
                 switch (Superblock.check(buf)) {
                     case VALID -> valid[copy] = Superblock.decode(buf);
                     case NEWER_VERSION -> throw new MpoolException(ErrorCode.UNSUPPORTED, name
-                            + " holds an mpool of a newer format version than this mpool supports ("
-                            + Superblock.VERSION + ")");
+                            + " holds an mpool of a newer format version (" + Superblock.versionOf(buf)
+                            + ") than this mpool supports (up to " + Superblock.VERSION + ")");
                     case CORRUPT -> corrupt = true;
                     case BLANK, NOT_MPOOL -> { }
                 }

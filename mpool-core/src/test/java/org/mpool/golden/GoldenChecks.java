@@ -31,7 +31,7 @@ final class GoldenChecks {
     }
 
     /** Everything in {@code m}, checked through {@code pool}; {@code where} opens every message. */
-    static void verify(PoolView pool, GoldenManifest m, String where) {
+    static void verify(Mpool pool, GoldenManifest m, String where) {
         assertThat(pool.name()).as("%s: pool name", where).isEqualTo(m.poolName());
         assertThat(pool.uuid()).as("%s: pool uuid", where).isEqualTo(m.poolUuid());
         assertThat(pool.properties()).as("%s: properties", where).containsExactlyInAnyOrderEntriesOf(m.properties());
@@ -55,7 +55,7 @@ final class GoldenChecks {
         for (GoldenManifest.Mlog l : m.mlogs()) {
             assertThat(Listed.of(pool.info(l.id()))).as("%s: info(%s)", where, l.id())
                     .isEqualTo(new Listed(l.id(), l.mediaClass(), l.capacityBytes()));
-            List<GoldenManifest.Record> records = pool.records(l.id()).stream().map(GoldenManifest.Record::of).toList();
+            List<GoldenManifest.Record> records = pool.readMlog(l.id()).readAll().stream().map(GoldenManifest.Record::of).toList();
             assertThat(records).as("%s: the records of mlog %s (length, SHA-256)", where, l.id())
                     .containsExactlyElementsOf(l.records());
         }
@@ -66,14 +66,14 @@ final class GoldenChecks {
         }
 
         assertThat(pool.health()).as("%s: health()", where).isEmpty();
-        CheckReport report = pool.check();
+        CheckReport report = pool.check((done, total) -> 0);
         assertThat(report.problems()).as("%s: check() finds no problem", where).isEmpty();
         assertThat(report.objectsChecked()).as("%s: objects check() verified", where).isEqualTo(m.objectCount());
         assertThat(report.bytesChecked()).as("%s: bytes check() verified", where).isEqualTo(m.checkedBytes());
     }
 
     /** An mblock's info, its bytes (by SHA-256), and the zeros that pad its last page. */
-    private static void verifyMblock(PoolView pool, GoldenManifest.Mblock b, Arena arena, String where) {
+    private static void verifyMblock(Mpool pool, GoldenManifest.Mblock b, Arena arena, String where) {
         assertThat(Listed.of(pool.info(b.id()))).as("%s: info(%s)", where, b.id())
                 .isEqualTo(new Listed(b.id(), b.mediaClass(), b.length()));
         long pages = (b.length() + PAGE - 1) / PAGE * PAGE;

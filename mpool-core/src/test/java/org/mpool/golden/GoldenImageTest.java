@@ -68,7 +68,7 @@ class GoldenImageTest {
 
             // Read-only first, on the image as it was released: nothing may be written.
             Map<MediaClass, String> before = hashes(image);
-            try (PoolView pool = PoolView.openReadOnly(image.capacityPath(), image.devices())) {
+            try (Mpool pool = Mpool.openReadOnly(image.capacityPath(), image.devices())) {
                 assertThat(pool.readOnly()).isTrue();
                 GoldenChecks.verify(pool, m, "v" + version + ", read-only");
             }
@@ -77,7 +77,7 @@ class GoldenImageTest {
             // Read-write: recovery and any upgrade run, then everything is there, and stays there.
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
                 assertThat(pool.readOnly()).isFalse();
-                GoldenChecks.verify(PoolView.of(pool), m, "v" + version + ", first read-write open");
+                GoldenChecks.verify(pool, m, "v" + version + ", first read-write open");
                 for (GoldenManifest.Mlog l : m.mlogs()) {
                     try (Mlog log = pool.openMlog(l.id())) {
                         assertThat(log.generation()).as("v%d: generation of mlog %s", version, l.id())
@@ -92,9 +92,9 @@ class GoldenImageTest {
                         .containsExactly(FormatVersion.CURRENT, FormatVersion.CURRENT);
             }
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
-                GoldenChecks.verify(PoolView.of(pool), m, "v" + version + ", reopened read-write");
+                GoldenChecks.verify(pool, m, "v" + version + ", reopened read-write");
             }
-            try (PoolView pool = PoolView.openReadOnly(image.capacityPath(), image.devices())) {
+            try (Mpool pool = Mpool.openReadOnly(image.capacityPath(), image.devices())) {
                 GoldenChecks.verify(pool, m, "v" + version + ", read-only after the read-write opens");
             }
         }
@@ -106,7 +106,7 @@ class GoldenImageTest {
         Path dir = GoldenImages.writeCurrent(root, false);
         try (GoldenImages.Image image = GoldenImages.load(FormatVersion.CURRENT, dir)) {
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
-                GoldenChecks.verify(PoolView.of(pool), image.manifest(), "a freshly generated image");
+                GoldenChecks.verify(pool, image.manifest(), "a freshly generated image");
             }
         }
         assertThatThrownBy(() -> GoldenImages.writeCurrent(root, false))
@@ -200,7 +200,7 @@ class GoldenImageTest {
     private static MpoolException openFails(GoldenImages.Image image, boolean readOnly) {
         MpoolException e = catchThrowableOfType(MpoolException.class, () -> {
             if (readOnly) {
-                PoolView.openReadOnly(image.capacityPath(), image.devices()).close();
+                Mpool.openReadOnly(image.capacityPath(), image.devices()).close();
             } else {
                 Mpool.open(image.capacityPath(), image.devices()).close();
             }

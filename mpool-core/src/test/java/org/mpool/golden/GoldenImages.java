@@ -232,7 +232,7 @@ public final class GoldenImages {
                 copies.put(d.path(), copy);
             }
             try (Mpool pool = Mpool.open(CAPACITY_PATH, copies)) {
-                GoldenChecks.verify(PoolView.of(pool), manifest, "the image just generated");
+                GoldenChecks.verify(pool, manifest, "the image just generated");
             }
         } finally {
             opened.forEach(MemoryDevice::close);
