@@ -56,6 +56,7 @@ public final class FlushCombiningDevice extends ForwardingDevice {
         try {
             inner().flush();
             synchronized (lock) {
+                assert covers >= ticket && covers <= requested : "a flush covers tickets " + covers + " of " + requested;
                 completed = Math.max(completed, covers);
             }
         } catch (MpoolException e) {

@@ -40,6 +40,8 @@ final class LogRing {
     private long durableEnd;
 
     LogRing(LogFormat.Seed seed, MemorySegment ring, long capacity) {
+        assert ring.byteSize() >= 2L * BLOCK_SIZE && ring.byteSize() % BLOCK_SIZE == 0 : ring.byteSize();
+        assert capacity % BLOCK_SIZE == 0 && capacity >= 2L * BLOCK_SIZE : capacity;
         this.seed = seed;
         this.ring = ring;
         this.ringBytes = ring.byteSize();
@@ -51,6 +53,8 @@ final class LogRing {
      * {@code tail}; the written and durable ends are {@code tail}.
      */
     void reset(long generation, long epoch, long tail, MemorySegment tailBlock) {
+        assert generation >= 1 && epoch >= 1 : "generation " + generation + ", epoch " + epoch;
+        assert tail >= BLOCK_HEADER_SIZE && tail <= capacity : tail;
         this.generation = generation;
         this.epoch = epoch;
         this.tail = tail;
@@ -85,15 +89,21 @@ final class LogRing {
     }
 
     void writtenThrough(long writtenEnd) {
-        retainFrom = writtenEnd - writtenEnd % BLOCK_SIZE;
+        assert writtenEnd <= tail : "written end " + writtenEnd + " past the tail " + tail;
+        long from = writtenEnd - writtenEnd % BLOCK_SIZE;
+        assert from >= retainFrom : "the written end went back from " + retainFrom + " to " + from;
+        retainFrom = from;
     }
 
     void durableThrough(long durable) {
+        assert durable <= tail : "durable end " + durable + " past the tail " + tail;
         durableEnd = durable;
     }
 
     /** The ring bytes of {@code [from, to)}, which must not wrap: see {@link #firstRun}. */
     MemorySegment bytes(long from, long to) {
+        assert from >= retainFrom && from <= to : "[" + from + ", " + to + ") from " + retainFrom;
+        assert to - from <= ringBytes - from % ringBytes : "a run that wraps: [" + from + ", " + to + ")";
         return ring.asSlice(from % ringBytes, to - from);
     }
 
@@ -169,6 +179,7 @@ final class LogRing {
         Varint.putPadded(ring, at, length, header);
         MemorySegment.copy(record, 0, ring, ValueLayout.JAVA_BYTE, at + header, length);
         tail = pos + header + length;
+        assert tail <= LogFormat.blockEnd(pos) : "a fast-path record crossed a block end";
         return true;
     }
 
@@ -216,6 +227,7 @@ final class LogRing {
 
     /** Seals the open frame; afterwards every appended record is in a sealed frame. */
     void sealFrame() {
+        assert sealedEnd <= tail : "sealed end " + sealedEnd + " past the tail " + tail;
         if (frameOpen) {
             sealFragment(fragmentIsFirst ? LogFormat.FULL : LogFormat.LAST);
             frameOpen = false;
@@ -243,6 +255,9 @@ final class LogRing {
 
     private void sealFragment(byte type) {
         int length = (int) (tail - fragmentPos - FRAGMENT_HEADER_SIZE);
+        assert length >= 0 && fragmentPos + FRAGMENT_HEADER_SIZE + length <= LogFormat.blockEnd(fragmentPos + 1)
+                : "a fragment of " + length + " bytes at " + fragmentPos + " leaves its block";
+        assert fragmentPos >= retainFrom : "sealing a fragment the ring no longer holds";
         MemorySegment fragment = ring.asSlice(fragmentPos % ringBytes, FRAGMENT_HEADER_SIZE + length);
         LogFormat.sealFragment(seed, fragment, generation, fragmentPos, length, type, epoch, durableEnd);
     }
@@ -252,6 +267,7 @@ final class LogRing {
     }
 
     private void enterBlock(long blockStart) {
+        assert blockStart % BLOCK_SIZE == 0 && blockStart + BLOCK_SIZE <= capacity : blockStart;
         MemorySegment slot = slot(blockStart);
         slot.fill((byte) 0);
         LogFormat.writeBlockHeader(seed, slot, generation, blockStart / BLOCK_SIZE, 0);

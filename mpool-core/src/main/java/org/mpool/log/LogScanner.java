@@ -89,6 +89,8 @@ final class LogScanner implements AutoCloseable {
 
     /** The bytes of the block starting at {@code blockStart}, read through the read-ahead chunk. */
     MemorySegment block(long blockStart) {
+        assert blockStart % BLOCK_SIZE == 0 && blockStart >= 0 && blockStart + BLOCK_SIZE <= spec.capacityBytes()
+                : blockStart;
         if (blockStart < chunkStart || blockStart + BLOCK_SIZE > chunkEnd) {
             long len = Math.min(chunk.byteSize(), spec.capacityBytes() - blockStart);
             spec.device().read(spec.offset() + blockStart, chunk.asSlice(0, len));
@@ -136,12 +138,15 @@ final class LogScanner implements AutoCloseable {
                 return stop(frameStart >= 0 ? frameStart : position, blank ? LogEnd.BLANK_FRAGMENT : LogEnd.TORN_FRAGMENT);
             }
             maxDurable = Math.max(maxDurable, LogFormat.fragmentDurable(fragment));
+            assert LogFormat.fragmentEpoch(fragment) >= lastEpoch : "epochs decrease in a valid scan";
             lastEpoch = LogFormat.fragmentEpoch(fragment);
             if (frameStart < 0) {
                 frameStart = position;
             }
             appendToFrame(fragment, length);
-            position += FRAGMENT_HEADER_SIZE + length;
+            long next = position + FRAGMENT_HEADER_SIZE + length;
+            assert next <= LogFormat.blockEnd(position + 1) : "a fragment crossed its block's end";
+            position = next;
             if (type == LogFormat.FULL || type == LogFormat.LAST) {
                 frameEnd = position;
                 return true;

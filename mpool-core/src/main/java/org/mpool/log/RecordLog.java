@@ -452,6 +452,11 @@ public final class RecordLog implements AutoCloseable {
      * ring meanwhile), then optionally flushes. Called with the lock held and no I/O in flight.
      */
     private void writeOut(long from, long to, long newWrittenEnd, boolean flush) {
+        assert lock.isHeldByCurrentThread();
+        assert from % BLOCK_SIZE == 0 && to % BLOCK_SIZE == 0 && from <= to : "[" + from + ", " + to + ")";
+        assert from <= writtenEnd && newWrittenEnd <= to && newWrittenEnd >= writtenEnd
+                : "write-out [" + from + ", " + to + ") to end " + newWrittenEnd + ", written to " + writtenEnd;
+        assert to <= spec.capacityBytes() : "a write-out past the extent";
         // The I/O slot's claim (ioInProgress) passes between threads in a gather; this checks,
         // with assertions on (the tests), that it never lets two write-outs through.
         assert !writing : spec.describe() + ": a write-out started while another was in flight";
@@ -483,6 +488,7 @@ public final class RecordLog implements AutoCloseable {
             // The outcome is recorded before the waiters wake: those it made durable return
             // without the lock, reading durableEnd alone.
             if (done) {
+                assert durableEnd <= writtenEnd : "durable " + durableEnd + " before written " + writtenEnd;
                 writtenEnd = Math.max(writtenEnd, newWrittenEnd);
                 ring.writtenThrough(writtenEnd);
                 if (flush) {

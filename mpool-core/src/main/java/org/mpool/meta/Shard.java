@@ -116,6 +116,7 @@ public final class Shard implements AutoCloseable {
         }
         reservedUniquifier = Math.max(reservedUniquifier, maxUniquifier + 1);
         nextUniquifier = reservedUniquifier;
+        assert table.size() >= 0 && nextUniquifier > maxUniquifier : "ids may repeat after recovery";
         return cancelled;
     }
 
@@ -159,6 +160,7 @@ public final class Shard implements AutoCloseable {
                 append(new CatalogRecord.IdReserve(reserve), true);
                 reservedUniquifier = reserve;
             }
+            assert nextUniquifier < reservedUniquifier : "an id handed out past its durable reservation";
             return ObjectId.of(nextUniquifier++, type, index);
         }
     }
@@ -243,6 +245,7 @@ public final class Shard implements AutoCloseable {
 
     private void appendAndApply(CatalogRecord record, boolean sync, Runnable apply) {
         checkWritable();
+        assert !compaction.isWriteLockedByCurrentThread() : "a commit from inside a compaction";
         compaction.readLock().lock();
         try {
             appendOrReportFull(record, sync);
@@ -311,6 +314,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private void compactLocked() {
+        assert compaction.isWriteLockedByCurrentThread() : "compaction without the write side";
         mdc.compactStart();
         try {
             table.forEach(e -> {

@@ -64,6 +64,8 @@ public final class Mblocks {
 
     void commit(MblockWrite w) {
         pool.checkWritable("commit");
+        assert w.pool() == pool : "a writer of another pool";
+        assert pool.pending().contains(w.id().value()) : "a commit of an mblock not pending";
         flushDataDevice(w.mediaClass());
         pool.shard(w.id()).commitMblock(w.id(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc());
         pool.pending().remove(w.id().value());
@@ -94,6 +96,7 @@ public final class Mblocks {
     }
 
     void abort(MblockWrite w) {
+        assert w.pool() == pool : "a writer of another pool";
         pool.pending().remove(w.id().value());
         if (!pool.closed()) {
             pool.space(w.mediaClass()).free(w.zone(), 1);

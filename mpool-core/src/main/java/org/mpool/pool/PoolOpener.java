@@ -53,6 +53,7 @@ public final class PoolOpener {
                 spaces.put(d.mediaClass(), space);
             }
             Shard[] shards = openShards(config, capacity, devices, spaces, readOnly, toClose);
+            assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
             Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards,
                     findings(devices, config, shards));
             if (!readOnly) {

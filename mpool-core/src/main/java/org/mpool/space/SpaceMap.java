@@ -38,6 +38,7 @@ public final class SpaceMap {
     /** Marks zones {@code [first, first + count)} used, as found in the catalog at open. */
     public synchronized void claim(long first, long count) {
         checkRange(first, count);
+        assert usedCount == used.cardinality() : "count " + usedCount + ", bitmap " + used.cardinality();
         for (long z = first; z < first + count; z++) {
             if (used.get((int) z)) {
                 throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zone " + z
@@ -64,8 +65,10 @@ public final class SpaceMap {
         if (start < 0) {
             throw noSpace(count);
         }
+        assert used.nextSetBit(start) < 0 || used.nextSetBit(start) >= start + count : "allocated an owned zone";
         used.set(start, start + (int) count);
         usedCount += count;
+        assert usedCount <= zoneCount && usedCount == used.cardinality() : usedCount;
         cursor = (int) ((start + count) % zoneCount);
         return start;
     }
@@ -80,6 +83,7 @@ public final class SpaceMap {
         }
         used.clear((int) first, (int) (first + count));
         usedCount -= count;
+        assert usedCount >= 0 && usedCount == used.cardinality() : usedCount;
     }
 
     public synchronized boolean isUsed(long zone) {
