@@ -187,6 +187,27 @@ class SpaceMapTest {
         assertThat(map.usedZones()).as("used after the refused claims").isZero();
     }
 
+    /**
+     * Catalog records carry zones and zone counts as u64: a range whose end overflows a long
+     * lies outside the device too. (It used to pass the range check, which added first and
+     * count: a claim then counted zones it never marked, and a free failed with an index error.)
+     */
+    @Example
+    void rangesWhoseEndOverflowsALongAreCorrupt() {
+        SpaceMap map = new SpaceMap(MediaClass.CAPACITY, 10, 0);
+        long[][] bad = {{Long.MAX_VALUE, 1}, {5, Long.MAX_VALUE}, {Long.MAX_VALUE, Long.MAX_VALUE}, {1, -1}};
+        for (long[] r : bad) {
+            MpoolException claim = failure(() -> map.claim(r[0], r[1]));
+            assertThat(claim).as("claim(%d, %d)", r[0], r[1]).isNotNull();
+            assertThat(claim.code()).as("claim(%d, %d): %s", r[0], r[1], claim).isEqualTo(ErrorCode.CORRUPT);
+            MpoolException free = failure(() -> map.free(r[0], r[1]));
+            assertThat(free).as("free(%d, %d)", r[0], r[1]).isNotNull();
+            assertThat(free.code()).as("free(%d, %d): %s", r[0], r[1], free).isEqualTo(ErrorCode.CORRUPT);
+        }
+        assertThat(map.usedZones()).as("used after the refused claims").isZero();
+        assertThat(map.allocate(10, false)).as("the whole device is still free").isZero();
+    }
+
     // ---- against a model
 
     sealed interface Step permits Alloc, Free {}
