@@ -37,6 +37,7 @@ public final class Shard implements AutoCloseable {
     private final ObjectTable table = new ObjectTable();
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final Object idLock = new Object();
+    /** From 1: uniquifier 0 is never handed out, so no id equals a metadata log id (LogIds). */
     private long nextUniquifier = 1;
     /** Log bytes in use right after the last compaction: the next waits until this has doubled. */
     private volatile long compactedBytes;
