@@ -15,6 +15,8 @@ public final class ObjectTable {
     private static final long EMPTY = 0;
     /** A removed entry; not a valid object id (its type bits are 0). */
     private static final long TOMBSTONE = 1;
+    /** Zones are kept in 48 bits; lengths (mblock bytes, mlog zones) in an int. */
+    static final long ZONE_LIMIT = 1L << 48;
 
     /** One committed object as the catalog knows it. */
     public record Entry(long id, MediaClass mediaClass, long zone, long lengthOrZones, int crc, boolean deleting) {}

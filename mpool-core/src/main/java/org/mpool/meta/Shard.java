@@ -92,6 +92,7 @@ public final class Shard implements AutoCloseable {
             CatalogRecord rec = decode(r.bytes());
             switch (rec) {
                 case CatalogRecord.Mblock m -> {
+                    checkFits(rec, m.zone(), m.length());
                     if (r.unconfirmed() && !dataCheck.matches(m)) {
                         cancelled.add(m.id());
                     } else {
@@ -100,6 +101,7 @@ public final class Shard implements AutoCloseable {
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Mlog m -> {
+                    checkFits(rec, m.firstZone(), m.zoneCount());
                     table.put(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount(), 0);
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
@@ -112,6 +114,17 @@ public final class Shard implements AutoCloseable {
         reservedUniquifier = Math.max(reservedUniquifier, maxUniquifier + 1);
         nextUniquifier = reservedUniquifier;
         return cancelled;
+    }
+
+    /**
+     * A commit record's zone and length (or zone count) must fit the table; zones beyond the
+     * device are found when the pool claims them. A record that does not fit is damage: put in
+     * the table it would turn into another zone or media class, or fail with no error code.
+     */
+    private void checkFits(CatalogRecord rec, long zone, long lengthOrZones) {
+        if (zone < 0 || zone >= ObjectTable.ZONE_LIMIT || lengthOrZones < 0 || lengthOrZones > Integer.MAX_VALUE) {
+            throw MpoolException.corrupt("metadata shard " + index + " holds a record out of range: " + rec);
+        }
     }
 
     private CatalogRecord decode(byte[] bytes) {

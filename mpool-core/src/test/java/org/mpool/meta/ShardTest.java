@@ -541,6 +541,29 @@ class ShardTest {
         }
     }
 
+    /** Fields the table cannot hold (zones of 48 bits, lengths of 31) are damage, reported as such. */
+    @Test
+    void aCommitRecordWithFieldsOutOfRangeIsCorrupt() {
+        long id = ObjectIdBits.pack(5, ObjectIdBits.TYPE_MBLOCK, SHARD);
+        long mlogId = ObjectIdBits.pack(6, ObjectIdBits.TYPE_MLOG, SHARD);
+        List<CatalogRecord> bad = List.of(new CatalogRecord.Mblock(id, 0, 1L << 48, 4096, 0),
+                new CatalogRecord.Mblock(id, 0, -1, 4096, 0),
+                new CatalogRecord.Mblock(id, 0, 3, 1L << 40, 0),
+                new CatalogRecord.Mblock(id, 0, 3, -1, 0),
+                new CatalogRecord.Mlog(mlogId, 1, 1L << 50, 2),
+                new CatalogRecord.Mlog(mlogId, 1, 7, 1L << 33));
+        for (CatalogRecord r : bad) {
+            MemoryDevice mem = device();
+            LogSpec[] l = logs(mem);
+            try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
+                mdc.append(CatalogRecord.encode(r), true);
+            }
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> open(mem, m -> true));
+            assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
+            assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
+        }
+    }
+
     @Test
     void aRecordThatDoesNotDecodeIsCorrupt() {
         MemoryDevice mem = device();
