@@ -2,7 +2,11 @@ package org.mpool.format;
 
 /**
  * The ids of the pool's metadata logs, which seed their checksums as an object id seeds an
- * mlog's. Their type bits ({@link ObjectIdBits}) are 0, so they never equal an object id.
+ * mlog's. They are all below 0x1000, so their uniquifier ({@link ObjectIdBits}) is 0, which no
+ * object is given (shards hand out uniquifiers from 1): they never equal an object id. Their
+ * type bits are not all 0: from shard 112 on, 0x20 + 2*s + w reaches bit 8 (shard 255's log 1,
+ * 0x21f, has the bits of an mlog id of shard 31), so {@link ObjectIdBits#isObjectId} alone does
+ * not tell them apart.
  *
  * <pre>
  *   MDC-0 (pool configuration)  log 0: 0x10   log 1: 0x11

@@ -13,7 +13,8 @@ package org.mpool.format;
  *   shard: the metadata shard MDC-1..255 that records the object (0: not an object id)
  * </pre>
  *
- * <p>Metadata log ids ({@link LogIds}) have type bits 0, so they never equal an object id.
+ * <p>Metadata log ids ({@link LogIds}) have uniquifier 0, which no object is given, so they
+ * never equal an object id.
  */
 public final class ObjectIdBits {
     public static final int TYPE_SHIFT = 8;

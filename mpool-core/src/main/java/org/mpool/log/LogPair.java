@@ -15,9 +15,9 @@ import org.mpool.format.MdcRecord;
  * <p>How it stays consistent: each log holds at most one compaction, closed by an end marker
  * ({@link MdcRecord}), and the records after it. Compaction starts the inactive log afresh
  * with a generation above both logs' and writes the new state there; {@code compactEnd}
- * appends the end marker with a sync. {@code open} takes the log of highest generation that
- * holds an end marker, so a crash anywhere in a compaction yields the complete old state or
- * the complete new one, never a mix. The old log is left untouched until the next compaction
+ * flushes it, then appends the end marker with a sync. {@code open} takes the log of highest
+ * generation that holds an end marker, so a crash anywhere in a compaction yields the complete
+ * old state or the complete new one, never a mix. The old log is left untouched until the next compaction
  * starts over it.
  */
 public final class LogPair implements AutoCloseable {
@@ -166,12 +166,18 @@ public final class LogPair implements AutoCloseable {
         compacting = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
     }
 
-    /** Ends the compaction durably: the new log becomes the MDC's content. */
+    /**
+     * Ends the compaction durably: the new log becomes the MDC's content. The compacted records
+     * are flushed before the end marker is appended, so the marker's fragment vouches for them:
+     * they were confirmed before the compaction and stay confirmed ({@link Record#unconfirmed})
+     * after a crash right after it.
+     */
     public void compactEnd() {
         checkOpen("compactEnd");
         if (compacting == null) {
             throw new MpoolException(ErrorCode.INVALID_STATE, "no compaction of this MDC is under way");
         }
+        compacting.flush();
         compacting.append(MdcRecord.endMarker(), true);
         RecordLog old = active;
         otherGeneration = old.generation();

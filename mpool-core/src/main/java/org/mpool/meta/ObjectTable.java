@@ -16,7 +16,9 @@ public final class ObjectTable {
     private static final long EMPTY = 0;
     /** A removed entry; not a valid object id (its type bits are 0). */
     private static final long TOMBSTONE = 1;
-    private static final long ZONE_MASK = (1L << 48) - 1;
+    /** Zones are kept in 48 bits; lengths (mblock bytes, mlog zones) in an int. */
+    static final long ZONE_LIMIT = 1L << 48;
+    private static final long ZONE_MASK = ZONE_LIMIT - 1;
     private static final int CLASS_SHIFT = 48;
     private static final long DELETING = 1L << 56;
 
@@ -103,13 +105,12 @@ public final class ObjectTable {
     /** Adds or replaces a committed mlog. */
     public void putMlog(long id, MediaClass mediaClass, long firstZone, long zoneCount) {
         assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MLOG : ObjectIdBits.toString(id);
-        assert zoneCount >= 1 : zoneCount;
         put(id, mediaClass, firstZone, zoneCount, 0);
     }
 
     private void put(long id, MediaClass mediaClass, long zone, long length, int crc) {
         assert ObjectIdBits.isObjectId(id) : ObjectIdBits.toString(id);
-        assert zone > 0 && zone <= ZONE_MASK : "zone " + zone;
+        assert zone >= 0 && zone <= ZONE_MASK : "zone " + zone;
         long stamp = lock.writeLock();
         try {
             if ((occupied + 1) * 4L > ids.length * 3L) {

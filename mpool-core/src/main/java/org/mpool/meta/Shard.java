@@ -38,6 +38,7 @@ public final class Shard implements AutoCloseable {
     private final ObjectTable table = new ObjectTable();
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final Object idLock = new Object();
+    /** From 1: uniquifier 0 is never handed out, so no id equals a metadata log id (LogIds). */
     private long nextUniquifier = 1;
     /** Log bytes in use right after the last compaction: the next waits until this has doubled. */
     private volatile long compactedBytes;
@@ -95,6 +96,7 @@ public final class Shard implements AutoCloseable {
             CatalogRecord rec = decode(r.bytes());
             switch (rec) {
                 case CatalogRecord.Mblock m -> {
+                    checkFits(rec, m.zone(), m.length());
                     if (r.unconfirmed() && !dataCheck.matches(m)) {
                         cancelled.add(m.id());
                         unconfirmedCancelled++;
@@ -105,6 +107,7 @@ public final class Shard implements AutoCloseable {
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Mlog m -> {
+                    checkFits(rec, m.firstZone(), m.zoneCount());
                     table.putMlog(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount());
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
@@ -118,6 +121,17 @@ public final class Shard implements AutoCloseable {
         nextUniquifier = reservedUniquifier;
         assert table.size() >= 0 && nextUniquifier > maxUniquifier : "ids may repeat after recovery";
         return cancelled;
+    }
+
+    /**
+     * A commit record's zone and length (or zone count) must fit the table; zones beyond the
+     * device are found when the pool claims them. A record that does not fit is damage: put in
+     * the table it would turn into another zone or media class, or fail with no error code.
+     */
+    private void checkFits(CatalogRecord rec, long zone, long lengthOrZones) {
+        if (zone < 0 || zone >= ObjectTable.ZONE_LIMIT || lengthOrZones < 0 || lengthOrZones > Integer.MAX_VALUE) {
+            throw MpoolException.corrupt("metadata shard " + index + " holds a record out of range: " + rec);
+        }
     }
 
     private CatalogRecord decode(byte[] bytes) {

@@ -121,9 +121,9 @@ public final class SpaceMap {
     }
 
     private void checkRange(long first, long count) {
-        if (first < 0 || count < 1 || first + count > zoneCount) {
-            throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zones [" + first + ", "
-                    + (first + count) + ") lie outside the device's " + zoneCount + " zones");
+        if (first < 0 || count < 1 || first > zoneCount - count) { // not first + count: it may overflow
+            throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zones [" + first + ", +" + count
+                    + ") lie outside the device's " + zoneCount + " zones");
         }
     }
 }
