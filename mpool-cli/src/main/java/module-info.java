@@ -7,5 +7,6 @@ module org.mpool.cli {
     requires info.picocli;
 
     // picocli fills in the commands' annotated fields by reflection
-    opens org.mpool.cli to info.picocli;
+    opens org.mpool.cli to
+            info.picocli;
 }

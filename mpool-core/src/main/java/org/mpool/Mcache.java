@@ -166,6 +166,7 @@ public final class Mcache implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Mcache[" + size() + " mblocks, slots of " + slotBytes() + " bytes" + (isClosed() ? ", closed" : "") + "]";
+        return "Mcache[" + size() + " mblocks, slots of " + slotBytes() + " bytes" + (isClosed() ? ", closed" : "")
+                + "]";
     }
 }

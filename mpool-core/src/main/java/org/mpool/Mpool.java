@@ -19,7 +19,6 @@ import org.mpool.common.PoolStats;
 import org.mpool.common.ReaperConfig;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.NativeDevice;
-import org.mpool.format.Superblock;
 import org.mpool.pool.DeviceProbe;
 import org.mpool.pool.Pool;
 import org.mpool.pool.PoolChecks;
@@ -45,41 +44,19 @@ import org.mpool.spi.BlockDevice;
  * }</pre>
  */
 public final class Mpool implements AutoCloseable {
-    /** Property names (get/set). */
+    // Property names (get/set)
     public static final String PROP_LABEL = PoolProperties.LABEL;
+
     public static final String PROP_UID = PoolProperties.UID;
     public static final String PROP_GID = PoolProperties.GID;
     public static final String PROP_MODE = PoolProperties.MODE;
     public static final String PROP_SPARE = PoolProperties.SPARE;
-
-    /**
-     * What a device holds, read from its superblock without opening the pool.
-     *
-     * @param device the device's path
-     * @param poolName the pool it belongs to
-     * @param poolUuid that pool's UUID
-     * @param mediaClass the class the device serves in the pool
-     * @param deviceUuid the device's own UUID
-     * @param mblockSizeBytes the class's mblock size
-     * @param zoneCount mblock-sized zones on the device
-     * @param cleanlyClosed whether the pool was closed cleanly (else it is open, or crashed)
-     * @param formatVersion the on-media format version
-     */
-    public record DeviceInfo(Path device, String poolName, UUID poolUuid, MediaClass mediaClass, UUID deviceUuid,
-                             long mblockSizeBytes, long zoneCount, boolean cleanlyClosed, int formatVersion) {
-        static DeviceInfo of(Path device, Superblock sb) {
-            return new DeviceInfo(device, sb.poolName(), sb.poolUuid(), MediaClass.fromCode(sb.mediaClassCode()),
-                    sb.deviceUuid(), sb.zoneBytes(), sb.zoneCount(), sb.cleanlyClosed(), sb.version());
-        }
-    }
 
     private final Pool pool;
 
     private Mpool(Pool pool) {
         this.pool = pool;
     }
-
-    // ---------------------------------------------------------------- lifecycle
 
     /**
      * Creates a pool on {@code capacityDevice} (a block device or a file; a file that does
@@ -135,24 +112,20 @@ public final class Mpool implements AutoCloseable {
         return AlignedBuffers.allocate(arena, sizeBytes);
     }
 
-    // ---------------------------------------------------------------- devices without a pool
-
     /** What {@code device} holds, if it is an mpool device; NOT_FOUND if the path does not exist. */
-    public static Optional<DeviceInfo> probe(Path device) {
-        return DeviceProbe.probe(device).map(sb -> DeviceInfo.of(device, sb));
+    public static Optional<BlockDevice.Label> probe(Path device) {
+        return DeviceProbe.probe(device);
     }
 
     /** Every mpool device among {@code paths} and the machine's block devices. */
-    public static List<DeviceInfo> scan(List<Path> paths) {
-        return DeviceProbe.scan(paths).stream().map(f -> DeviceInfo.of(f.device(), f.superblock())).toList();
+    public static List<BlockDevice.Label> scan(List<Path> paths) {
+        return DeviceProbe.scan(paths);
     }
 
     /** Wipes the superblocks of a device whose pool cannot be opened (LOCKED while anyone uses it). */
     public static void wipe(Path device) {
         DeviceProbe.wipe(device);
     }
-
-    // ---------------------------------------------------------------- identity and properties
 
     public String name() {
         return pool.name();
@@ -195,8 +168,6 @@ public final class Mpool implements AutoCloseable {
         Staging.add(pool, device, sizeBytes, mblockSizeBytes, force);
     }
 
-    // ---------------------------------------------------------------- mblocks
-
     /** Allocates an mblock in {@code mediaClass}. */
     public MblockWriter allocateMblock(MediaClass mediaClass) {
         return allocateMblock(mediaClass, false);
@@ -236,8 +207,6 @@ public final class Mpool implements AutoCloseable {
         pool.delete(id);
     }
 
-    // ---------------------------------------------------------------- mlogs
-
     /** Allocates an mlog of at least {@code capacityBytes} (whole zones) in {@code mediaClass}; it exists after {@link #commitMlog}. */
     public ObjectId allocateMlog(MediaClass mediaClass, long capacityBytes) {
         return pool.mlogs().allocate(mediaClass, capacityBytes);
@@ -260,8 +229,6 @@ public final class Mpool implements AutoCloseable {
     public Mlog.Reader readMlog(ObjectId id) {
         return new Mlog.Reader(pool.mlogs().read(id));
     }
-
-    // ---------------------------------------------------------------- mcache
 
     /**
      * Maps committed mblocks (of any media class) read-only into one address range, in the
@@ -291,8 +258,6 @@ public final class Mpool implements AutoCloseable {
     public PoolStats.ReaperStats reaperStats() {
         return pool.cache().stats();
     }
-
-    // ---------------------------------------------------------------- stats and checks
 
     public PoolStats stats() {
         return pool.stats();

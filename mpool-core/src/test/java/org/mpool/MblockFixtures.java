@@ -19,7 +19,8 @@ final class MblockFixtures {
 
     /** Writes and commits an mblock of {@code lengthBytes} whose bytes follow from {@code seed}. */
     static ObjectId write(Mpool pool, MediaClass mediaClass, long lengthBytes, long seed) {
-        try (Arena arena = Arena.ofConfined(); MblockWriter w = pool.allocateMblock(mediaClass)) {
+        try (Arena arena = Arena.ofConfined();
+                MblockWriter w = pool.allocateMblock(mediaClass)) {
             if (lengthBytes > 0) {
                 MemorySegment buf = AlignedBuffers.allocate(arena, AlignedBuffers.alignUp(lengthBytes, 4096));
                 fill(buf, seed);

@@ -34,7 +34,7 @@ class McacheContentTest {
         Random random = new Random(seed);
         String replay = "seed " + seed;
         try (Mpool pool = Mpool.create("content", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB));
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             pool.addStaging(dir.resolve("stage.img"), 128 * MiB, 2 * MiB, false);
             List<ObjectId> ids = new ArrayList<>();
             long[] edgeLengths = {0, 1, 4095, 4096, 4097, MiB - 1, MiB};
@@ -50,7 +50,8 @@ class McacheContentTest {
                 collection = collection.subList(0, 1 + random.nextInt(15));
                 Advice advice = Advice.values()[random.nextInt(Advice.values().length)];
                 try (Mcache map = pool.map(collection, advice)) {
-                    boolean anyStaging = collection.stream().anyMatch(id -> pool.info(id).mediaClass() == MediaClass.STAGING);
+                    boolean anyStaging =
+                            collection.stream().anyMatch(id -> pool.info(id).mediaClass() == MediaClass.STAGING);
                     assertThat(map.slotBytes()).as(replay).isEqualTo(anyStaging ? 2 * MiB : MiB);
                     assertThat(map.segment().byteSize()).as(replay).isEqualTo(collection.size() * map.slotBytes());
                     assertThat(map.mblocks()).isEqualTo(collection);
@@ -73,11 +74,15 @@ class McacheContentTest {
         MemorySegment direct = MblockFixtures.readDirect(pool, id, arena);
         MemorySegment mapped = map.segment(id);
         assertThat(mapped.byteSize()).isEqualTo(length);
-        assertThat(MemorySegment.mismatch(mapped, 0, length, direct, 0, length)).as(replay + ", mblock " + id).isEqualTo(-1);
+        assertThat(MemorySegment.mismatch(mapped, 0, length, direct, 0, length))
+                .as(replay + ", mblock " + id)
+                .isEqualTo(-1);
         // Past the length the slot reads as zeros, like the padding of a direct read.
         MemorySegment slotBytes = map.segment().asSlice(map.base(id), map.slotBytes());
         for (long off = length; off < map.slotBytes(); off += off < direct.byteSize() ? 1 : 4093) {
-            assertThat(slotBytes.get(ValueLayout.JAVA_BYTE, off)).as(replay + ", mblock " + id + " at " + off).isZero();
+            assertThat(slotBytes.get(ValueLayout.JAVA_BYTE, off))
+                    .as(replay + ", mblock " + id + " at " + off)
+                    .isZero();
         }
     }
 
@@ -101,8 +106,10 @@ class McacheContentTest {
                                 long length = pool.info(id).lengthBytes();
                                 MemorySegment expected = arena.allocate(length);
                                 MblockFixtures.fill(expected, 1000 + ids.indexOf(id));
-                                MemorySegment got = direct ? MblockFixtures.readDirect(pool, id, arena) : map.segment(id);
-                                assertThat(MemorySegment.mismatch(got, 0, length, expected, 0, length)).isEqualTo(-1);
+                                MemorySegment got =
+                                        direct ? MblockFixtures.readDirect(pool, id, arena) : map.segment(id);
+                                assertThat(MemorySegment.mismatch(got, 0, length, expected, 0, length))
+                                        .isEqualTo(-1);
                                 if (!direct && round % 8 == 0) {
                                     map.purge(); // direct readers must not care; mapped ones refault
                                 }
@@ -124,8 +131,10 @@ class McacheContentTest {
     void mapsOfMoreThanAGibibyteWork() {
         long mblock = 64 * MiB;
         int count = 17; // 1088 MiB
-        CreateOptions options = new CreateOptions().size((count + 13) * mblock).mblockSize(mblock); // + zone 0, shard logs, spare
-        try (Mpool pool = Mpool.create("big", dir.resolve("big.img"), options); Arena arena = Arena.ofConfined()) {
+        CreateOptions options =
+                new CreateOptions().size((count + 13) * mblock).mblockSize(mblock); // + zone 0, shard logs, spare
+        try (Mpool pool = Mpool.create("big", dir.resolve("big.img"), options);
+                Arena arena = Arena.ofConfined()) {
             // One buffer for all: each mblock gets its own first and last page.
             MemorySegment data = AlignedBuffers.allocate(arena, mblock);
             MblockFixtures.fill(data, 77);
@@ -145,12 +154,16 @@ class McacheContentTest {
                 for (ObjectId id : ids) {
                     for (long off : new long[] {0, mblock / 2, mblock - 4096}) {
                         pool.readMblock(id, off, direct);
-                        assertThat(map.segment().asSlice(map.base(id) + off, 4096).mismatch(direct))
-                                .as("mblock %s at %d", id, off).isEqualTo(-1);
+                        assertThat(map.segment()
+                                        .asSlice(map.base(id) + off, 4096)
+                                        .mismatch(direct))
+                                .as("mblock %s at %d", id, off)
+                                .isEqualTo(-1);
                     }
                 }
                 // The very last byte of the range is the last byte of the last mblock.
-                assertThat(map.segment().get(ValueLayout.JAVA_BYTE, map.segment().byteSize() - 1))
+                assertThat(map.segment()
+                                .get(ValueLayout.JAVA_BYTE, map.segment().byteSize() - 1))
                         .isEqualTo(direct.get(ValueLayout.JAVA_BYTE, 4095));
                 map.purge();
             }

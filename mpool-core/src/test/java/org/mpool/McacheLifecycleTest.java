@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.testing.MemoryDevices;
 
@@ -32,8 +32,10 @@ class McacheLifecycleTest {
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOf(MpoolException.class)
-                .extracting(e -> ((MpoolException) e).code()).isEqualTo(code);
+        assertThatThrownBy(call)
+                .isInstanceOf(MpoolException.class)
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(code);
     }
 
     @Test
@@ -66,7 +68,8 @@ class McacheLifecycleTest {
             map.close();
             assertThat(map.isClosed()).isTrue();
             assertThatThrownBy(() -> whole.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> ofA.get(ValueLayout.JAVA_LONG_UNALIGNED, 100)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> ofA.get(ValueLayout.JAVA_LONG_UNALIGNED, 100))
+                    .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> ofA.asByteBuffer().get(0)).isInstanceOf(IllegalStateException.class);
             assertCode(() -> map.willNeed(0, 4096), ErrorCode.INVALID_STATE);
             assertCode(map::purge, ErrorCode.INVALID_STATE);
@@ -123,9 +126,11 @@ class McacheLifecycleTest {
             ObjectId log = pool.allocateMlog(MediaClass.CAPACITY, MiB);
             pool.commitMlog(log);
             assertCode(() -> pool.map(List.of(a, log), Advice.WARM), ErrorCode.INVALID_ARGUMENT);
-            assertCode(() -> pool.map(List.of(ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1)), Advice.WARM),
+            assertCode(
+                    () -> pool.map(List.of(ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1)), Advice.WARM),
                     ErrorCode.NOT_FOUND);
-            assertCode(() -> pool.map(List.of(ObjectId.of(1, ObjectId.Type.MBLOCK, 200)), Advice.WARM),
+            assertCode(
+                    () -> pool.map(List.of(ObjectId.of(1, ObjectId.Type.MBLOCK, 200)), Advice.WARM),
                     ErrorCode.NOT_FOUND);
             try (MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY)) {
                 assertCode(() -> pool.map(List.of(a, w.id()), Advice.WARM), ErrorCode.INVALID_STATE);
@@ -141,8 +146,8 @@ class McacheLifecycleTest {
 
     @Test
     void poolsOnMemoryDevicesCannotBeMapped() {
-        try (Mpool pool = Mpool.create("mem", dir.resolve("mem.img"), MblockFixtures.oneMiBMblocks(64 * MiB),
-                new MemoryDevices())) {
+        try (Mpool pool = Mpool.create(
+                "mem", dir.resolve("mem.img"), MblockFixtures.oneMiBMblocks(64 * MiB), new MemoryDevices())) {
             ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, 4096, 9);
             assertCode(() -> pool.map(List.of(a), Advice.WARM), ErrorCode.UNSUPPORTED);
             pool.delete(a);

@@ -32,12 +32,16 @@ class McachePrefetchTest {
             try (Mcache map = pool.map(ids, Advice.WARM)) {
                 long base = map.segment().address();
                 long length = map.segment().byteSize();
-                assertThat(Smaps.sumWithin(base, length, "Rss")).as("Rss of the map before willNeed (kB)").isZero();
+                assertThat(Smaps.sumWithin(base, length, "Rss"))
+                        .as("Rss of the map before willNeed (kB)")
+                        .isZero();
                 map.willNeed(0, length);
                 long resident = McacheResidencyTest.awaitResident(map, length);
-                assumeTrue(resident == length, "willNeed left the map partly uncached (" + resident + " bytes): skipped");
+                assumeTrue(
+                        resident == length, "willNeed left the map partly uncached (" + resident + " bytes): skipped");
                 long mapped = awaitMappedKiB(base, length, length / 1024);
-                assertThat(mapped).as("Rss of the map after willNeed, nothing read by this thread (kB)")
+                assertThat(mapped)
+                        .as("Rss of the map after willNeed, nothing read by this thread (kB)")
                         .isEqualTo(length / 1024);
             }
         }
@@ -59,12 +63,17 @@ class McachePrefetchTest {
             try (Mcache second = pool.map(marker, Advice.WARM)) {
                 // The queue is served in order: once the marker is mapped in, the closed map's chunks were handled.
                 second.willNeed(0, MiB);
-                assumeTrue(McacheResidencyTest.awaitResident(second, MiB) == MiB, "willNeed left the marker uncached: skipped");
-                assertThat(awaitMappedKiB(second.segment().address(), MiB, 1024)).as("the marker is mapped in").isEqualTo(1024);
+                assumeTrue(
+                        McacheResidencyTest.awaitResident(second, MiB) == MiB,
+                        "willNeed left the marker uncached: skipped");
+                assertThat(awaitMappedKiB(second.segment().address(), MiB, 1024))
+                        .as("the marker is mapped in")
+                        .isEqualTo(1024);
             }
             assertThat(pool.reaperStats().errors()).as("hints that failed").isZero();
             try (Mcache again = pool.map(first, Advice.WARM)) {
-                assertThat(again.residentBytes()).as("the closed map's queued chunks were dropped, not read")
+                assertThat(again.residentBytes())
+                        .as("the closed map's queued chunks were dropped, not read")
                         .isLessThan(again.segment().byteSize() / 2);
             }
         }

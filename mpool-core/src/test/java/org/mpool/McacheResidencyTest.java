@@ -35,7 +35,8 @@ class McacheResidencyTest {
                 assertThat(map.residentBytes()).isZero();
                 map.willNeed(0, map.segment().byteSize()); // 12 MiB: more than one 8 MiB chunk
                 long resident = awaitResident(map, 12 * MiB * 9 / 10);
-                assumeTrue(resident > 0, "willNeed left nothing resident (mincore restricted or readahead off): skipped");
+                assumeTrue(
+                        resident > 0, "willNeed left nothing resident (mincore restricted or readahead off): skipped");
                 List<Mcache.Residency> perMblock = map.residency();
                 assertThat(perMblock).extracting(Mcache.Residency::id).isEqualTo(ids);
                 for (Mcache.Residency r : perMblock) {
@@ -45,7 +46,9 @@ class McacheResidencyTest {
                 // Chunked willNeed reaches the end of the range, not only its first 8 MiB.
                 assertThat(perMblock.getLast().residentBytes()).isPositive();
                 map.purge();
-                assertThat(map.residentBytes()).as("resident after purge").isLessThanOrEqualTo(map.segment().byteSize() / 100);
+                assertThat(map.residentBytes())
+                        .as("resident after purge")
+                        .isLessThanOrEqualTo(map.segment().byteSize() / 100);
             }
         }
     }
@@ -60,11 +63,15 @@ class McacheResidencyTest {
                 assumeTrue(awaitResident(map, MiB) == MiB, "willNeed left the mblock uncached: skipped");
             }
             try (Mcache again = pool.map(List.of(a), Advice.WARM)) {
-                assertThat(again.residentBytes()).as("a new map of the same mblock finds it cached").isEqualTo(MiB);
+                assertThat(again.residentBytes())
+                        .as("a new map of the same mblock finds it cached")
+                        .isEqualTo(MiB);
             }
             assertThat(cachedBytesOf(file)).isGreaterThanOrEqualTo(MiB);
             pool.delete(a);
-            assertThat(cachedBytesOf(file)).as("page cache of the pool file after the delete").isLessThan(MiB / 4);
+            assertThat(cachedBytesOf(file))
+                    .as("page cache of the pool file after the delete")
+                    .isLessThan(MiB / 4);
         }
     }
 

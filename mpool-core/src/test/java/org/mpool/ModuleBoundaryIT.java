@@ -26,12 +26,18 @@ class ModuleBoundaryIT {
         Module core = Mpool.class.getModule();
         assertThat(core.isNamed()).as("mpool-core runs as a named module here").isTrue();
         assertThat(core.getName()).isEqualTo("org.mpool.core");
-        Set<String> exported = core.getDescriptor().exports().stream().filter(e -> !e.isQualified())
-                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        Set<String> exported = core.getDescriptor().exports().stream()
+                .filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toSet());
         assertThat(exported).containsExactlyInAnyOrder("org.mpool", "org.mpool.common", "org.mpool.spi");
-        assertThat(core.getDescriptor().requires()).extracting(ModuleDescriptor.Requires::name)
-                .as("no runtime dependencies").containsOnly("java.base");
-        assertThat(core.isNativeAccessEnabled()).as("--enable-native-access=org.mpool.core").isTrue();
+        assertThat(core.getDescriptor().requires())
+                .extracting(ModuleDescriptor.Requires::name)
+                .as("no runtime dependencies")
+                .containsOnly("java.base");
+        assertThat(core.isNativeAccessEnabled())
+                .as("--enable-native-access=org.mpool.core")
+                .isTrue();
     }
 
     @Test
@@ -42,7 +48,8 @@ class ModuleBoundaryIT {
             MemorySegment buf = Mpool.allocateBuffer(arena, 4096);
             buf.asSlice(0, data.length).copyFrom(MemorySegment.ofArray(data));
             Object id;
-            try (Mpool pool = Mpool.create("modular", file, new CreateOptions().size(64L << 20).mblockSize(1 << 20))) {
+            try (Mpool pool = Mpool.create(
+                    "modular", file, new CreateOptions().size(64L << 20).mblockSize(1 << 20))) {
                 MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
                 w.write(buf.asSlice(0, data.length));
                 w.commit();
@@ -51,7 +58,8 @@ class ModuleBoundaryIT {
             try (Mpool pool = Mpool.open(file)) {
                 MemorySegment back = Mpool.allocateBuffer(arena, 4096);
                 pool.readMblock(pool.objects().getFirst().id(), 0, back);
-                assertThat(back.asSlice(0, data.length).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(data);
+                assertThat(back.asSlice(0, data.length).toArray(ValueLayout.JAVA_BYTE))
+                        .isEqualTo(data);
                 assertThat(pool.objects()).extracting(o -> (Object) o.id()).isEqualTo(List.of(id));
             }
         }

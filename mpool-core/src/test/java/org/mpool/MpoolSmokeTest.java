@@ -11,11 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.Mlog;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
 
@@ -31,7 +30,8 @@ class MpoolSmokeTest {
     void mblocksSurviveReopen() {
         Path dev = dir.resolve("cap.img");
         List<ObjectId> ids = new ArrayList<>();
-        try (Mpool pool = Mpool.create("smoke", dev, small()); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.create("smoke", dev, small());
+                Arena arena = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(arena, 64 * 1024);
             for (int i = 0; i < 20; i++) {
                 buf.fill((byte) i);
@@ -43,7 +43,8 @@ class MpoolSmokeTest {
             }
             assertThat(pool.info(ids.get(3)).lengthBytes()).isEqualTo(64 * 1024 + 103);
         }
-        try (Mpool pool = Mpool.open(dev); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.open(dev);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(arena, 64 * 1024 + 4096);
             for (int i = 0; i < 20; i++) {
                 pool.readMblock(ids.get(i), 0, buf);
@@ -53,7 +54,8 @@ class MpoolSmokeTest {
             }
             pool.delete(ids.get(0));
             assertThatThrownBy(() -> pool.readMblock(ids.get(0), 0, buf))
-                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.NOT_FOUND);
             assertThat(pool.stats().mblocks()).isEqualTo(19);
             pool.rename("smoke2");
             pool.setProperty("label", "hello");
@@ -68,7 +70,8 @@ class MpoolSmokeTest {
             try (Mlog m = pool.openMlog(log)) {
                 m.append("hi".getBytes(), true);
                 assertThatThrownBy(() -> pool.delete(log))
-                        .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.BUSY);
+                        .extracting(e -> ((MpoolException) e).code())
+                        .isEqualTo(ErrorCode.BUSY);
             }
             try (Mlog m = pool.openMlog(log)) {
                 assertThat(m.reader().readAll()).containsExactly("hi".getBytes());
@@ -80,11 +83,14 @@ class MpoolSmokeTest {
     @Test
     void stagingClassAndLocking() {
         Path dev = dir.resolve("cap.img");
-        try (Mpool pool = Mpool.create("two", dev, small()); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.create("two", dev, small());
+                Arena arena = Arena.ofConfined()) {
             assertThatThrownBy(() -> Mpool.open(dev))
-                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.LOCKED);
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.LOCKED);
             assertThatThrownBy(() -> pool.allocateMblock(MediaClass.STAGING))
-                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.NOT_FOUND);
             pool.addStaging(dir.resolve("stage.img"), 64L << 20, 2 << 20, false);
             MblockWriter w = pool.allocateMblock(MediaClass.STAGING);
             MemorySegment buf = AlignedBuffers.allocate(arena, 4096);
@@ -98,6 +104,7 @@ class MpoolSmokeTest {
             assertThat(pool.stats().mblocks()).isEqualTo(1);
         }
         assertThatThrownBy(() -> Mpool.create("again", dev, new CreateOptions()))
-                .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.EXISTS);
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.EXISTS);
     }
 }

@@ -34,7 +34,8 @@ class ReaperTest {
     private static void load(Mcache map) throws InterruptedException {
         map.willNeed(0, map.segment().byteSize());
         MblockFixtures.touchPages(map.segment());
-        assumeTrue(McacheResidencyTest.awaitResident(map, 1) > 0,
+        assumeTrue(
+                McacheResidencyTest.awaitResident(map, 1) > 0,
                 "mincore reports no resident pages after reading the map: kernel does not cooperate, skipped");
     }
 
@@ -44,7 +45,10 @@ class ReaperTest {
         try (Mpool pool = Mpool.create("scan", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 64, 100);
             // A period of an hour: only the room willNeed makes keeps the scan in budget.
-            pool.setReaperConfig(ReaperConfig.defaults().withBudgetBytes(budget).withPeriod(LONG).withTtl(Duration.ZERO));
+            pool.setReaperConfig(ReaperConfig.defaults()
+                    .withBudgetBytes(budget)
+                    .withPeriod(LONG)
+                    .withTtl(Duration.ZERO));
             try (Mcache map = pool.map(ids, Advice.WARM)) {
                 long max = 0;
                 for (ObjectId id : ids) {
@@ -64,7 +68,9 @@ class ReaperTest {
         long budget = 16 * MiB;
         try (Mpool pool = Mpool.create("paced", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 64, 200);
-            pool.setReaperConfig(ReaperConfig.defaults().withBudgetBytes(budget).withPeriod(Duration.ofMillis(5))
+            pool.setReaperConfig(ReaperConfig.defaults()
+                    .withBudgetBytes(budget)
+                    .withPeriod(Duration.ofMillis(5))
                     .withTtl(Duration.ZERO));
             try (Mcache map = pool.map(ids, Advice.WARM)) {
                 long max = 0;
@@ -76,7 +82,9 @@ class ReaperTest {
                     max = Math.max(max, map.residentBytes());
                     awaitScan(pool, scans + 1);
                 }
-                assumeTrue(pool.reaperStats().evictions() > 0 || map.residentBytes() > 0, "mincore reports nothing: skipped");
+                assumeTrue(
+                        pool.reaperStats().evictions() > 0 || map.residentBytes() > 0,
+                        "mincore reports nothing: skipped");
                 assertThat(max).as("most resident during the scan").isLessThanOrEqualTo(budget + budget / 10);
                 assertThat(map.residentBytes()).isLessThanOrEqualTo(budget);
             }
@@ -93,17 +101,21 @@ class ReaperTest {
     void coldIsEvictedBeforeHotAndPinnedNever() throws InterruptedException {
         try (Mpool pool = Mpool.create("order", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 20, 300);
-            pool.setReaperConfig(ReaperConfig.defaults().withBudgetBytes(1L << 30).withPeriod(LONG).withTtl(Duration.ZERO));
+            pool.setReaperConfig(ReaperConfig.defaults()
+                    .withBudgetBytes(1L << 30)
+                    .withPeriod(LONG)
+                    .withTtl(Duration.ZERO));
             try (Mcache hot = pool.map(ids.subList(0, 8), Advice.HOT);
-                 Mcache cold = pool.map(ids.subList(8, 16), Advice.COLD);
-                 Mcache pinned = pool.map(ids.subList(16, 20), Advice.PINNED)) {
+                    Mcache cold = pool.map(ids.subList(8, 16), Advice.COLD);
+                    Mcache pinned = pool.map(ids.subList(16, 20), Advice.PINNED)) {
                 // Loaded HOT first, so least-recent-access alone would evict HOT first: advice must win.
                 load(hot);
                 load(cold);
                 load(pinned);
                 long hot0 = hot.residentBytes();
                 long pinned0 = pinned.residentBytes();
-                assumeTrue(hot0 == 8 * MiB && cold.residentBytes() == 8 * MiB && pinned0 == 4 * MiB,
+                assumeTrue(
+                        hot0 == 8 * MiB && cold.residentBytes() == 8 * MiB && pinned0 == 4 * MiB,
                         "the page cache did not keep the loaded maps (memory pressure?): skipped");
 
                 rescan(pool, 12 * MiB); // 20 MiB resident: down to 7/8 of 12 MiB = 10.5 MiB
@@ -133,10 +145,12 @@ class ReaperTest {
     void idleMapsLosePagesAfterTheTtlExceptPinned() throws InterruptedException {
         try (Mpool pool = Mpool.create("ttl", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(64 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 4, 400);
-            pool.setReaperConfig(ReaperConfig.defaults().withBudgetBytes(1L << 30).withPeriod(Duration.ofMillis(10))
+            pool.setReaperConfig(ReaperConfig.defaults()
+                    .withBudgetBytes(1L << 30)
+                    .withPeriod(Duration.ofMillis(10))
                     .withTtl(Duration.ofMillis(200)));
             try (Mcache idle = pool.map(ids.subList(0, 2), Advice.HOT);
-                 Mcache pinned = pool.map(ids.subList(2, 4), Advice.PINNED)) {
+                    Mcache pinned = pool.map(ids.subList(2, 4), Advice.PINNED)) {
                 load(idle);
                 load(pinned);
                 for (int i = 0; i < 300 && idle.residentBytes() > 0; i++) {

@@ -47,7 +47,8 @@ public final class Bench {
         } catch (NumberFormatException e) {
             // reported below
         }
-        System.err.println("bench: " + option + " takes a positive whole number, got '" + (i < args.length ? args[i] : "") + "'");
+        System.err.println(
+                "bench: " + option + " takes a positive whole number, got '" + (i < args.length ? args[i] : "") + "'");
         System.exit(2);
         return 0;
     }
@@ -66,8 +67,9 @@ public final class Bench {
                 case "--rounds" -> rounds = positive(args, ++i);
                 case "--out" -> out = Path.of(value(args, ++i));
                 case "--plot" -> plot = Path.of(value(args, ++i));
-                case "--install-fio", "--hugepages" -> System.err.println("bench: " + args[i]
-                        + " is an option of the ./bench script (it changes the host): ignored here");
+                case "--install-fio", "--hugepages" ->
+                    System.err.println("bench: " + args[i]
+                            + " is an option of the ./bench script (it changes the host): ignored here");
                 case "-h", "--help" -> {
                     System.out.println("usage: bench [" + String.join("|", SUITES.keySet())
                             + "]... [--dir DIR] [--seconds N] [--rounds N] [--out DIR] [--plot DIR]");

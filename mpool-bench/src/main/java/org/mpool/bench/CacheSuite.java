@@ -45,11 +45,14 @@ final class CacheSuite implements Suite {
         Path file = c.dir().resolve("cache-lsm-pool.img");
         Files.deleteIfExists(file);
         long dataBytes = LsmRun.COMPACTION_BYTES + LsmRun.HOT_BYTES;
-        try (Mpool pool = Mpool.create("benchlsm", file,
-                new CreateOptions().size(dataBytes + (1L << 30)).mblockSize(BIG_MBLOCK));
-             Arena arena = Arena.ofShared()) {
+        try (Mpool pool = Mpool.create(
+                        "benchlsm",
+                        file,
+                        new CreateOptions().size(dataBytes + (1L << 30)).mblockSize(BIG_MBLOCK));
+                Arena arena = Arena.ofShared()) {
             MemorySegment buf = Files2.randomBuffer(arena, MBLOCK, 5);
-            List<ObjectId> compaction = writeMblocks(pool, buf, (int) (LsmRun.COMPACTION_BYTES / BIG_MBLOCK), BIG_MBLOCK);
+            List<ObjectId> compaction =
+                    writeMblocks(pool, buf, (int) (LsmRun.COMPACTION_BYTES / BIG_MBLOCK), BIG_MBLOCK);
             List<ObjectId> hot = writeMblocks(pool, buf, (int) (LsmRun.HOT_BYTES / BIG_MBLOCK), BIG_MBLOCK);
             List<ObjectId> scanned = compaction.subList(0, (int) (COLD_SCAN_BYTES / BIG_MBLOCK));
             long first = pool.info(scanned.get(0)).offsetBytes();
@@ -69,25 +72,58 @@ final class CacheSuite implements Suite {
     private static List<Result> lsmResults(LsmRun.Outcome[][] runs) {
         LsmRun.Outcome[] direct = runs[LsmRun.Compaction.DIRECT_IO.ordinal()];
         LsmRun.Outcome[] mapped = runs[LsmRun.Compaction.MMAP.ordinal()];
-        String what = String.format(Locale.ROOT, "%d GiB compaction through mmap (COLD map, willNeed ahead),"
-                        + " reaper budget = %d GiB hot set + %d MiB", LsmRun.COMPACTION_BYTES >> 30,
-                LsmRun.HOT_BYTES >> 30, LsmRun.HEADROOM >> 20);
+        String what = String.format(
+                Locale.ROOT,
+                "%d GiB compaction through mmap (COLD map, willNeed ahead),"
+                        + " reaper budget = %d GiB hot set + %d MiB",
+                LsmRun.COMPACTION_BYTES >> 30,
+                LsmRun.HOT_BYTES >> 30,
+                LsmRun.HEADROOM >> 20);
         String base = "same, compaction through direct I/O (readMblock)";
         String target = "report (no numeric target)";
         ToDoubleFunction<LsmRun.Outcome> p50 = o -> o.queries().getValueAtPercentile(50) / 1000.0;
         ToDoubleFunction<LsmRun.Outcome> p99 = o -> o.queries().getValueAtPercentile(99) / 1000.0;
         return List.of(
-                new Result("cache", "LSM: query p99, random 4 KiB reads of a HOT map during a " + what, "µs",
-                        median(mapped, p99), base, median(direct, p99), median(mapped, p50), median(mapped, p99),
-                        median(direct, p99), target, true),
-                new Result("cache", String.format(Locale.ROOT,
-                        "LSM: hot set resident when the compaction ends (the reaper evicted %.0f MiB of the compaction's), ",
-                        median(mapped, o -> o.evictedBytes() / (double) (1 << 20))) + what, "%",
-                        median(mapped, o -> 100 * o.hotResident()), base, median(direct, o -> 100 * o.hotResident()),
-                        Double.NaN, Double.NaN, Double.NaN, target, true),
-                new Result("cache", "LSM: compaction read rate next to the queries, " + what, "MiB/s",
-                        median(mapped, LsmRun.Outcome::compactionMiBps), base,
-                        median(direct, LsmRun.Outcome::compactionMiBps), Double.NaN, Double.NaN, Double.NaN, target, true));
+                new Result(
+                        "cache",
+                        "LSM: query p99, random 4 KiB reads of a HOT map during a " + what,
+                        "µs",
+                        median(mapped, p99),
+                        base,
+                        median(direct, p99),
+                        median(mapped, p50),
+                        median(mapped, p99),
+                        median(direct, p99),
+                        target,
+                        true),
+                new Result(
+                        "cache",
+                        String.format(
+                                        Locale.ROOT,
+                                        "LSM: hot set resident when the compaction ends (the reaper evicted %.0f MiB of the compaction's), ",
+                                        median(mapped, o -> o.evictedBytes() / (double) (1 << 20)))
+                                + what,
+                        "%",
+                        median(mapped, o -> 100 * o.hotResident()),
+                        base,
+                        median(direct, o -> 100 * o.hotResident()),
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        target,
+                        true),
+                new Result(
+                        "cache",
+                        "LSM: compaction read rate next to the queries, " + what,
+                        "MiB/s",
+                        median(mapped, LsmRun.Outcome::compactionMiBps),
+                        base,
+                        median(direct, LsmRun.Outcome::compactionMiBps),
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        target,
+                        true));
     }
 
     private static double median(LsmRun.Outcome[] runs, ToDoubleFunction<LsmRun.Outcome> f) {
@@ -120,8 +156,9 @@ final class CacheSuite implements Suite {
         double[] mapMillis = new double[n];
         double[] ours = new double[n];
         double[] plain = new double[n];
-        try (Mpool pool = Mpool.create("benchcache", file, new CreateOptions().size(1L << 30).mblockSize(MBLOCK));
-             Arena arena = Arena.ofShared()) {
+        try (Mpool pool = Mpool.create(
+                        "benchcache", file, new CreateOptions().size(1L << 30).mblockSize(MBLOCK));
+                Arena arena = Arena.ofShared()) {
             List<ObjectId> ids = writeMblocks(pool, Files2.randomBuffer(arena, MBLOCK, 3), MBLOCKS, MBLOCK);
             long first = pool.info(ids.get(0)).offsetBytes();
             boolean adjacent = pool.info(ids.get(MBLOCKS - 1)).offsetBytes() == first + (MBLOCKS - 1) * MBLOCK;
@@ -137,7 +174,8 @@ final class CacheSuite implements Suite {
                         ours[r] = WarmScan.measure(map.segment(), map.segment())[0];
                         continue;
                     }
-                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena a = Arena.ofConfined()) {
+                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                            Arena a = Arena.ofConfined()) {
                         MemorySegment whole = ch.map(FileChannel.MapMode.READ_ONLY, first, MBLOCKS * MBLOCK, a);
                         double[] rates = WarmScan.measure(map.segment(), whole);
                         ours[r] = rates[0];
@@ -152,10 +190,29 @@ final class CacheSuite implements Suite {
         double o = Measure.median(ours);
         double p = Measure.median(plain);
         return List.of(
-                new Result("cache", "map of 64 mblocks (median of " + MAP_SAMPLES + " maps a round)", "ms", m,
-                        "target", 10, Double.NaN, Double.NaN, Double.NaN, "< 10 ms", m < 10),
-                new Result("cache", "warm sequential scan of 64 mapped mblocks", "MiB/s", o,
-                        "one FileChannel.map of the same bytes", p, Double.NaN, Double.NaN, Double.NaN, "≥ 0.90×",
+                new Result(
+                        "cache",
+                        "map of 64 mblocks (median of " + MAP_SAMPLES + " maps a round)",
+                        "ms",
+                        m,
+                        "target",
+                        10,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        "< 10 ms",
+                        m < 10),
+                new Result(
+                        "cache",
+                        "warm sequential scan of 64 mapped mblocks",
+                        "MiB/s",
+                        o,
+                        "one FileChannel.map of the same bytes",
+                        p,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        "≥ 0.90×",
                         p == 0 || o >= 0.9 * p));
     }
 

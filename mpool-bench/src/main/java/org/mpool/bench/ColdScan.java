@@ -24,6 +24,7 @@ import org.mpool.common.ObjectId;
 final class ColdScan {
     /** A pass counts as cold when at most this fraction of the range is resident before it. */
     static final double COLD_FRACTION = 0.01;
+
     private static final double MIB = 1 << 20;
 
     private ColdScan() {}
@@ -49,10 +50,14 @@ final class ColdScan {
                 int round = r;
                 List<Pair.Side> sides = new ArrayList<>(List.of(
                         () -> ours[round] = passes(map, seconds, worstResidentBefore),
-                        () -> direct[round] = Fio.available() ? Fio.run(file, bytes, seconds, "--offset=" + fileOffset,
-                                "--rw=read", "--bs=1m").bytesPerSecond() / MIB : 0,
-                        () -> buffered[round] = Fio.available() ? bufferedFio(map, file, fileOffset, seconds,
-                                worstResidentBefore) : 0));
+                        () -> direct[round] = Fio.available()
+                                ? Fio.run(file, bytes, seconds, "--offset=" + fileOffset, "--rw=read", "--bs=1m")
+                                                .bytesPerSecond()
+                                        / MIB
+                                : 0,
+                        () -> buffered[round] = Fio.available()
+                                ? bufferedFio(map, file, fileOffset, seconds, worstResidentBefore)
+                                : 0));
                 Collections.rotate(sides, r);
                 for (Pair.Side side : sides) {
                     Files2.settle(file);
@@ -63,13 +68,21 @@ final class ColdScan {
         }
         double o = Measure.median(ours);
         boolean cold = worstResidentBefore[0] <= COLD_FRACTION;
-        String name = String.format(Locale.ROOT,
+        String name = String.format(
+                Locale.ROOT,
                 "cold sequential scan with willNeed %d MiB ahead, %d MiB of %d mapped mblocks (purge() first: %.1f%% resident)",
-                StreamingScan.AHEAD >> 20, bytes >> 20, ids.size(), 100 * worstResidentBefore[0]);
+                StreamingScan.AHEAD >> 20,
+                bytes >> 20,
+                ids.size(),
+                100 * worstResidentBefore[0]);
         return List.of(
                 result(name, o, "fio read bs=1m direct=1, same bytes (device speed)", Measure.median(direct), cold),
-                result(name, o, "fio read bs=1m buffered (fio's default), one cold pass, same bytes",
-                        Measure.median(buffered), cold));
+                result(
+                        name,
+                        o,
+                        "fio read bs=1m buffered (fio's default), one cold pass, same bytes",
+                        Measure.median(buffered),
+                        cold));
     }
 
     /**
@@ -77,21 +90,44 @@ final class ColdScan {
      * still holds (our passes leave the range mapped in), so the map is purged first and the
      * range checked cold, as before our own passes.
      */
-    private static double bufferedFio(Mcache map, Path file, long fileOffset, int seconds, double[] worstResidentBefore) {
+    private static double bufferedFio(
+            Mcache map, Path file, long fileOffset, int seconds, double[] worstResidentBefore) {
         purgeAndRecordResidency(map, worstResidentBefore);
-        return Fio.run(file, map.segment().byteSize(), seconds, "--offset=" + fileOffset, "--rw=read", "--bs=1m", "--direct=0",
-                "--invalidate=1", "--time_based=0").bytesPerSecond() / MIB;
+        return Fio.run(
+                                file,
+                                map.segment().byteSize(),
+                                seconds,
+                                "--offset=" + fileOffset,
+                                "--rw=read",
+                                "--bs=1m",
+                                "--direct=0",
+                                "--invalidate=1",
+                                "--time_based=0")
+                        .bytesPerSecond()
+                / MIB;
     }
 
     /** Drops the map's pages, and keeps the highest fraction of it found still resident afterwards. */
     private static void purgeAndRecordResidency(Mcache map, double[] worstResidentBefore) {
         map.purge();
-        worstResidentBefore[0] = Math.max(worstResidentBefore[0], (double) map.residentBytes() / map.segment().byteSize());
+        worstResidentBefore[0] = Math.max(
+                worstResidentBefore[0],
+                (double) map.residentBytes() / map.segment().byteSize());
     }
 
     private static Result result(String name, double ours, String baselineName, double baseline, boolean cold) {
-        return new Result("cache", name, "MiB/s", ours, baselineName, baseline, Double.NaN, Double.NaN, Double.NaN,
-                "≥ 0.80× fio", cold && (baseline == 0 || ours >= 0.8 * baseline));
+        return new Result(
+                "cache",
+                name,
+                "MiB/s",
+                ours,
+                baselineName,
+                baseline,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "≥ 0.80× fio",
+                cold && (baseline == 0 || ours >= 0.8 * baseline));
     }
 
     /**

@@ -50,6 +50,7 @@ final class DeviceSuite implements Suite {
     private static final int MIB = 1 << 20;
     /** fio's flush cadence: one fdatasync per mblock's worth of 1 MiB writes. */
     private static final long WRITES_PER_MBLOCK = MBLOCK / MIB;
+
     private static final int READ_MBLOCKS = 32;
     private static final long FIO_REGION = 1L << 30;
 
@@ -67,11 +68,15 @@ final class DeviceSuite implements Suite {
         double[][] fioHuge = new double[2][n];
         boolean huge = Fio.hugeBuffers();
         if (Fio.available() && !huge) {
-            System.err.println("bench: no free reserved huge pages (HugePages_Free in /proc/meminfo): the fair fio baseline on huge-page buffers"
-                    + " (--mem=shmhuge) is skipped; run './bench --hugepages' as root to reserve some for the run");
+            System.err.println(
+                    "bench: no free reserved huge pages (HugePages_Free in /proc/meminfo): the fair fio baseline on huge-page buffers"
+                            + " (--mem=shmhuge) is skipped; run './bench --hugepages' as root to reserve some for the run");
         }
-        try (Mpool pool = Mpool.create("benchdevice", file, new CreateOptions().mblockSize(MBLOCK).force(true));
-             Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.create(
+                        "benchdevice",
+                        file,
+                        new CreateOptions().mblockSize(MBLOCK).force(true));
+                Arena arena = Arena.ofConfined()) {
             MemorySegment mib = Files2.randomBuffer(arena, MIB, 1);
             MemorySegment readBuf = Mpool.allocateBuffer(arena, MIB);
             List<ObjectId> readSet = new ArrayList<>();
@@ -92,14 +97,32 @@ final class DeviceSuite implements Suite {
             for (int r = 0; r < n; r++) {
                 int round = r;
                 boolean fioFirst = r % 2 == 1;
-                Pair.run(file, fioFirst, () -> ours[0][round] = streamWrites(pool, mib, c.seconds()),
-                        () -> fioSequential(file, writeRange, "write", c.seconds(), huge, fio[0], fioHuge[0], round,
+                Pair.run(
+                        file,
+                        fioFirst,
+                        () -> ours[0][round] = streamWrites(pool, mib, c.seconds()),
+                        () -> fioSequential(
+                                file,
+                                writeRange,
+                                "write",
+                                c.seconds(),
+                                huge,
+                                fio[0],
+                                fioHuge[0],
+                                round,
                                 "--fdatasync=" + WRITES_PER_MBLOCK));
-                Pair.run(file, fioFirst, () -> ours[1][round] = Measure.timed(c.seconds(), i -> {
-                    pool.readMblock(readSet.get((int) ((i / WRITES_PER_MBLOCK) % READ_MBLOCKS)),
-                            (i % WRITES_PER_MBLOCK) * MIB, readBuf);
-                    return MIB;
-                }).perSecond(), () -> fioSequential(file, readRange, "read", c.seconds(), huge, fio[1], fioHuge[1], round));
+                Pair.run(
+                        file,
+                        fioFirst,
+                        () -> ours[1][round] = Measure.timed(c.seconds(), i -> {
+                                    pool.readMblock(
+                                            readSet.get((int) ((i / WRITES_PER_MBLOCK) % READ_MBLOCKS)),
+                                            (i % WRITES_PER_MBLOCK) * MIB,
+                                            readBuf);
+                                    return MIB;
+                                })
+                                .perSecond(),
+                        () -> fioSequential(file, readRange, "read", c.seconds(), huge, fio[1], fioHuge[1], round));
             }
         }
         double mb = MIB;
@@ -107,14 +130,24 @@ final class DeviceSuite implements Suite {
         String write = "1 MiB mblock stream write (32 MiB mblocks, commit each), QD1";
         String read = "1 MiB mblock sequential read (readMblock), QD1";
         List<Result> out = new ArrayList<>();
-        out.add(ratio(write, Measure.median(ours[0]) / mb, "fio write bs=1m" + sync + " (a flush per 32 MiB)",
+        out.add(ratio(
+                write,
+                Measure.median(ours[0]) / mb,
+                "fio write bs=1m" + sync + " (a flush per 32 MiB)",
                 Measure.median(fio[0]) / mb));
-        out.add(ratio(read, Measure.median(ours[1]) / mb, "fio read bs=1m of the same bytes", Measure.median(fio[1]) / mb));
+        out.add(ratio(
+                read, Measure.median(ours[1]) / mb, "fio read bs=1m of the same bytes", Measure.median(fio[1]) / mb));
         if (huge) {
-            out.add(ratio(write + " (baseline on huge-page buffers too)", Measure.median(ours[0]) / mb,
-                    "fio write bs=1m" + sync + " mem=shmhuge", Measure.median(fioHuge[0]) / mb));
-            out.add(ratio(read + " (baseline on huge-page buffers too)", Measure.median(ours[1]) / mb,
-                    "fio read bs=1m mem=shmhuge, same bytes", Measure.median(fioHuge[1]) / mb));
+            out.add(ratio(
+                    write + " (baseline on huge-page buffers too)",
+                    Measure.median(ours[0]) / mb,
+                    "fio write bs=1m" + sync + " mem=shmhuge",
+                    Measure.median(fioHuge[0]) / mb));
+            out.add(ratio(
+                    read + " (baseline on huge-page buffers too)",
+                    Measure.median(ours[1]) / mb,
+                    "fio read bs=1m mem=shmhuge, same bytes",
+                    Measure.median(fioHuge[1]) / mb));
         }
         return out;
     }
@@ -143,18 +176,19 @@ final class DeviceSuite implements Suite {
         MblockWriter[] current = {null};
         try {
             return Measure.timed(seconds, i -> {
-                if (current[0] == null) {
-                    current[0] = allocate(pool, kept);
-                }
-                MblockWriter w = current[0];
-                w.write(mib);
-                if (w.writtenBytes() == w.capacityBytes()) {
-                    w.commit();
-                    kept.add(w.id());
-                    current[0] = null;
-                }
-                return MIB;
-            }).perSecond();
+                        if (current[0] == null) {
+                            current[0] = allocate(pool, kept);
+                        }
+                        MblockWriter w = current[0];
+                        w.write(mib);
+                        if (w.writtenBytes() == w.capacityBytes()) {
+                            w.commit();
+                            kept.add(w.id());
+                            current[0] = null;
+                        }
+                        return MIB;
+                    })
+                    .perSecond();
         } finally {
             if (current[0] != null) {
                 current[0].abort();
@@ -182,20 +216,41 @@ final class DeviceSuite implements Suite {
      * {@code plain[round]}, then, when reserved huge pages allow, on huge-page buffers (as ours
      * are) into {@code onHuge[round]}.
      */
-    private static void fioSequential(Path file, Range range, String rw, int seconds, boolean huge, double[] plain,
-                                      double[] onHuge, int round, String... extra) throws Exception {
+    private static void fioSequential(
+            Path file,
+            Range range,
+            String rw,
+            int seconds,
+            boolean huge,
+            double[] plain,
+            double[] onHuge,
+            int round,
+            String... extra)
+            throws Exception {
         List<String> options = new ArrayList<>(List.of("--offset=" + range.offset(), "--rw=" + rw, "--bs=1m"));
         options.addAll(List.of(extra));
-        plain[round] = Fio.run(file, range.bytes(), seconds, options.toArray(String[]::new)).bytesPerSecond();
+        plain[round] = Fio.run(file, range.bytes(), seconds, options.toArray(String[]::new))
+                .bytesPerSecond();
         if (huge) {
             Files2.settle(file); // the first run's unflushed writes must not slow the second
             options.add("--mem=shmhuge");
-            onHuge[round] = Fio.run(file, range.bytes(), seconds, options.toArray(String[]::new)).bytesPerSecond();
+            onHuge[round] = Fio.run(file, range.bytes(), seconds, options.toArray(String[]::new))
+                    .bytesPerSecond();
         }
     }
 
     private static Result ratio(String name, double ours, String baseline, double fio) {
-        return new Result("device", name, "MiB/s", ours, baseline, fio, Double.NaN, Double.NaN, Double.NaN,
-                "≥ 0.95× fio", fio == 0 || ours >= 0.95 * fio);
+        return new Result(
+                "device",
+                name,
+                "MiB/s",
+                ours,
+                baseline,
+                fio,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "≥ 0.95× fio",
+                fio == 0 || ours >= 0.95 * fio);
     }
 }

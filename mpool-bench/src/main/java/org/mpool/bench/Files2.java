@@ -29,9 +29,9 @@ final class Files2 {
         // Direct I/O (javac warns that ExtendedOpenOption is JDK-specific), so laying out
         // gigabytes neither leaves them dirty for the first case to drain nor leaves cached
         // pages that the first direct writes over them would have to invalidate.
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                ExtendedOpenOption.DIRECT);
-             Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = FileChannel.open(
+                        file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+                Arena arena = Arena.ofConfined()) {
             ByteBuffer buf = randomBuffer(arena, 1 << 20, 1).asByteBuffer();
             for (long off = 0; off < size; off += buf.capacity()) {
                 buf.clear();

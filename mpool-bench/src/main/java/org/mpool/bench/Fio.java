@@ -22,7 +22,11 @@ final class Fio {
     static boolean available() {
         if (available == null) {
             try {
-                available = new ProcessBuilder("fio", "--version").redirectErrorStream(true).start().waitFor() == 0;
+                available = new ProcessBuilder("fio", "--version")
+                                .redirectErrorStream(true)
+                                .start()
+                                .waitFor()
+                        == 0;
             } catch (IOException | InterruptedException e) {
                 available = false;
             }
@@ -42,7 +46,9 @@ final class Fio {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
                 if (line.startsWith("HugePages_Free:")) {
-                    return Long.parseLong(line.substring("HugePages_Free:".length()).trim()) > 0;
+                    return Long.parseLong(
+                                    line.substring("HugePages_Free:".length()).trim())
+                            > 0;
                 }
             }
             return false;
@@ -53,12 +59,22 @@ final class Fio {
 
     /** Runs fio with {@code options} (without --name/--output-format) on {@code file} for {@code seconds}. */
     static Run run(Path file, long sizeBytes, int seconds, String... options) {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--name=baseline", "--filename=" + file,
-                "--size=" + sizeBytes, "--ioengine=psync", "--direct=1", "--time_based", "--runtime=" + seconds,
-                "--group_reporting", "--output-format=json"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "fio",
+                "--name=baseline",
+                "--filename=" + file,
+                "--size=" + sizeBytes,
+                "--ioengine=psync",
+                "--direct=1",
+                "--time_based",
+                "--runtime=" + seconds,
+                "--group_reporting",
+                "--output-format=json"));
         cmd.addAll(List.of(options));
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             JsonNode root = new ObjectMapper().readTree(p.getInputStream());
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("fio failed: " + String.join(" ", cmd));
@@ -66,9 +82,13 @@ final class Fio {
             JsonNode job = root.get("jobs").get(0);
             JsonNode io = job.get("write").get("io_bytes").asLong() > 0 ? job.get("write") : job.get("read");
             JsonNode sync = job.path("sync").path("lat_ns").path("percentile");
-            return new Run(io.get("iops").asDouble(), io.get("bw_bytes").asDouble(),
-                    pct(io.get("clat_ns").get("percentile"), "50.000000"), pct(io.get("clat_ns").get("percentile"), "99.000000"),
-                    pct(sync, "50.000000"), pct(sync, "99.000000"));
+            return new Run(
+                    io.get("iops").asDouble(),
+                    io.get("bw_bytes").asDouble(),
+                    pct(io.get("clat_ns").get("percentile"), "50.000000"),
+                    pct(io.get("clat_ns").get("percentile"), "99.000000"),
+                    pct(sync, "50.000000"),
+                    pct(sync, "99.000000"));
         } catch (IOException e) {
             throw new IllegalStateException("fio: " + e.getMessage(), e);
         } catch (InterruptedException e) {

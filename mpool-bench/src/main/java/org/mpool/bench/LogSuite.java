@@ -8,8 +8,8 @@ import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 
@@ -24,9 +24,11 @@ import org.mpool.common.ObjectInfo;
 final class LogSuite implements Suite {
     /** Room for zone 0, the metadata shards' logs, the spare reserve, the mlog and fio's region. */
     private static final long FILE_BYTES = 2L << 30;
+
     private static final long LOG_BYTES = 512L << 20;
     /** fio's region past the mlog: as large as the log, as fio's sequential runs used before. */
     private static final long FIO_BYTES = 512L << 20;
+
     private static final long FIO_SYNC_BYTES = 64L << 20;
     private static final int RECORD = 100;
 
@@ -65,39 +67,63 @@ final class LogSuite implements Suite {
                     int round = r;
                     // Side by side, order alternating: the device's synced-write rate drifts
                     // by half within an hour here. fio writes past the log's extent.
-                    Pair.run(file, r % 2 == 1, () -> {
-                        Measure.Run one = Measure.timed(c.seconds(), i -> {
-                            appendOrErase(mlog, record, true);
-                            return 1;
-                        });
-                        sync1[round] = one.perSecond();
-                        p50[round] = one.p50();
-                        p99[round] = one.p99();
-                    }, () -> {
-                        Fio.Run f = Fio.run(file, FIO_SYNC_BYTES, c.seconds(), "--offset=" + fioOffset, "--rw=write",
-                                "--bs=4k", "--fdatasync=1");
-                        fioSync[round] = f.iops();
-                        fioSyncP99[round] = f.writeSyncP99();
-                    });
+                    Pair.run(
+                            file,
+                            r % 2 == 1,
+                            () -> {
+                                Measure.Run one = Measure.timed(c.seconds(), i -> {
+                                    appendOrErase(mlog, record, true);
+                                    return 1;
+                                });
+                                sync1[round] = one.perSecond();
+                                p50[round] = one.p50();
+                                p99[round] = one.p99();
+                            },
+                            () -> {
+                                Fio.Run f = Fio.run(
+                                        file,
+                                        FIO_SYNC_BYTES,
+                                        c.seconds(),
+                                        "--offset=" + fioOffset,
+                                        "--rw=write",
+                                        "--bs=4k",
+                                        "--fdatasync=1");
+                                fioSync[round] = f.iops();
+                                fioSyncP99[round] = f.writeSyncP99();
+                            });
                     sync8[r] = concurrentSyncAppends(mlog, record, 8, c.seconds());
                     // Side by side with fio doing the same flushes, for the same reason.
-                    Pair.run(file, r % 2 == 0, () -> {
-                        long[] bytes = {0};
-                        async[round] = Measure.throughput(c.seconds(), i -> {
-                            appendOrErase(mlog, record, false);
-                            bytes[0] += RECORD;
-                            if (bytes[0] % (1 << 20) < RECORD) {
-                                mlog.flush();
-                            }
-                            return RECORD;
-                        }) / (1 << 20);
-                    }, () -> fioSeqSync[round] = Fio.run(file, FIO_BYTES, c.seconds(), "--offset=" + fioOffset,
-                            "--rw=write", "--bs=1m", "--fdatasync=1").bytesPerSecond() / (1 << 20));
+                    Pair.run(
+                            file,
+                            r % 2 == 0,
+                            () -> {
+                                long[] bytes = {0};
+                                async[round] = Measure.throughput(c.seconds(), i -> {
+                                            appendOrErase(mlog, record, false);
+                                            bytes[0] += RECORD;
+                                            if (bytes[0] % (1 << 20) < RECORD) {
+                                                mlog.flush();
+                                            }
+                                            return RECORD;
+                                        })
+                                        / (1 << 20);
+                            },
+                            () -> fioSeqSync[round] = Fio.run(
+                                                    file,
+                                                    FIO_BYTES,
+                                                    c.seconds(),
+                                                    "--offset=" + fioOffset,
+                                                    "--rw=write",
+                                                    "--bs=1m",
+                                                    "--fdatasync=1")
+                                            .bytesPerSecond()
+                                    / (1 << 20));
                 }
                 if (Fio.available()) {
                     Files2.settle(file);
                     fioSeq[r] = Fio.run(file, FIO_BYTES, c.seconds(), "--offset=" + fioOffset, "--rw=write", "--bs=1m")
-                            .bytesPerSecond() / (1 << 20);
+                                    .bytesPerSecond()
+                            / (1 << 20);
                     Files2.settle(file);
                 }
             }
@@ -109,16 +135,54 @@ final class LogSuite implements Suite {
         double as = Measure.median(async);
         double fseq = Measure.median(fioSeq);
         List<Result> out = new ArrayList<>();
-        out.add(new Result("log", "sync append 100 B, 1 thread", "ops/s", s1, "fio write bs=4k fdatasync=1", fs,
-                Measure.median(p50), Measure.median(p99), fp99, "≥ 0.90× fio ops/s, p99 ≤ 1.3× fio p99",
+        out.add(new Result(
+                "log",
+                "sync append 100 B, 1 thread",
+                "ops/s",
+                s1,
+                "fio write bs=4k fdatasync=1",
+                fs,
+                Measure.median(p50),
+                Measure.median(p99),
+                fp99,
+                "≥ 0.90× fio ops/s, p99 ≤ 1.3× fio p99",
                 fs == 0 || (s1 >= 0.9 * fs && Measure.median(p99) <= 1.3 * fp99)));
-        out.add(new Result("log", "sync append 100 B, 8 threads, one mlog", "ops/s", s8, "sync append, 1 thread", s1,
-                Double.NaN, Double.NaN, Double.NaN, "≥ 4× one thread", s8 >= 4 * s1));
-        out.add(new Result("log", "async append 100 B, flush every MiB (record bytes)", "MiB/s", as,
-                "fio write bs=1m", fseq, Double.NaN, Double.NaN, Double.NaN, "≥ 0.80× fio", fseq == 0 || as >= 0.8 * fseq));
+        out.add(new Result(
+                "log",
+                "sync append 100 B, 8 threads, one mlog",
+                "ops/s",
+                s8,
+                "sync append, 1 thread",
+                s1,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "≥ 4× one thread",
+                s8 >= 4 * s1));
+        out.add(new Result(
+                "log",
+                "async append 100 B, flush every MiB (record bytes)",
+                "MiB/s",
+                as,
+                "fio write bs=1m",
+                fseq,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "≥ 0.80× fio",
+                fseq == 0 || as >= 0.8 * fseq));
         double fss = Measure.median(fioSeqSync);
-        out.add(new Result("log", "async append 100 B, flush every MiB (same durability as the baseline)", "MiB/s", as,
-                "fio write bs=1m fdatasync=1 (a flush per MiB)", fss, Double.NaN, Double.NaN, Double.NaN, "≥ 0.80× fio",
+        out.add(new Result(
+                "log",
+                "async append 100 B, flush every MiB (same durability as the baseline)",
+                "MiB/s",
+                as,
+                "fio write bs=1m fdatasync=1 (a flush per MiB)",
+                fss,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "≥ 0.80× fio",
                 fss == 0 || as >= 0.8 * fss));
         return out;
     }

@@ -34,14 +34,19 @@ import org.mpool.common.ReaperConfig;
 final class LsmRun {
     /** What the compaction reads; 4 GiB is about 3 s of device time here. */
     static final long COMPACTION_BYTES = 4L << 30;
+
     static final long HOT_BYTES = 1L << 30;
     /** Budget above the hot set: room for about three 32 MiB compaction mblocks and the readahead. */
     static final long HEADROOM = 256L << 20;
+
     static final long PAGE = 4096;
     /** Read size of the direct-I/O compaction, as the pool suite's mblock reads. */
     private static final long DIRECT_READ = 1L << 20;
 
-    enum Compaction { DIRECT_IO, MMAP }
+    enum Compaction {
+        DIRECT_IO,
+        MMAP
+    }
 
     /**
      * One run.
@@ -85,14 +90,15 @@ final class LsmRun {
                 input.purge(); // cold, as a compaction's input is: nothing left over from an earlier run
                 long t0 = System.nanoTime();
                 long left = input.residentBytes();
-                System.err.printf("bench: LSM compaction map after purge: %d MiB resident (mincore of its %d MiB took %.1f ms)%n",
+                System.err.printf(
+                        "bench: LSM compaction map after purge: %d MiB resident (mincore of its %d MiB took %.1f ms)%n",
                         left >> 20, input.segment().byteSize() >> 20, (System.nanoTime() - t0) / 1e6);
             }
             ReaperStats statsBefore = pool.reaperStats();
             AtomicBoolean done = new AtomicBoolean();
             FutureTask<Histogram> queries = new FutureTask<>(() -> queries(hot, done, round));
-            FutureTask<Double> compactor = new FutureTask<>(() -> input == null
-                    ? compactDirect(pool, compaction) : compactMapped(input));
+            FutureTask<Double> compactor =
+                    new FutureTask<>(() -> input == null ? compactDirect(pool, compaction) : compactMapped(input));
             Thread.ofPlatform().name("lsm-query").start(queries);
             Thread.ofPlatform().name("lsm-compaction").start(compactor);
             double rate;
@@ -106,9 +112,10 @@ final class LsmRun {
             ReaperStats statsAfter = pool.reaperStats();
             long evicted = statsAfter.evictedBytes() - statsBefore.evictedBytes();
             long scans = statsAfter.scans() - statsBefore.scans();
-            System.err.printf("bench: LSM %s round %d: compaction %.0f MiB/s, query p99 %.1f µs, hot set %.1f%% resident,"
-                    + " reaper: %d scans, %d MiB evicted%n", how, round + 1, rate, h.getValueAtPercentile(99) / 1000.0,
-                    100 * resident, scans, evicted >> 20);
+            System.err.printf(
+                    "bench: LSM %s round %d: compaction %.0f MiB/s, query p99 %.1f µs, hot set %.1f%% resident,"
+                            + " reaper: %d scans, %d MiB evicted%n",
+                    how, round + 1, rate, h.getValueAtPercentile(99) / 1000.0, 100 * resident, scans, evicted >> 20);
             return new Outcome(h, resident, rate, evicted, scans);
         } finally {
             if (input != null) {

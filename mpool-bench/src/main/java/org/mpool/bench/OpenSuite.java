@@ -22,8 +22,13 @@ final class OpenSuite implements Suite {
     public List<Result> run(Config c) throws Exception {
         Path file = c.dir().resolve("million.img");
         Files.deleteIfExists(file);
-        try (Mpool pool = Mpool.create("million", file, new CreateOptions().size((long) (OBJECTS + 4096) << 20)
-                .mblockSize(1 << 20).sparePercent(0))) {
+        try (Mpool pool = Mpool.create(
+                "million",
+                file,
+                new CreateOptions()
+                        .size((long) (OBJECTS + 4096) << 20)
+                        .mblockSize(1 << 20)
+                        .sparePercent(0))) {
             List<MblockWriter> batch = new ArrayList<>();
             for (int i = 0; i < OBJECTS; i++) {
                 batch.add(pool.allocateMblock(MediaClass.CAPACITY));
@@ -51,10 +56,30 @@ final class OpenSuite implements Suite {
         double s = Measure.median(seconds);
         double b = Measure.median(bytesPerObject);
         return List.of(
-                new Result("open", "open of a cleanly closed pool with 1,000,000 objects", "s", s, "target", 2.0,
-                        Double.NaN, Double.NaN, Double.NaN, "< 2 s", s < 2.0),
-                new Result("open", "heap held per object after open", "B/object", b, "target", 100,
-                        Double.NaN, Double.NaN, Double.NaN, "≤ 100 B", b <= 100));
+                new Result(
+                        "open",
+                        "open of a cleanly closed pool with 1,000,000 objects",
+                        "s",
+                        s,
+                        "target",
+                        2.0,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        "< 2 s",
+                        s < 2.0),
+                new Result(
+                        "open",
+                        "heap held per object after open",
+                        "B/object",
+                        b,
+                        "target",
+                        100,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        "≤ 100 B",
+                        b <= 100));
     }
 
     private static long usedHeap() throws InterruptedException {

@@ -24,14 +24,22 @@ final class Plots {
             }
         }
         for (Map.Entry<String, List<Result>> e : bySuite.entrySet()) {
-            CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(1000)
+                    .height(520)
                     .title("mpool " + e.getKey() + " suite: mpool / baseline (same run)")
-                    .yAxisTitle("ratio (1.0 = baseline)").build();
+                    .yAxisTitle("ratio (1.0 = baseline)")
+                    .build();
             chart.getStyler().setLegendVisible(true);
             chart.getStyler().setXAxisLabelRotation(15);
-            List<String> names = e.getValue().stream().map(r -> shorten(r.name())).toList();
-            chart.addSeries("mpool / baseline", names, e.getValue().stream().map(Result::ratio).toList());
-            chart.addSeries("baseline", names, e.getValue().stream().map(r -> 1.0).toList());
+            List<String> names =
+                    e.getValue().stream().map(r -> shorten(r.name())).toList();
+            chart.addSeries(
+                    "mpool / baseline",
+                    names,
+                    e.getValue().stream().map(Result::ratio).toList());
+            chart.addSeries(
+                    "baseline", names, e.getValue().stream().map(r -> 1.0).toList());
             BitmapEncoder.saveBitmap(chart, dir.resolve(e.getKey()).toString(), BitmapEncoder.BitmapFormat.PNG);
         }
     }

@@ -46,10 +46,15 @@ final class PoolSuite implements Suite {
         Files.deleteIfExists(sparse);
         int n = c.rounds();
         double[][] m = new double[16][n];
-        try (Mpool pool = Mpool.create("bench", file, new CreateOptions().mblockSize(MBLOCK).force(true));
-             Mpool smallPool = Mpool.create("benchsmall", small, new CreateOptions().mblockSize(MIB).force(true));
-             Mpool sparsePool = Mpool.create("benchsparse", sparse, new CreateOptions().size(64L << 30).mblockSize(MIB));
-             Arena arena = Arena.ofShared()) {
+        try (Mpool pool = Mpool.create(
+                        "bench", file, new CreateOptions().mblockSize(MBLOCK).force(true));
+                Mpool smallPool = Mpool.create(
+                        "benchsmall", small, new CreateOptions().mblockSize(MIB).force(true));
+                Mpool sparsePool = Mpool.create(
+                        "benchsparse",
+                        sparse,
+                        new CreateOptions().size(64L << 30).mblockSize(MIB));
+                Arena arena = Arena.ofShared()) {
             ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_REGION);
             pool.commitMlog(region);
             ObjectInfo info = pool.info(region);
@@ -63,38 +68,94 @@ final class PoolSuite implements Suite {
                 m[0][r] = settled(file, () -> mblockWrites(pool, arena, 1, c.seconds()));
                 m[1][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m") / MIB);
                 m[2][r] = settled(file, () -> mblockWrites(pool, arena, 2, c.seconds()));
-                m[3][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2",
-                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB);
+                m[3][r] = settled(
+                        file,
+                        () -> fio(
+                                        file,
+                                        fioRegion,
+                                        c.seconds(),
+                                        "--rw=write",
+                                        "--bs=1m",
+                                        "--numjobs=2",
+                                        "--offset_increment=" + FIO_REGION / 2,
+                                        "--size=" + FIO_REGION / 2)
+                                / MIB);
                 m[4][r] = settled(file, () -> sequentialReads(pool, readSet, buf, c.seconds()) / MIB);
                 m[5][r] = settled(file, () -> fio(file, readRange, c.seconds(), "--rw=read", "--bs=1m") / MIB);
                 m[6][r] = settled(file, () -> randomReads(pool, readSet, arena, 16, c.seconds()));
-                m[7][r] = settled(file, () -> fioIops(file, readRange, c.seconds(), "--rw=randread", "--bs=4k", "--numjobs=16"));
+                m[7][r] = settled(
+                        file, () -> fioIops(file, readRange, c.seconds(), "--rw=randread", "--bs=4k", "--numjobs=16"));
                 m[8][r] = settled(file, () -> smallCommits(smallPool, arena, 1, c.seconds()));
                 m[9][r] = settled(file, () -> filePerObject(c.dir(), 1, c.seconds()));
                 m[10][r] = settled(file, () -> smallCommits(smallPool, arena, 16, c.seconds()));
                 m[11][r] = settled(file, () -> filePerObject(c.dir(), 16, c.seconds()));
                 m[12][r] = settled(file, () -> smallCommits(sparsePool, arena, 1, c.seconds()));
-                m[14][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--fdatasync=32") / MIB);
-                m[15][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--numjobs=2", "--fdatasync=32",
-                        "--offset_increment=" + FIO_REGION / 2, "--size=" + FIO_REGION / 2) / MIB);
+                m[14][r] = settled(
+                        file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--fdatasync=32") / MIB);
+                m[15][r] = settled(
+                        file,
+                        () -> fio(
+                                        file,
+                                        fioRegion,
+                                        c.seconds(),
+                                        "--rw=write",
+                                        "--bs=1m",
+                                        "--numjobs=2",
+                                        "--fdatasync=32",
+                                        "--offset_increment=" + FIO_REGION / 2,
+                                        "--size=" + FIO_REGION / 2)
+                                / MIB);
                 m[13][r] = m[9][r];
             }
         }
         Files.deleteIfExists(sparse);
         List<Result> out = new ArrayList<>();
-        out.add(result("mblock write, 32 MiB in 1 MiB writes + commit, 1 thread", "MiB/s", m[0], "fio write bs=1m", m[1], 0.95));
-        out.add(result("mblock write, 1 thread (same durability as the baseline)", "MiB/s", m[0],
-                "fio write bs=1m fdatasync=32 (a flush per 32 MiB)", m[14], 0.95));
+        out.add(result(
+                "mblock write, 32 MiB in 1 MiB writes + commit, 1 thread",
+                "MiB/s",
+                m[0],
+                "fio write bs=1m",
+                m[1],
+                0.95));
+        out.add(result(
+                "mblock write, 1 thread (same durability as the baseline)",
+                "MiB/s",
+                m[0],
+                "fio write bs=1m fdatasync=32 (a flush per 32 MiB)",
+                m[14],
+                0.95));
         out.add(result("mblock write, 2 threads", "MiB/s", m[2], "fio write bs=1m numjobs=2", m[3], 0.95));
-        out.add(result("mblock write, 2 threads (same durability as the baseline)", "MiB/s", m[2],
-                "fio write bs=1m numjobs=2 fdatasync=32 (each job a flush per 32 MiB)", m[15], 0.95));
-        out.add(result("mblock direct read 1 MiB, 1 thread", "MiB/s", m[4], "fio read bs=1m of the same bytes", m[5], 0.95));
-        out.add(result("mblock random 4 KiB reads, 16 threads", "ops/s", m[6], "fio randread bs=4k psync numjobs=16, same bytes", m[7], 0.90));
-        out.add(result("small object commit (allocate + 4 KiB + commit), 1 thread", "ops/s", m[8],
-                "file per object (create, write 4 KiB, fsync, close)", m[9], 1.5));
+        out.add(result(
+                "mblock write, 2 threads (same durability as the baseline)",
+                "MiB/s",
+                m[2],
+                "fio write bs=1m numjobs=2 fdatasync=32 (each job a flush per 32 MiB)",
+                m[15],
+                0.95));
+        out.add(result(
+                "mblock direct read 1 MiB, 1 thread", "MiB/s", m[4], "fio read bs=1m of the same bytes", m[5], 0.95));
+        out.add(result(
+                "mblock random 4 KiB reads, 16 threads",
+                "ops/s",
+                m[6],
+                "fio randread bs=4k psync numjobs=16, same bytes",
+                m[7],
+                0.90));
+        out.add(result(
+                "small object commit (allocate + 4 KiB + commit), 1 thread",
+                "ops/s",
+                m[8],
+                "file per object (create, write 4 KiB, fsync, close)",
+                m[9],
+                1.5));
         out.add(result("small object commit, 16 threads", "ops/s", m[10], "file per object, 16 threads", m[11], 3.0));
-        out.add(result("small object commit, 1 thread, fresh sparse file (zones are holes)", "ops/s", m[12],
-                "file per object (create, write 4 KiB, fsync, close)", m[13], 1.5));
+        out.add(result(
+                "small object commit, 1 thread, fresh sparse file (zones are holes)",
+                "ops/s",
+                m[12],
+                "file per object (create, write 4 KiB, fsync, close)",
+                m[13],
+                1.5));
         return out;
     }
 
@@ -104,11 +165,22 @@ final class PoolSuite implements Suite {
         return run.call();
     }
 
-    private static Result result(String name, String unit, double[] ours, String baseline, double[] base, double factor) {
+    private static Result result(
+            String name, String unit, double[] ours, String baseline, double[] base, double factor) {
         double o = Measure.median(ours);
         double b = Measure.median(base);
-        return new Result("pool", name, unit, o, baseline, b, Double.NaN, Double.NaN, Double.NaN,
-                "≥ " + factor + "× baseline", b == 0 || o >= factor * b);
+        return new Result(
+                "pool",
+                name,
+                unit,
+                o,
+                baseline,
+                b,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "≥ " + factor + "× baseline",
+                b == 0 || o >= factor * b);
     }
 
     /** A byte range of the pool file. */
@@ -126,11 +198,15 @@ final class PoolSuite implements Suite {
     }
 
     private static double fio(Path file, Range range, int seconds, String... options) {
-        return Fio.available() ? Fio.run(file, range.bytes(), seconds, with(range, options)).bytesPerSecond() : 0;
+        return Fio.available()
+                ? Fio.run(file, range.bytes(), seconds, with(range, options)).bytesPerSecond()
+                : 0;
     }
 
     private static double fioIops(Path file, Range range, int seconds, String... options) {
-        return Fio.available() ? Fio.run(file, range.bytes(), seconds, with(range, options)).iops() : 0;
+        return Fio.available()
+                ? Fio.run(file, range.bytes(), seconds, with(range, options)).iops()
+                : 0;
     }
 
     private static String[] with(Range range, String... options) {
@@ -193,15 +269,18 @@ final class PoolSuite implements Suite {
         return rate;
     }
 
-    private static double sequentialReads(Mpool pool, List<ObjectId> ids, MemorySegment buf, int seconds) throws Exception {
+    private static double sequentialReads(Mpool pool, List<ObjectId> ids, MemorySegment buf, int seconds)
+            throws Exception {
         long perMblock = MBLOCK / MIB;
         return Measure.timed(seconds, i -> {
-            pool.readMblock(ids.get((int) ((i / perMblock) % ids.size())), (i % perMblock) * MIB, buf);
-            return MIB;
-        }).perSecond();
+                    pool.readMblock(ids.get((int) ((i / perMblock) % ids.size())), (i % perMblock) * MIB, buf);
+                    return MIB;
+                })
+                .perSecond();
     }
 
-    private static double randomReads(Mpool pool, List<ObjectId> ids, Arena arena, int threads, int seconds) throws Exception {
+    private static double randomReads(Mpool pool, List<ObjectId> ids, Arena arena, int threads, int seconds)
+            throws Exception {
         AtomicLong reads = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         MemorySegment[] pages = new MemorySegment[threads];
@@ -272,7 +351,8 @@ final class PoolSuite implements Suite {
                 long t0 = System.nanoTime();
                 for (int k = 0; k < 200; k++, i++) {
                     Path p = objects.resolve(thread + "-" + i);
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    try (FileChannel ch =
+                            FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                         data.clear();
                         ch.write(data);
                         ch.force(true);

@@ -29,11 +29,26 @@ final class Reports {
         lines.add("| suite | measurement | mpool | baseline | ratio | p50 / p99 µs (baseline p99) | target | met |");
         lines.add("|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            String lat = Double.isNaN(r.p99Micros()) ? "" : String.format(Locale.ROOT, "%s / %s (%s)",
-                    micros(r.p50Micros()), micros(r.p99Micros()), micros(r.baselineP99Micros()));
-            lines.add(String.format(Locale.ROOT, "| %s | %s | %s %s | %s: %s | %s | %s | %s | %s |", r.suite(), r.name(),
-                    num(r.value()), r.unit(), r.baselineName(), num(r.baseline()),
-                    Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()), lat, r.target(),
+            String lat = Double.isNaN(r.p99Micros())
+                    ? ""
+                    : String.format(
+                            Locale.ROOT,
+                            "%s / %s (%s)",
+                            micros(r.p50Micros()),
+                            micros(r.p99Micros()),
+                            micros(r.baselineP99Micros()));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s %s | %s: %s | %s | %s | %s | %s |",
+                    r.suite(),
+                    r.name(),
+                    num(r.value()),
+                    r.unit(),
+                    r.baselineName(),
+                    num(r.baseline()),
+                    Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+                    lat,
+                    r.target(),
                     r.met() ? "yes" : "**no**"));
         }
         return lines;
@@ -71,7 +86,9 @@ final class Reports {
             m.put("met", r.met());
             rows.add(m);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(stamp + ".json").toFile(), rows);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve(stamp + ".json").toFile(), rows);
         Files.write(dir.resolve(stamp + ".md"), markdown(results));
     }
 }

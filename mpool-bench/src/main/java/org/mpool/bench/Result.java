@@ -15,8 +15,18 @@ package org.mpool.bench;
  * @param target the issue's target as text
  * @param met whether the target holds
  */
-record Result(String suite, String name, String unit, double value, String baselineName, double baseline,
-              double p50Micros, double p99Micros, double baselineP99Micros, String target, boolean met) {
+record Result(
+        String suite,
+        String name,
+        String unit,
+        double value,
+        String baselineName,
+        double baseline,
+        double p50Micros,
+        double p99Micros,
+        double baselineP99Micros,
+        String target,
+        boolean met) {
     double ratio() {
         return baseline > 0 ? value / baseline : Double.NaN;
     }

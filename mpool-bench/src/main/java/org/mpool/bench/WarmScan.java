@@ -15,6 +15,7 @@ final class WarmScan {
     static final int WARMUP_PASSES = 20;
     /** Timed samples of each side; each sample scans its segment {@link #PASSES_PER_SAMPLE} times. */
     static final int SAMPLES = 9;
+
     static final int PASSES_PER_SAMPLE = 4;
 
     private WarmScan() {}

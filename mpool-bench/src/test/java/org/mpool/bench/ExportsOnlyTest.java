@@ -16,21 +16,26 @@ import org.junit.jupiter.api.Test;
  * these", so a new internal package is covered without editing this test.
  */
 class ExportsOnlyTest {
-    private static final Set<String> ALLOWED = Set.of("org.mpool", "org.mpool.common", "org.mpool.spi", "org.mpool.bench");
+    private static final Set<String> ALLOWED =
+            Set.of("org.mpool", "org.mpool.common", "org.mpool.spi", "org.mpool.bench");
 
     private static final DescribedPredicate<JavaClass> INTERNAL_TO_MPOOL_CORE = DescribedPredicate.describe(
             "reside in a package of mpool-core that it does not export (under org.mpool, other than "
                     + "org.mpool, org.mpool.common, org.mpool.spi)",
             c -> {
                 String p = c.getPackageName();
-                return (p.equals("org.mpool") || p.startsWith("org.mpool.")) && !ALLOWED.contains(p)
+                return (p.equals("org.mpool") || p.startsWith("org.mpool."))
+                        && !ALLOWED.contains(p)
                         && !p.startsWith("org.mpool.bench.");
             });
 
     @Test
     void usesOnlyWhatMpoolCoreExports() {
-        noClasses().should().dependOnClassesThat(INTERNAL_TO_MPOOL_CORE)
-                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        noClasses()
+                .should()
+                .dependOnClassesThat(INTERNAL_TO_MPOOL_CORE)
+                .check(new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .importPackages("org.mpool.bench"));
     }
 }

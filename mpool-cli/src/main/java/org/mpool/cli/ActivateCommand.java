@@ -6,7 +6,9 @@ import org.mpool.Mpool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "activate", mixinStandardHelpOptions = true,
+@Command(
+        name = "activate",
+        mixinStandardHelpOptions = true,
         description = "Make a pool ready for use: run recovery (replay its metadata logs, repair a torn "
                 + "superblock copy) and register it.",
         footer = {"", "Example:", "  mpool activate mp1"})
@@ -24,8 +26,9 @@ final class ActivateCommand implements Callable<Integer> {
             if (Cli.isRegularFileOrAbsent(device)) {
                 locator.registry().put(name, device);
             }
-            System.out.printf("activated pool %s: %d mblocks, %d mlogs, recovered in %d ms%n", name,
-                    pool.stats().mblocks(), pool.stats().mlogs(), ms);
+            System.out.printf(
+                    "activated pool %s: %d mblocks, %d mlogs, recovered in %d ms%n",
+                    name, pool.stats().mblocks(), pool.stats().mlogs(), ms);
         }
         return 0;
     }

@@ -9,10 +9,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "add", mixinStandardHelpOptions = true,
+@Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
         description = "Add a device to a pool as its staging media class.",
-        footer = {"", "Examples:", "  mpool add mp1 /dev/nvme1n1 --class staging",
-            "  mpool add mp1 /var/lib/mpool/mp1-fast.img --class staging --size 10g --mblock-size 4m"})
+        footer = {
+            "",
+            "Examples:",
+            "  mpool add mp1 /dev/nvme1n1 --class staging",
+            "  mpool add mp1 /var/lib/mpool/mp1-fast.img --class staging --size 10g --mblock-size 4m"
+        })
 final class AddCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -26,14 +32,18 @@ final class AddCommand implements Callable<Integer> {
     @Option(names = "--size", converter = SizeConverter.class, description = "Size of a file device to create.")
     long size;
 
-    @Option(names = "--mblock-size", converter = SizeConverter.class,
+    @Option(
+            names = "--mblock-size",
+            converter = SizeConverter.class,
             description = "Mblock size of the class (default: the capacity mblock size).")
     long mblockSize;
 
     @Option(names = "--force", description = "Overwrite a device that holds a pool or a file system.")
     boolean force;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation.")
     boolean yes;
 
     @Override
@@ -46,7 +56,9 @@ final class AddCommand implements Callable<Integer> {
             Cli.confirm("Overwrite whatever " + device + " holds?", yes);
         }
         try (Mpool pool = Cli.open(name)) {
-            long mb = mblockSize > 0 ? mblockSize : pool.stats().classes().get(MediaClass.CAPACITY).mblockSizeBytes();
+            long mb = mblockSize > 0
+                    ? mblockSize
+                    : pool.stats().classes().get(MediaClass.CAPACITY).mblockSizeBytes();
             pool.addStaging(device, size, mb, force);
             System.out.printf("added %s to pool %s as its staging class (%s mblocks)%n", device, name, Units.human(mb));
         }

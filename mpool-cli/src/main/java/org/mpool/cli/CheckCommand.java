@@ -7,10 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
         description = "Verify a pool: superblocks, metadata logs, zone ownership, every mblock's data against its "
                 + "checksum and every mlog's records. Exit status 1 when it finds problems.",
-        footer = {"", "Examples:", "  mpool check mp1", "  mpool check mp1 --read-only   # while another process uses it"})
+        footer = {
+            "",
+            "Examples:",
+            "  mpool check mp1",
+            "  mpool check mp1 --read-only   # while another process uses it"
+        })
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -27,9 +34,12 @@ final class CheckCommand implements Callable<Integer> {
         for (String p : report.problems()) {
             System.out.println("problem: " + p);
         }
-        System.out.printf("%s: %s; %d objects, %s of data verified%n", name,
+        System.out.printf(
+                "%s: %s; %d objects, %s of data verified%n",
+                name,
                 report.healthy() ? "no problems found" : report.problems().size() + " problem(s) found",
-                report.objectsChecked(), Units.human(report.bytesChecked()));
+                report.objectsChecked(),
+                Units.human(report.bytesChecked()));
         return report.healthy() ? 0 : 1;
     }
 }

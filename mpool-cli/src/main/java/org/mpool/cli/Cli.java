@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.mpool.Mpool;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 
 /** What the commands share: finding and opening pools, confirmations, id lookups. */
@@ -49,7 +49,8 @@ final class Cli {
             return;
         }
         String answer = console.readLine("%s [y/N] ", question);
-        if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+        if (answer == null
+                || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
             throw new MpoolException(ErrorCode.INVALID_STATE, "not confirmed; nothing was changed");
         }
     }

@@ -6,19 +6,25 @@ import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.PoolStats;
+import org.mpool.spi.BlockDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
         description = "Create a pool on a block device or a file (a missing file is created sparse with --size).",
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  mpool create mp1 /dev/nvme0n1",
             "  mpool create mp1 /var/lib/mpool/mp1.img --size 100g --mblock-size 8m --label 'LSM data'",
-            "  mpool create mp1 /dev/sdb --staging /dev/nvme0n1p2 --staging-mblock-size 4m"})
+            "  mpool create mp1 /dev/sdb --staging /dev/nvme0n1p2 --staging-mblock-size 4m"
+        })
 final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Pool name: 1-31 of A-Z a-z 0-9 _ . -")
     String name;
@@ -29,17 +35,25 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = "--size", converter = SizeConverter.class, description = "Size of a file device to create.")
     long size;
 
-    @Option(names = "--mblock-size", converter = SizeConverter.class, defaultValue = "32m",
+    @Option(
+            names = "--mblock-size",
+            converter = SizeConverter.class,
+            defaultValue = "32m",
             description = "Capacity mblock size, a power of two from 1m to 64m (default: 32m).")
     long mblockSize;
 
     @Option(names = "--staging", paramLabel = "DEVICE", description = "A staging device (optional, e.g. a faster SSD).")
     Path staging;
 
-    @Option(names = "--staging-size", converter = SizeConverter.class, description = "Size of a staging file to create.")
+    @Option(
+            names = "--staging-size",
+            converter = SizeConverter.class,
+            description = "Size of a staging file to create.")
     long stagingSize;
 
-    @Option(names = "--staging-mblock-size", converter = SizeConverter.class,
+    @Option(
+            names = "--staging-mblock-size",
+            converter = SizeConverter.class,
             description = "Staging mblock size (default: the capacity mblock size).")
     long stagingMblockSize;
 
@@ -64,22 +78,31 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite a device that holds a pool or a file system.")
     boolean force;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation.")
     boolean yes;
 
     @Override
     public Integer call() {
         PoolLocator locator = Cli.locator();
-        for (Mpool.DeviceInfo f : locator.scan(List.of())) {
-            if (f.poolName().equals(name) && !f.device().equals(device.toAbsolutePath().normalize())) {
-                throw new MpoolException(ErrorCode.EXISTS, "a pool named '" + name + "' exists already on " + f.device());
+        for (BlockDevice.Label f : locator.scan(List.of())) {
+            if (f.poolName().equals(name)
+                    && !f.device().equals(device.toAbsolutePath().normalize())) {
+                throw new MpoolException(
+                        ErrorCode.EXISTS, "a pool named '" + name + "' exists already on " + f.device());
             }
         }
         if (force) {
             Cli.confirm("Overwrite whatever " + device + (staging != null ? " and " + staging : "") + " hold?", yes);
         }
-        CreateOptions o = new CreateOptions().size(size).mblockSize(mblockSize).label(label).sparePercent(spare)
-                .shards(shards).force(force)
+        CreateOptions o = new CreateOptions()
+                .size(size)
+                .mblockSize(mblockSize)
+                .label(label)
+                .sparePercent(spare)
+                .shards(shards)
+                .force(force)
                 .owner(Cli.id(uid, "/etc/passwd", "user"), Cli.id(gid, "/etc/group", "group"), Cli.mode(mode));
         if (staging != null) {
             o.staging(staging, stagingSize, stagingMblockSize);
@@ -89,8 +112,9 @@ final class CreateCommand implements Callable<Integer> {
                 locator.registry().put(name, device);
             }
             PoolStats.ClassStats cap = pool.stats().classes().get(MediaClass.CAPACITY);
-            System.out.printf("created pool %s on %s: %s, %s mblocks, uuid %s%n", name, device,
-                    Units.human(cap.totalBytes()), Units.human(cap.mblockSizeBytes()), pool.uuid());
+            System.out.printf(
+                    "created pool %s on %s: %s, %s mblocks, uuid %s%n",
+                    name, device, Units.human(cap.totalBytes()), Units.human(cap.mblockSizeBytes()), pool.uuid());
         }
         return 0;
     }

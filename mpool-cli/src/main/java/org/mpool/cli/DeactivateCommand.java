@@ -5,7 +5,9 @@ import org.mpool.Mpool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "deactivate", mixinStandardHelpOptions = true,
+@Command(
+        name = "deactivate",
+        mixinStandardHelpOptions = true,
         description = "Mark a pool cleanly closed: flush and close it (fails if another process has it open).",
         footer = {"", "Example:", "  mpool deactivate mp1"})
 final class DeactivateCommand implements Callable<Integer> {

@@ -3,25 +3,36 @@ package org.mpool.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "destroy", mixinStandardHelpOptions = true,
+@Command(
+        name = "destroy",
+        mixinStandardHelpOptions = true,
         description = "Destroy a pool: wipe the superblocks of its devices so nothing recognises them as a pool. "
                 + "Object data is not erased; files stay in place.",
-        footer = {"", "Examples:", "  mpool destroy mp1", "  mpool destroy mp1 --yes",
-            "  mpool destroy mp1 --force --yes   # even if the pool cannot be opened"})
+        footer = {
+            "",
+            "Examples:",
+            "  mpool destroy mp1",
+            "  mpool destroy mp1 --yes",
+            "  mpool destroy mp1 --force --yes   # even if the pool cannot be opened"
+        })
 final class DestroyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(names = "--force", description = "Wipe the capacity device's superblocks even if the pool cannot be opened.")
+    @Option(
+            names = "--force",
+            description = "Wipe the capacity device's superblocks even if the pool cannot be opened.")
     boolean force;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation.")
     boolean yes;
 
     @Override

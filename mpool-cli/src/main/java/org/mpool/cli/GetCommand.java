@@ -10,10 +10,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
         description = "Show pool properties: label, uid, gid, mode, spare (settable) and name, uuid, "
                 + "mblocksize.<class> (read-only). Needs no lock.",
-        footer = {"", "Fields: mpool property value", "", "Examples:", "  mpool get mp1", "  mpool get mp1 label mode --json"})
+        footer = {
+            "",
+            "Fields: mpool property value",
+            "",
+            "Examples:",
+            "  mpool get mp1",
+            "  mpool get mp1 label mode --json"
+        })
 final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -30,12 +39,13 @@ final class GetCommand implements Callable<Integer> {
         try (Mpool pool = Cli.inspect(name)) {
             all = pool.properties();
         }
-        Report report = new Report(List.of(Report.text("mpool", "MPOOL"), Report.text("property", "PROPERTY"),
-                Report.text("value", "VALUE")));
+        Report report = new Report(List.of(
+                Report.text("mpool", "MPOOL"), Report.text("property", "PROPERTY"), Report.text("value", "VALUE")));
         List<String> wanted = properties.isEmpty() ? new ArrayList<>(all.keySet()) : properties;
         for (String p : wanted) {
             if (!all.containsKey(p)) {
-                throw MpoolException.invalid("unknown property '" + p + "'; properties: " + String.join(", ", all.keySet()));
+                throw MpoolException.invalid(
+                        "unknown property '" + p + "'; properties: " + String.join(", ", all.keySet()));
             }
             report.row("mpool", name, "property", p, "value", all.get(p));
         }

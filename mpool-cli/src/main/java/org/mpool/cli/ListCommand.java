@@ -10,14 +10,24 @@ import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.PoolStats;
+import org.mpool.spi.BlockDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
         description = "List pools with their usage (all known pools, or the named ones). Needs no lock.",
-        footer = {"", "Fields: mpool total used avail capacity label health", "", "Examples:",
-            "  mpool list", "  mpool list mp1 -o mpool,avail --units g --noheadings", "  mpool list --json"})
+        footer = {
+            "",
+            "Fields: mpool total used avail capacity label health",
+            "",
+            "Examples:",
+            "  mpool list",
+            "  mpool list mp1 -o mpool,avail --units g --noheadings",
+            "  mpool list --json"
+        })
 final class ListCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*")
     List<String> names = new ArrayList<>();
@@ -30,7 +40,7 @@ final class ListCommand implements Callable<Integer> {
         PoolLocator locator = Cli.locator();
         Map<String, Path> pools = new LinkedHashMap<>();
         if (names.isEmpty()) {
-            for (Mpool.DeviceInfo f : locator.scan(List.of())) {
+            for (BlockDevice.Label f : locator.scan(List.of())) {
                 if (f.mediaClass() == MediaClass.CAPACITY) {
                     pools.putIfAbsent(f.poolName(), f.device());
                 }
@@ -41,9 +51,14 @@ final class ListCommand implements Callable<Integer> {
                 pools.put(n, locator.capacityDevice(n));
             }
         }
-        Report report = new Report(List.of(Report.text("mpool", "MPOOL"), Report.bytes("total", "TOTAL"),
-                Report.bytes("used", "USED"), Report.bytes("avail", "AVAIL"), Report.percent("capacity", "CAPACITY"),
-                Report.text("label", "LABEL"), Report.text("health", "HEALTH")));
+        Report report = new Report(List.of(
+                Report.text("mpool", "MPOOL"),
+                Report.bytes("total", "TOTAL"),
+                Report.bytes("used", "USED"),
+                Report.bytes("avail", "AVAIL"),
+                Report.percent("capacity", "CAPACITY"),
+                Report.text("label", "LABEL"),
+                Report.text("health", "HEALTH")));
         pools.forEach((name, device) -> report.row(row(name, device)));
         report.print(System.out, output);
         return 0;
@@ -58,12 +73,39 @@ final class ListCommand implements Callable<Integer> {
                 used += c.usedBytes();
             }
             String health = pool.health().isEmpty() ? "optimal" : "degraded";
-            return new Object[] {"mpool", name, "total", total, "used", used, "avail", total - used,
-                "capacity", total == 0 ? 0.0 : 100.0 * used / total, "label", pool.properties().get(Mpool.PROP_LABEL),
-                "health", health};
+            return new Object[] {
+                "mpool",
+                name,
+                "total",
+                total,
+                "used",
+                used,
+                "avail",
+                total - used,
+                "capacity",
+                total == 0 ? 0.0 : 100.0 * used / total,
+                "label",
+                pool.properties().get(Mpool.PROP_LABEL),
+                "health",
+                health
+            };
         } catch (MpoolException e) {
-            return new Object[] {"mpool", name, "total", null, "used", null, "avail", null, "capacity", null,
-                "label", null, "health", "unavailable (" + e.code() + ")"};
+            return new Object[] {
+                "mpool",
+                name,
+                "total",
+                null,
+                "used",
+                null,
+                "avail",
+                null,
+                "capacity",
+                null,
+                "label",
+                null,
+                "health",
+                "unavailable (" + e.code() + ")"
+            };
         }
     }
 }

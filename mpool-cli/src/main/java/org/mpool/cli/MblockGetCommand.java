@@ -16,11 +16,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
         description = "Write an mblock's bytes to standard output: direct I/O, or with --map through an mcache "
                 + "map (the same bytes). Needs no lock.",
-        footer = {"", "Examples:", "  mpool mblock get mp1 0x0000000000001101 > copy.sst",
-            "  mpool mblock get mp1 0x0000000000001101 --map | sha256sum"})
+        footer = {
+            "",
+            "Examples:",
+            "  mpool mblock get mp1 0x0000000000001101 > copy.sst",
+            "  mpool mblock get mp1 0x0000000000001101 --map | sha256sum"
+        })
 final class MblockGetCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
 
@@ -37,7 +43,8 @@ final class MblockGetCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ObjectId oid = ObjectId.parse(id);
         OutputStream out = System.out;
-        try (Mpool p = Cli.inspect(pool); Arena arena = Arena.ofConfined()) {
+        try (Mpool p = Cli.inspect(pool);
+                Arena arena = Arena.ofConfined()) {
             ObjectInfo info = p.info(oid);
             if (map) {
                 copyMapped(p, oid, out);

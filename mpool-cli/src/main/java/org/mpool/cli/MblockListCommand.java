@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List a pool's mblocks. Needs no lock.",
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "List a pool's mblocks. Needs no lock.",
         footer = {"", "Fields: id type class length capacity offset", "", "Example:", "  mpool mblock list mp1 --json"})
 final class MblockListCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
@@ -34,13 +37,28 @@ final class MblockListCommand implements Callable<Integer> {
     }
 
     static Report objectReport() {
-        return new Report(List.of(Report.text("id", "ID"), Report.text("type", "TYPE"), Report.text("class", "CLASS"),
-                Report.bytes("length", "LENGTH"), Report.bytes("capacity", "CAPACITY"), Report.number("offset", "OFFSET")));
+        return new Report(List.of(
+                Report.text("id", "ID"),
+                Report.text("type", "TYPE"),
+                Report.text("class", "CLASS"),
+                Report.bytes("length", "LENGTH"),
+                Report.bytes("capacity", "CAPACITY"),
+                Report.number("offset", "OFFSET")));
     }
 
     static void addRow(Report report, ObjectInfo o) {
-        report.row("id", o.id().toString(), "type", o.id().type().name().toLowerCase(Locale.ROOT),
-                "class", o.mediaClass().label(), "length", o.lengthBytes(), "capacity", o.capacityBytes(),
-                "offset", o.offsetBytes());
+        report.row(
+                "id",
+                o.id().toString(),
+                "type",
+                o.id().type().name().toLowerCase(Locale.ROOT),
+                "class",
+                o.mediaClass().label(),
+                "length",
+                o.lengthBytes(),
+                "capacity",
+                o.capacityBytes(),
+                "offset",
+                o.offsetBytes());
     }
 }

@@ -15,9 +15,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "put", mixinStandardHelpOptions = true,
+@Command(
+        name = "put",
+        mixinStandardHelpOptions = true,
         description = "Write a file (or standard input) into a new mblock, commit it and print its id.",
-        footer = {"", "Examples:", "  mpool mblock put mp1 data.sst", "  tar c dir | mpool mblock put mp1 - --class staging"})
+        footer = {
+            "",
+            "Examples:",
+            "  mpool mblock put mp1 data.sst",
+            "  tar c dir | mpool mblock put mp1 - --class staging"
+        })
 final class MblockPutCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
 
@@ -34,8 +41,9 @@ final class MblockPutCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MediaClass mc = MediaClass.parse(mediaClass);
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
-             Mpool p = Cli.open(pool); Arena arena = Arena.ofConfined();
-             MblockWriter w = p.allocateMblock(mc)) {
+                Mpool p = Cli.open(pool);
+                Arena arena = Arena.ofConfined();
+                MblockWriter w = p.allocateMblock(mc)) {
             MemorySegment buf = Mpool.allocateBuffer(arena, CHUNK);
             byte[] chunk = new byte[CHUNK];
             while (true) {

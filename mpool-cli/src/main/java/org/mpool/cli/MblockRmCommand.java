@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete mblocks.",
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description = "Delete mblocks.",
         footer = {"", "Example:", "  mpool mblock rm mp1 0x0000000000001101 0x0000000000002102"})
 final class MblockRmCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")

@@ -7,9 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stat", mixinStandardHelpOptions = true,
+@Command(
+        name = "stat",
+        mixinStandardHelpOptions = true,
         description = "Show what the catalog knows of an object (mblock or mlog). Needs no lock.",
-        footer = {"", "Fields: id type class length capacity offset", "", "Example:", "  mpool mblock stat mp1 0x0000000000001101"})
+        footer = {
+            "",
+            "Fields: id type class length capacity offset",
+            "",
+            "Example:",
+            "  mpool mblock stat mp1 0x0000000000001101"
+        })
 final class MblockStatCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
     String pool;

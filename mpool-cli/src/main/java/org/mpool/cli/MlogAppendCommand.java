@@ -13,11 +13,17 @@ import org.mpool.common.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "append", mixinStandardHelpOptions = true,
+@Command(
+        name = "append",
+        mixinStandardHelpOptions = true,
         description = "Append records to an mlog: each argument is a record; without arguments, each line of "
                 + "standard input is one. Durable when the command returns.",
-        footer = {"", "Examples:", "  mpool mlog append mp1 0x0000000000001202 first second",
-            "  printf 'a\\nb\\n' | mpool mlog append mp1 0x0000000000001202"})
+        footer = {
+            "",
+            "Examples:",
+            "  mpool mlog append mp1 0x0000000000001202 first second",
+            "  printf 'a\\nb\\n' | mpool mlog append mp1 0x0000000000001202"
+        })
 final class MlogAppendCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
     String pool;
@@ -32,7 +38,8 @@ final class MlogAppendCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ObjectId oid = ObjectId.parse(id);
         long n = 0;
-        try (Mpool p = Cli.open(pool); Mlog log = p.openMlog(oid)) {
+        try (Mpool p = Cli.open(pool);
+                Mlog log = p.openMlog(oid)) {
             if (records.isEmpty()) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line = in.readLine(); line != null; line = in.readLine()) {

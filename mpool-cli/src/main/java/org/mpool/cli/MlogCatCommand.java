@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cat", mixinStandardHelpOptions = true,
+@Command(
+        name = "cat",
+        mixinStandardHelpOptions = true,
         description = "Print an mlog's records, one per line, from the start. Needs no lock.",
         footer = {"", "Example:", "  mpool mlog cat mp1 0x0000000000001202 --hex"})
 final class MlogCatCommand implements Callable<Integer> {
@@ -27,7 +29,8 @@ final class MlogCatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OutputStream out = System.out;
-        try (Mpool p = Cli.inspect(pool); Mlog.Reader r = p.readMlog(ObjectId.parse(id))) {
+        try (Mpool p = Cli.inspect(pool);
+                Mlog.Reader r = p.readMlog(ObjectId.parse(id))) {
             while (r.next()) {
                 byte[] rec = r.recordBytes();
                 out.write(hex ? HexFormat.of().formatHex(rec).getBytes() : rec);

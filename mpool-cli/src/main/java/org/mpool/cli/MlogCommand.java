@@ -1,14 +1,27 @@
 package org.mpool.cli;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-@Command(name = "mlog", mixinStandardHelpOptions = true,
+@Command(
+        name = "mlog",
+        mixinStandardHelpOptions = true,
         description = "Create, append to, read, erase and delete mlogs (for scripting and debugging).",
-        subcommands = {MlogCreateCommand.class, MlogAppendCommand.class, MlogCatCommand.class,
-            MlogEraseCommand.class, MlogRmCommand.class},
-        footer = {"", "Examples:", "  id=$(mpool mlog create mp1 --capacity 64m)", "  echo hello | mpool mlog append mp1 $id",
-            "  mpool mlog cat mp1 $id", "  mpool mlog erase mp1 $id"})
+        subcommands = {
+            MlogCreateCommand.class,
+            MlogAppendCommand.class,
+            MlogCatCommand.class,
+            MlogEraseCommand.class,
+            MlogRmCommand.class
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  id=$(mpool mlog create mp1 --capacity 64m)",
+            "  echo hello | mpool mlog append mp1 $id",
+            "  mpool mlog cat mp1 $id",
+            "  mpool mlog erase mp1 $id"
+        })
 final class MlogCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -8,14 +8,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
         description = "Create (allocate and commit) an mlog and print its id.",
         footer = {"", "Example:", "  mpool mlog create mp1 --capacity 64m --class staging"})
 final class MlogCreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
     String pool;
 
-    @Option(names = "--capacity", converter = SizeConverter.class, defaultValue = "1m",
+    @Option(
+            names = "--capacity",
+            converter = SizeConverter.class,
+            defaultValue = "1m",
             description = "Capacity, rounded up to whole mblocks (default: one mblock).")
     long capacity;
 

@@ -7,7 +7,10 @@ import org.mpool.common.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "erase", mixinStandardHelpOptions = true, description = "Erase an mlog: empty it (a new generation starts).",
+@Command(
+        name = "erase",
+        mixinStandardHelpOptions = true,
+        description = "Erase an mlog: empty it (a new generation starts).",
         footer = {"", "Example:", "  mpool mlog erase mp1 0x0000000000001202"})
 final class MlogEraseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
@@ -18,7 +21,8 @@ final class MlogEraseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Mpool p = Cli.open(pool); Mlog log = p.openMlog(ObjectId.parse(id))) {
+        try (Mpool p = Cli.open(pool);
+                Mlog log = p.openMlog(ObjectId.parse(id))) {
             log.erase();
             System.out.printf("erased %s (generation %d)%n", id, log.generation());
         }

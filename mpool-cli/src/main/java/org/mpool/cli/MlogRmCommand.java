@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete mlogs.",
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description = "Delete mlogs.",
         footer = {"", "Example:", "  mpool mlog rm mp1 0x0000000000001202"})
 final class MlogRmCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.mpool.Mpool.DeviceInfo;
 import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.spi.BlockDevice;
 
 /** Finds pools: registry entries for files, superblock probes for block devices. */
 final class PoolLocator {
@@ -31,24 +31,28 @@ final class PoolLocator {
     Path capacityDevice(String name) {
         Path registered = registry.entries().get(name);
         if (registered != null) {
-            Optional<DeviceInfo> found = probeQuietly(registered);
-            if (found.isPresent() && found.get().poolName().equals(name)
+            Optional<BlockDevice.Label> found = probeQuietly(registered);
+            if (found.isPresent()
+                    && found.get().poolName().equals(name)
                     && found.get().mediaClass() == MediaClass.CAPACITY) {
                 return registered;
             }
             warnings.println("mpool: warning: the registry entry " + name + " -> " + registered + " is stale ("
-                    + (found.isEmpty() ? "no pool there" : "it holds pool '" + found.get().poolName() + "'") + ")");
+                    + (found.isEmpty()
+                            ? "no pool there"
+                            : "it holds pool '" + found.get().poolName() + "'") + ")");
         }
-        for (DeviceInfo d : scan(List.of())) {
+        for (BlockDevice.Label d : scan(List.of())) {
             if (d.poolName().equals(name) && d.mediaClass() == MediaClass.CAPACITY) {
                 return d.device();
             }
         }
-        throw new MpoolException(ErrorCode.NOT_FOUND, "no pool named '" + name + "' (see 'mpool scan' and 'mpool list')");
+        throw new MpoolException(
+                ErrorCode.NOT_FOUND, "no pool named '" + name + "' (see 'mpool scan' and 'mpool list')");
     }
 
     /** Every device holding a pool superblock among {@code paths}, the registry and the block devices. */
-    List<DeviceInfo> scan(List<Path> paths) {
+    List<BlockDevice.Label> scan(List<Path> paths) {
         List<Path> candidates = new ArrayList<>(paths);
         candidates.addAll(registry.entries().values());
         return Mpool.scan(candidates);
@@ -59,7 +63,7 @@ final class PoolLocator {
         return registry.entries();
     }
 
-    private static Optional<DeviceInfo> probeQuietly(Path p) {
+    private static Optional<BlockDevice.Label> probeQuietly(Path p) {
         try {
             return Files.exists(p) ? Mpool.probe(p) : Optional.empty();
         } catch (MpoolException e) {

@@ -18,15 +18,16 @@ import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.PoolStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** A tour of mpool on a file-backed pool: mblocks, mlogs, reopen, blkid. */
-@Command(name = "quickstart",
+@Command(
+        name = "quickstart",
         mixinStandardHelpOptions = true,
         description = "Create a pool on a sparse file, write, commit and read mblocks, append to an mlog, "
                 + "reopen the pool and verify everything, then destroy it.",
@@ -38,7 +39,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Directory for the device file (default: a new temporary directory).")
     Path dir;
 
-    @Option(names = "--mblocks", defaultValue = "8", description = "32 MiB mblocks to write (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mblocks",
+            defaultValue = "8",
+            description = "32 MiB mblocks to write (default: ${DEFAULT-VALUE}).")
     int mblocks;
 
     @Option(names = "--keep", description = "Keep the pool and its device file afterwards.")
@@ -68,14 +72,16 @@ final class QuickstartCommand implements Callable<Integer> {
 
     private void tour(Path file) {
         long size = 64L << 30; // sparse: only what is written takes disk space
-        out.printf("mpool quickstart%n%n1. create pool 'quickstart' on %s (sparse %s file, 32 MiB mblocks)%n",
+        out.printf(
+                "mpool quickstart%n%n1. create pool 'quickstart' on %s (sparse %s file, 32 MiB mblocks)%n",
                 file, Units.human(size));
         List<ObjectId> ids = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = Mpool.allocateBuffer(arena, IO_SIZE);
             MemorySegment small = Mpool.allocateBuffer(arena, 4096);
             long t0 = System.nanoTime();
-            try (Mpool pool = Mpool.create("quickstart", file, new CreateOptions().size(size).label("quickstart tour"))) {
+            try (Mpool pool = Mpool.create(
+                    "quickstart", file, new CreateOptions().size(size).label("quickstart tour"))) {
                 out.printf("   created in %d ms, uuid %s%n", millis(t0), pool.uuid());
 
                 out.printf("%n2. write %d mblocks of 32 MiB in 1 MiB direct writes, commit each%n", mblocks);
@@ -91,7 +97,9 @@ final class QuickstartCommand implements Callable<Integer> {
                     }
                 }
                 long writeNanos = System.nanoTime() - t1;
-                out.printf("   %s committed at %s%n", Units.human(mblocks * MBLOCK), Units.rate(mblocks * MBLOCK, writeNanos));
+                out.printf(
+                        "   %s committed at %s%n",
+                        Units.human(mblocks * MBLOCK), Units.rate(mblocks * MBLOCK, writeNanos));
 
                 int smallCount = 500;
                 out.printf("%n3. commit %d small objects (allocate + 4 KiB write + commit, one thread)%n", smallCount);
@@ -123,8 +131,11 @@ final class QuickstartCommand implements Callable<Integer> {
                     }
                     log.flush();
                     long appendNanos = System.nanoTime() - t3;
-                    out.printf("   %.0f appends/s; %s of %s used%n", 10_000 / (appendNanos / 1e9),
-                            Units.human(log.usedBytes()), Units.human(log.capacityBytes()));
+                    out.printf(
+                            "   %.0f appends/s; %s of %s used%n",
+                            10_000 / (appendNanos / 1e9),
+                            Units.human(log.usedBytes()),
+                            Units.human(log.capacityBytes()));
                 }
                 ids.add(logId);
             }
@@ -132,7 +143,9 @@ final class QuickstartCommand implements Callable<Integer> {
             out.printf("%n5. reopen the pool (recovery reads the catalog) and verify every byte%n");
             long t4 = System.nanoTime();
             try (Mpool pool = Mpool.open(file)) {
-                out.printf("   opened in %d ms: %d mblocks, %d mlogs%n", millis(t4), pool.stats().mblocks(), pool.stats().mlogs());
+                out.printf(
+                        "   opened in %d ms: %d mblocks, %d mlogs%n",
+                        millis(t4), pool.stats().mblocks(), pool.stats().mlogs());
                 long t5 = System.nanoTime();
                 for (int m = 0; m < mblocks; m++) {
                     for (long off = 0; off < MBLOCK; off += IO_SIZE) {
@@ -140,14 +153,18 @@ final class QuickstartCommand implements Callable<Integer> {
                         verify(buf, m, off, ids.get(m));
                     }
                 }
-                out.printf("   read %s back with direct I/O at %s, all bytes as written%n",
+                out.printf(
+                        "   read %s back with direct I/O at %s, all bytes as written%n",
                         Units.human(mblocks * MBLOCK), Units.rate(mblocks * MBLOCK, System.nanoTime() - t5));
                 try (Mlog log = pool.openMlog(ids.get(ids.size() - 1))) {
-                    out.printf("   the mlog holds %d records%n", log.reader().readAll().size());
+                    out.printf(
+                            "   the mlog holds %d records%n",
+                            log.reader().readAll().size());
                 }
                 PoolStats.ClassStats cap = pool.stats().classes().get(MediaClass.CAPACITY);
-                out.printf("   capacity class: %s used of %s (%s spare for metadata)%n", Units.human(cap.usedBytes()),
-                        Units.human(cap.totalBytes()), Units.human(cap.spareBytes()));
+                out.printf(
+                        "   capacity class: %s used of %s (%s spare for metadata)%n",
+                        Units.human(cap.usedBytes()), Units.human(cap.totalBytes()), Units.human(cap.spareBytes()));
             }
         }
         blkid(file);
@@ -163,7 +180,9 @@ final class QuickstartCommand implements Callable<Integer> {
 
     private void blkid(Path file) {
         try {
-            Process p = new ProcessBuilder("blkid", "-p", file.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("blkid", "-p", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(p.getInputStream().readAllBytes()).trim();
             if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 out.printf("%n   blkid -p recognises it: %s%n", text);

@@ -15,7 +15,12 @@ import org.mpool.common.MpoolException;
  */
 final class Report {
     /** How a column's values are shown. */
-    enum Kind { TEXT, BYTES, NUMBER, PERCENT }
+    enum Kind {
+        TEXT,
+        BYTES,
+        NUMBER,
+        PERCENT
+    }
 
     record Column(String field, String header, Kind kind) {}
 
@@ -72,9 +77,12 @@ final class Report {
         for (String f : fields) {
             for (String name : f.split(",")) {
                 String n = name.trim().toLowerCase(Locale.ROOT);
-                Column c = columns.stream().filter(col -> col.field().equals(n)).findFirst()
+                Column c = columns.stream()
+                        .filter(col -> col.field().equals(n))
+                        .findFirst()
                         .orElseThrow(() -> MpoolException.invalid("unknown field '" + n + "' for -o; fields: "
-                                + String.join(",", columns.stream().map(Column::field).toList())));
+                                + String.join(
+                                        ",", columns.stream().map(Column::field).toList())));
                 out.add(c);
             }
         }
@@ -87,7 +95,9 @@ final class Report {
             cells.add(shown.stream().map(Column::header).toArray(String[]::new));
         }
         for (Map<String, Object> row : rows) {
-            cells.add(shown.stream().map(c -> cell(c, row.get(c.field()), o.units)).toArray(String[]::new));
+            cells.add(shown.stream()
+                    .map(c -> cell(c, row.get(c.field()), o.units))
+                    .toArray(String[]::new));
         }
         int[] width = new int[shown.size()];
         for (String[] r : cells) {
@@ -123,7 +133,9 @@ final class Report {
             b.append(r == 0 ? "\n  {" : ",\n  {");
             for (int i = 0; i < shown.size(); i++) {
                 Column c = shown.get(i);
-                b.append(i == 0 ? "" : ", ").append(Json.quote(c.field())).append(": ")
+                b.append(i == 0 ? "" : ", ")
+                        .append(Json.quote(c.field()))
+                        .append(": ")
                         .append(Json.value(rows.get(r).get(c.field())));
             }
             b.append('}');

@@ -7,7 +7,9 @@ import org.mpool.common.MpoolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(
+        name = "set",
+        mixinStandardHelpOptions = true,
         description = "Set pool properties: label, uid, gid, mode (octal), spare (percent). uid, gid and mode "
                 + "are applied to the device files at once.",
         footer = {"", "Examples:", "  mpool set mp1 label='LSM data'", "  mpool set mp1 uid=1000 gid=1000 mode=0600"})

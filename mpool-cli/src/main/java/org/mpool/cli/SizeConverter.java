@@ -20,7 +20,7 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
                 case 'm' -> shift = 20;
                 case 'g' -> shift = 30;
                 case 't' -> shift = 40;
-                default -> { }
+                default -> {}
             }
         }
         String digits = shift == 0 ? v : v.substring(0, v.length() - 1);

@@ -33,14 +33,21 @@ class CliIT {
 
     private Launcher.Run ok(String... args) throws Exception {
         Launcher.Run r = mpool.run(args);
-        assertThat(r.exit()).as("mpool %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+        assertThat(r.exit())
+                .as("mpool %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
+                .isZero();
         return r;
     }
 
     private Launcher.Run fails(int exit, String code, String... args) throws Exception {
         Launcher.Run r = mpool.run(args);
-        assertThat(r.exit()).as("exit of mpool %s; stderr: %s", String.join(" ", args), r.err()).isEqualTo(exit);
-        assertThat(r.err()).as("stderr of mpool %s", String.join(" ", args)).contains("[" + code + "]").startsWith("mpool: ");
+        assertThat(r.exit())
+                .as("exit of mpool %s; stderr: %s", String.join(" ", args), r.err())
+                .isEqualTo(exit);
+        assertThat(r.err())
+                .as("stderr of mpool %s", String.join(" ", args))
+                .contains("[" + code + "]")
+                .startsWith("mpool: ");
         assertThat(r.err()).as("no stack trace without --debug").doesNotContain("\tat org.mpool");
         return r;
     }
@@ -57,18 +64,27 @@ class CliIT {
         assertThat(Files.readString(dir.resolve("registry"))).contains("itpool\t" + device);
         assertThat(ok("list").out()).isEqualTo(golden("list.txt"));
         String json = ok("list", "--json").out();
-        assertThat(json).contains("\"mpool\": \"itpool\"", "\"total\": 1073741824", "\"label\": \"demo\"",
-                "\"health\": \"optimal\"");
+        assertThat(json)
+                .contains(
+                        "\"mpool\": \"itpool\"",
+                        "\"total\": 1073741824",
+                        "\"label\": \"demo\"",
+                        "\"health\": \"optimal\"");
         assertThat(ok("list", "-Y").out()).contains("- mpool: \"itpool\"", "  total: 1073741824");
         assertThat(ok("list", "-o", "mpool,label", "--noheadings").out()).isEqualTo("itpool  demo\n");
-        assertThat(ok("list", "-o", "total", "--units", "m", "--noheadings").out()).isEqualTo("1024\n");
+        assertThat(ok("list", "-o", "total", "--units", "m", "--noheadings").out())
+                .isEqualTo("1024\n");
 
         ok("set", "itpool", "label=renamed label", "mode=0600", "spare=10");
         String props = ok("get", "itpool", "label", "mode", "spare", "--json").out();
         assertThat(props).contains("\"value\": \"renamed label\"", "\"value\": \"0600\"", "\"value\": \"10\"");
         assertThat(Files.getPosixFilePermissions(device)).hasSize(2); // owner read + write
-        assertThat(ok("show", "itpool").out()).contains("mpool:   itpool", "capacity", "health:  optimal",
-                "reaper:  page-cache budget 25%, idle maps evicted after 10m, checked every 1s");
+        assertThat(ok("show", "itpool").out())
+                .contains(
+                        "mpool:   itpool",
+                        "capacity",
+                        "health:  optimal",
+                        "reaper:  page-cache budget 25%, idle maps evicted after 10m, checked every 1s");
         assertThat(ok("show", "itpool", "-Y").out()).contains("class: \"capacity\"", "mblocksize: 1048576");
 
         if (Files.isExecutable(Path.of("/usr/sbin/blkid")) || Files.isExecutable(Path.of("/sbin/blkid"))) {
@@ -102,8 +118,11 @@ class CliIT {
         String id = put.out().trim();
         assertThat(id).matches("0x[0-9a-f]{16}");
         assertThat(mpool.runForBytes("mblock", "get", "objs", id)).isEqualTo(data);
-        assertThat(mpool.runForBytes("mblock", "get", "objs", id, "--map")).as("mapped read").isEqualTo(data);
-        assertThat(ok("mblock", "list", "objs", "--json").out()).contains("\"id\": \"" + id + "\"", "\"length\": " + data.length);
+        assertThat(mpool.runForBytes("mblock", "get", "objs", id, "--map"))
+                .as("mapped read")
+                .isEqualTo(data);
+        assertThat(ok("mblock", "list", "objs", "--json").out())
+                .contains("\"id\": \"" + id + "\"", "\"length\": " + data.length);
         assertThat(ok("mblock", "stat", "objs", id).out()).contains(id, "mblock", "capacity");
 
         String log = ok("mlog", "create", "objs", "--capacity", "4m").out().trim();
@@ -123,19 +142,31 @@ class CliIT {
     @Test
     void errorsHaveCodesAndExitStatus() throws Exception {
         fails(2, "INVALID_ARGUMENT", "create", "bad/name", device.toString(), "--size", "1g");
-        assertThat(mpool.run("create", "p", device.toString(), "--size", "12x").exit()).isEqualTo(2);
+        assertThat(mpool.run("create", "p", device.toString(), "--size", "12x").exit())
+                .isEqualTo(2);
         fails(2, "INVALID_ARGUMENT", "create", "p", device.toString(), "--size", "1g", "--mode", "999");
         fails(2, "INVALID_ARGUMENT", "create", "p", device.toString(), "--size", "1g", "--mblock-size", "3m");
         fails(1, "NOT_FOUND", "create", "p", dir.resolve("missing.img").toString());
         fails(2, "INVALID_ARGUMENT", "create", "p", dir.resolve("tiny.img").toString(), "--size", "8m");
-        assertThat(Files.exists(dir.resolve("tiny.img"))).as("a failed create leaves no file").isFalse();
+        assertThat(Files.exists(dir.resolve("tiny.img")))
+                .as("a failed create leaves no file")
+                .isFalse();
 
         ok("create", "p", device.toString(), "--size", "1g", "--mblock-size", "1m");
         fails(1, "EXISTS", "create", "p", dir.resolve("other.img").toString(), "--size", "1g");
         fails(1, "EXISTS", "create", "q", device.toString());
         ok("create", "q", dir.resolve("q.img").toString(), "--size", "1g", "--mblock-size", "1m");
         fails(1, "EXISTS", "rename", "p", "q");
-        fails(2, "INVALID_ARGUMENT", "add", "p", dir.resolve("s.img").toString(), "--class", "capacity", "--size", "64m");
+        fails(
+                2,
+                "INVALID_ARGUMENT",
+                "add",
+                "p",
+                dir.resolve("s.img").toString(),
+                "--class",
+                "capacity",
+                "--size",
+                "64m");
         fails(2, "INVALID_ARGUMENT", "add", "p", dir.resolve("s.img").toString(), "--class", "fast", "--size", "64m");
         fails(2, "INVALID_ARGUMENT", "get", "p", "colour");
         fails(2, "INVALID_ARGUMENT", "set", "p", "label");
@@ -145,9 +176,10 @@ class CliIT {
         fails(2, "INVALID_ARGUMENT", "mblock", "stat", "p", "nonsense");
         fails(1, "NOT_FOUND", "mblock", "stat", "p", "0x0000000000fff101");
         fails(1, "NOT_FOUND", "show", "nosuchpool");
-        try (Mpool held = Mpool.open(device)) {
+        try (Mpool _ = Mpool.open(device)) {
             Launcher.Run r = fails(1, "LOCKED", "set", "p", "label=x");
-            assertThat(r.err()).contains("in use by process " + ProcessHandle.current().pid());
+            assertThat(r.err())
+                    .contains("in use by process " + ProcessHandle.current().pid());
             ok("list", "p"); // inspection needs no lock
             fails(1, "LOCKED", "destroy", "p", "--yes", "--force");
         }
@@ -160,11 +192,29 @@ class CliIT {
     void everyCommandHasHelpWithExamples() throws Exception {
         assertThat(ok("--version").out()).startsWith("mpool ");
         assertThat(ok("--help").out()).contains("Examples:", "create", "quickstart");
-        for (List<String> cmd : List.of(List.of("create"), List.of("add"), List.of("destroy"), List.of("rename"),
-                List.of("activate"), List.of("deactivate"), List.of("scan"), List.of("list"), List.of("get"),
-                List.of("set"), List.of("show"), List.of("check"), List.of("mblock", "put"), List.of("mblock", "get"),
-                List.of("mblock", "list"), List.of("mblock", "stat"), List.of("mblock", "rm"), List.of("mlog", "create"),
-                List.of("mlog", "append"), List.of("mlog", "cat"), List.of("mlog", "erase"), List.of("mlog", "rm"),
+        for (List<String> cmd : List.of(
+                List.of("create"),
+                List.of("add"),
+                List.of("destroy"),
+                List.of("rename"),
+                List.of("activate"),
+                List.of("deactivate"),
+                List.of("scan"),
+                List.of("list"),
+                List.of("get"),
+                List.of("set"),
+                List.of("show"),
+                List.of("check"),
+                List.of("mblock", "put"),
+                List.of("mblock", "get"),
+                List.of("mblock", "list"),
+                List.of("mblock", "stat"),
+                List.of("mblock", "rm"),
+                List.of("mlog", "create"),
+                List.of("mlog", "append"),
+                List.of("mlog", "cat"),
+                List.of("mlog", "erase"),
+                List.of("mlog", "rm"),
                 List.of("quickstart"))) {
             List<String> withHelp = new ArrayList<>(cmd);
             withHelp.add("--help");

@@ -12,7 +12,8 @@ final class Launcher {
     /** What a run printed and returned. */
     record Run(int exit, String out, String err) {}
 
-    private final Path root = Path.of(System.getProperty("mpool.root", "..")).toAbsolutePath().normalize();
+    private final Path root =
+            Path.of(System.getProperty("mpool.root", "..")).toAbsolutePath().normalize();
     private final Path registry;
 
     Launcher(Path registry) {
@@ -48,7 +49,9 @@ final class Launcher {
             throw new AssertionError("mpool " + String.join(" ", args) + " did not finish in 120 s");
         }
         err.join();
-        return new Run(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
+        return new Run(
+                p.exitValue(),
+                new String(streams[0], StandardCharsets.UTF_8),
                 new String(streams[1], StandardCharsets.UTF_8));
     }
 

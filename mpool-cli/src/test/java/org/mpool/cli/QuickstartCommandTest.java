@@ -44,8 +44,12 @@ class QuickstartCommandTest {
         int status = MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "1");
         assertThat(status).as("exit status; stderr: %s", err).isZero();
         assertThat(filesIn(dir)).as("files left in --dir").isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("32.0 MiB committed", "all bytes as written",
-                "the mlog holds 10000 records", "destroyed the pool");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "32.0 MiB committed",
+                        "all bytes as written",
+                        "the mlog holds 10000 records",
+                        "destroyed the pool");
     }
 
     @Test
@@ -60,14 +64,16 @@ class QuickstartCommandTest {
 
     @Test
     void anUnparsableCountIsAUsageError() throws IOException {
-        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "3x")).isEqualTo(2);
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "3x"))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("3x");
         assertThat(filesIn(dir)).isZero();
     }
 
     @Test
     void anOutOfRangeCountIsAUsageError() throws IOException {
-        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "0")).isEqualTo(2);
+        assertThat(MpoolCommand.execute("quickstart", "--dir", dir.toString(), "--mblocks", "0"))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("INVALID_ARGUMENT", "--mblocks");
         assertThat(filesIn(dir)).isZero();
     }

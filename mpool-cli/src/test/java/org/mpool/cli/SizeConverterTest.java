@@ -13,17 +13,48 @@ class SizeConverterTest {
     private final SizeConverter converter = new SizeConverter();
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource(delimiter = '=', value = {
-        "0 = 0", "4096 = 4096", "64k = 65536", "64K = 65536", "32m = 33554432", "1g = 1073741824",
-        "2t = 2199023255552", "64KiB = 65536", "32MiB = 33554432", "1GiB = 1073741824", "1TiB = 1099511627776",
-        "8kb = 8192", "8MB = 8388608", "'  16m  ' = 16777216", "8388607t = 9223370937343148032"})
+    @CsvSource(
+            delimiter = '=',
+            value = {
+                "0 = 0",
+                "4096 = 4096",
+                "64k = 65536",
+                "64K = 65536",
+                "32m = 33554432",
+                "1g = 1073741824",
+                "2t = 2199023255552",
+                "64KiB = 65536",
+                "32MiB = 33554432",
+                "1GiB = 1073741824",
+                "1TiB = 1099511627776",
+                "8kb = 8192",
+                "8MB = 8388608",
+                "'  16m  ' = 16777216",
+                "8388607t = 9223370937343148032"
+            })
     void convertsSizes(String input, long expected) {
         assertThat(converter.convert(input)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"", " ", "k", "KiB", "3x", "1.5g", "-1", "-1k", "abc", "12 m", "0x10",
-        "8388608t", "99999999999999999999", "1kk", "m1"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "k",
+                "KiB",
+                "3x",
+                "1.5g",
+                "-1",
+                "-1k",
+                "abc",
+                "12 m",
+                "0x10",
+                "8388608t",
+                "99999999999999999999",
+                "1kk",
+                "m1"
+            })
     void rejectsWhatIsNotASize(String input) {
         assertThatThrownBy(() -> converter.convert(input))
                 .isInstanceOf(TypeConversionException.class)

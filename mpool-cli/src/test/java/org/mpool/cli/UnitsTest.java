@@ -9,8 +9,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@link Units} prints byte counts and rates in binary units with one decimal. */
 class UnitsTest {
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"0, 0 B", "1023, 1023 B", "1024, 1.0 KiB", "1536, 1.5 KiB", "1048576, 1.0 MiB",
-        "268435456, 256.0 MiB", "1099511627776, 1.0 TiB", "1125899906842624, 1.0 PiB"})
+    @CsvSource({
+        "0, 0 B",
+        "1023, 1023 B",
+        "1024, 1.0 KiB",
+        "1536, 1.5 KiB",
+        "1048576, 1.0 MiB",
+        "268435456, 256.0 MiB",
+        "1099511627776, 1.0 TiB",
+        "1125899906842624, 1.0 PiB"
+    })
     void human(long bytes, String expected) {
         assertThat(Units.human(bytes)).isEqualTo(expected);
     }

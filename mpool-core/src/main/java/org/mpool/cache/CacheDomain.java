@@ -14,8 +14,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.PoolStats.ReaperStats;
 import org.mpool.common.ReaperConfig;
 import org.mpool.linux.LibC;
@@ -38,6 +38,7 @@ public final class CacheDomain implements AutoCloseable {
     private final ReentrantLock scanLock = new ReentrantLock();
     /** The mincore vector of scans (which hold scanLock); any thread may scan, so not confined. */
     private final MemorySegment vector = Arena.ofAuto().allocate(PageCache.MINCORE_PAGES);
+
     private volatile ReaperConfig config;
     private volatile long budgetBytes;
     private volatile long nextScanNanos = System.nanoTime();
@@ -48,6 +49,7 @@ public final class CacheDomain implements AutoCloseable {
      * later sees them in mincore and takes them off both counters).
      */
     private final AtomicLong requestedDemandBytes = new AtomicLong();
+
     private final AtomicLong issuedDemandBytes = new AtomicLong();
     private final AtomicLong scans = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
@@ -67,8 +69,8 @@ public final class CacheDomain implements AutoCloseable {
      * Maps {@code pieces} (checked, committed and marked in use by the caller) with the devices
      * {@code devices} gives; {@code release} runs once when the map closes, or now if it fails.
      */
-    public CacheMap map(List<SlotLayout.Piece> pieces, Function<MediaClass, BlockDevice> devices, Advice advice,
-                        Runnable release) {
+    public CacheMap map(
+            List<SlotLayout.Piece> pieces, Function<MediaClass, BlockDevice> devices, Advice advice, Runnable release) {
         boolean done = false;
         SlotLayout layout = SlotLayout.of(pieces);
         long total = layout.totalBytes();
@@ -80,8 +82,10 @@ public final class CacheDomain implements AutoCloseable {
             }
             if (mappedBytes.addAndGet(total) > MAX_MAPPED_BYTES) {
                 mappedBytes.addAndGet(-total);
-                throw new MpoolException(ErrorCode.NO_SPACE, "map: the maps of pool '" + poolName.get() + "' would take more than "
-                        + MAX_MAPPED_BYTES + " bytes of address space; close some first");
+                throw new MpoolException(
+                        ErrorCode.NO_SPACE,
+                        "map: the maps of pool '" + poolName.get() + "' would take more than " + MAX_MAPPED_BYTES
+                                + " bytes of address space; close some first");
             }
             CacheMap map;
             try {
@@ -151,8 +155,15 @@ public final class CacheDomain implements AutoCloseable {
     }
 
     public ReaperStats stats() {
-        return new ReaperStats(scans.get(), evictions.get(), ttlEvictions.get(), evictedBytes.get(), residentBytes,
-                budgetBytes, maps.size(), errors.get());
+        return new ReaperStats(
+                scans.get(),
+                evictions.get(),
+                ttlEvictions.get(),
+                evictedBytes.get(),
+                residentBytes,
+                budgetBytes,
+                maps.size(),
+                errors.get());
     }
 
     long nextScanNanos() {
@@ -191,8 +202,8 @@ public final class CacheDomain implements AutoCloseable {
                 m.collect(units, vector, now);
             }
             ReaperConfig c = config;
-            ReaperPolicy.Decision<CacheMap.Slot> d = ReaperPolicy.choose(units, budgetBytes, demandBytes,
-                    c.ttl().toNanos(), now);
+            ReaperPolicy.Decision<CacheMap.Slot> d =
+                    ReaperPolicy.choose(units, budgetBytes, demandBytes, c.ttl().toNanos(), now);
             for (int i = 0; i < d.evict().size(); i++) {
                 ReaperPolicy.Unit<CacheMap.Slot> u = d.evict().get(i);
                 if (u.key().map().evict(u.key().slot())) {

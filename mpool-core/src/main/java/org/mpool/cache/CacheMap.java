@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.mpool.common.Advice;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.linux.LibC;
@@ -42,14 +42,21 @@ public final class CacheMap {
     private final AtomicLongArray lastAccessNanos;
     /** Resident bytes each slot had at the last scan: growth means someone read it. */
     private final AtomicLongArray lastResidentBytes;
+
     private final long createdNanos = System.nanoTime();
     private volatile long touchedNanos = createdNanos;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private final Runnable onClose;
 
-    private CacheMap(CacheDomain domain, SlotLayout layout, MapSource[] sources, long address, Advice initial,
-                     Runnable onClose) {
+    @SuppressWarnings("restricted") // gives the mapped range its size and its munmap
+    private CacheMap(
+            CacheDomain domain,
+            SlotLayout layout,
+            MapSource[] sources,
+            long address,
+            Advice initial,
+            Runnable onClose) {
         this.domain = domain;
         this.layout = layout;
         this.sources = sources;
@@ -68,7 +75,8 @@ public final class CacheMap {
             lastAccessNanos.set(i, createdNanos);
         }
         long total = layout.totalBytes();
-        this.segment = MemorySegment.ofAddress(address).reinterpret(total, arena, s -> Mappings.unmap(address, total))
+        this.segment = MemorySegment.ofAddress(address)
+                .reinterpret(total, arena, s -> Mappings.unmap(address, total))
                 .asReadOnly();
     }
 
@@ -81,7 +89,11 @@ public final class CacheMap {
                 SlotLayout.Piece p = layout.pieces().get(i);
                 long mapped = AlignedBuffers.alignUp(p.lengthBytes(), LibC.PAGE_SIZE);
                 if (mapped > 0) {
-                    Mappings.mapFile(address + layout.slotOffset(i), mapped, sources[i].fd(), p.deviceOffset(),
+                    Mappings.mapFile(
+                            address + layout.slotOffset(i),
+                            mapped,
+                            sources[i].fd(),
+                            p.deviceOffset(),
                             "mblock " + p.id() + " of " + sources[i].name());
                     // A fault would otherwise read around it: up to read_ahead_kb (8 MiB here) of the
                     // device, mostly other objects' zones, which no map accounts for. Faults read
@@ -134,13 +146,15 @@ public final class CacheMap {
     public void advise(long offset, long length, Advice newAdvice) {
         checkRange("advise", offset, length);
         long now = System.nanoTime();
-        withOpenRange("advise", () -> forEachSlot(offset, length, (slot, from, len) -> {
-            advice.set(slot, newAdvice.ordinal());
-            lastAccessNanos.set(slot, now);
-            if (newAdvice == Advice.COLD && len > 0) {
-                PageCache.hint(address + from, len, LibC.MADV_COLD);
-            }
-        }));
+        withOpenRange(
+                "advise",
+                () -> forEachSlot(offset, length, (slot, from, len) -> {
+                    advice.set(slot, newAdvice.ordinal());
+                    lastAccessNanos.set(slot, now);
+                    if (newAdvice == Advice.COLD && len > 0) {
+                        PageCache.hint(address + from, len, LibC.MADV_COLD);
+                    }
+                }));
     }
 
     /**
@@ -154,12 +168,14 @@ public final class CacheMap {
         forEachSlot(offset, length, (slot, from, len) -> demand[0] += len);
         domain.makeRoom(demand[0]);
         long now = System.nanoTime();
-        withOpenRange("willNeed", () -> forEachSlot(offset, length, (slot, from, len) -> {
-            lastAccessNanos.set(slot, now);
-            if (len > 0) {
-                Prefetcher.submit(this, from, len);
-            }
-        }));
+        withOpenRange(
+                "willNeed",
+                () -> forEachSlot(offset, length, (slot, from, len) -> {
+                    lastAccessNanos.set(slot, now);
+                    if (len > 0) {
+                        Prefetcher.submit(this, from, len);
+                    }
+                }));
     }
 
     /** For the prefetcher: MADV_WILLNEED on a range willNeed queued, unless the map closed since. */
@@ -197,7 +213,8 @@ public final class CacheMap {
             MemorySegment vector = scratch.allocate(PageCache.MINCORE_PAGES);
             withOpenRange("residency", () -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = PageCache.residentPages(address + layout.slotOffset(i), mappedBytes[i], vector) * LibC.PAGE_SIZE;
+                    out[i] = PageCache.residentPages(address + layout.slotOffset(i), mappedBytes[i], vector)
+                            * LibC.PAGE_SIZE;
                 }
             });
         }
@@ -254,7 +271,10 @@ public final class CacheMap {
 
     private void evictLocked(int slot) {
         if (mappedBytes[slot] > 0) {
-            PageCache.evict(address + layout.slotOffset(slot), mappedBytes[slot], sources[slot].fd(),
+            PageCache.evict(
+                    address + layout.slotOffset(slot),
+                    mappedBytes[slot],
+                    sources[slot].fd(),
                     layout.pieces().get(slot).deviceOffset());
         }
         lastResidentBytes.set(slot, 0);
@@ -274,7 +294,8 @@ public final class CacheMap {
                 arena.close();
             } catch (IllegalStateException e) {
                 // A native call (say, a write to a channel) holds a slice of the segment right now.
-                throw new MpoolException(ErrorCode.BUSY, "map is in use by a native call; close it when that returns", e);
+                throw new MpoolException(
+                        ErrorCode.BUSY, "map is in use by a native call; close it when that returns", e);
             }
             closed = true;
         } finally {
@@ -309,8 +330,8 @@ public final class CacheMap {
 
     private void checkRange(String op, long offset, long length) {
         if (offset < 0 || length < 0 || offset > layout.totalBytes() - length) {
-            throw MpoolException.invalid(op + ": range [" + offset + ", " + (offset + length) + ") is outside the map's "
-                    + layout.totalBytes() + " bytes");
+            throw MpoolException.invalid(op + ": range [" + offset + ", " + (offset + length)
+                    + ") is outside the map's " + layout.totalBytes() + " bytes");
         }
     }
 

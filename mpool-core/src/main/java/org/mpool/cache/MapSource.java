@@ -1,7 +1,7 @@
 package org.mpool.cache;
 
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.ForwardingDevice;
 import org.mpool.device.NativeDevice;
 import org.mpool.linux.Errno;
@@ -30,13 +30,16 @@ final class MapSource implements AutoCloseable {
             device = f.inner(); // decorators such as flush combining sit over the real device
         }
         if (!(device instanceof NativeDevice nd)) {
-            throw new MpoolException(ErrorCode.UNSUPPORTED, "map: " + device.name()
-                    + " is not a file or block device; only those can be mapped");
+            throw new MpoolException(
+                    ErrorCode.UNSUPPORTED,
+                    "map: " + device.name() + " is not a file or block device; only those can be mapped");
         }
         int fd = LibC.open(nd.path().toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (fd < 0) {
-            throw new MpoolException(Errno.toErrorCode(-fd), "map: cannot open " + nd.path() + " for mapping: "
-                    + Errno.name(-fd) + " (" + Errno.describe(-fd) + ")");
+            throw new MpoolException(
+                    Errno.toErrorCode(-fd),
+                    "map: cannot open " + nd.path() + " for mapping: " + Errno.name(-fd) + " (" + Errno.describe(-fd)
+                            + ")");
         }
         return new MapSource(nd.path().toString(), fd);
     }

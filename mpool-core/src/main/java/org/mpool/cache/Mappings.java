@@ -1,7 +1,7 @@
 package org.mpool.cache;
 
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
 
@@ -22,8 +22,10 @@ final class Mappings {
     static long reserve(long bytes) {
         long r = LibC.mmap(0, bytes, LibC.PROT_READ, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, 0);
         if (r < 0) {
-            throw new MpoolException(ErrorCode.NO_SPACE, "map: cannot reserve " + bytes + " bytes of address space: "
-                    + Errno.name((int) -r) + " (" + Errno.describe((int) -r) + ")");
+            throw new MpoolException(
+                    ErrorCode.NO_SPACE,
+                    "map: cannot reserve " + bytes + " bytes of address space: " + Errno.name((int) -r) + " ("
+                            + Errno.describe((int) -r) + ")");
         }
         return r;
     }
@@ -35,12 +37,14 @@ final class Mappings {
             int errno = (int) -r;
             // ENOMEM here means the process ran out of mappings (vm.max_map_count), not of RAM.
             ErrorCode code = errno == Errno.ENOMEM ? ErrorCode.NO_SPACE : Errno.toErrorCode(errno);
-            throw new MpoolException(code, "map: cannot map " + what + ": " + Errno.name(errno) + " ("
-                    + Errno.describe(errno) + ")" + (errno == Errno.ENOMEM ? "; too many mappings (vm.max_map_count)?" : ""));
+            throw new MpoolException(
+                    code,
+                    "map: cannot map " + what + ": " + Errno.name(errno) + " (" + Errno.describe(errno) + ")"
+                            + (errno == Errno.ENOMEM ? "; too many mappings (vm.max_map_count)?" : ""));
         }
         if (r != address) {
-            throw new IllegalStateException("mmap MAP_FIXED returned 0x" + Long.toHexString(r) + ", not 0x"
-                    + Long.toHexString(address));
+            throw new IllegalStateException(
+                    "mmap MAP_FIXED returned 0x" + Long.toHexString(r) + ", not 0x" + Long.toHexString(address));
         }
     }
 

@@ -2,8 +2,8 @@ package org.mpool.cache;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
 
@@ -92,8 +92,10 @@ public final class PageCache {
     private static void check(long r, String call, long length) {
         if (r < 0) {
             int errno = (int) -r;
-            throw new MpoolException(errno == Errno.ENOMEM ? ErrorCode.INVALID_STATE : Errno.toErrorCode(errno),
-                    call + " of " + length + " mapped bytes failed: " + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+            throw new MpoolException(
+                    errno == Errno.ENOMEM ? ErrorCode.INVALID_STATE : Errno.toErrorCode(errno),
+                    call + " of " + length + " mapped bytes failed: " + Errno.name(errno) + " (" + Errno.describe(errno)
+                            + ")");
         }
     }
 }

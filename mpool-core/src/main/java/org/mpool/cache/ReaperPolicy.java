@@ -41,7 +41,8 @@ public final class ReaperPolicy {
     public record Decision<K>(List<Unit<K>> evict, int expired, long residentAfterBytes) {}
 
     /** Coldest first. */
-    static final Comparator<Unit<?>> COLDEST_FIRST = Comparator.<Unit<?>>comparingInt(u -> u.advice().ordinal())
+    static final Comparator<Unit<?>> COLDEST_FIRST = Comparator.<Unit<?>>comparingInt(
+                    u -> u.advice().ordinal())
             .thenComparingLong(Unit::lastAccessNanos)
             .thenComparingLong(Unit::createdNanos);
 
@@ -52,8 +53,8 @@ public final class ReaperPolicy {
      * @param demandBytes bytes about to be read in (a willNeed), counted as resident already
      * @param ttlNanos idle time after which a unit is evicted regardless; 0 turns the TTL off
      */
-    public static <K> Decision<K> choose(List<Unit<K>> units, long budgetBytes, long demandBytes, long ttlNanos,
-                                         long nowNanos) {
+    public static <K> Decision<K> choose(
+            List<Unit<K>> units, long budgetBytes, long demandBytes, long ttlNanos, long nowNanos) {
         List<Unit<K>> evict = new ArrayList<>();
         List<Unit<K>> candidates = new ArrayList<>();
         long resident = 0;

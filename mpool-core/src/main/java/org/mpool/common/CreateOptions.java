@@ -24,6 +24,9 @@ public final class CreateOptions {
     private int shards = DEFAULT_SHARDS;
     private boolean force;
 
+    /** Options with every default: set what differs. */
+    public CreateOptions() {}
+
     /** Size of a device file that does not exist yet (created sparse); 0: it must exist. */
     public CreateOptions size(long bytes) {
         this.sizeBytes = bytes;

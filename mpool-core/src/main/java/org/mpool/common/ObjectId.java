@@ -47,7 +47,10 @@ public record ObjectId(long value) implements Comparable<ObjectId> {
     }
 
     public static ObjectId of(long uniquifier, Type type, int shard) {
-        if (uniquifier < 0 || uniquifier >= ObjectIdBits.UNIQUIFIER_LIMIT || shard < 1 || shard > ObjectIdBits.MAX_SHARD) {
+        if (uniquifier < 0
+                || uniquifier >= ObjectIdBits.UNIQUIFIER_LIMIT
+                || shard < 1
+                || shard > ObjectIdBits.MAX_SHARD) {
             throw MpoolException.invalid("object id out of range: uniquifier " + uniquifier + ", shard " + shard);
         }
         return new ObjectId(ObjectIdBits.pack(uniquifier, type.code(), shard));

@@ -32,6 +32,13 @@ public record PoolStats(Map<MediaClass, ClassStats> classes, long mblocks, long 
      * @param liveMaps maps open now
      * @param errors scans that failed (the reaper keeps going; the failure is not lost silently)
      */
-    public record ReaperStats(long scans, long evictions, long ttlEvictions, long evictedBytes, long residentBytes,
-                              long budgetBytes, int liveMaps, long errors) {}
+    public record ReaperStats(
+            long scans,
+            long evictions,
+            long ttlEvictions,
+            long evictedBytes,
+            long residentBytes,
+            long budgetBytes,
+            int liveMaps,
+            long errors) {}
 }

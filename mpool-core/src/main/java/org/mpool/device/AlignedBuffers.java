@@ -2,8 +2,8 @@ package org.mpool.device;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
 
@@ -45,15 +45,17 @@ public final class AlignedBuffers {
      * Without THP (disabled, or no huge page free) the advice is refused or unmet, and the
      * buffer is made of small pages: still correct, only split into more segments.
      */
+    @SuppressWarnings("restricted") // gives the mapped range its size and its munmap
     private static MemorySegment allocateHuge(Arena arena, long sizeBytes) {
         long usable = alignUp(sizeBytes, HUGE_PAGE);
         long mapped = usable + HUGE_PAGE; // room to align the start
         long raw = LibC.mmap(0, mapped, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS, -1, 0);
         if (raw < 0) {
             int errno = (int) -raw;
-            throw new MpoolException(errno == Errno.ENOMEM ? ErrorCode.NO_SPACE : Errno.toErrorCode(errno),
-                    "cannot allocate a " + sizeBytes + "-byte I/O buffer: mmap failed: " + Errno.name(errno)
-                            + " (" + Errno.describe(errno) + ")");
+            throw new MpoolException(
+                    errno == Errno.ENOMEM ? ErrorCode.NO_SPACE : Errno.toErrorCode(errno),
+                    "cannot allocate a " + sizeBytes + "-byte I/O buffer: mmap failed: " + Errno.name(errno) + " ("
+                            + Errno.describe(errno) + ")");
         }
         long start = alignUp(raw, HUGE_PAGE);
         LibC.madvise(start, usable, LibC.MADV_HUGEPAGE); // advice only: small pages serve as well

@@ -39,8 +39,11 @@ public final class FlushCombiningDevice extends ForwardingDevice {
                     return; // a flush that succeeded covered this caller, whatever failed since
                 }
                 if (failure != null) {
-                    throw new MpoolException(failure.code(), name() + ": an earlier flush failed, so writes made before it"
-                            + " may be lost; reopen to go on: " + failure.getMessage(), failure);
+                    throw new MpoolException(
+                            failure.code(),
+                            name() + ": an earlier flush failed, so writes made before it"
+                                    + " may be lost; reopen to go on: " + failure.getMessage(),
+                            failure);
                 }
                 if (!flushing) {
                     break;
@@ -56,7 +59,8 @@ public final class FlushCombiningDevice extends ForwardingDevice {
         try {
             inner().flush();
             synchronized (lock) {
-                assert covers >= ticket && covers <= requested : "a flush covers tickets " + covers + " of " + requested;
+                assert covers >= ticket && covers <= requested
+                        : "a flush covers tickets " + covers + " of " + requested;
                 completed = Math.max(completed, covers);
             }
         } catch (MpoolException e) {

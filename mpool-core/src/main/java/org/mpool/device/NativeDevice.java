@@ -10,8 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.linux.Errno;
 import org.mpool.linux.LibC;
 import org.mpool.linux.ProcLocks;
@@ -25,12 +25,16 @@ import org.mpool.spi.BlockDevice;
 public final class NativeDevice implements BlockDevice {
     /** Logical block size used for regular files: safe for O_DIRECT on every Linux file system. */
     static final int FILE_BLOCK_SIZE = 4096;
+
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
     private static final int S_IFREG = 0100000;
 
     /** What kind of object backs the device. */
-    public enum Kind { FILE, BLOCK }
+    public enum Kind {
+        FILE,
+        BLOCK
+    }
 
     /**
      * How to open a device.
@@ -89,8 +93,8 @@ public final class NativeDevice implements BlockDevice {
         this.readOnly = readOnly;
         if (kind == Kind.BLOCK) {
             this.logicalBlockSize = (int) query(LibC.ioctlInt(fd, LibC.BLKSSZGET), "BLKSSZGET");
-            this.physicalBlockSize = Math.max(logicalBlockSize,
-                    (int) query(LibC.ioctlInt(fd, LibC.BLKPBSZGET), "BLKPBSZGET"));
+            this.physicalBlockSize =
+                    Math.max(logicalBlockSize, (int) query(LibC.ioctlInt(fd, LibC.BLKPBSZGET), "BLKPBSZGET"));
             long ioOpt = query(LibC.ioctlInt(fd, LibC.BLKIOOPT), "BLKIOOPT");
             this.optimalIoSize = (int) Math.max(physicalBlockSize, ioOpt);
             this.sizeBytes = AlignedBuffers.alignDown(
@@ -99,8 +103,8 @@ public final class NativeDevice implements BlockDevice {
             this.logicalBlockSize = FILE_BLOCK_SIZE;
             this.physicalBlockSize = FILE_BLOCK_SIZE;
             this.optimalIoSize = FILE_BLOCK_SIZE;
-            this.sizeBytes = AlignedBuffers.alignDown(
-                    query(LibC.lseek(fd, 0, LibC.SEEK_END), "lseek"), FILE_BLOCK_SIZE);
+            this.sizeBytes =
+                    AlignedBuffers.alignDown(query(LibC.lseek(fd, 0, LibC.SEEK_END), "lseek"), FILE_BLOCK_SIZE);
         }
     }
 
@@ -136,8 +140,10 @@ public final class NativeDevice implements BlockDevice {
         if (r < 0) {
             LibC.close(fd);
             deleteQuietly(path);
-            throw new MpoolException(Errno.toErrorCode(-r), "cannot size " + path + " to "
-                    + sizeBytes + " bytes: " + Errno.name(-r) + " (" + Errno.describe(-r) + ")");
+            throw new MpoolException(
+                    Errno.toErrorCode(-r),
+                    "cannot size " + path + " to " + sizeBytes + " bytes: " + Errno.name(-r) + " (" + Errno.describe(-r)
+                            + ")");
         }
         return finishOpen(path, Kind.FILE, fd, options);
     }
@@ -160,12 +166,14 @@ public final class NativeDevice implements BlockDevice {
             return;
         }
         if (-r != Errno.EAGAIN) {
-            throw new MpoolException(Errno.toErrorCode(-r), "cannot lock " + path + ": "
-                    + Errno.name(-r) + " (" + Errno.describe(-r) + ")");
+            throw new MpoolException(
+                    Errno.toErrorCode(-r),
+                    "cannot lock " + path + ": " + Errno.name(-r) + " (" + Errno.describe(-r) + ")");
         }
         OptionalLong holder = ProcLocks.flockHolder(path);
-        String who = holder.isPresent() ? "process " + holder.getAsLong()
-                + (holder.getAsLong() == ProcessHandle.current().pid() ? " (this process)" : "")
+        String who = holder.isPresent()
+                ? "process " + holder.getAsLong()
+                        + (holder.getAsLong() == ProcessHandle.current().pid() ? " (this process)" : "")
                 : "another process";
         throw new MpoolException(ErrorCode.LOCKED, path + " is in use by " + who);
     }
@@ -184,21 +192,21 @@ public final class NativeDevice implements BlockDevice {
         return switch (mode & S_IFMT) {
             case S_IFBLK -> Kind.BLOCK;
             case S_IFREG -> Kind.FILE;
-            default -> throw MpoolException.invalid(path
-                    + " is neither a block device nor a regular file");
+            default -> throw MpoolException.invalid(path + " is neither a block device nor a regular file");
         };
     }
 
     private static MpoolException openError(Path path, int errno) {
         String hint = errno == Errno.EINVAL ? " (the file system may not support O_DIRECT)" : "";
-        return new MpoolException(Errno.toErrorCode(errno), "cannot open " + path + ": "
-                + Errno.name(errno) + " (" + Errno.describe(errno) + ")" + hint);
+        return new MpoolException(
+                Errno.toErrorCode(errno),
+                "cannot open " + path + ": " + Errno.name(errno) + " (" + Errno.describe(errno) + ")" + hint);
     }
 
     private long query(long result, String what) {
         if (result < 0) { // the caller (finishOpen) closes the fd
-            throw new MpoolException(Errno.toErrorCode((int) -result), what + " on " + path
-                    + " failed: " + Errno.name((int) -result));
+            throw new MpoolException(
+                    Errno.toErrorCode((int) -result), what + " on " + path + " failed: " + Errno.name((int) -result));
         }
         return result;
     }
@@ -264,8 +272,10 @@ public final class NativeDevice implements BlockDevice {
                 throw ioError("read", offset, length, (int) -n);
             }
             if (n == 0) {
-                throw new MpoolException(ErrorCode.IO, "read of " + length + " bytes at offset "
-                        + offset + " on " + path + " hit the end of the file at " + (offset + done));
+                throw new MpoolException(
+                        ErrorCode.IO,
+                        "read of " + length + " bytes at offset " + offset + " on " + path
+                                + " hit the end of the file at " + (offset + done));
             }
             done += n;
         }
@@ -298,9 +308,11 @@ public final class NativeDevice implements BlockDevice {
         }
         int r = LibC.fdatasync(fd);
         if (r < 0) {
-            throw new MpoolException(Errno.toErrorCode(-r), "flush (fdatasync) of " + path
-                    + " failed: " + Errno.name(-r) + " (" + Errno.describe(-r)
-                    + "); writes since the last flush may be lost");
+            throw new MpoolException(
+                    Errno.toErrorCode(-r),
+                    "flush (fdatasync) of " + path
+                            + " failed: " + Errno.name(-r) + " (" + Errno.describe(-r)
+                            + "); writes since the last flush may be lost");
         }
     }
 
@@ -349,8 +361,10 @@ public final class NativeDevice implements BlockDevice {
     }
 
     private MpoolException ioError(String op, long offset, long length, int errno) {
-        return new MpoolException(Errno.toErrorCode(errno), op + " of " + length + " bytes at offset "
-                + offset + " on " + path + " failed: " + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+        return new MpoolException(
+                Errno.toErrorCode(errno),
+                op + " of " + length + " bytes at offset " + offset + " on " + path + " failed: " + Errno.name(errno)
+                        + " (" + Errno.describe(errno) + ")");
     }
 
     @Override

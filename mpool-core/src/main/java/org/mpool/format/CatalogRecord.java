@@ -63,16 +63,30 @@ public sealed interface CatalogRecord {
             }
             case MediaClassInfo m -> {
                 b.put(MEDIA_CLASS).put((byte) m.classCode());
-                b.putLong(m.deviceUuid().getMostSignificantBits()).putLong(m.deviceUuid().getLeastSignificantBits());
+                b.putLong(m.deviceUuid().getMostSignificantBits())
+                        .putLong(m.deviceUuid().getLeastSignificantBits());
                 b.putLong(m.zoneBytes()).putLong(m.zoneCount());
                 putString(b, m.path());
             }
-            case Shard s -> b.put(SHARD).put((byte) s.shard()).putLong(s.log0Zone()).putLong(s.log1Zone())
-                    .putInt(s.zonesPerLog());
-            case Mblock m -> b.put(MBLOCK).putLong(m.id()).put((byte) m.classCode()).putLong(m.zone())
-                    .putLong(m.length()).putInt(m.crc());
-            case Mlog m -> b.put(MLOG).putLong(m.id()).put((byte) m.classCode()).putLong(m.firstZone())
-                    .putLong(m.zoneCount());
+            case Shard s ->
+                b.put(SHARD)
+                        .put((byte) s.shard())
+                        .putLong(s.log0Zone())
+                        .putLong(s.log1Zone())
+                        .putInt(s.zonesPerLog());
+            case Mblock m ->
+                b.put(MBLOCK)
+                        .putLong(m.id())
+                        .put((byte) m.classCode())
+                        .putLong(m.zone())
+                        .putLong(m.length())
+                        .putInt(m.crc());
+            case Mlog m ->
+                b.put(MLOG)
+                        .putLong(m.id())
+                        .put((byte) m.classCode())
+                        .putLong(m.firstZone())
+                        .putLong(m.zoneCount());
             case Delete d -> b.put(DELETE).putLong(d.id());
             case IdReserve i -> b.put(ID_RESERVE).putLong(i.nextUniquifier());
         }
@@ -99,8 +113,13 @@ public sealed interface CatalogRecord {
             type = b.get();
             CatalogRecord r = switch (type) {
                 case CONFIG -> new Config(getString(b), getString(b));
-                case MEDIA_CLASS -> new MediaClassInfo(classCode(b.get()), new UUID(b.getLong(), b.getLong()),
-                        b.getLong(), b.getLong(), getString(b));
+                case MEDIA_CLASS ->
+                    new MediaClassInfo(
+                            classCode(b.get()),
+                            new UUID(b.getLong(), b.getLong()),
+                            b.getLong(),
+                            b.getLong(),
+                            getString(b));
                 case SHARD -> new Shard(Byte.toUnsignedInt(b.get()), b.getLong(), b.getLong(), b.getInt());
                 case MBLOCK -> new Mblock(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt());
                 case MLOG -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong());

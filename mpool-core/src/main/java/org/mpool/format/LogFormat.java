@@ -81,7 +81,12 @@ public final class LogFormat {
     public record BlockHeader(int version, long generation, long index, long epoch) {}
 
     /** What a block header check found. */
-    public enum HeaderCheck { VALID, BLANK, INVALID, NEWER_VERSION }
+    public enum HeaderCheck {
+        VALID,
+        BLANK,
+        INVALID,
+        NEWER_VERSION
+    }
 
     /**
      * The per-log constants every checksum is seeded with. Not thread-safe: each reader and
@@ -122,7 +127,8 @@ public final class LogFormat {
             crc.update((byte) (position >>> 40));
             crc.update((byte) (position >>> 48));
             crc.update((byte) (position >>> 56));
-            crc.update(fragment.asSlice(FH_LENGTH, FRAGMENT_HEADER_SIZE - FH_LENGTH + length).asByteBuffer());
+            crc.update(fragment.asSlice(FH_LENGTH, FRAGMENT_HEADER_SIZE - FH_LENGTH + length)
+                    .asByteBuffer());
             return (int) crc.getValue();
         }
     }
@@ -148,18 +154,30 @@ public final class LogFormat {
                 || Short.toUnsignedInt(block.get(U16, BH_LENGTH)) != BLOCK_HEADER_SIZE) {
             return HeaderCheck.INVALID;
         }
-        return Short.toUnsignedInt(block.get(U16, BH_VERSION)) > VERSION ? HeaderCheck.NEWER_VERSION : HeaderCheck.VALID;
+        return Short.toUnsignedInt(block.get(U16, BH_VERSION)) > VERSION
+                ? HeaderCheck.NEWER_VERSION
+                : HeaderCheck.VALID;
     }
 
     /** The fields of a header that {@link #checkBlockHeader} found valid. */
     public static BlockHeader readBlockHeader(MemorySegment block) {
-        return new BlockHeader(Short.toUnsignedInt(block.get(U16, BH_VERSION)), block.get(U64, BH_GENERATION),
-                Integer.toUnsignedLong(block.get(U32, BH_INDEX)), Integer.toUnsignedLong(block.get(U32, BH_EPOCH)));
+        return new BlockHeader(
+                Short.toUnsignedInt(block.get(U16, BH_VERSION)),
+                block.get(U64, BH_GENERATION),
+                Integer.toUnsignedLong(block.get(U32, BH_INDEX)),
+                Integer.toUnsignedLong(block.get(U32, BH_EPOCH)));
     }
 
     /** Fills in a fragment header (and its CRC) for the payload that follows it. */
-    public static void sealFragment(Seed seed, MemorySegment fragment, long generation, long position,
-                                    int length, byte type, long epoch, long durablePosition) {
+    public static void sealFragment(
+            Seed seed,
+            MemorySegment fragment,
+            long generation,
+            long position,
+            int length,
+            byte type,
+            long epoch,
+            long durablePosition) {
         fragment.set(U16, FH_LENGTH, (short) length);
         fragment.set(ValueLayout.JAVA_BYTE, FH_TYPE, type);
         fragment.set(ValueLayout.JAVA_BYTE, FH_TYPE + 1, (byte) 0);

@@ -25,6 +25,7 @@ public final class ObjectIdBits {
     public static final int TYPE_MLOG = 2;
     /** Uniquifiers are below this. */
     public static final long UNIQUIFIER_LIMIT = 1L << (64 - UNIQUIFIER_SHIFT);
+
     public static final int MAX_SHARD = 255;
 
     private ObjectIdBits() {}

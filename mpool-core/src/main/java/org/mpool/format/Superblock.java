@@ -37,11 +37,22 @@ import java.util.zip.CRC32C;
  * <p>Each device holds two copies, at {@link #COPY_OFFSETS}: see {@link #newer} for which one a
  * reader takes and {@link #WRITE_ORDER} for how a writer updates them.
  */
-public record Superblock(String poolName, UUID poolUuid, int version, long generation, int mediaClassCode,
-                         boolean cleanlyClosed, long zoneBytes, long zoneCount, UUID deviceUuid,
-                         long mdc0Offset, long mdc0LogBytes, long createdMillis) {
+public record Superblock(
+        String poolName,
+        UUID poolUuid,
+        int version,
+        long generation,
+        int mediaClassCode,
+        boolean cleanlyClosed,
+        long zoneBytes,
+        long zoneCount,
+        UUID deviceUuid,
+        long mdc0Offset,
+        long mdc0LogBytes,
+        long createdMillis) {
     /** The format version this code writes; it reads this and every older one. */
     public static final int VERSION = FormatVersion.CURRENT;
+
     public static final int SIZE = 4096;
     public static final int MAX_NAME_BYTES = 31;
 
@@ -73,6 +84,7 @@ public record Superblock(String poolName, UUID poolUuid, int version, long gener
     public static final int OFF_CRC = 252;
     /** Bytes blkid reads before the CRC it checks. */
     public static final int BLKID_BYTES = OFF_BLKID_CRC;
+
     public static final int FLAG_CLEANLY_CLOSED = 1;
     static final byte[] MAGIC = "mpoolDev".getBytes(StandardCharsets.US_ASCII);
 
@@ -106,18 +118,51 @@ public record Superblock(String poolName, UUID poolUuid, int version, long gener
     }
 
     public Superblock withGeneration(long g) {
-        return new Superblock(poolName, poolUuid, version, g, mediaClassCode, cleanlyClosed, zoneBytes, zoneCount,
-                deviceUuid, mdc0Offset, mdc0LogBytes, createdMillis);
+        return new Superblock(
+                poolName,
+                poolUuid,
+                version,
+                g,
+                mediaClassCode,
+                cleanlyClosed,
+                zoneBytes,
+                zoneCount,
+                deviceUuid,
+                mdc0Offset,
+                mdc0LogBytes,
+                createdMillis);
     }
 
     public Superblock withName(String name) {
-        return new Superblock(name, poolUuid, version, generation, mediaClassCode, cleanlyClosed, zoneBytes, zoneCount,
-                deviceUuid, mdc0Offset, mdc0LogBytes, createdMillis);
+        return new Superblock(
+                name,
+                poolUuid,
+                version,
+                generation,
+                mediaClassCode,
+                cleanlyClosed,
+                zoneBytes,
+                zoneCount,
+                deviceUuid,
+                mdc0Offset,
+                mdc0LogBytes,
+                createdMillis);
     }
 
     public Superblock withCleanlyClosed(boolean clean) {
-        return new Superblock(poolName, poolUuid, version, generation, mediaClassCode, clean, zoneBytes, zoneCount,
-                deviceUuid, mdc0Offset, mdc0LogBytes, createdMillis);
+        return new Superblock(
+                poolName,
+                poolUuid,
+                version,
+                generation,
+                mediaClassCode,
+                clean,
+                zoneBytes,
+                zoneCount,
+                deviceUuid,
+                mdc0Offset,
+                mdc0LogBytes,
+                createdMillis);
     }
 
     /** Encodes into the first {@link #SIZE} bytes of {@code out} (which is zeroed first). */
@@ -181,13 +226,19 @@ public record Superblock(String poolName, UUID poolUuid, int version, long gener
         while (n < MAX_NAME_BYTES && nameBytes[n] != 0) {
             n++;
         }
-        return new Superblock(new String(nameBytes, 0, n, StandardCharsets.UTF_8),
+        return new Superblock(
+                new String(nameBytes, 0, n, StandardCharsets.UTF_8),
                 new UUID(in.get(BE64, OFF_POOL_UUID), in.get(BE64, OFF_POOL_UUID + 8)),
-                Short.toUnsignedInt(in.get(U16, OFF_VERSION)), Integer.toUnsignedLong(in.get(U32, OFF_GENERATION)),
+                Short.toUnsignedInt(in.get(U16, OFF_VERSION)),
+                Integer.toUnsignedLong(in.get(U32, OFF_GENERATION)),
                 in.get(ValueLayout.JAVA_BYTE, OFF_MEDIA_CLASS),
-                (in.get(ValueLayout.JAVA_BYTE, OFF_FLAGS) & FLAG_CLEANLY_CLOSED) != 0, in.get(U64, OFF_ZONE_BYTES),
-                in.get(U64, OFF_ZONE_COUNT), new UUID(in.get(BE64, OFF_DEVICE_UUID), in.get(BE64, OFF_DEVICE_UUID + 8)),
-                in.get(U64, OFF_MDC0_OFFSET), in.get(U64, OFF_MDC0_LOG_BYTES), in.get(U64, OFF_CREATED));
+                (in.get(ValueLayout.JAVA_BYTE, OFF_FLAGS) & FLAG_CLEANLY_CLOSED) != 0,
+                in.get(U64, OFF_ZONE_BYTES),
+                in.get(U64, OFF_ZONE_COUNT),
+                new UUID(in.get(BE64, OFF_DEVICE_UUID), in.get(BE64, OFF_DEVICE_UUID + 8)),
+                in.get(U64, OFF_MDC0_OFFSET),
+                in.get(U64, OFF_MDC0_LOG_BYTES),
+                in.get(U64, OFF_CREATED));
     }
 
     /**

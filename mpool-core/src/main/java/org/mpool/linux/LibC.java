@@ -67,41 +67,40 @@ public final class LibC {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     /** One capture segment per thread: downcalls stay allocation-free. */
     private static final ThreadLocal<MemorySegment> CALL_STATE_SEGMENT =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
-    private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle OPEN = downcall(
+            "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle PREAD = downcall("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = downcall("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREAD =
+            downcall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE =
+            downcall("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FALLOCATE = downcall("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle FTRUNCATE = downcall("ftruncate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle LSEEK = downcall("lseek",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FALLOCATE =
+            downcall("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FTRUNCATE =
+            downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle LSEEK =
+            downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL = downcall(
+            "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
-    private static final MethodHandle MMAP = downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MMAP = downcall(
+            "mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MADVISE = downcall("madvise",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MINCORE = downcall("mincore",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle POSIX_FADVISE = downcall("posix_fadvise",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle MADVISE =
+            downcall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle MINCORE =
+            downcall("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle POSIX_FADVISE =
+            downcall("posix_fadvise", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
     /** The size of a virtual memory page: the unit of mmap offsets, madvise and mincore. */
@@ -109,12 +108,13 @@ public final class LibC {
 
     private LibC() {}
 
+    @SuppressWarnings("restricted") // the one place native functions are bound
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        MemorySegment symbol =
+                LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
@@ -225,8 +225,9 @@ public final class LibC {
     public static long mmap(long address, long length, int prot, int flags, int fd, long offset) {
         MemorySegment state = CALL_STATE_SEGMENT.get();
         try {
-            long r = ((MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address), length, prot, flags, fd,
-                    offset)).address();
+            long r = ((MemorySegment)
+                            MMAP.invokeExact(state, MemorySegment.ofAddress(address), length, prot, flags, fd, offset))
+                    .address();
             return r == -1L ? -(int) ERRNO.get(state, 0L) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -245,7 +246,8 @@ public final class LibC {
     public static int madvise(long address, long length, int advice) {
         MemorySegment state = CALL_STATE_SEGMENT.get();
         try {
-            return (int) result((int) MADVISE.invokeExact(state, MemorySegment.ofAddress(address), length, advice), state);
+            return (int)
+                    result((int) MADVISE.invokeExact(state, MemorySegment.ofAddress(address), length, advice), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -255,7 +257,8 @@ public final class LibC {
     public static int mincore(long address, long length, MemorySegment vector) {
         MemorySegment state = CALL_STATE_SEGMENT.get();
         try {
-            return (int) result((int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector), state);
+            return (int)
+                    result((int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

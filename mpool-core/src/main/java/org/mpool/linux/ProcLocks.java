@@ -37,7 +37,8 @@ public final class ProcLocks {
                 continue;
             }
             try {
-                if (Long.parseLong(id[0], 16) == major && Long.parseLong(id[1], 16) == minor
+                if (Long.parseLong(id[0], 16) == major
+                        && Long.parseLong(id[1], 16) == minor
                         && Long.parseLong(id[2]) == inode) {
                     return OptionalLong.of(Long.parseLong(f[4]));
                 }

@@ -29,6 +29,7 @@ import java.util.function.LongSupplier;
 final class GroupCommit {
     /** The longest a round waits for sync appenders on their way in: a round costs a flush. */
     private static final long MAX_GATHER_MILLIS = 1;
+
     private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_GATHER_MILLIS);
     /** A first guess at a round's time, until one is measured. */
     private static final long FIRST_ROUND_NANOS = TimeUnit.MICROSECONDS.toNanos(400);
@@ -47,6 +48,7 @@ final class GroupCommit {
      * started once this one's claim on the I/O slot passed to the appender that took it over.
      */
     private long gatherId;
+
     private long takenGather;
     /** How long the last flush round took: a round waits at most a quarter of it for joiners. */
     private long roundNanos = FIRST_ROUND_NANOS;

@@ -1,7 +1,7 @@
 package org.mpool.log;
 
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /**
  * Why a scan of a log stopped where it did: one value for every row of the recovery table of
@@ -60,7 +60,7 @@ public enum LogEnd {
     /** The error a scan that ends here raises: {@code detail} and what it means. */
     MpoolException error(String detail) {
         assert fails() : this + " does not fail";
-        return new MpoolException(state == TailState.CORRUPT ? ErrorCode.CORRUPT : ErrorCode.UNSUPPORTED,
-                detail + " (" + meaning + ")");
+        return new MpoolException(
+                state == TailState.CORRUPT ? ErrorCode.CORRUPT : ErrorCode.UNSUPPORTED, detail + " (" + meaning + ")");
     }
 }

@@ -3,8 +3,8 @@ package org.mpool.log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.MdcRecord;
 
 /**
@@ -34,8 +34,13 @@ public final class LogPair implements AutoCloseable {
     /** Open found a compaction cut short (the newer log has no end marker) and took the older log. */
     private boolean rolledBack;
 
-    private LogPair(LogSpec first, LogSpec second, RecordLog active, int activeIndex, long otherGeneration,
-                    Executor writeBehind) {
+    private LogPair(
+            LogSpec first,
+            LogSpec second,
+            RecordLog active,
+            int activeIndex,
+            long otherGeneration,
+            Executor writeBehind) {
         assert activeIndex == 0 || activeIndex == 1 : activeIndex;
         assert otherGeneration != active.generation() : "the two logs of an MDC share generation " + otherGeneration;
         this.specs = new LogSpec[] {first, second};
@@ -115,8 +120,10 @@ public final class LogPair implements AutoCloseable {
     }
 
     private static MpoolException noCompleteLog(LogSpec first, LogSpec second) {
-        return new MpoolException(ErrorCode.CORRUPT, "the MDC on " + first.describe() + " and "
-                + second.describe() + " has no complete log: neither holds a finished compaction");
+        return new MpoolException(
+                ErrorCode.CORRUPT,
+                "the MDC on " + first.describe() + " and " + second.describe()
+                        + " has no complete log: neither holds a finished compaction");
     }
 
     private static long headerGeneration(LogSpec spec) {

@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.Varint;
 
 /**
@@ -18,6 +18,7 @@ public final class LogReader implements AutoCloseable {
     private final LogScanner scanner;
     /** A live log's reader stops at the written end: any invalid byte before it is damage. */
     private final boolean live;
+
     private byte[] frame;
     private int frameLength;
     private int offset;
@@ -38,8 +39,8 @@ public final class LogReader implements AutoCloseable {
                 // A full log's written end is its capacity: reaching it there is no damage.
                 if (live && scanner.tailState() != TailState.LIMIT && scanner.end() < scanner.limit()) {
                     damaged = true;
-                    throw LogEnd.DAMAGE_BEFORE_WRITTEN_END.error(scanner.describe()
-                            + ": data written at log position " + scanner.end() + " can no longer be read");
+                    throw LogEnd.DAMAGE_BEFORE_WRITTEN_END.error(scanner.describe() + ": data written at log position "
+                            + scanner.end() + " can no longer be read");
                 }
                 record = null;
                 return false;
@@ -64,8 +65,10 @@ public final class LogReader implements AutoCloseable {
     }
 
     private MpoolException badFrame() {
-        return new MpoolException(ErrorCode.CORRUPT, scanner.describe() + ": the frame at log position " + scanner.frameStart()
-                + " passes its checksum but holds a malformed record");
+        return new MpoolException(
+                ErrorCode.CORRUPT,
+                scanner.describe() + ": the frame at log position " + scanner.frameStart()
+                        + " passes its checksum but holds a malformed record");
     }
 
     /** The current record's bytes, valid until the next call to {@link #next()}. */

@@ -29,6 +29,7 @@ final class LogRing {
     private long epoch;
     /** Position of the next byte to append. Never at a block start: headers come first. */
     private long tail;
+
     private boolean frameOpen;
     private long fragmentPos;
     private boolean fragmentIsFirst;

@@ -59,12 +59,17 @@ final class LogScanner implements AutoCloseable {
         this.chunk = AlignedBuffers.allocate(arena, Math.min(READ_AHEAD, spec.capacityBytes()));
         MemorySegment block0 = block(0);
         switch (LogFormat.checkBlockHeader(seed, block0)) {
-            case VALID -> { }
-            case BLANK -> throw fail(LogEnd.NO_LOG_HEADER, spec.describe()
-                    + " has no log header: it was never formatted, or was wiped");
+            case VALID -> {}
+            case BLANK ->
+                throw fail(
+                        LogEnd.NO_LOG_HEADER,
+                        spec.describe() + " has no log header: it was never formatted, or was wiped");
             case NEWER_VERSION -> throw newerVersion(block0);
-            case INVALID -> throw fail(LogEnd.NO_LOG_HEADER, spec.describe()
-                    + ": the header of block 0 fails its checksum (expected magic MLOG, this pool and log id)");
+            case INVALID ->
+                throw fail(
+                        LogEnd.NO_LOG_HEADER,
+                        spec.describe()
+                                + ": the header of block 0 fails its checksum (expected magic MLOG, this pool and log id)");
         }
         LogFormat.BlockHeader header = LogFormat.readBlockHeader(block0);
         if (header.index() != 0) {
@@ -112,7 +117,8 @@ final class LogScanner implements AutoCloseable {
         frameStart = -1;
         while (true) {
             if (position >= limit) {
-                LogEnd at = limit < spec.capacityBytes() ? LogEnd.WRITTEN_END
+                LogEnd at = limit < spec.capacityBytes()
+                        ? LogEnd.WRITTEN_END
                         : frameStart >= 0 ? LogEnd.FRAME_CUT_SHORT : LogEnd.EXTENT_END;
                 return stop(frameStart >= 0 ? frameStart : position, at);
             }
@@ -135,7 +141,8 @@ final class LogScanner implements AutoCloseable {
             byte type = LogFormat.fragmentType(fragment);
             if (!validFragment(fragment, length, type, room)) {
                 boolean blank = frameStart < 0 && isBlank(fragment);
-                return stop(frameStart >= 0 ? frameStart : position, blank ? LogEnd.BLANK_FRAGMENT : LogEnd.TORN_FRAGMENT);
+                return stop(
+                        frameStart >= 0 ? frameStart : position, blank ? LogEnd.BLANK_FRAGMENT : LogEnd.TORN_FRAGMENT);
             }
             maxDurable = Math.max(maxDurable, LogFormat.fragmentDurable(fragment));
             assert LogFormat.fragmentEpoch(fragment) >= lastEpoch : "epochs decrease in a valid scan";
@@ -182,7 +189,8 @@ final class LogScanner implements AutoCloseable {
             return false;
         }
         boolean continuing = frameStart >= 0;
-        boolean typeFits = continuing ? (type == LogFormat.MIDDLE || type == LogFormat.LAST)
+        boolean typeFits = continuing
+                ? (type == LogFormat.MIDDLE || type == LogFormat.LAST)
                 : (type == LogFormat.FULL || type == LogFormat.FIRST);
         if (!typeFits) {
             return false;
@@ -318,7 +326,9 @@ final class LogScanner implements AutoCloseable {
         MemorySegment fragment = block(blockStart).asSlice(at - blockStart);
         byte type = LogFormat.fragmentType(fragment);
         int length = LogFormat.fragmentLength(fragment);
-        if (type < LogFormat.FULL || type > LogFormat.LAST || length > fragment.byteSize() - FRAGMENT_HEADER_SIZE
+        if (type < LogFormat.FULL
+                || type > LogFormat.LAST
+                || length > fragment.byteSize() - FRAGMENT_HEADER_SIZE
                 || LogFormat.fragmentCrc(fragment) != seed.fragmentCrc(generation, at, fragment, length)) {
             return -1;
         }
@@ -326,9 +336,12 @@ final class LogScanner implements AutoCloseable {
     }
 
     private MpoolException lost(long endPosition, long durable) {
-        return fail(LogEnd.DURABLE_DATA_LOST, spec.describe() + ": data at log position " + endPosition
-                + " (device offset " + (spec.offset() + endPosition) + ") is unreadable, but the log records that "
-                + "everything before position " + durable + " was made durable");
+        return fail(
+                LogEnd.DURABLE_DATA_LOST,
+                spec.describe() + ": data at log position " + endPosition
+                        + " (device offset " + (spec.offset() + endPosition)
+                        + ") is unreadable, but the log records that "
+                        + "everything before position " + durable + " was made durable");
     }
 
     /**
@@ -337,14 +350,19 @@ final class LogScanner implements AutoCloseable {
      * would otherwise pass records of an erased generation off as the log's content.
      */
     private MpoolException newerGeneration(long blockStart, long newer) {
-        return fail(LogEnd.STALE_BLOCK_ZERO, spec.describe() + ": block 0 says generation " + generation
-                + ", but the block at log position " + blockStart + " is of the newer generation " + newer
-                + ": block 0 is stale");
+        return fail(
+                LogEnd.STALE_BLOCK_ZERO,
+                spec.describe() + ": block 0 says generation " + generation
+                        + ", but the block at log position " + blockStart + " is of the newer generation " + newer
+                        + ": block 0 is stale");
     }
 
     private MpoolException newerVersion(MemorySegment block) {
-        return fail(LogEnd.NEWER_VERSION, spec.describe() + " was written by a newer format (version "
-                + LogFormat.readBlockHeader(block).version() + "); this mpool reads up to version " + LogFormat.VERSION);
+        return fail(
+                LogEnd.NEWER_VERSION,
+                spec.describe() + " was written by a newer format (version "
+                        + LogFormat.readBlockHeader(block).version() + "); this mpool reads up to version "
+                        + LogFormat.VERSION);
     }
 
     /** The payload of the current frame: {@code frameBytes()[0, frameLength())}. */

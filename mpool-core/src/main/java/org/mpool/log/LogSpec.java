@@ -29,14 +29,16 @@ public record LogSpec(BlockDevice device, long offset, long capacityBytes, UUID 
 
     public LogSpec {
         int block = LogFormat.BLOCK_SIZE;
-        if (offset < 0 || !AlignedBuffers.isAligned(offset, block)
-                || capacityBytes < 2L * block || !AlignedBuffers.isAligned(capacityBytes, block)) {
+        if (offset < 0
+                || !AlignedBuffers.isAligned(offset, block)
+                || capacityBytes < 2L * block
+                || !AlignedBuffers.isAligned(capacityBytes, block)) {
             throw MpoolException.invalid("log extent [" + offset + ", +" + capacityBytes
                     + ") must start on and span whole " + block + "-byte blocks, at least 2");
         }
         if (capacityBytes > device.sizeBytes() - offset) {
-            throw MpoolException.invalid("log extent [" + offset + ", +" + capacityBytes
-                    + ") reaches past the end of " + device.name());
+            throw MpoolException.invalid(
+                    "log extent [" + offset + ", +" + capacityBytes + ") reaches past the end of " + device.name());
         }
         if (capacityBytes / block > 0xFFFF_FFFFL) {
             throw MpoolException.invalid("a log holds at most 2^32 blocks");

@@ -10,8 +10,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.LogFormat;
 import org.mpool.format.Varint;
@@ -50,6 +50,7 @@ public final class RecordLog implements AutoCloseable {
      * on the calls made, and a seed replays.
      */
     private final Executor writeBehind;
+
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ringMemory;
     private final LogRing ring;
@@ -60,6 +61,7 @@ public final class RecordLog implements AutoCloseable {
     private final Condition progress = lock.newCondition();
     /** Who leads the next flush round and who waits for whose (see {@link GroupCommit}). */
     private final GroupCommit group = new GroupCommit(lock);
+
     private long writtenEnd;
     /** Written under the lock; read without it by sync appenders a round has released. */
     private volatile long durableEnd;
@@ -69,12 +71,13 @@ public final class RecordLog implements AutoCloseable {
     private boolean ioInProgress;
     /** A write-out is in flight (ioInProgress also covers a gather's wait): checked by an assertion. */
     private boolean writing;
+
     private boolean recordInProgress;
     private boolean writeBehindScheduled;
     private MpoolException failure;
     private boolean closed;
     /** Told once when the log is closed (the pool counts open mlogs). */
-    private Runnable onClose = () -> { };
+    private Runnable onClose = () -> {};
 
     private RecordLog(LogSpec spec, Executor writeBehind) {
         this.spec = spec;
@@ -268,8 +271,10 @@ public final class RecordLog implements AutoCloseable {
             checkWritable("append");
             int header = Varint.encode(length, varint);
             if (ring.endAfter(header + length) == Long.MAX_VALUE) {
-                throw new MpoolException(ErrorCode.LOG_FULL, spec.describe() + " is full: a " + length
-                        + "-byte record does not fit (" + remaining() + " bytes can still be appended); erase it first");
+                throw new MpoolException(
+                        ErrorCode.LOG_FULL,
+                        spec.describe() + " is full: a " + length + "-byte record does not fit (" + remaining()
+                                + " bytes can still be appended); erase it first");
             }
             recordInProgress = true;
             try {
@@ -497,9 +502,11 @@ public final class RecordLog implements AutoCloseable {
                     ring.durableThrough(durableEnd);
                 }
             } else if (error != null) {
-                failure = new MpoolException(error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
+                failure = new MpoolException(
+                        error.code() == ErrorCode.NO_SPACE ? ErrorCode.NO_SPACE : ErrorCode.IO,
                         spec.describe() + " stopped taking writes after an I/O error; reopen it to go on: "
-                                + error.getMessage(), error);
+                                + error.getMessage(),
+                        error);
             }
             List<Thread> released = releaseWaiters();
             if (!released.isEmpty()) {
@@ -559,8 +566,11 @@ public final class RecordLog implements AutoCloseable {
             try {
                 startGeneration(generation);
             } catch (MpoolException e) {
-                failure = new MpoolException(ErrorCode.IO, spec.describe()
-                        + " stopped taking writes after a failed erase; reopen it to go on: " + e.getMessage(), e);
+                failure = new MpoolException(
+                        ErrorCode.IO,
+                        spec.describe() + " stopped taking writes after a failed erase; reopen it to go on: "
+                                + e.getMessage(),
+                        e);
                 throw failure;
             }
         } finally {
@@ -652,8 +662,11 @@ public final class RecordLog implements AutoCloseable {
                     commitThrough(ring.tail(), true);
                     vouchForTail();
                 } else if (durableEnd < ring.tail()) {
-                    throw new MpoolException(failure.code(), "close of " + spec.describe() + ": records appended after log position "
-                            + durableEnd + " were not made durable: " + failure.getMessage(), failure);
+                    throw new MpoolException(
+                            failure.code(),
+                            "close of " + spec.describe() + ": records appended after log position " + durableEnd
+                                    + " were not made durable: " + failure.getMessage(),
+                            failure);
                 }
             } finally {
                 while (ioInProgress) {
@@ -667,9 +680,12 @@ public final class RecordLog implements AutoCloseable {
             if (failure != null) {
                 // A background write failed earlier: what was appended since the last flush may
                 // be lost, and the caller must hear so rather than take the close as a flush.
-                throw new MpoolException(failure.code(), "closed " + spec.describe()
-                        + " after an earlier I/O error; records appended since the last flush may be lost: "
-                        + failure.getMessage(), failure);
+                throw new MpoolException(
+                        failure.code(),
+                        "closed " + spec.describe()
+                                + " after an earlier I/O error; records appended since the last flush may be lost: "
+                                + failure.getMessage(),
+                        failure);
             }
         } finally {
             lock.unlock();

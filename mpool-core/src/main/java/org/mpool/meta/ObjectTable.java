@@ -18,6 +18,7 @@ public final class ObjectTable {
     private static final long TOMBSTONE = 1;
     /** Zones are kept in 48 bits; lengths (mblock bytes, mlog zones) in an int. */
     static final long ZONE_LIMIT = 1L << 48;
+
     private static final long ZONE_MASK = ZONE_LIMIT - 1;
     private static final int CLASS_SHIFT = 48;
     private static final long DELETING = 1L << 56;
@@ -58,6 +59,7 @@ public final class ObjectTable {
     private int[] lengths = new int[64];
     /** mblock: CRC32C of its data; mlog: 0. */
     private int[] crcs = new int[64];
+
     private int size;
     private int occupied;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongPredicate;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.FormatException;
@@ -42,9 +42,11 @@ public final class Shard implements AutoCloseable {
     private long nextUniquifier = 1;
     /** Log bytes in use right after the last compaction: the next waits until this has doubled. */
     private volatile long compactedBytes;
+
     private volatile long reservedUniquifier = 1;
     /** What open found: commits no flush confirmed, kept (data intact) or cancelled (data torn). */
     private int unconfirmedKept;
+
     private int unconfirmedCancelled;
 
     private Shard(int index, LogPair mdc) {
@@ -113,8 +115,9 @@ public final class Shard implements AutoCloseable {
                 }
                 case CatalogRecord.Delete d -> table.remove(d.id());
                 case CatalogRecord.IdReserve i -> reservedUniquifier = Math.max(reservedUniquifier, i.nextUniquifier());
-                default -> throw new MpoolException(ErrorCode.CORRUPT, "shard " + index
-                        + " holds a pool configuration record: " + rec);
+                default ->
+                    throw new MpoolException(
+                            ErrorCode.CORRUPT, "shard " + index + " holds a pool configuration record: " + rec);
             }
         }
         reservedUniquifier = Math.max(reservedUniquifier, maxUniquifier + 1);
@@ -181,7 +184,9 @@ public final class Shard implements AutoCloseable {
 
     /** Records a committed mblock durably, then makes it visible. */
     public void commitMblock(ObjectId id, MediaClass mediaClass, long zone, long length, int crc) {
-        appendAndApply(new CatalogRecord.Mblock(id.value(), mediaClass.code(), zone, length, crc), true,
+        appendAndApply(
+                new CatalogRecord.Mblock(id.value(), mediaClass.code(), zone, length, crc),
+                true,
                 () -> table.putMblock(id.value(), mediaClass, zone, length, crc));
     }
 
@@ -208,7 +213,9 @@ public final class Shard implements AutoCloseable {
 
     /** Records a committed mlog durably, then makes it visible. */
     public void commitMlog(ObjectId id, MediaClass mediaClass, long firstZone, long zoneCount) {
-        appendAndApply(new CatalogRecord.Mlog(id.value(), mediaClass.code(), firstZone, zoneCount), true,
+        appendAndApply(
+                new CatalogRecord.Mlog(id.value(), mediaClass.code(), firstZone, zoneCount),
+                true,
                 () -> table.putMlog(id.value(), mediaClass, firstZone, zoneCount));
     }
 
@@ -226,7 +233,8 @@ public final class Shard implements AutoCloseable {
                 throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist (or is not committed)");
             }
             if (busy.test(id.value())) { // the common case, before readers could see the mark
-                throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
+                throw new MpoolException(
+                        ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
             }
             // Mark, then ask again: a user that acquires the object and then checks the mark
             // (Mpool.acquire) cannot slip between the two.
@@ -235,7 +243,8 @@ public final class Shard implements AutoCloseable {
             }
             if (busy.test(id.value())) {
                 table.setDeleting(id.value(), false);
-                throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
+                throw new MpoolException(
+                        ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
             }
             try {
                 mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id.value())), true);
@@ -286,8 +295,11 @@ public final class Shard implements AutoCloseable {
             if (e.code() != ErrorCode.LOG_FULL) {
                 throw e;
             }
-            throw new MpoolException(ErrorCode.NO_SPACE, "metadata shard " + index
-                    + " is full: its live records no longer fit its log (" + mdc.capacityBytes() + " bytes)", e);
+            throw new MpoolException(
+                    ErrorCode.NO_SPACE,
+                    "metadata shard " + index + " is full: its live records no longer fit its log ("
+                            + mdc.capacityBytes() + " bytes)",
+                    e);
         }
     }
 
@@ -333,10 +345,10 @@ public final class Shard implements AutoCloseable {
         try {
             table.forEach(e -> {
                 CatalogRecord r = switch (e) {
-                    case ObjectTable.Mblock m -> new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(),
-                            m.lengthBytes(), m.crc());
-                    case ObjectTable.Mlog m -> new CatalogRecord.Mlog(m.id(), m.mediaClass().code(), m.zone(),
-                            m.zoneCount());
+                    case ObjectTable.Mblock m ->
+                        new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc());
+                    case ObjectTable.Mlog m ->
+                        new CatalogRecord.Mlog(m.id(), m.mediaClass().code(), m.zone(), m.zoneCount());
                 };
                 mdc.append(CatalogRecord.encode(r), false);
             });
@@ -345,8 +357,10 @@ public final class Shard implements AutoCloseable {
             compactedBytes = mdc.usedBytes();
         } catch (MpoolException e) {
             mdc.compactAbort();
-            throw new MpoolException(e.code() == ErrorCode.LOG_FULL ? ErrorCode.NO_SPACE : e.code(),
-                    "compaction of metadata shard " + index + " failed: " + e.getMessage(), e);
+            throw new MpoolException(
+                    e.code() == ErrorCode.LOG_FULL ? ErrorCode.NO_SPACE : e.code(),
+                    "compaction of metadata shard " + index + " failed: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /** Applies a pool's uid, gid and mode to its device files, as LVM does for its volumes. */
 public final class DeviceOwnership {
@@ -32,8 +32,11 @@ public final class DeviceOwnership {
             }
             Files.setPosixFilePermissions(device, permissions(mode));
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            throw new MpoolException(ErrorCode.PERMISSION, "cannot set owner " + uid + ":" + gid + " and mode "
-                    + Integer.toOctalString(mode) + " on " + device + ": " + e.getMessage(), e);
+            throw new MpoolException(
+                    ErrorCode.PERMISSION,
+                    "cannot set owner " + uid + ":" + gid + " and mode " + Integer.toOctalString(mode) + " on " + device
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -48,7 +51,8 @@ public final class DeviceOwnership {
         PosixFilePermission[] order = {
             PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+        };
         for (int bit = 0; bit < 9; bit++) {
             if ((mode & (1 << bit)) != 0) {
                 set.add(order[bit]);
@@ -69,7 +73,8 @@ public final class DeviceOwnership {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(field)) {
-                    return Integer.parseInt(line.substring(field.length()).trim().split("\\s+")[1]);
+                    return Integer.parseInt(
+                            line.substring(field.length()).trim().split("\\s+")[1]);
                 }
             }
         } catch (IOException | RuntimeException e) {

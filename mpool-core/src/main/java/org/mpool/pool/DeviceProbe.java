@@ -9,28 +9,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.Superblock;
 import org.mpool.spi.BlockDevice;
 
 /** What devices hold, without opening a pool: probe one, scan many, wipe a superblock. */
 public final class DeviceProbe {
-    /** A device that holds an mpool superblock. */
-    public record Found(Path device, Superblock superblock) {}
-
     private static final Path SYS_BLOCK = Path.of("/sys/class/block");
 
     private DeviceProbe() {}
 
-    /** The superblock on {@code device}, if it holds an mpool; NOT_FOUND if the path does not exist. */
-    public static Optional<Superblock> probe(Path device) {
+    /** The label on {@code device}, if it holds an mpool; NOT_FOUND if the path does not exist. */
+    public static Optional<BlockDevice.Label> probe(Path device) {
         if (!Files.exists(device)) {
             throw new MpoolException(ErrorCode.NOT_FOUND, device + ": no such file or device");
         }
         try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.READ_ONLY)) {
-            return Optional.of(PoolDevice.readSuperblock(d, device.toString()));
+            return Optional.of(label(device, PoolDevice.readSuperblock(d, device.toString())));
         } catch (MpoolException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return Optional.empty();
@@ -43,8 +41,8 @@ public final class DeviceProbe {
      * Every device holding an mpool superblock among {@code paths} and the machine's block
      * devices, each once (by absolute path). Devices that cannot be read are left out.
      */
-    public static List<Found> scan(List<Path> paths) {
-        Map<Path, Found> found = new LinkedHashMap<>();
+    public static List<BlockDevice.Label> scan(List<Path> paths) {
+        Map<Path, BlockDevice.Label> found = new LinkedHashMap<>();
         List<Path> candidates = new ArrayList<>(paths);
         candidates.addAll(blockDevices());
         for (Path p : candidates) {
@@ -54,13 +52,27 @@ public final class DeviceProbe {
             }
             try {
                 if (Files.exists(p)) {
-                    probe(p).ifPresent(sb -> found.put(key, new Found(key, sb)));
+                    probe(key).ifPresent(label -> found.put(key, label));
                 }
             } catch (MpoolException e) {
                 // unreadable, or not a device at all: not a pool device we can report
             }
         }
         return new ArrayList<>(found.values());
+    }
+
+    /** What a superblock says of the device it is on. */
+    static BlockDevice.Label label(Path device, Superblock sb) {
+        return new BlockDevice.Label(
+                device,
+                sb.poolName(),
+                sb.poolUuid(),
+                MediaClass.fromCode(sb.mediaClassCode()),
+                sb.deviceUuid(),
+                sb.zoneBytes(),
+                sb.zoneCount(),
+                sb.cleanlyClosed(),
+                sb.version());
     }
 
     /**
@@ -83,7 +95,8 @@ public final class DeviceProbe {
             for (Path entry : s.sorted().toList()) {
                 String name = entry.getFileName().toString();
                 try {
-                    long sectors = Long.parseLong(Files.readString(entry.resolve("size")).trim());
+                    long sectors = Long.parseLong(
+                            Files.readString(entry.resolve("size")).trim());
                     Path dev = Path.of("/dev", name);
                     if (sectors > 0 && Files.exists(dev)) {
                         out.add(dev);

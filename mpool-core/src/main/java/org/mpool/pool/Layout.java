@@ -52,16 +52,21 @@ public final class Layout {
     static LogSpec mdc0(PoolDevice capacity, int which) {
         Superblock sb = capacity.superblock();
         long offset = ZoneZero.mdc0LogOffset(sb.mdc0Offset(), sb.mdc0LogBytes(), which);
-        return new LogSpec(capacity.device(), offset, sb.mdc0LogBytes(), sb.poolUuid(), LogIds.mdc0(which),
-                MDC0_BUFFER_BYTES);
+        return new LogSpec(
+                capacity.device(), offset, sb.mdc0LogBytes(), sb.poolUuid(), LogIds.mdc0(which), MDC0_BUFFER_BYTES);
     }
 
     /** Log {@code which} of shard {@code s}. */
     static LogSpec shard(PoolDevice capacity, CatalogRecord.Shard s, int which) {
         Superblock sb = capacity.superblock();
         long zone = which == 0 ? s.log0Zone() : s.log1Zone();
-        return new LogSpec(capacity.device(), zone * sb.zoneBytes(), s.zonesPerLog() * sb.zoneBytes(),
-                sb.poolUuid(), LogIds.shard(s.shard(), which), SHARD_BUFFER_BYTES);
+        return new LogSpec(
+                capacity.device(),
+                zone * sb.zoneBytes(),
+                s.zonesPerLog() * sb.zoneBytes(),
+                sb.poolUuid(),
+                LogIds.shard(s.shard(), which),
+                SHARD_BUFFER_BYTES);
     }
 
     /** The extent of mlog {@code id}: {@code zones} zones from {@code firstZone} of {@code device}. */

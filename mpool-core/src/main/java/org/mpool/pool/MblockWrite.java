@@ -4,8 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.zip.CRC32C;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.spi.BlockDevice;
@@ -19,7 +19,11 @@ public final class MblockWrite {
     /** The unit of direct I/O to mblocks: every write but the last is whole pages. */
     public static final int PAGE = 4096;
 
-    private enum State { WRITING, COMMITTED, ABORTED }
+    private enum State {
+        WRITING,
+        COMMITTED,
+        ABORTED
+    }
 
     private final Pool pool;
     private final ObjectId id;
@@ -32,6 +36,7 @@ public final class MblockWrite {
     private long written;
     /** A partial page was written: it must be the last write. */
     private boolean ended;
+
     private State state = State.WRITING;
 
     MblockWrite(Pool pool, ObjectId id, MediaClass mediaClass, BlockDevice device, long zone, long zoneBytes) {
@@ -69,8 +74,8 @@ public final class MblockWrite {
         for (int i = 0; i < buffers.length; i++) {
             MemorySegment b = buffers[i];
             if (!b.isNative() || !AlignedBuffers.isAligned(b.address(), PAGE)) {
-                throw MpoolException.invalid("write to mblock " + id + ": buffers must be native and "
-                        + PAGE + "-byte aligned (use Mpool.allocateBuffer)");
+                throw MpoolException.invalid("write to mblock " + id + ": buffers must be native and " + PAGE
+                        + "-byte aligned (use Mpool.allocateBuffer)");
             }
             if (b.byteSize() % PAGE != 0 && i != buffers.length - 1) {
                 throw MpoolException.invalid("write to mblock " + id + ": only the last buffer may be a partial page");
@@ -78,12 +83,15 @@ public final class MblockWrite {
             total += b.byteSize();
         }
         if (ended && total > 0) {
-            throw new MpoolException(ErrorCode.INVALID_STATE, "write to mblock " + id
-                    + ": a partial-page write ended it; only commit or abort may follow");
+            throw new MpoolException(
+                    ErrorCode.INVALID_STATE,
+                    "write to mblock " + id + ": a partial-page write ended it; only commit or abort may follow");
         }
         if (total > capacity - written) {
-            throw new MpoolException(ErrorCode.NO_SPACE, "write of " + total + " bytes to mblock " + id
-                    + " exceeds its size: " + written + " of " + capacity + " bytes used");
+            throw new MpoolException(
+                    ErrorCode.NO_SPACE,
+                    "write of " + total + " bytes to mblock " + id + " exceeds its size: " + written + " of " + capacity
+                            + " bytes used");
         }
         for (MemorySegment b : buffers) {
             writeOne(b);
@@ -147,8 +155,10 @@ public final class MblockWrite {
 
     void checkWriting(String op) {
         if (state != State.WRITING) {
-            throw new MpoolException(ErrorCode.INVALID_STATE, op + " of mblock " + id + ": it is "
-                    + (state == State.COMMITTED ? "committed (immutable)" : "aborted"));
+            throw new MpoolException(
+                    ErrorCode.INVALID_STATE,
+                    op + " of mblock " + id + ": it is "
+                            + (state == State.COMMITTED ? "committed (immutable)" : "aborted"));
         }
     }
 

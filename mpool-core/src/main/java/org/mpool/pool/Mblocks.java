@@ -9,8 +9,8 @@ import org.mpool.cache.CacheMap;
 import org.mpool.cache.SlotLayout;
 import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
@@ -41,7 +41,8 @@ public final class Mblocks {
         try {
             return allocateIn(mediaClass);
         } catch (MpoolException e) {
-            if (!fallBack || !pool.hasMediaClass(other)
+            if (!fallBack
+                    || !pool.hasMediaClass(other)
                     || (e.code() != ErrorCode.NO_SPACE && e.code() != ErrorCode.NOT_FOUND)) {
                 throw e;
             }
@@ -80,8 +81,9 @@ public final class Mblocks {
         writers.stream().map(MblockWrite::mediaClass).distinct().forEach(this::flushDataDevice);
         Map<Integer, List<CatalogRecord.Mblock>> byShard = new TreeMap<>();
         for (MblockWrite w : writers) {
-            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(new CatalogRecord.Mblock(
-                    w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), w.dataCrc()));
+            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>())
+                    .add(new CatalogRecord.Mblock(
+                            w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), w.dataCrc()));
         }
         byShard.forEach((s, records) -> pool.shards().get(s - 1).commitMblocks(records));
         writers.forEach(MblockWrite::markCommitted);
@@ -115,8 +117,8 @@ public final class Mblocks {
             for (ObjectId id : ids) {
                 ObjectTable.Mblock e = (ObjectTable.Mblock) pool.acquire(id, ObjectId.Type.MBLOCK);
                 PoolDevice d = pool.device(e.mediaClass());
-                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(),
-                        d.zoneBytes()));
+                pieces.add(new SlotLayout.Piece(
+                        id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), d.zoneBytes()));
             }
         } catch (RuntimeException ex) {
             pieces.forEach(p -> pool.inUse().release(p.id().value()));
@@ -135,7 +137,9 @@ public final class Mblocks {
         pool.checkOpen("read");
         ObjectTable.Mblock e = pool.committedMblock(id);
         long readable = AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE);
-        if (offset < 0 || offset % MblockWrite.PAGE != 0 || buffer.byteSize() % MblockWrite.PAGE != 0
+        if (offset < 0
+                || offset % MblockWrite.PAGE != 0
+                || buffer.byteSize() % MblockWrite.PAGE != 0
                 || offset + buffer.byteSize() > readable) {
             throw MpoolException.invalid("read of mblock " + id + ": range [" + offset + ", "
                     + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthBytes()

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mpool.cache.CacheDomain;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.common.PoolStats;
@@ -38,6 +38,7 @@ public final class Pool implements AutoCloseable {
     private final boolean readOnly;
     /** Copy-on-write: replaced whole when a class is added, so lookups need no lock. */
     private volatile Map<MediaClass, PoolDevice> devices;
+
     private volatile Map<MediaClass, SpaceMap> spaces;
     private final ConfigCatalog config;
     private final Shard[] shards;
@@ -46,15 +47,23 @@ public final class Pool implements AutoCloseable {
     private final UseCounts inUse = new UseCounts();
     /** Allocated but uncommitted objects: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
     private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+
     private final CacheDomain cache;
     private final Mblocks mblocks = new Mblocks(this);
     private final Mlogs mlogs = new Mlogs(this);
     /** What open recovered from (rows of the recovery table it acted on). */
     private final List<RecoveryCase.Found> recovery;
+
     private volatile boolean closed;
 
-    Pool(BlockDevice.Provider provider, boolean readOnly, Map<MediaClass, PoolDevice> devices,
-         Map<MediaClass, SpaceMap> spaces, ConfigCatalog config, Shard[] shards, List<RecoveryCase.Found> recovery) {
+    Pool(
+            BlockDevice.Provider provider,
+            boolean readOnly,
+            Map<MediaClass, PoolDevice> devices,
+            Map<MediaClass, SpaceMap> spaces,
+            ConfigCatalog config,
+            Shard[] shards,
+            List<RecoveryCase.Found> recovery) {
         assert devices.containsKey(MediaClass.CAPACITY) : "a pool without a capacity device";
         assert devices.keySet().equals(spaces.keySet()) : "a device without a space map, or the reverse";
         assert shards.length >= 1 && shards.length <= Layout.MAX_SHARDS : shards.length;
@@ -180,11 +189,14 @@ public final class Pool implements AutoCloseable {
         p.put(PoolProperties.LABEL, config.property(PoolProperties.LABEL, ""));
         p.put(PoolProperties.UID, config.property(PoolProperties.UID, String.valueOf(owner[0])));
         p.put(PoolProperties.GID, config.property(PoolProperties.GID, String.valueOf(owner[1])));
-        p.put(PoolProperties.MODE, config.property(PoolProperties.MODE,
-                String.format("%04o", PoolProperties.DEFAULT_MODE)));
+        p.put(
+                PoolProperties.MODE,
+                config.property(PoolProperties.MODE, String.format("%04o", PoolProperties.DEFAULT_MODE)));
         p.put(PoolProperties.SPARE, String.valueOf(sparePercent()));
         for (Map.Entry<MediaClass, PoolDevice> e : devices.entrySet()) {
-            p.put("mblocksize." + e.getKey().label(), String.valueOf(e.getValue().zoneBytes()));
+            p.put(
+                    "mblocksize." + e.getKey().label(),
+                    String.valueOf(e.getValue().zoneBytes()));
         }
         return p;
     }
@@ -289,8 +301,8 @@ public final class Pool implements AutoCloseable {
         for (Shard s : shards) {
             s.table().forEach(e -> counts[new ObjectId(e.id()).type().ordinal()]++);
         }
-        return new PoolStats(classes, counts[ObjectId.Type.MBLOCK.ordinal()], counts[ObjectId.Type.MLOG.ordinal()],
-                shards.length);
+        return new PoolStats(
+                classes, counts[ObjectId.Type.MBLOCK.ordinal()], counts[ObjectId.Type.MLOG.ordinal()], shards.length);
     }
 
     // ---------------------------------------------------------------- maps
@@ -354,8 +366,10 @@ public final class Pool implements AutoCloseable {
     PoolDevice device(MediaClass mediaClass) {
         PoolDevice d = devices.get(mediaClass);
         if (d == null) {
-            throw new MpoolException(ErrorCode.NOT_FOUND, "pool '" + name() + "' has no " + mediaClass.label()
-                    + " media class" + (mediaClass == MediaClass.STAGING ? " (add a staging device to the pool first)" : ""));
+            throw new MpoolException(
+                    ErrorCode.NOT_FOUND,
+                    "pool '" + name() + "' has no " + mediaClass.label() + " media class"
+                            + (mediaClass == MediaClass.STAGING ? " (add a staging device to the pool first)" : ""));
         }
         return d;
     }
@@ -398,8 +412,9 @@ public final class Pool implements AutoCloseable {
         ObjectTable.Entry e = shard(id).table().get(id.value());
         if (e == null || e.deleting()) {
             boolean isPending = pending.contains(id.value());
-            throw new MpoolException(isPending ? ErrorCode.INVALID_STATE : ErrorCode.NOT_FOUND, "object " + id
-                    + (isPending ? " is not committed yet" : " does not exist (or is not committed)"));
+            throw new MpoolException(
+                    isPending ? ErrorCode.INVALID_STATE : ErrorCode.NOT_FOUND,
+                    "object " + id + (isPending ? " is not committed yet" : " does not exist (or is not committed)"));
         }
         if (id.type() != type) {
             throw MpoolException.invalid("object " + id + " is an " + id.type().label() + ", not an " + type.label());

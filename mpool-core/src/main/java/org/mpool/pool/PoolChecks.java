@@ -47,7 +47,9 @@ public final class PoolChecks {
         long bytes = 0;
         for (ObjectInfo o : all) {
             try {
-                bytes += o.id().type() == ObjectId.Type.MBLOCK ? checkMblock(pool, o.id(), problems) : checkMlog(pool, o.id());
+                bytes += o.id().type() == ObjectId.Type.MBLOCK
+                        ? checkMblock(pool, o.id(), problems)
+                        : checkMlog(pool, o.id());
             } catch (MpoolException ex) {
                 problems.add(o.id().type().label() + " " + o.id() + ": " + ex.getMessage());
             }
@@ -59,8 +61,8 @@ public final class PoolChecks {
     private static long checkMblock(Pool pool, ObjectId id, List<String> problems) {
         ObjectTable.Mblock e = pool.committedMblock(id);
         PoolDevice d = pool.device(e.mediaClass());
-        CatalogRecord.Mblock rec = new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthBytes(),
-                e.crc());
+        CatalogRecord.Mblock rec =
+                new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthBytes(), e.crc());
         if (!dataMatches(d, rec)) {
             problems.add("mblock " + id + ": data at " + e.mediaClass().label() + " offset " + d.zoneOffset(e.zone())
                     + " (" + e.lengthBytes() + " bytes) does not match its commit checksum");

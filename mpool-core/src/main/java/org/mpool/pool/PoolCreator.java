@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.CatalogRecord;
@@ -43,7 +43,10 @@ public final class PoolCreator {
         DeviceOwnership.checkMode(mode);
         if (o.stagingDevice() != null) {
             Layout.checkMblockSize(o.stagingMblockSizeBytes(), "staging mblock size");
-            if (o.stagingDevice().toAbsolutePath().normalize().equals(capacityPath.toAbsolutePath().normalize())) {
+            if (o.stagingDevice()
+                    .toAbsolutePath()
+                    .normalize()
+                    .equals(capacityPath.toAbsolutePath().normalize())) {
                 throw MpoolException.invalid("the staging device must differ from the capacity device");
             }
         }
@@ -60,8 +63,18 @@ public final class PoolCreator {
                         + needed * zoneBytes + " bytes");
             }
             PoolDevice.wipe(cap);
-            Superblock sb = new Superblock(name, poolUuid, Superblock.VERSION, 1, MediaClass.CAPACITY.code(), true,
-                    zoneBytes, zones, UUID.randomUUID(), ZoneZero.RESERVED_BYTES, ZoneZero.mdc0LogBytes(zoneBytes),
+            Superblock sb = new Superblock(
+                    name,
+                    poolUuid,
+                    Superblock.VERSION,
+                    1,
+                    MediaClass.CAPACITY.code(),
+                    true,
+                    zoneBytes,
+                    zones,
+                    UUID.randomUUID(),
+                    ZoneZero.RESERVED_BYTES,
+                    ZoneZero.mdc0LogBytes(zoneBytes),
                     System.currentTimeMillis());
             PoolDevice capacity = new PoolDevice(capacityPath, cap, provider.isFile(cap), sb);
 
@@ -71,7 +84,11 @@ public final class PoolCreator {
             config.add(new CatalogRecord.Config(PoolProperties.GID, String.valueOf(gid)));
             config.add(new CatalogRecord.Config(PoolProperties.MODE, String.format("%04o", mode)));
             config.add(new CatalogRecord.Config(PoolProperties.SPARE, spare));
-            config.add(new CatalogRecord.MediaClassInfo(MediaClass.CAPACITY.code(), sb.deviceUuid(), zoneBytes, zones,
+            config.add(new CatalogRecord.MediaClassInfo(
+                    MediaClass.CAPACITY.code(),
+                    sb.deviceUuid(),
+                    zoneBytes,
+                    zones,
                     capacityPath.toAbsolutePath().toString()));
 
             SpaceMap space = new SpaceMap(MediaClass.CAPACITY, zones, 0);
@@ -87,7 +104,8 @@ public final class PoolCreator {
             if (o.stagingDevice() != null) {
                 config.add(formatStaging(provider, name, poolUuid, o, created));
             }
-            ConfigCatalog.create(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1), config).close();
+            ConfigCatalog.create(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1), config)
+                    .close();
             PoolDevice.writeBoth(cap, sb); // the commit point: from here on the device holds a pool
         } catch (RuntimeException e) {
             deleteCreated(provider, created, e);
@@ -102,26 +120,41 @@ public final class PoolCreator {
         }
     }
 
-    private static CatalogRecord.MediaClassInfo formatStaging(BlockDevice.Provider provider, String name,
-                                                              UUID poolUuid, CreateOptions o, List<Path> created) {
+    private static CatalogRecord.MediaClassInfo formatStaging(
+            BlockDevice.Provider provider, String name, UUID poolUuid, CreateOptions o, List<Path> created) {
         long mblock = o.stagingMblockSizeBytes();
         try (BlockDevice dev = openNewDevice(provider, o.stagingDevice(), o.stagingSizeBytes(), o.force(), created)) {
             Superblock sb = stagingSuperblock(name, poolUuid, dev, o.stagingDevice(), mblock, true);
             PoolDevice.writeBoth(dev, sb);
-            return new CatalogRecord.MediaClassInfo(MediaClass.STAGING.code(), sb.deviceUuid(), mblock, sb.zoneCount(),
+            return new CatalogRecord.MediaClassInfo(
+                    MediaClass.STAGING.code(),
+                    sb.deviceUuid(),
+                    mblock,
+                    sb.zoneCount(),
                     o.stagingDevice().toAbsolutePath().toString());
         }
     }
 
     /** The first superblock of a staging device of {@code mblockBytes} zones; INVALID_ARGUMENT if it is too small. */
-    static Superblock stagingSuperblock(String name, UUID poolUuid, BlockDevice dev, Path path, long mblockBytes,
-                                        boolean cleanlyClosed) {
+    static Superblock stagingSuperblock(
+            String name, UUID poolUuid, BlockDevice dev, Path path, long mblockBytes, boolean cleanlyClosed) {
         long zones = dev.sizeBytes() / mblockBytes;
         if (zones < 2) {
             throw MpoolException.invalid(path + " is too small for " + mblockBytes + "-byte mblocks");
         }
-        return new Superblock(name, poolUuid, Superblock.VERSION, 1, MediaClass.STAGING.code(), cleanlyClosed,
-                mblockBytes, zones, UUID.randomUUID(), 0, 0, System.currentTimeMillis());
+        return new Superblock(
+                name,
+                poolUuid,
+                Superblock.VERSION,
+                1,
+                MediaClass.STAGING.code(),
+                cleanlyClosed,
+                mblockBytes,
+                zones,
+                UUID.randomUUID(),
+                0,
+                0,
+                System.currentTimeMillis());
     }
 
     private static void deleteCreated(BlockDevice.Provider provider, List<Path> created, RuntimeException e) {
@@ -141,11 +174,12 @@ public final class PoolCreator {
      * Opens a device to hold a new pool: creates a missing file sparse with {@code sizeBytes};
      * refuses one that holds a pool or a file system unless {@code force}.
      */
-    static BlockDevice openNewDevice(BlockDevice.Provider provider, Path path, long sizeBytes, boolean force,
-                                     List<Path> created) {
+    static BlockDevice openNewDevice(
+            BlockDevice.Provider provider, Path path, long sizeBytes, boolean force, List<Path> created) {
         if (!provider.exists(path)) {
             if (sizeBytes <= 0) {
-                throw new MpoolException(ErrorCode.NOT_FOUND, path + " does not exist (give a size to create it as a file)");
+                throw new MpoolException(
+                        ErrorCode.NOT_FOUND, path + " does not exist (give a size to create it as a file)");
             }
             BlockDevice d = provider.create(path, AlignedBuffers.alignUp(sizeBytes, 4096));
             created.add(path);
@@ -154,13 +188,15 @@ public final class PoolCreator {
         BlockDevice d = provider.open(path, true);
         try {
             if (sizeBytes > 0 && provider.isFile(d) && d.sizeBytes() != AlignedBuffers.alignUp(sizeBytes, 4096)) {
-                throw new MpoolException(ErrorCode.EXISTS, path + " exists with " + d.sizeBytes()
-                        + " bytes; remove it or leave out the size to use it as it is");
+                throw new MpoolException(
+                        ErrorCode.EXISTS,
+                        path + " exists with " + d.sizeBytes()
+                                + " bytes; remove it or leave out the size to use it as it is");
             }
             Optional<String> holds = Signatures.find(d);
             if (holds.isPresent() && !force) {
-                throw new MpoolException(ErrorCode.EXISTS, path + " holds " + holds.get()
-                        + "; use force to overwrite it");
+                throw new MpoolException(
+                        ErrorCode.EXISTS, path + " holds " + holds.get() + "; use force to overwrite it");
             }
             return d;
         } catch (RuntimeException e) {

@@ -4,8 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.Superblock;
 import org.mpool.spi.BlockDevice;
@@ -56,17 +56,21 @@ public final class PoolDevice {
                 device.read(Superblock.COPY_OFFSETS[copy], buf);
                 switch (Superblock.check(buf)) {
                     case VALID -> valid[copy] = Superblock.decode(buf);
-                    case NEWER_VERSION -> throw new MpoolException(ErrorCode.UNSUPPORTED, name
-                            + " holds an mpool of a newer format version (" + Superblock.versionOf(buf)
-                            + ") than this mpool supports (up to " + Superblock.VERSION + ")");
+                    case NEWER_VERSION ->
+                        throw new MpoolException(
+                                ErrorCode.UNSUPPORTED,
+                                name
+                                        + " holds an mpool of a newer format version (" + Superblock.versionOf(buf)
+                                        + ") than this mpool supports (up to " + Superblock.VERSION + ")");
                     case CORRUPT -> corrupt = true;
-                    case BLANK, NOT_MPOOL -> { }
+                    case BLANK, NOT_MPOOL -> {}
                 }
             }
         }
         Superblock best = Superblock.newer(valid[0], valid[1]);
         if (best == null) {
-            throw corrupt ? new MpoolException(ErrorCode.CORRUPT, name + ": both superblock copies fail their checksums")
+            throw corrupt
+                    ? new MpoolException(ErrorCode.CORRUPT, name + ": both superblock copies fail their checksums")
                     : new MpoolException(ErrorCode.NOT_FOUND, name + " holds no mpool");
         }
         return best;

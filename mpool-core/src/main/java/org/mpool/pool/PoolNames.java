@@ -12,7 +12,10 @@ public final class PoolNames {
 
     /** INVALID_ARGUMENT unless {@code name} is 1 to 31 characters of [A-Za-z0-9_.-], not starting with . or -. */
     public static void check(String name) {
-        if (name == null || name.isEmpty() || !Superblock.fitsName(name) || !ALLOWED.matcher(name).matches()) {
+        if (name == null
+                || name.isEmpty()
+                || !Superblock.fitsName(name)
+                || !ALLOWED.matcher(name).matches()) {
             throw MpoolException.invalid("invalid pool name '" + name + "': use 1 to " + Superblock.MAX_NAME_BYTES
                     + " characters from A-Z a-z 0-9 _ . - (not starting with . or -)");
         }

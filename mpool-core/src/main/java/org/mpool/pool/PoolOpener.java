@@ -6,8 +6,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.FlushCombiningDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -33,10 +33,12 @@ public final class PoolOpener {
             PoolDevice capacity = openDevice(capacityPath, provider, readOnly, toClose);
             Superblock sb = capacity.superblock();
             if (capacity.mediaClass() != MediaClass.CAPACITY) {
-                throw MpoolException.invalid(capacityPath + " is the " + capacity.mediaClass().label()
-                        + " device of pool '" + sb.poolName() + "': open its capacity device");
+                throw MpoolException.invalid(
+                        capacityPath + " is the " + capacity.mediaClass().label() + " device of pool '" + sb.poolName()
+                                + "': open its capacity device");
             }
-            ConfigCatalog config = readOnly ? ConfigCatalog.load(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1))
+            ConfigCatalog config = readOnly
+                    ? ConfigCatalog.load(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1))
                     : ConfigCatalog.open(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1));
             toClose.add(config);
             Map<MediaClass, PoolDevice> devices = new EnumMap<>(MediaClass.class);
@@ -54,8 +56,8 @@ public final class PoolOpener {
             }
             Shard[] shards = openShards(config, capacity, devices, spaces, readOnly, toClose);
             assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
-            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards,
-                    findings(devices, config, shards));
+            Pool pool =
+                    new Pool(provider, readOnly, devices, spaces, config, shards, findings(devices, config, shards));
             if (!readOnly) {
                 for (PoolDevice d : devices.values()) {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));
@@ -75,13 +77,14 @@ public final class PoolOpener {
     }
 
     /** What the open recovered from: the rows of the recovery table it acted on. */
-    private static List<RecoveryCase.Found> findings(Map<MediaClass, PoolDevice> devices, ConfigCatalog config,
-                                                     Shard[] shards) {
+    private static List<RecoveryCase.Found> findings(
+            Map<MediaClass, PoolDevice> devices, ConfigCatalog config, Shard[] shards) {
         List<RecoveryCase.Found> found = new ArrayList<>();
         for (PoolDevice d : devices.values()) {
             if (d.badCopiesAtOpen() > 0) {
-                found.add(new RecoveryCase.Found(RecoveryCase.SUPERBLOCK_COPY_BAD, d.path() + ": "
-                        + d.badCopiesAtOpen() + " superblock copy not valid; rewritten"));
+                found.add(new RecoveryCase.Found(
+                        RecoveryCase.SUPERBLOCK_COPY_BAD,
+                        d.path() + ": " + d.badCopiesAtOpen() + " superblock copy not valid; rewritten"));
             }
         }
         if (config.rolledBack()) {
@@ -89,16 +92,20 @@ public final class PoolOpener {
         }
         for (Shard s : shards) {
             if (s.rolledBack()) {
-                found.add(new RecoveryCase.Found(RecoveryCase.COMPACTION_ROLLED_BACK, "shard " + s.index()
-                        + ": a compaction cut short"));
+                found.add(new RecoveryCase.Found(
+                        RecoveryCase.COMPACTION_ROLLED_BACK, "shard " + s.index() + ": a compaction cut short"));
             }
             if (s.unconfirmedCancelled() > 0) {
-                found.add(new RecoveryCase.Found(RecoveryCase.UNCONFIRMED_COMMIT_CANCELLED, "shard " + s.index() + ": "
-                        + s.unconfirmedCancelled() + " commits whose data a crash tore, cancelled"));
+                found.add(new RecoveryCase.Found(
+                        RecoveryCase.UNCONFIRMED_COMMIT_CANCELLED,
+                        "shard " + s.index() + ": " + s.unconfirmedCancelled()
+                                + " commits whose data a crash tore, cancelled"));
             }
             if (s.unconfirmedKept() > 0) {
-                found.add(new RecoveryCase.Found(RecoveryCase.UNCONFIRMED_COMMIT_KEPT, "shard " + s.index() + ": "
-                        + s.unconfirmedKept() + " commits no flush confirmed, data intact, kept"));
+                found.add(new RecoveryCase.Found(
+                        RecoveryCase.UNCONFIRMED_COMMIT_KEPT,
+                        "shard " + s.index() + ": " + s.unconfirmedKept()
+                                + " commits no flush confirmed, data intact, kept"));
             }
         }
         return found;
@@ -108,8 +115,13 @@ public final class PoolOpener {
      * Opens (or, read-only, loads) every shard and claims the zones it and its objects own. An
      * unconfirmed commit record is kept only if its mblock's data is intact on the media.
      */
-    private static Shard[] openShards(ConfigCatalog config, PoolDevice capacity, Map<MediaClass, PoolDevice> devices,
-                                      Map<MediaClass, SpaceMap> spaces, boolean readOnly, List<AutoCloseable> toClose) {
+    private static Shard[] openShards(
+            ConfigCatalog config,
+            PoolDevice capacity,
+            Map<MediaClass, PoolDevice> devices,
+            Map<MediaClass, SpaceMap> spaces,
+            boolean readOnly,
+            List<AutoCloseable> toClose) {
         List<CatalogRecord.Shard> records = config.shards();
         Shard[] shards = new Shard[records.size()];
         SpaceMap capacitySpace = spaces.get(MediaClass.CAPACITY);
@@ -122,7 +134,8 @@ public final class PoolOpener {
                     : Shard.open(s.shard(), Layout.shard(capacity, s, 0), Layout.shard(capacity, s, 1), check);
             toClose.add(shard);
             if (s.shard() < 1 || s.shard() > shards.length || shards[s.shard() - 1] != null) {
-                throw MpoolException.corrupt("MDC-0 names shard " + s.shard() + " of " + shards.length + " twice or out of range");
+                throw MpoolException.corrupt(
+                        "MDC-0 names shard " + s.shard() + " of " + shards.length + " twice or out of range");
             }
             shards[s.shard() - 1] = shard;
         }
@@ -133,28 +146,34 @@ public final class PoolOpener {
     }
 
     /** Opens a device of the pool; shards, mlogs and mblock commits share it, so its flushes are combined. */
-    private static PoolDevice openDevice(Path path, BlockDevice.Provider provider, boolean readOnly,
-                                         List<AutoCloseable> toClose) {
+    private static PoolDevice openDevice(
+            Path path, BlockDevice.Provider provider, boolean readOnly, List<AutoCloseable> toClose) {
         BlockDevice raw = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
         BlockDevice device = new FlushCombiningDevice(raw);
         toClose.add(device);
         return PoolDevice.read(path, device, provider.isFile(raw));
     }
 
-    private static PoolDevice openStaging(BlockDevice.Provider provider, boolean readOnly, Superblock capSb,
-                                          CatalogRecord.MediaClassInfo info, List<AutoCloseable> toClose) {
+    private static PoolDevice openStaging(
+            BlockDevice.Provider provider,
+            boolean readOnly,
+            Superblock capSb,
+            CatalogRecord.MediaClassInfo info,
+            List<AutoCloseable> toClose) {
         Path path = Path.of(info.path());
         PoolDevice staging;
         try {
             staging = openDevice(path, provider, readOnly, toClose);
         } catch (MpoolException e) {
-            throw new MpoolException(e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: "
-                    + e.getMessage(), e);
+            throw new MpoolException(
+                    e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: " + e.getMessage(), e);
         }
         Superblock sb = staging.superblock();
         if (!sb.poolUuid().equals(capSb.poolUuid()) || !sb.deviceUuid().equals(info.deviceUuid())) {
-            throw new MpoolException(ErrorCode.NOT_FOUND, "pool '" + capSb.poolName() + "': " + path
-                    + " is not its staging device any more (device UUID " + info.deviceUuid() + " expected)");
+            throw new MpoolException(
+                    ErrorCode.NOT_FOUND,
+                    "pool '" + capSb.poolName() + "': " + path + " is not its staging device any more (device UUID "
+                            + info.deviceUuid() + " expected)");
         }
         return staging;
     }

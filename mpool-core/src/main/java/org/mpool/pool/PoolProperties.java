@@ -1,8 +1,8 @@
 package org.mpool.pool;
 
 import org.mpool.common.CreateOptions;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /** The settable pool properties: their names, and the validation that stores values normalised. */
 public final class PoolProperties {
@@ -57,14 +57,14 @@ public final class PoolProperties {
                     throw MpoolException.invalid("spare must be a percentage from 0 to 50, got '" + value + "'");
                 }
             }
-            case "name", "uuid" -> throw MpoolException.invalid(key + " cannot be set"
-                    + (key.equals("name") ? " (use rename)" : ""));
+            case "name", "uuid" ->
+                throw MpoolException.invalid(key + " cannot be set" + (key.equals("name") ? " (use rename)" : ""));
             default -> {
                 if (key.startsWith("mblocksize.")) {
                     throw MpoolException.invalid(key + " is fixed when the media class is created");
                 }
-                throw new MpoolException(ErrorCode.NOT_FOUND, "unknown property '" + key
-                        + "' (settable: label, uid, gid, mode, spare)");
+                throw new MpoolException(
+                        ErrorCode.NOT_FOUND, "unknown property '" + key + "' (settable: label, uid, gid, mode, spare)");
             }
         }
     }

@@ -37,7 +37,7 @@ public final class Signatures {
             case CORRUPT, NEWER_VERSION -> {
                 return Optional.of("an mpool superblock");
             }
-            default -> { }
+            default -> {}
         }
         if (at(head, 0, "XFSB")) {
             return Optional.of("an XFS file system");
@@ -51,7 +51,9 @@ public final class Signatures {
         if (at(head, 512, "EFI PART")) {
             return Optional.of("a GPT partition table");
         }
-        if (head.byteSize() > 1081 && head.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 1080) == (short) 0xEF53) {
+        if (head.byteSize() > 1081
+                && head.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 1080)
+                        == (short) 0xEF53) {
             return Optional.of("an ext2/3/4 file system");
         }
         if (at(head, 4086, "SWAPSPACE2") || at(head, 4086, "SWAP-SPACE")) {

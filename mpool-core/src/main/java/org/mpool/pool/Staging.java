@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.FlushCombiningDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -25,8 +25,10 @@ public final class Staging {
         synchronized (pool) {
             pool.checkWritable("add");
             if (pool.hasMediaClass(MediaClass.STAGING)) {
-                throw new MpoolException(ErrorCode.EXISTS, "pool '" + pool.name() + "' has a staging device already: "
-                        + pool.devicePath(MediaClass.STAGING));
+                throw new MpoolException(
+                        ErrorCode.EXISTS,
+                        "pool '" + pool.name() + "' has a staging device already: "
+                                + pool.devicePath(MediaClass.STAGING));
             }
             Layout.checkMblockSize(mblockSizeBytes, "staging mblock size");
             BlockDevice.Provider provider = pool.provider();
@@ -35,12 +37,17 @@ public final class Staging {
             boolean added = false;
             try {
                 Superblock capSb = pool.capacity().superblock();
-                Superblock sb = PoolCreator.stagingSuperblock(capSb.poolName(), capSb.poolUuid(), dev, path,
-                        mblockSizeBytes, false);
+                Superblock sb = PoolCreator.stagingSuperblock(
+                        capSb.poolName(), capSb.poolUuid(), dev, path, mblockSizeBytes, false);
                 PoolDevice staging = new PoolDevice(path, dev, provider.isFile(raw), null);
                 staging.update(sb);
-                pool.config().update(List.of(new CatalogRecord.MediaClassInfo(MediaClass.STAGING.code(),
-                        sb.deviceUuid(), mblockSizeBytes, sb.zoneCount(), path.toAbsolutePath().toString())));
+                pool.config()
+                        .update(List.of(new CatalogRecord.MediaClassInfo(
+                                MediaClass.STAGING.code(),
+                                sb.deviceUuid(),
+                                mblockSizeBytes,
+                                sb.zoneCount(),
+                                path.toAbsolutePath().toString())));
                 SpaceMap space = new SpaceMap(MediaClass.STAGING, sb.zoneCount(), pool.sparePercent());
                 space.claim(0, 1);
                 pool.addClass(MediaClass.STAGING, staging, space);

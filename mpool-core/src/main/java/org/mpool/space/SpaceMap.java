@@ -2,8 +2,8 @@ package org.mpool.space;
 
 import java.util.BitSet;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /**
  * The free zones of one media class. Built at open from the catalog (every zone not owned by
@@ -41,8 +41,8 @@ public final class SpaceMap {
         assert usedCount == used.cardinality() : "count " + usedCount + ", bitmap " + used.cardinality();
         for (long z = first; z < first + count; z++) {
             if (used.get((int) z)) {
-                throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zone " + z
-                        + " is owned twice in the catalog");
+                throw new MpoolException(
+                        ErrorCode.CORRUPT, mediaClass.label() + " zone " + z + " is owned twice in the catalog");
             }
             used.set((int) z);
         }
@@ -115,15 +115,19 @@ public final class SpaceMap {
     }
 
     private MpoolException noSpace(long count) {
-        return new MpoolException(ErrorCode.NO_SPACE, "no space in media class " + mediaClass.label() + ": "
-                + count + " zone(s) wanted, " + (zoneCount - usedCount) + " of " + zoneCount + " free ("
-                + spareZones + " kept spare for metadata)");
+        return new MpoolException(
+                ErrorCode.NO_SPACE,
+                "no space in media class " + mediaClass.label() + ": "
+                        + count + " zone(s) wanted, " + (zoneCount - usedCount) + " of " + zoneCount + " free ("
+                        + spareZones + " kept spare for metadata)");
     }
 
     private void checkRange(long first, long count) {
         if (first < 0 || count < 1 || first > zoneCount - count) { // not first + count: it may overflow
-            throw new MpoolException(ErrorCode.CORRUPT, mediaClass.label() + " zones [" + first + ", +" + count
-                    + ") lie outside the device's " + zoneCount + " zones");
+            throw new MpoolException(
+                    ErrorCode.CORRUPT,
+                    mediaClass.label() + " zones [" + first + ", +" + count + ") lie outside the device's " + zoneCount
+                            + " zones");
         }
     }
 }

@@ -2,6 +2,8 @@ package org.mpool.spi;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.UUID;
+import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 
 /**
@@ -66,6 +68,31 @@ public interface BlockDevice extends AutoCloseable {
     static MpoolException closedError(BlockDevice device, String op) {
         return IoChecks.closed(device, op);
     }
+
+    /**
+     * What mpool wrote on a device: its label, read from its superblock without opening the
+     * pool (as LVM's label on a physical volume).
+     *
+     * @param device the device's path
+     * @param poolName the pool it belongs to
+     * @param poolUuid that pool's UUID
+     * @param mediaClass the class the device serves in the pool
+     * @param deviceUuid the device's own UUID
+     * @param mblockSizeBytes the class's mblock size
+     * @param zoneCount mblock-sized zones on the device
+     * @param cleanlyClosed whether the pool was closed cleanly (else it is open, or crashed)
+     * @param formatVersion the on-media format version
+     */
+    record Label(
+            Path device,
+            String poolName,
+            UUID poolUuid,
+            MediaClass mediaClass,
+            UUID deviceUuid,
+            long mblockSizeBytes,
+            long zoneCount,
+            boolean cleanlyClosed,
+            int formatVersion) {}
 
     /**
      * How a pool turns device paths into devices. The default opens files and block devices

@@ -1,8 +1,8 @@
 package org.mpool.spi;
 
 import java.lang.foreign.MemorySegment;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /** The argument checks every {@link BlockDevice} makes before it touches the media. */
 final class IoChecks {
@@ -25,8 +25,8 @@ final class IoChecks {
     static void checkRange(BlockDevice device, String op, long offset, long length) {
         int block = device.logicalBlockSize();
         if (offset < 0 || length < 0) {
-            throw MpoolException.invalid(op + " on " + device.name() + ": negative offset "
-                    + offset + " or length " + length);
+            throw MpoolException.invalid(
+                    op + " on " + device.name() + ": negative offset " + offset + " or length " + length);
         }
         if (!aligned(offset, block) || !aligned(length, block)) {
             throw MpoolException.invalid(op + " on " + device.name() + ": offset " + offset

@@ -20,36 +20,59 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importCore() {
-        core = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        core = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("/mpool-testing/"))
                 .importPackages("org.mpool");
     }
 
     /** Each layer, bottom up, and who may use it. */
-    static final ArchRule LAYERS = Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("format").definedBy("org.mpool.format")
-            .layer("common").definedBy("org.mpool.common")
-            .layer("linux").definedBy("org.mpool.linux")
-            .layer("spi").definedBy("org.mpool.spi")
-            .layer("device").definedBy("org.mpool.device")
-            .layer("space").definedBy("org.mpool.space")
-            .layer("log").definedBy("org.mpool.log")
-            .layer("meta").definedBy("org.mpool.meta")
-            .layer("cache").definedBy("org.mpool.cache")
-            .layer("pool").definedBy("org.mpool.pool")
-            .layer("api").definedBy("org.mpool")
-            .whereLayer("api").mayNotBeAccessedByAnyLayer()
-            .whereLayer("pool").mayOnlyBeAccessedByLayers("api")
-            .whereLayer("cache").mayOnlyBeAccessedByLayers("pool", "api")
-            .whereLayer("meta").mayOnlyBeAccessedByLayers("pool")
-            .whereLayer("log").mayOnlyBeAccessedByLayers("meta", "pool", "api")
-            .whereLayer("space").mayOnlyBeAccessedByLayers("pool")
-            .whereLayer("device").mayOnlyBeAccessedByLayers("log", "cache", "pool", "api")
-            .whereLayer("spi").mayOnlyBeAccessedByLayers("device", "log", "cache", "pool", "api")
-            .whereLayer("linux").mayOnlyBeAccessedByLayers("device", "cache", "pool")
-            .whereLayer("common").mayOnlyBeAccessedByLayers("linux", "spi", "device", "space", "log", "meta", "cache",
-                    "pool", "api")
-            .whereLayer("format").mayOnlyBeAccessedByLayers("common", "log", "meta", "pool", "api");
+    static final ArchRule LAYERS = Architectures.layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("format")
+            .definedBy("org.mpool.format")
+            .layer("common")
+            .definedBy("org.mpool.common")
+            .layer("linux")
+            .definedBy("org.mpool.linux")
+            .layer("spi")
+            .definedBy("org.mpool.spi")
+            .layer("device")
+            .definedBy("org.mpool.device")
+            .layer("space")
+            .definedBy("org.mpool.space")
+            .layer("log")
+            .definedBy("org.mpool.log")
+            .layer("meta")
+            .definedBy("org.mpool.meta")
+            .layer("cache")
+            .definedBy("org.mpool.cache")
+            .layer("pool")
+            .definedBy("org.mpool.pool")
+            .layer("api")
+            .definedBy("org.mpool")
+            .whereLayer("api")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("pool")
+            .mayOnlyBeAccessedByLayers("api")
+            .whereLayer("cache")
+            .mayOnlyBeAccessedByLayers("pool", "api")
+            .whereLayer("meta")
+            .mayOnlyBeAccessedByLayers("pool")
+            .whereLayer("log")
+            .mayOnlyBeAccessedByLayers("meta", "pool", "api")
+            .whereLayer("space")
+            .mayOnlyBeAccessedByLayers("pool")
+            .whereLayer("device")
+            .mayOnlyBeAccessedByLayers("log", "cache", "pool", "api")
+            .whereLayer("spi")
+            .mayOnlyBeAccessedByLayers("device", "log", "cache", "pool", "api")
+            .whereLayer("linux")
+            .mayOnlyBeAccessedByLayers("device", "cache", "pool")
+            .whereLayer("common")
+            .mayOnlyBeAccessedByLayers("linux", "spi", "device", "space", "log", "meta", "cache", "pool", "api")
+            .whereLayer("format")
+            .mayOnlyBeAccessedByLayers("common", "log", "meta", "pool", "api");
 
     @Test
     void layersDependOnlyDownwardAsAllowed() {
@@ -63,8 +86,12 @@ class ArchitectureTest {
 
     @Test
     void formatDependsOnNothingButTheJdk() {
-        classes().that().resideInAPackage("org.mpool.format")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("org.mpool.format", "java..")
+        classes()
+                .that()
+                .resideInAPackage("org.mpool.format")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("org.mpool.format", "java..")
                 .check(core);
     }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class MemInfoTest {
     @Test
     void parsesMemTotalInKibibytes() {
-        assertThat(MemInfo.parseMemTotal("MemTotal:       24683620 kB\nMemFree:  1 kB\n")).isEqualTo(24683620L * 1024);
+        assertThat(MemInfo.parseMemTotal("MemTotal:       24683620 kB\nMemFree:  1 kB\n"))
+                .isEqualTo(24683620L * 1024);
     }
 
     @Test

@@ -62,6 +62,7 @@ class PageCacheEvictionTest {
     }
 
     /** Maps the file, faults every page in, applies {@code method}, returns the fraction still resident. */
+    @SuppressWarnings("restricted") // a raw map of the test's own file
     private double residentAfter(String method) {
         long addr = LibC.mmap(0, LEN, LibC.PROT_READ, LibC.MAP_SHARED, fd, 0);
         assertThat(addr).isPositive();
@@ -94,11 +95,19 @@ class PageCacheEvictionTest {
     @Test
     void madviseDontneedThenFadviseDontneedDropsMappedPages() {
         Map<String, Double> table = new LinkedHashMap<>();
-        for (String m : new String[] {"MADV_DONTNEED", "MADV_COLD", "POSIX_FADV_DONTNEED",
-                "MADV_COLD + POSIX_FADV_DONTNEED", "MADV_PAGEOUT", "PageCache.evict"}) {
+        for (String m : new String[] {
+            "MADV_DONTNEED",
+            "MADV_COLD",
+            "POSIX_FADV_DONTNEED",
+            "MADV_COLD + POSIX_FADV_DONTNEED",
+            "MADV_PAGEOUT",
+            "PageCache.evict"
+        }) {
             table.put(m, residentAfter(m));
         }
         table.forEach((m, f) -> System.out.printf("eviction by %-32s leaves %5.1f%% resident%n", m, 100 * f));
-        assertThat(table.get("PageCache.evict")).as("resident after MADV_DONTNEED + POSIX_FADV_DONTNEED").isLessThan(0.01);
+        assertThat(table.get("PageCache.evict"))
+                .as("resident after MADV_DONTNEED + POSIX_FADV_DONTNEED")
+                .isLessThan(0.01);
     }
 }

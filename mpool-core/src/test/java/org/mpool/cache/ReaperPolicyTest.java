@@ -15,7 +15,8 @@ import org.mpool.common.Advice;
 class ReaperPolicyTest {
     private static final long MiB = 1 << 20;
 
-    private static ReaperPolicy.Unit<String> unit(String key, Advice advice, long lastAccess, long created, long resident) {
+    private static ReaperPolicy.Unit<String> unit(
+            String key, Advice advice, long lastAccess, long created, long resident) {
         return new ReaperPolicy.Unit<>(key, advice, lastAccess, created, resident);
     }
 
@@ -38,8 +39,10 @@ class ReaperPolicyTest {
                 unit("warm", Advice.WARM, 2, 0, MiB),
                 unit("cold", Advice.COLD, 3, 0, MiB));
         // Budgets with room for the 7/8 low-water mark: 3.5 MiB keeps 3 MiB, 2.5 MiB keeps 2 MiB.
-        assertThat(keys(ReaperPolicy.choose(units, 3 * MiB + MiB / 2, 0, 0, 10))).containsExactly("cold");
-        assertThat(keys(ReaperPolicy.choose(units, 2 * MiB + MiB / 2, 0, 0, 10))).containsExactly("cold", "warm");
+        assertThat(keys(ReaperPolicy.choose(units, 3 * MiB + MiB / 2, 0, 0, 10)))
+                .containsExactly("cold");
+        assertThat(keys(ReaperPolicy.choose(units, 2 * MiB + MiB / 2, 0, 0, 10)))
+                .containsExactly("cold", "warm");
         assertThat(keys(ReaperPolicy.choose(units, 0, 0, 0, 10))).containsExactly("cold", "warm", "hot");
     }
 
@@ -79,9 +82,10 @@ class ReaperPolicyTest {
     }
 
     @Property
-    void neverPinnedAndWithinBudgetWhenPossible(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 3) Integer> advices,
-                                                @ForAll @LongRange(min = 0, max = 64) long budgetMiB,
-                                                @ForAll @LongRange(min = 0, max = 8) long demandMiB) {
+    void neverPinnedAndWithinBudgetWhenPossible(
+            @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 3) Integer> advices,
+            @ForAll @LongRange(min = 0, max = 64) long budgetMiB,
+            @ForAll @LongRange(min = 0, max = 8) long demandMiB) {
         List<ReaperPolicy.Unit<String>> units = new ArrayList<>();
         long pinned = 0;
         for (int i = 0; i < advices.size(); i++) {
@@ -95,7 +99,8 @@ class ReaperPolicyTest {
         assertThat(d.residentAfterBytes()).isEqualTo((advices.size() - d.evict().size()) * MiB);
         if (advices.size() * MiB + demandMiB * MiB > budget) {
             long lowWater = budget - budget / 8;
-            assertThat(d.residentAfterBytes() + demandMiB * MiB).isLessThanOrEqualTo(Math.max(lowWater, pinned + demandMiB * MiB));
+            assertThat(d.residentAfterBytes() + demandMiB * MiB)
+                    .isLessThanOrEqualTo(Math.max(lowWater, pinned + demandMiB * MiB));
         } else {
             assertThat(d.evict()).isEmpty();
         }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 
 class SlotLayoutTest {
@@ -30,9 +30,12 @@ class SlotLayoutTest {
     @Test
     void idsAreChecked() {
         ObjectId log = ObjectId.of(3, ObjectId.Type.MLOG, 1);
-        for (List<ObjectId> bad : List.of(List.<ObjectId>of(), List.of(mblock(1), mblock(1)), List.of(mblock(1), log))) {
-            assertThatThrownBy(() -> SlotLayout.checkIds(bad)).isInstanceOf(MpoolException.class)
-                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        for (List<ObjectId> bad :
+                List.of(List.<ObjectId>of(), List.of(mblock(1), mblock(1)), List.of(mblock(1), log))) {
+            assertThatThrownBy(() -> SlotLayout.checkIds(bad))
+                    .isInstanceOf(MpoolException.class)
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT);
         }
         SlotLayout.checkIds(List.of(mblock(1), mblock(2)));
     }

@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.linux.Smaps;
 
 /**
@@ -29,9 +29,13 @@ class AlignedBuffersTest {
             for (long size : List.of(512L, 4096L, 100_000L, MiB - 4096, MiB, 3 * MiB + 12_345)) {
                 MemorySegment b = AlignedBuffers.allocate(arena, size);
                 assertThat(b.byteSize()).as("size of a %d-byte buffer", size).isEqualTo(size);
-                assertThat(b.address() % AlignedBuffers.ALIGNMENT).as("alignment of a %d-byte buffer", size).isZero();
+                assertThat(b.address() % AlignedBuffers.ALIGNMENT)
+                        .as("alignment of a %d-byte buffer", size)
+                        .isZero();
                 for (long off = 0; off < size; off += 4096) {
-                    assertThat(b.get(ValueLayout.JAVA_BYTE, off)).as("byte %d of a fresh %d-byte buffer", off, size).isZero();
+                    assertThat(b.get(ValueLayout.JAVA_BYTE, off))
+                            .as("byte %d of a fresh %d-byte buffer", off, size)
+                            .isZero();
                 }
                 b.fill((byte) 0x5A);
                 assertThat(b.get(ValueLayout.JAVA_BYTE, size - 1)).isEqualTo((byte) 0x5A);
@@ -44,7 +48,9 @@ class AlignedBuffersTest {
         MemorySegment b;
         try (Arena arena = Arena.ofConfined()) {
             b = AlignedBuffers.allocate(arena, MiB);
-            assertThat(b.address() % AlignedBuffers.HUGE_PAGE).as("start of a 1 MiB buffer").isZero();
+            assertThat(b.address() % AlignedBuffers.HUGE_PAGE)
+                    .as("start of a 1 MiB buffer")
+                    .isZero();
             b.fill((byte) 1);
         }
         MemorySegment closed = b;
@@ -55,7 +61,8 @@ class AlignedBuffersTest {
     @Test
     void aTouchedLargeBufferIsBackedByAHugePage() throws IOException {
         Path enabled = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
-        assumeTrue(Files.exists(enabled) && !Files.readString(enabled).contains("[never]"),
+        assumeTrue(
+                Files.exists(enabled) && !Files.readString(enabled).contains("[never]"),
                 "transparent huge pages are disabled on this kernel: nothing to check");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment b = AlignedBuffers.allocate(arena, MiB);
@@ -69,8 +76,10 @@ class AlignedBuffersTest {
     @Test
     void aNonPositiveSizeIsRefused() {
         try (Arena arena = Arena.ofConfined()) {
-            assertThatThrownBy(() -> AlignedBuffers.allocate(arena, 0)).isInstanceOf(MpoolException.class)
-                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThatThrownBy(() -> AlignedBuffers.allocate(arena, 0))
+                    .isInstanceOf(MpoolException.class)
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT);
         }
     }
 }

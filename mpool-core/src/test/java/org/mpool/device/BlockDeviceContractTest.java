@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.Seeds;
 
@@ -87,12 +87,18 @@ abstract class BlockDeviceContractTest {
         int logical = device.logicalBlockSize();
         int physical = device.physicalBlockSize();
         assertThat(logical).as("logical block size").isIn(512, 4096);
-        assertThat(AlignedBuffers.isPowerOfTwo(physical)).as("physical %d is a power of two", physical).isTrue();
+        assertThat(AlignedBuffers.isPowerOfTwo(physical))
+                .as("physical %d is a power of two", physical)
+                .isTrue();
         assertThat(physical).as("physical block size").isGreaterThanOrEqualTo(logical);
-        assertThat(device.optimalIoSize() % physical).as("optimal I/O size %d", device.optimalIoSize()).isZero();
+        assertThat(device.optimalIoSize() % physical)
+                .as("optimal I/O size %d", device.optimalIoSize())
+                .isZero();
         assertThat(device.optimalIoSize()).isPositive();
         assertThat(device.sizeBytes()).isGreaterThanOrEqualTo(MIN_SIZE_BYTES);
-        assertThat(device.sizeBytes() % logical).as("size %d", device.sizeBytes()).isZero();
+        assertThat(device.sizeBytes() % logical)
+                .as("size %d", device.sizeBytes())
+                .isZero();
         assertThat(device.name()).isNotBlank();
         assertThat(device.readOnly()).isFalse();
     }
@@ -103,14 +109,17 @@ abstract class BlockDeviceContractTest {
                 range("second block", d -> d.logicalBlockSize(), d -> d.logicalBlockSize()),
                 range("5 blocks at block 3", d -> 3L * d.logicalBlockSize(), d -> 5L * d.logicalBlockSize()),
                 range("one page at 64 KiB", d -> 64 << 10, d -> 4096),
-                range("4 MiB + 1 block at 1 MiB + 1 block",
-                        d -> MIB + d.logicalBlockSize(), d -> 4 * MIB + d.logicalBlockSize()),
+                range(
+                        "4 MiB + 1 block at 1 MiB + 1 block",
+                        d -> MIB + d.logicalBlockSize(),
+                        d -> 4 * MIB + d.logicalBlockSize()),
                 range("8 MiB at 16 MiB", d -> 16 * MIB, d -> 8 * MIB),
                 range("last block", d -> d.sizeBytes() - d.logicalBlockSize(), d -> d.logicalBlockSize()),
                 range("last 3 MiB", d -> d.sizeBytes() - 3 * MIB, d -> 3 * MIB));
     }
 
-    private static Arguments range(String name, ToLongFunction<BlockDevice> offset, ToLongFunction<BlockDevice> length) {
+    private static Arguments range(
+            String name, ToLongFunction<BlockDevice> offset, ToLongFunction<BlockDevice> length) {
         return arguments(name, offset, length);
     }
 
@@ -124,7 +133,8 @@ abstract class BlockDeviceContractTest {
         MemorySegment back = AlignedBuffers.allocate(arena, length);
         device.read(offset, back);
         assertThat(BytePatterns.firstMismatch(back, offset, 1))
-                .as("%s: first wrong byte reading %d bytes at %d", name, length, offset).isEqualTo(-1);
+                .as("%s: first wrong byte reading %d bytes at %d", name, length, offset)
+                .isEqualTo(-1);
     }
 
     @Test
@@ -145,9 +155,12 @@ abstract class BlockDeviceContractTest {
         MemorySegment back = AlignedBuffers.allocate(arena, 8L * block());
         device.read(offset, back);
         long b = block();
-        assertThat(BytePatterns.firstMismatch(back.asSlice(0, 2 * b), offset, 3)).isEqualTo(-1);
-        assertThat(BytePatterns.firstMismatch(back.asSlice(2 * b, 2 * b), offset + 2 * b, 4)).isEqualTo(-1);
-        assertThat(BytePatterns.firstMismatch(back.asSlice(4 * b, 4 * b), offset + 4 * b, 3)).isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(back.asSlice(0, 2 * b), offset, 3))
+                .isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(back.asSlice(2 * b, 2 * b), offset + 2 * b, 4))
+                .isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(back.asSlice(4 * b, 4 * b), offset + 4 * b, 3))
+                .isEqualTo(-1);
     }
 
     @Test
@@ -157,13 +170,19 @@ abstract class BlockDeviceContractTest {
         MemorySegment back = AlignedBuffers.allocate(arena, MIB);
         back.fill((byte) 0x5a);
         device.read(0, back);
-        assertThat(BytePatterns.firstNonZero(back)).as("first non-zero byte before the write").isEqualTo(-1);
+        assertThat(BytePatterns.firstNonZero(back))
+                .as("first non-zero byte before the write")
+                .isEqualTo(-1);
         back.fill((byte) 0x5a);
         device.read(MIB + block(), back);
-        assertThat(BytePatterns.firstNonZero(back)).as("first non-zero byte after the write").isEqualTo(-1);
+        assertThat(BytePatterns.firstNonZero(back))
+                .as("first non-zero byte after the write")
+                .isEqualTo(-1);
         back.fill((byte) 0x5a);
         device.read(device.sizeBytes() - MIB, back);
-        assertThat(BytePatterns.firstNonZero(back)).as("first non-zero byte at the end").isEqualTo(-1);
+        assertThat(BytePatterns.firstNonZero(back))
+                .as("first non-zero byte at the end")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -238,7 +257,9 @@ abstract class BlockDeviceContractTest {
 
         MemorySegment back = AlignedBuffers.allocate(arena, 2 * b);
         device.read(tail, back);
-        assertThat(BytePatterns.firstMismatch(back, tail, 6)).as("first changed byte").isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(back, tail, 6))
+                .as("first changed byte")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -256,18 +277,21 @@ abstract class BlockDeviceContractTest {
                 results.add(pool.submit(() -> writeRegion(base, region, b, random, start, seed)));
             }
             for (Future<Integer> r : results) {
-                assertThat(r.get(120, TimeUnit.SECONDS)).as(Seeds.describe(seed)).isPositive();
+                assertThat(r.get(120, TimeUnit.SECONDS))
+                        .as(Seeds.describe(seed))
+                        .isPositive();
             }
         }
         MemorySegment back = AlignedBuffers.allocate(arena, threads * region);
         device.read(0, back);
         assertThat(BytePatterns.firstMismatch(back, 0, seed))
-                .as("first wrong byte after concurrent writes, " + Seeds.describe(seed)).isEqualTo(-1);
+                .as("first wrong byte after concurrent writes, " + Seeds.describe(seed))
+                .isEqualTo(-1);
     }
 
     /** Writes [base, base + length) in chunks of 1..64 random blocks; returns the chunk count. */
-    private int writeRegion(long base, long length, long block, SplittableRandom random,
-                            CyclicBarrier start, long salt) throws Exception {
+    private int writeRegion(long base, long length, long block, SplittableRandom random, CyclicBarrier start, long salt)
+            throws Exception {
         try (Arena local = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(local, 64 * block);
             start.await(60, TimeUnit.SECONDS);
@@ -305,11 +329,16 @@ abstract class BlockDeviceContractTest {
 
         MemorySegment back = AlignedBuffers.allocate(arena, 3 * chunk);
         device.read(offset, back);
-        assertThat(BytePatterns.firstMismatch(back.asSlice(0, chunk), offset, 9)).as("before the range").isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(back.asSlice(0, chunk), offset, 9))
+                .as("before the range")
+                .isEqualTo(-1);
         assertThat(BytePatterns.firstMismatch(back.asSlice(2 * chunk, chunk), offset + 2 * chunk, 9))
-                .as("after the range").isEqualTo(-1);
+                .as("after the range")
+                .isEqualTo(-1);
         if (discardedReadsAsZeros()) {
-            assertThat(BytePatterns.firstNonZero(back.asSlice(chunk, chunk))).as("inside the range").isEqualTo(-1);
+            assertThat(BytePatterns.firstNonZero(back.asSlice(chunk, chunk)))
+                    .as("inside the range")
+                    .isEqualTo(-1);
         }
     }
 
@@ -336,16 +365,17 @@ abstract class BlockDeviceContractTest {
     }
 
     private void assertInvalid(ThrowingCallable call, String what) {
-        assertThatThrownBy(call).as(what)
-                .isInstanceOfSatisfying(MpoolException.class, e -> {
-                    assertThat(e.code()).as(what + ": " + e.getMessage()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-                    assertThat(e.getMessage()).as(what + ": names the device").contains(device.name());
-                });
+        assertThatThrownBy(call).as(what).isInstanceOfSatisfying(MpoolException.class, e -> {
+            assertThat(e.code()).as(what + ": " + e.getMessage()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).as(what + ": names the device").contains(device.name());
+        });
     }
 
     private void assertInvalidState(ThrowingCallable call, String what) {
-        assertThatThrownBy(call).as(what + " after close")
-                .isInstanceOfSatisfying(MpoolException.class,
+        assertThatThrownBy(call)
+                .as(what + " after close")
+                .isInstanceOfSatisfying(
+                        MpoolException.class,
                         e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.INVALID_STATE));
     }
 }

@@ -13,12 +13,12 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fate;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -53,7 +53,9 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
         assertThat(device.unflushedWriteCount()).isEqualTo(1);
         MemorySegment now = AlignedBuffers.allocate(arena, LENGTH);
         device.read(RANGE, now);
-        assertThat(BytePatterns.firstNonZero(now)).as("the live device reads zeros").isEqualTo(-1);
+        assertThat(BytePatterns.firstNonZero(now))
+                .as("the live device reads zeros")
+                .isEqualTo(-1);
 
         Set<Fate> seen = EnumSet.noneOf(Fate.class);
         for (int i = 0; i < 100; i++) {
@@ -65,7 +67,8 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
                     MemorySegment sector = image.media().asSlice(s, SECTOR);
                     boolean zero = BytePatterns.firstNonZero(sector) == -1;
                     assertThat(zero || BytePatterns.firstMismatch(sector, s, OLD) == -1)
-                            .as("sector %d wholly zero or wholly old: %s", s, why).isTrue();
+                            .as("sector %d wholly zero or wholly old: %s", s, why)
+                            .isTrue();
                     zeroSectors += zero ? 1 : 0;
                 }
                 Fate fate = fates.getFirst();
@@ -88,7 +91,8 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
         for (int i = 0; i < 20; i++) {
             try (MemoryDevice image = device.crashImage(seed + i)) {
                 assertThat(BytePatterns.firstNonZero(image.media().asSlice(RANGE, LENGTH)))
-                        .as("image %d, %s", i, Seeds.describe(seed)).isEqualTo(-1);
+                        .as("image %d, %s", i, Seeds.describe(seed))
+                        .isEqualTo(-1);
             }
         }
     }
@@ -98,16 +102,20 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
         device.inject(new Fault(Op.FLUSH, ErrorCode.IO, 0, 1));
         device.write(RANGE, BytePatterns.pattern(arena, RANGE, LENGTH, NEW));
         long flushesBefore = device.flushCount();
-        assertThatThrownBy(device::flush).isInstanceOfSatisfying(MpoolException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
+        assertThatThrownBy(device::flush)
+                .isInstanceOfSatisfying(
+                        MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
         assertThat(device.unflushedWriteCount()).isEqualTo(1);
         assertThat(device.flushCount()).isEqualTo(flushesBefore);
-        assertThat(survivingImages()).as("images keeping the write after the failed flush, " + Seeds.describe(seed))
+        assertThat(survivingImages())
+                .as("images keeping the write after the failed flush, " + Seeds.describe(seed))
                 .isBetween(1, 49);
 
         device.flush();
         assertThat(device.unflushedWriteCount()).isZero();
-        assertThat(survivingImages()).as("images keeping the write after a good flush").isEqualTo(50);
+        assertThat(survivingImages())
+                .as("images keeping the write after a good flush")
+                .isEqualTo(50);
     }
 
     /** Of 50 crash images, how many hold the NEW write whole. */

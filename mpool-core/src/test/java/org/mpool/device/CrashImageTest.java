@@ -15,8 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mpool.testing.FaultInjectingDevice.Fate;
 import org.mpool.testing.FaultInjectingDevice;
+import org.mpool.testing.FaultInjectingDevice.Fate;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -73,12 +73,16 @@ class CrashImageTest {
                 MemorySegment media = image.media();
                 String why = "image " + i + ", " + Seeds.describe(seed);
                 assertThat(BytePatterns.firstMismatch(media.asSlice(0, FLUSHED_BYTES), 0, FLUSHED))
-                        .as("flushed update, " + why).isEqualTo(-1);
-                assertThat(BytePatterns.firstMismatch(media.asSlice(FLUSHED_BYTES, UNFLUSHED_BASE - FLUSHED_BYTES),
-                        FLUSHED_BYTES, OLD)).as("flushed old data, " + why).isEqualTo(-1);
+                        .as("flushed update, " + why)
+                        .isEqualTo(-1);
+                assertThat(BytePatterns.firstMismatch(
+                                media.asSlice(FLUSHED_BYTES, UNFLUSHED_BASE - FLUSHED_BYTES), FLUSHED_BYTES, OLD))
+                        .as("flushed old data, " + why)
+                        .isEqualTo(-1);
                 long end = UNFLUSHED_BASE + unflushed.size() * UNFLUSHED_STRIDE;
                 assertThat(BytePatterns.firstMismatch(media.asSlice(end, DEVICE_BYTES - end), end, OLD))
-                        .as("flushed old data after the unflushed writes, " + why).isEqualTo(-1);
+                        .as("flushed old data after the unflushed writes, " + why)
+                        .isEqualTo(-1);
             }
         }
     }
@@ -107,7 +111,9 @@ class CrashImageTest {
             }
         }
         assertThat(seen).as(Seeds.describe(seed)).containsExactlyInAnyOrder(Fate.values());
-        assertThat(sawMixedTear).as("some torn write mixes old and new sectors, " + Seeds.describe(seed)).isTrue();
+        assertThat(sawMixedTear)
+                .as("some torn write mixes old and new sectors, " + Seeds.describe(seed))
+                .isTrue();
     }
 
     /** Counts the write's sectors holding new bytes, failing if any holds neither old nor new. */
@@ -117,7 +123,9 @@ class CrashImageTest {
             MemorySegment sector = media.asSlice(s, SECTOR);
             boolean isNew = BytePatterns.firstMismatch(sector, s, NEW) == -1;
             boolean isOld = BytePatterns.firstMismatch(sector, s, OLD) == -1;
-            assertThat(isNew || isOld).as("sector at %d is wholly old or wholly new: %s", s, why).isTrue();
+            assertThat(isNew || isOld)
+                    .as("sector at %d is wholly old or wholly new: %s", s, why)
+                    .isTrue();
             newSectors += isNew ? 1 : 0;
         }
         return newSectors;
@@ -127,12 +135,15 @@ class CrashImageTest {
     private static void assertOldAfter(MemorySegment media, Write write, String why) {
         long end = write.offset + write.length;
         long gap = UNFLUSHED_STRIDE - write.length;
-        assertThat(BytePatterns.firstMismatch(media.asSlice(end, gap), end, OLD)).as("after " + why).isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(media.asSlice(end, gap), end, OLD))
+                .as("after " + why)
+                .isEqualTo(-1);
     }
 
     @Test
     void theSameSeedGivesTheSameImage() {
-        try (MemoryDevice a = device.crashImage(seed); MemoryDevice b = device.crashImage(seed)) {
+        try (MemoryDevice a = device.crashImage(seed);
+                MemoryDevice b = device.crashImage(seed)) {
             assertThat(a.media().mismatch(b.media())).as(Seeds.describe(seed)).isEqualTo(-1);
         }
     }
@@ -145,7 +156,8 @@ class CrashImageTest {
                 distinct.add(ByteBuffer.wrap(image.media().toArray(ValueLayout.JAVA_BYTE)));
             }
         }
-        assertThat(distinct).as("distinct images over seeds 1..8, workload " + Seeds.describe(seed))
+        assertThat(distinct)
+                .as("distinct images over seeds 1..8, workload " + Seeds.describe(seed))
                 .hasSizeGreaterThan(1);
     }
 
@@ -161,11 +173,17 @@ class CrashImageTest {
                 Fate laterFate = fates.getLast();
                 String why = "fates " + fates + ", " + Seeds.describe(seed);
                 if (laterFate == Fate.KEPT) {
-                    assertThat(BytePatterns.firstMismatch(sector, offset, later)).as(why).isEqualTo(-1);
+                    assertThat(BytePatterns.firstMismatch(sector, offset, later))
+                            .as(why)
+                            .isEqualTo(-1);
                 } else if (laterFate == Fate.LOST && fates.getFirst() == Fate.KEPT) {
-                    assertThat(BytePatterns.firstMismatch(sector, offset, NEW)).as(why).isEqualTo(-1);
+                    assertThat(BytePatterns.firstMismatch(sector, offset, NEW))
+                            .as(why)
+                            .isEqualTo(-1);
                 } else if (laterFate == Fate.LOST && fates.getFirst() == Fate.LOST) {
-                    assertThat(BytePatterns.firstMismatch(sector, offset, OLD)).as(why).isEqualTo(-1);
+                    assertThat(BytePatterns.firstMismatch(sector, offset, OLD))
+                            .as(why)
+                            .isEqualTo(-1);
                 }
             }
         }

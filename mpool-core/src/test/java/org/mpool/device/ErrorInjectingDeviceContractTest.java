@@ -12,7 +12,7 @@ class ErrorInjectingDeviceContractTest extends BlockDeviceContractTest {
 
     @Override
     protected BlockDevice newDevice() {
-        return FaultInjectingDevice.forErrors(NativeDevice.createFile(
-                dir.resolve("device.img"), MIN_SIZE_BYTES, NativeDevice.OpenOptions.EXCLUSIVE));
+        return FaultInjectingDevice.forErrors(
+                NativeDevice.createFile(dir.resolve("device.img"), MIN_SIZE_BYTES, NativeDevice.OpenOptions.EXCLUSIVE));
     }
 }

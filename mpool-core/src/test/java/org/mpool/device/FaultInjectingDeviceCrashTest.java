@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 
@@ -39,7 +39,9 @@ class FaultInjectingDeviceCrashTest {
             assertIo(() -> device.write(k * BLOCK, buf), "write " + (k + 1));
             assertThat(device.crashed()).isTrue();
             assertThat(device.writeCount()).isEqualTo(k);
-            assertThat(device.unflushedWriteCount()).as("the failed write never reached the media").isEqualTo((int) k);
+            assertThat(device.unflushedWriteCount())
+                    .as("the failed write never reached the media")
+                    .isEqualTo((int) k);
             assertIo(() -> device.write(0, buf), "a later write");
             assertIo(() -> device.read(0, buf), "a later read");
             assertIo(device::flush, "a later flush");
@@ -68,7 +70,8 @@ class FaultInjectingDeviceCrashTest {
             assertIo(() -> device.write(8 * BLOCK, buf), "write 3");
 
             try (MemoryDevice image = device.crashImage(7)) {
-                assertThat(BytePatterns.firstMismatch(image.media().asSlice(0, 4 * BLOCK), 0, 51)).isEqualTo(-1);
+                assertThat(BytePatterns.firstMismatch(image.media().asSlice(0, 4 * BLOCK), 0, 51))
+                        .isEqualTo(-1);
             }
         }
     }
@@ -82,9 +85,11 @@ class FaultInjectingDeviceCrashTest {
             device.write(0, BytePatterns.pattern(arena, 0, BLOCK, 55));
 
             try (MemoryDevice image = device.durableImage()) {
-                assertThat(BytePatterns.firstMismatch(image.media().asSlice(0, 4 * BLOCK), 0, 53)).isEqualTo(-1);
+                assertThat(BytePatterns.firstMismatch(image.media().asSlice(0, 4 * BLOCK), 0, 53))
+                        .isEqualTo(-1);
                 assertThat(image.media().asSlice(4 * BLOCK, BLOCK).mismatch(MemorySegment.ofArray(new byte[BLOCK])))
-                        .as("the unflushed write to fresh space is not in the image").isEqualTo(-1);
+                        .as("the unflushed write to fresh space is not in the image")
+                        .isEqualTo(-1);
             }
         }
     }
@@ -109,7 +114,10 @@ class FaultInjectingDeviceCrashTest {
     }
 
     private static void assertInvalidState(ThrowingCallable call, String what) {
-        assertThatThrownBy(call).as(what).isInstanceOfSatisfying(MpoolException.class,
-                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.INVALID_STATE));
+        assertThatThrownBy(call)
+                .as(what)
+                .isInstanceOfSatisfying(
+                        MpoolException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.INVALID_STATE));
     }
 }

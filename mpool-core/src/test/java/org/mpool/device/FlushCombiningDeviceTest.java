@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 
@@ -61,7 +61,9 @@ class FlushCombiningDeviceTest {
         first.join(10_000);
         second.join(10_000);
         assertThat(secondDone.get()).isEqualTo(1);
-        assertThat(inner.flushes.get()).as("the later caller got a flush of its own").isEqualTo(2);
+        assertThat(inner.flushes.get())
+                .as("the later caller got a flush of its own")
+                .isEqualTo(2);
     }
 
     @Test
@@ -89,14 +91,18 @@ class FlushCombiningDeviceTest {
         FaultInjectingDevice faulty = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20));
         FlushCombiningDevice dev = new FlushCombiningDevice(faulty);
         faulty.inject(new FaultInjectingDevice.Fault(FaultInjectingDevice.Op.FLUSH, ErrorCode.IO, 0, 1));
-        assertThatThrownBy(dev::flush).isInstanceOf(MpoolException.class)
-                .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.IO);
+        assertThatThrownBy(dev::flush)
+                .isInstanceOf(MpoolException.class)
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.IO);
         // The device may have dropped writes it had accepted before the failed flush: a later
         // flush that succeeds would vouch for them, so later flushes fail until reopened.
         long flushesSoFar = faulty.flushCount();
-        assertThatThrownBy(dev::flush).isInstanceOf(MpoolException.class)
+        assertThatThrownBy(dev::flush)
+                .isInstanceOf(MpoolException.class)
                 .hasMessageContaining("an earlier flush failed")
-                .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.IO);
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.IO);
         assertThat(faulty.flushCount()).as("flushes issued after the failure").isEqualTo(flushesSoFar);
     }
 }

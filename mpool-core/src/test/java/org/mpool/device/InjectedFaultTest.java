@@ -9,12 +9,12 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.spi.BlockDevice;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 
 /** A {@link Fault} fails exactly the chosen operations, with the chosen error code, and no others. */
@@ -22,27 +22,38 @@ class InjectedFaultTest {
     private static final int BLOCK = 512;
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"WRITE, IO", "WRITE, NO_SPACE", "READ, IO", "FLUSH, IO", "FLUSH, NO_SPACE", "DISCARD, IO",
-        "DISCARD, UNSUPPORTED"})
+    @CsvSource({
+        "WRITE, IO",
+        "WRITE, NO_SPACE",
+        "READ, IO",
+        "FLUSH, IO",
+        "FLUSH, NO_SPACE",
+        "DISCARD, IO",
+        "DISCARD, UNSUPPORTED"
+    })
     void failsOperationsSkipToSkipPlusCountOnly(Op op, ErrorCode expected) {
         try (Arena arena = Arena.ofConfined();
-             FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("faulty", 1 << 20))) {
+                FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("faulty", 1 << 20))) {
             MemorySegment buf = AlignedBuffers.allocate(arena, BLOCK);
             device.inject(new Fault(op, expected, 2, 3));
             for (int i = 0; i < 7; i++) {
                 boolean shouldFail = i >= 2 && i < 5;
                 if (shouldFail) {
-                    assertThatThrownBy(() -> perform(device, op, buf)).as("%s #%d", op, i)
+                    assertThatThrownBy(() -> perform(device, op, buf))
+                            .as("%s #%d", op, i)
                             .isInstanceOfSatisfying(MpoolException.class, e -> {
                                 assertThat(e.code()).as(e.getMessage()).isEqualTo(expected);
                                 assertThat(e.getMessage()).contains("faulty", "injected " + expected);
                             });
                 } else {
-                    assertThatCode(() -> perform(device, op, buf)).as("%s #%d", op, i).doesNotThrowAnyException();
+                    assertThatCode(() -> perform(device, op, buf))
+                            .as("%s #%d", op, i)
+                            .doesNotThrowAnyException();
                 }
                 for (Op other : Op.values()) {
                     if (other != op) {
-                        assertThatCode(() -> perform(device, other, buf)).as("%s while %s faults", other, op)
+                        assertThatCode(() -> perform(device, other, buf))
+                                .as("%s while %s faults", other, op)
                                 .doesNotThrowAnyException();
                     }
                 }
@@ -54,7 +65,7 @@ class InjectedFaultTest {
     @Test
     void aFailedWriteLeavesTheMediaAsItWas() {
         try (Arena arena = Arena.ofConfined();
-             FaultInjectingDevice device = FaultInjectingDevice.forCrashes(new MemoryDevice("m", 1 << 20))) {
+                FaultInjectingDevice device = FaultInjectingDevice.forCrashes(new MemoryDevice("m", 1 << 20))) {
             device.write(0, BytePatterns.pattern(arena, 0, 4 * BLOCK, 61));
             device.inject(new Fault(Op.WRITE, ErrorCode.IO, 0, 1));
             assertThatThrownBy(() -> device.write(0, BytePatterns.pattern(arena, 0, 4 * BLOCK, 62)))
@@ -70,7 +81,7 @@ class InjectedFaultTest {
     @Test
     void skipCountsFromWhenTheFaultIsInjected() {
         try (Arena arena = Arena.ofConfined();
-             FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
+                FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
             MemorySegment buf = AlignedBuffers.allocate(arena, BLOCK);
             for (int i = 0; i < 3; i++) {
                 device.flush();
@@ -86,14 +97,15 @@ class InjectedFaultTest {
     @Test
     void anUnboundedCountFailsForeverAfterTheSkip() {
         try (Arena arena = Arena.ofConfined();
-             FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
+                FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
             MemorySegment buf = AlignedBuffers.allocate(arena, BLOCK);
             device.inject(new Fault(Op.WRITE, ErrorCode.NO_SPACE, 1, Long.MAX_VALUE));
             device.write(0, buf);
             for (int i = 0; i < 5; i++) {
-                assertThatThrownBy(() -> device.write(0, buf)).as("write %d", i + 1)
-                        .isInstanceOfSatisfying(MpoolException.class,
-                                e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE));
+                assertThatThrownBy(() -> device.write(0, buf))
+                        .as("write %d", i + 1)
+                        .isInstanceOfSatisfying(
+                                MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE));
             }
         }
     }
@@ -101,7 +113,7 @@ class InjectedFaultTest {
     @Test
     void clearFaultsStopsFurtherFailures() {
         try (Arena arena = Arena.ofConfined();
-             FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
+                FaultInjectingDevice device = FaultInjectingDevice.forErrors(new MemoryDevice("m", 1 << 20))) {
             MemorySegment buf = AlignedBuffers.allocate(arena, BLOCK);
             device.inject(new Fault(Op.READ, ErrorCode.IO, 0, Long.MAX_VALUE));
             assertThatThrownBy(() -> device.read(0, buf)).isInstanceOf(MpoolException.class);
@@ -126,6 +138,8 @@ class InjectedFaultTest {
         device.flush();
         MemorySegment back = AlignedBuffers.allocate(arena, 8 * BLOCK);
         device.read(offset, back);
-        assertThat(BytePatterns.firstMismatch(back, offset, 63)).as("round trip after the faults").isEqualTo(-1);
+        assertThat(BytePatterns.firstMismatch(back, offset, 63))
+                .as("round trip after the faults")
+                .isEqualTo(-1);
     }
 }

@@ -14,12 +14,14 @@ import org.mpool.spi.BlockDevice;
 class LoopDeviceContractTest extends BlockDeviceContractTest {
     @TempDir
     Path dir;
+
     private Path loop;
 
     @Override
     protected BlockDevice newDevice() throws Exception {
         Path backing = dir.resolve("backing.img");
-        NativeDevice.createFile(backing, MIN_SIZE_BYTES, NativeDevice.OpenOptions.SHARED).close();
+        NativeDevice.createFile(backing, MIN_SIZE_BYTES, NativeDevice.OpenOptions.SHARED)
+                .close();
         loop = LoopDevices.attach(backing);
         return NativeDevice.open(loop, NativeDevice.OpenOptions.EXCLUSIVE);
     }

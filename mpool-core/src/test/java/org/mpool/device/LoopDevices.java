@@ -12,7 +12,8 @@ final class LoopDevices {
     static Path attach(Path backingFile) {
         assumeTrue(Commands.isRoot(), "loop device tests need root: skipped");
         Commands.Result r = Commands.run("losetup", "-f", "--show", backingFile.toString());
-        assumeTrue(r.ok() && r.stdout().strip().startsWith("/dev/"),
+        assumeTrue(
+                r.ok() && r.stdout().strip().startsWith("/dev/"),
                 () -> "losetup -f --show " + backingFile + " failed (" + r + "): loop device test skipped");
         return Path.of(r.stdout().strip());
     }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.NativeDevice.OpenOptions;
 
 /** {@link NativeDevice#createFile}: sparse, exactly sized, and never overwrites anything. */
@@ -35,7 +35,9 @@ class NativeDeviceCreateFileTest {
         assumeTrue(stat.ok(), () -> "stat(1) unavailable, sparseness not checked: " + stat);
         String[] blocksAndUnit = stat.stdout().strip().split(" ");
         long allocatedBytes = Long.parseLong(blocksAndUnit[0]) * Long.parseLong(blocksAndUnit[1]);
-        assertThat(allocatedBytes).as("bytes allocated to a new %d-byte file", SIZE_BYTES).isLessThan(1 << 20);
+        assertThat(allocatedBytes)
+                .as("bytes allocated to a new %d-byte file", SIZE_BYTES)
+                .isLessThan(1 << 20);
     }
 
     @Test
@@ -68,8 +70,8 @@ class NativeDeviceCreateFileTest {
     void creatingReadOnlyIsRejected() {
         Path file = dir.resolve("device.img");
         assertThatThrownBy(() -> NativeDevice.createFile(file, SIZE_BYTES, OpenOptions.READ_ONLY))
-                .isInstanceOfSatisfying(MpoolException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         assertThat(file).doesNotExist();
     }
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.NativeDevice.OpenOptions;
 
 /**
@@ -24,6 +24,7 @@ import org.mpool.device.NativeDevice.OpenOptions;
 class NativeDeviceIoErrorTest {
     @TempDir
     Path dir;
+
     private Path mountPoint;
     private boolean mounted;
 
@@ -58,12 +59,13 @@ class NativeDeviceIoErrorTest {
         }
         long offset = 1 << 20;
         long length = 4 << 20;
-        try (device; Arena arena = Arena.ofConfined()) {
+        try (device;
+                Arena arena = Arena.ofConfined()) {
             MemorySegment buf = BytePatterns.pattern(arena, offset, length, 41);
             assertThatThrownBy(() -> device.write(offset, buf)).isInstanceOfSatisfying(MpoolException.class, e -> {
                 assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.NO_SPACE);
-                assertThat(e.getMessage()).contains("write", file.toString(), "offset " + offset,
-                        length + " bytes", "ENOSPC");
+                assertThat(e.getMessage())
+                        .contains("write", file.toString(), "offset " + offset, length + " bytes", "ENOSPC");
             });
         }
     }

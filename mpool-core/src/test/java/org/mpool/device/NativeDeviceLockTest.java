@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.NativeDevice.OpenOptions;
 
 /**
@@ -26,6 +26,7 @@ import org.mpool.device.NativeDevice.OpenOptions;
 class NativeDeviceLockTest {
     @TempDir
     Path dir;
+
     private Path file;
 
     @BeforeEach
@@ -40,8 +41,10 @@ class NativeDeviceLockTest {
             assertThatThrownBy(() -> NativeDevice.open(file, OpenOptions.EXCLUSIVE))
                     .isInstanceOfSatisfying(MpoolException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.LOCKED);
-                        assertThat(e.getMessage()).contains(file.toString(),
-                                "process " + ProcessHandle.current().pid() + " (this process)");
+                        assertThat(e.getMessage())
+                                .contains(
+                                        file.toString(),
+                                        "process " + ProcessHandle.current().pid() + " (this process)");
                     });
             assertThat(holder.sizeBytes()).isEqualTo(1 << 20);
         }
@@ -58,7 +61,7 @@ class NativeDeviceLockTest {
     @Test
     void sharedOpensTakeNoLock() {
         try (NativeDevice exclusive = NativeDevice.open(file, OpenOptions.EXCLUSIVE);
-             NativeDevice shared = NativeDevice.open(file, OpenOptions.SHARED)) {
+                NativeDevice shared = NativeDevice.open(file, OpenOptions.SHARED)) {
             assertThat(shared.readOnly()).isFalse();
             assertThat(exclusive.readOnly()).isFalse();
         }
@@ -66,14 +69,15 @@ class NativeDeviceLockTest {
 
     @Test
     void refusedOpensLeakNoFileDescriptors() throws IOException {
-        try (NativeDevice holder = NativeDevice.open(file, OpenOptions.EXCLUSIVE)) {
+        try (NativeDevice _ = NativeDevice.open(file, OpenOptions.EXCLUSIVE)) {
             long before = openFileDescriptors();
             int attempts = 50;
             for (int i = 0; i < attempts; i++) {
                 assertThatThrownBy(() -> NativeDevice.open(file, OpenOptions.EXCLUSIVE))
                         .isInstanceOf(MpoolException.class);
             }
-            assertThat(openFileDescriptors() - before).as("descriptors gained over %d refused opens", attempts)
+            assertThat(openFileDescriptors() - before)
+                    .as("descriptors gained over %d refused opens", attempts)
                     .isLessThan(attempts);
         }
     }
@@ -81,12 +85,16 @@ class NativeDeviceLockTest {
     @Test
     void anotherProcessCannotLockWhileHeldAndCanAfterClose() {
         assumeFlockCommand();
-        try (NativeDevice holder = NativeDevice.open(file, OpenOptions.EXCLUSIVE)) {
+        try (NativeDevice _ = NativeDevice.open(file, OpenOptions.EXCLUSIVE)) {
             Commands.Result whileHeld = Commands.run("flock", "-n", file.toString(), "true");
-            assertThat(whileHeld.exitStatus()).as("flock -n while held: %s", whileHeld).isEqualTo(1);
+            assertThat(whileHeld.exitStatus())
+                    .as("flock -n while held: %s", whileHeld)
+                    .isEqualTo(1);
         }
         Commands.Result afterClose = Commands.run("flock", "-n", file.toString(), "true");
-        assertThat(afterClose.exitStatus()).as("flock -n after close: %s", afterClose).isZero();
+        assertThat(afterClose.exitStatus())
+                .as("flock -n after close: %s", afterClose)
+                .isZero();
     }
 
     @Test
@@ -94,20 +102,25 @@ class NativeDeviceLockTest {
         assumeFlockCommand();
         // flock(1) takes the lock, then runs the shell, which reports and waits for stdin to close.
         Process child = new ProcessBuilder("flock", file.toString(), "sh", "-c", "echo locked; exec cat")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).as("child reports the lock taken").isEqualTo("locked");
 
             assertThatThrownBy(() -> NativeDevice.open(file, OpenOptions.EXCLUSIVE))
                     .isInstanceOfSatisfying(MpoolException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.LOCKED);
-                        assertThat(e.getMessage()).contains(file.toString(), "process " + child.pid())
+                        assertThat(e.getMessage())
+                                .contains(file.toString(), "process " + child.pid())
                                 .doesNotContain("this process");
                     });
 
             child.getOutputStream().close();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exits when its stdin closes").isTrue();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS))
+                    .as("child exits when its stdin closes")
+                    .isTrue();
             try (NativeDevice after = NativeDevice.open(file, OpenOptions.EXCLUSIVE)) {
                 assertThat(after.readOnly()).isFalse();
             }

@@ -24,9 +24,14 @@ import net.jqwik.api.constraints.Size;
  */
 class CatalogRecordTest {
     private static final HexFormat HEX = HexFormat.of();
-    private static final Set<Integer> TYPES = Set.of((int) CatalogRecord.CONFIG, (int) CatalogRecord.MEDIA_CLASS,
-            (int) CatalogRecord.SHARD, (int) CatalogRecord.MBLOCK, (int) CatalogRecord.MLOG,
-            (int) CatalogRecord.DELETE, (int) CatalogRecord.ID_RESERVE);
+    private static final Set<Integer> TYPES = Set.of(
+            (int) CatalogRecord.CONFIG,
+            (int) CatalogRecord.MEDIA_CLASS,
+            (int) CatalogRecord.SHARD,
+            (int) CatalogRecord.MBLOCK,
+            (int) CatalogRecord.MLOG,
+            (int) CatalogRecord.DELETE,
+            (int) CatalogRecord.ID_RESERVE);
 
     @Provide
     Arbitrary<CatalogRecord.Config> configs() {
@@ -36,31 +41,51 @@ class CatalogRecordTest {
 
     @Provide
     Arbitrary<CatalogRecord.MediaClassInfo> mediaClassInfos() {
-        return Combinators.combine(FormatArbitraries.classCodes(), FormatArbitraries.uuids(), Arbitraries.longs(),
-                Arbitraries.longs(), FormatArbitraries.strings(120, true)).as(CatalogRecord.MediaClassInfo::new);
+        return Combinators.combine(
+                        FormatArbitraries.classCodes(),
+                        FormatArbitraries.uuids(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs(),
+                        FormatArbitraries.strings(120, true))
+                .as(CatalogRecord.MediaClassInfo::new);
     }
 
     @Provide
     Arbitrary<CatalogRecord.Shard> shardRecords() {
-        return Combinators.combine(Arbitraries.integers().between(0, 255), Arbitraries.longs(), Arbitraries.longs(),
-                Arbitraries.integers()).as(CatalogRecord.Shard::new);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 255),
+                        Arbitraries.longs(),
+                        Arbitraries.longs(),
+                        Arbitraries.integers())
+                .as(CatalogRecord.Shard::new);
     }
 
     @Provide
     Arbitrary<CatalogRecord.Mblock> mblocks() {
-        return Combinators.combine(Arbitraries.longs(), FormatArbitraries.classCodes(), Arbitraries.longs(),
-                Arbitraries.longs(), Arbitraries.integers()).as(CatalogRecord.Mblock::new);
+        return Combinators.combine(
+                        Arbitraries.longs(),
+                        FormatArbitraries.classCodes(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs(),
+                        Arbitraries.integers())
+                .as(CatalogRecord.Mblock::new);
     }
 
     @Provide
     Arbitrary<CatalogRecord.Mlog> mlogs() {
-        return Combinators.combine(Arbitraries.longs(), FormatArbitraries.classCodes(), Arbitraries.longs(),
-                Arbitraries.longs()).as(CatalogRecord.Mlog::new);
+        return Combinators.combine(
+                        Arbitraries.longs(), FormatArbitraries.classCodes(), Arbitraries.longs(), Arbitraries.longs())
+                .as(CatalogRecord.Mlog::new);
     }
 
     @Provide
     Arbitrary<CatalogRecord> records() {
-        return Arbitraries.oneOf(configs(), mediaClassInfos(), shardRecords(), mblocks(), mlogs(),
+        return Arbitraries.oneOf(
+                configs(),
+                mediaClassInfos(),
+                shardRecords(),
+                mblocks(),
+                mlogs(),
                 Arbitraries.longs().map(CatalogRecord.Delete::new),
                 Arbitraries.longs().map(CatalogRecord.IdReserve::new));
     }
@@ -122,7 +147,9 @@ class CatalogRecordTest {
 
     static void assertRoundTrip(CatalogRecord r) {
         byte[] bytes = CatalogRecord.encode(r);
-        assertThat(decode(bytes)).as("decode(encode(%s)) from %s", r, HEX.formatHex(bytes)).isEqualTo(r);
+        assertThat(decode(bytes))
+                .as("decode(encode(%s)) from %s", r, HEX.formatHex(bytes))
+                .isEqualTo(r);
     }
 
     /** The field layout of FORMAT.md §5, byte by byte, for one record of each type. */
@@ -130,21 +157,27 @@ class CatalogRecordTest {
     void encodingsMatchTheDocumentedLayout() {
         UUID dev = new UUID(0x0102030405060708L, 0x090a0b0c0d0e0f10L);
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Config("k", "é"))))
-                .as("CONFIG k=é").isEqualTo("01" + "0100" + "6b" + "0200" + "c3a9");
+                .as("CONFIG k=é")
+                .isEqualTo("01" + "0100" + "6b" + "0200" + "c3a9");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.MediaClassInfo(1, dev, 1 << 20, 3, "/d"))))
-                .as("MEDIA_CLASS").isEqualTo("02" + "01" + "0807060504030201" + "100f0e0d0c0b0a09"
-                        + "0000100000000000" + "0300000000000000" + "0200" + "2f64");
+                .as("MEDIA_CLASS")
+                .isEqualTo("02" + "01" + "0807060504030201" + "100f0e0d0c0b0a09" + "0000100000000000"
+                        + "0300000000000000" + "0200" + "2f64");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Shard(255, 1, 2, 0x01020304))))
-                .as("SHARD").isEqualTo("03" + "ff" + "0100000000000000" + "0200000000000000" + "04030201");
+                .as("SHARD")
+                .isEqualTo("03" + "ff" + "0100000000000000" + "0200000000000000" + "04030201");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mblock(0x1101, 0, 7, 4096, -1))))
-                .as("MBLOCK").isEqualTo("0a" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000"
-                        + "ffffffff");
+                .as("MBLOCK")
+                .isEqualTo("0a" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000" + "ffffffff");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mlog(0x1201, 1, 9, 2))))
-                .as("MLOG").isEqualTo("0b" + "0112000000000000" + "01" + "0900000000000000" + "0200000000000000");
+                .as("MLOG")
+                .isEqualTo("0b" + "0112000000000000" + "01" + "0900000000000000" + "0200000000000000");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Delete(-1))))
-                .as("DELETE").isEqualTo("0c" + "ffffffffffffffff");
+                .as("DELETE")
+                .isEqualTo("0c" + "ffffffffffffffff");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.IdReserve(0x8000_0000_0000_0000L))))
-                .as("ID_RESERVE").isEqualTo("0d" + "0000000000000080");
+                .as("ID_RESERVE")
+                .isEqualTo("0d" + "0000000000000080");
     }
 
     /** Strings take a u16 byte count: the longest, 65535 bytes, in every UTF-8 width, round-trips. */
@@ -155,7 +188,9 @@ class CatalogRecordTest {
         String threeByte = "€".repeat(0x5555); // 3 * 21845 = 65535
         String fourByte = "😀".repeat(0x3FFF) + "abc"; // 4 * 16383 + 3 = 65535
         for (String s : List.of(ascii, twoByte, threeByte, fourByte)) {
-            assertThat(FormatArbitraries.utf8Bytes(s)).as("UTF-8 bytes of the test string").isEqualTo(0xFFFF);
+            assertThat(FormatArbitraries.utf8Bytes(s))
+                    .as("UTF-8 bytes of the test string")
+                    .isEqualTo(0xFFFF);
             assertRoundTrip(new CatalogRecord.Config(s, s));
             assertRoundTrip(new CatalogRecord.MediaClassInfo(MediaClassCodes.STAGING, new UUID(1, 2), 1, 2, s));
         }
@@ -163,7 +198,8 @@ class CatalogRecordTest {
 
     @Example
     void everyKnownMediaClassCodeRoundTripsInEveryRecordThatNamesOne() {
-        assertThat(FormatArbitraries.knownClassCodes()).as("known media class codes")
+        assertThat(FormatArbitraries.knownClassCodes())
+                .as("known media class codes")
                 .contains(MediaClassCodes.CAPACITY, MediaClassCodes.STAGING);
         for (int code : FormatArbitraries.knownClassCodes()) {
             assertRoundTrip(new CatalogRecord.MediaClassInfo(code, new UUID(-1, -1), -1, -1, "/dev/x"));
@@ -183,8 +219,10 @@ class CatalogRecordTest {
             byte[] bytes = new byte[1 + rest.length];
             bytes[0] = (byte) type;
             System.arraycopy(rest, 0, bytes, 1, rest.length);
-            assertThat(decodeFailure(bytes)).as("decode of unknown type %d: %s", type, HEX.formatHex(bytes))
-                    .isInstanceOf(FormatException.class).hasMessageContaining("unknown catalog record type");
+            assertThat(decodeFailure(bytes))
+                    .as("decode of unknown type %d: %s", type, HEX.formatHex(bytes))
+                    .isInstanceOf(FormatException.class)
+                    .hasMessageContaining("unknown catalog record type");
         }
     }
 
@@ -198,30 +236,37 @@ class CatalogRecordTest {
         byte[] bytes = CatalogRecord.encode(r);
         for (int n = 0; n < bytes.length; n++) {
             byte[] prefix = Arrays.copyOf(bytes, n);
-            assertThat(decodeFailure(prefix)).as("decode of the first %d of %d bytes of %s", n, bytes.length, r)
+            assertThat(decodeFailure(prefix))
+                    .as("decode of the first %d of %d bytes of %s", n, bytes.length, r)
                     .isInstanceOf(FormatException.class);
         }
     }
 
     @Property(tries = 300)
-    void strayTrailingBytesAreRejected(@ForAll("records") CatalogRecord r, @ForAll @Size(min = 1, max = 16) byte[] stray) {
+    void strayTrailingBytesAreRejected(
+            @ForAll("records") CatalogRecord r, @ForAll @Size(min = 1, max = 16) byte[] stray) {
         byte[] bytes = CatalogRecord.encode(r);
         byte[] longer = Arrays.copyOf(bytes, bytes.length + stray.length);
         System.arraycopy(stray, 0, longer, bytes.length, stray.length);
-        assertThat(decodeFailure(longer)).as("decode of %s followed by %s", r, HEX.formatHex(stray))
-                .isInstanceOf(FormatException.class).hasMessageContaining("stray bytes");
+        assertThat(decodeFailure(longer))
+                .as("decode of %s followed by %s", r, HEX.formatHex(stray))
+                .isInstanceOf(FormatException.class)
+                .hasMessageContaining("stray bytes");
     }
 
     @Property(tries = 100)
     void everyUnknownMediaClassCodeIsRejected(@ForAll("recordsWithAClass") CatalogRecord r) {
         byte[] bytes = CatalogRecord.encode(r);
         int at = classCodeOffset(r);
-        assertThat(Byte.toUnsignedInt(bytes[at])).as("class code byte of %s", r)
+        assertThat(Byte.toUnsignedInt(bytes[at]))
+                .as("class code byte of %s", r)
                 .isIn(FormatArbitraries.knownClassCodes());
         for (int code : FormatArbitraries.unknownClassCodes()) {
             bytes[at] = (byte) code;
-            assertThat(decodeFailure(bytes)).as("decode of %s with class code %d", r, code)
-                    .isInstanceOf(FormatException.class).hasMessageContaining("unknown media class");
+            assertThat(decodeFailure(bytes))
+                    .as("decode of %s with class code %d", r, code)
+                    .isInstanceOf(FormatException.class)
+                    .hasMessageContaining("unknown media class");
         }
     }
 

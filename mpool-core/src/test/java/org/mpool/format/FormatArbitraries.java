@@ -20,7 +20,10 @@ final class FormatArbitraries {
 
     /** Every byte value no media class has. */
     static List<Integer> unknownClassCodes() {
-        return IntStream.range(0, 256).filter(c -> !MediaClassCodes.isKnown((byte) c)).boxed().toList();
+        return IntStream.range(0, 256)
+                .filter(c -> !MediaClassCodes.isKnown((byte) c))
+                .boxed()
+                .toList();
     }
 
     static Arbitrary<Integer> classCodes() {

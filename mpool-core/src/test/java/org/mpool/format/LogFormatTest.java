@@ -43,59 +43,80 @@ class LogFormatTest {
     }
 
     @Property(tries = 500)
-    void blockHeadersRoundTrip(@ForAll("pools") UUID pool, @ForAll long logId, @ForAll long generation,
-                               @ForAll("u32") long index, @ForAll("u32") long epoch) {
+    void blockHeadersRoundTrip(
+            @ForAll("pools") UUID pool,
+            @ForAll long logId,
+            @ForAll long generation,
+            @ForAll("u32") long index,
+            @ForAll("u32") long epoch) {
         MemorySegment block = randomBlock(generation ^ index);
         LogFormat.Seed seed = new LogFormat.Seed(pool, logId);
         LogFormat.writeBlockHeader(seed, block, generation, index, epoch);
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("check of the header just written")
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("check of the header just written")
                 .isEqualTo(LogFormat.HeaderCheck.VALID);
-        assertThat(LogFormat.readBlockHeader(block)).as("read of the header just written")
+        assertThat(LogFormat.readBlockHeader(block))
+                .as("read of the header just written")
                 .isEqualTo(new LogFormat.BlockHeader(LogFormat.VERSION, generation, index, epoch));
         assertThat(LogFormat.checkBlockHeader(new LogFormat.Seed(pool, logId), block))
-                .as("check with a new seed of the same identity").isEqualTo(LogFormat.HeaderCheck.VALID);
+                .as("check with a new seed of the same identity")
+                .isEqualTo(LogFormat.HeaderCheck.VALID);
     }
 
     /** One flipped bit anywhere in the 32 header bytes makes it INVALID (never BLANK: it is not all zero). */
     @Property(tries = 200)
-    void everySingleBitFlipInTheHeaderIsInvalid(@ForAll("pools") UUID pool, @ForAll long logId,
-                                                @ForAll long generation, @ForAll("u32") long index,
-                                                @ForAll("u32") long epoch) {
+    void everySingleBitFlipInTheHeaderIsInvalid(
+            @ForAll("pools") UUID pool,
+            @ForAll long logId,
+            @ForAll long generation,
+            @ForAll("u32") long index,
+            @ForAll("u32") long epoch) {
         MemorySegment block = randomBlock(logId);
         LogFormat.Seed seed = new LogFormat.Seed(pool, logId);
         LogFormat.writeBlockHeader(seed, block, generation, index, epoch);
         for (int bit = 0; bit < LogFormat.BLOCK_HEADER_SIZE * 8; bit++) {
             flip(block, bit);
-            assertThat(LogFormat.checkBlockHeader(seed, block)).as("check with bit %d (byte %d) flipped", bit, bit / 8)
+            assertThat(LogFormat.checkBlockHeader(seed, block))
+                    .as("check with bit %d (byte %d) flipped", bit, bit / 8)
                     .isEqualTo(LogFormat.HeaderCheck.INVALID);
             flip(block, bit);
         }
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("check after undoing the flips")
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("check after undoing the flips")
                 .isEqualTo(LogFormat.HeaderCheck.VALID);
     }
 
     /** A block of another pool or another log is never taken for this log's, even at one bit's distance. */
     @Property(tries = 300)
-    void anotherPoolOrLogIsInvalid(@ForAll("pools") UUID pool, @ForAll long logId, @ForAll("pools") UUID otherPool,
-                                   @ForAll long otherLogId, @ForAll @IntRange(min = 0, max = 127) int poolBit,
-                                   @ForAll @IntRange(min = 0, max = 63) int logBit, @ForAll long generation) {
+    void anotherPoolOrLogIsInvalid(
+            @ForAll("pools") UUID pool,
+            @ForAll long logId,
+            @ForAll("pools") UUID otherPool,
+            @ForAll long otherLogId,
+            @ForAll @IntRange(min = 0, max = 127) int poolBit,
+            @ForAll @IntRange(min = 0, max = 63) int logBit,
+            @ForAll long generation) {
         MemorySegment block = randomBlock(generation);
         LogFormat.writeBlockHeader(new LogFormat.Seed(pool, logId), block, generation, 0, 1);
-        UUID nearPool = poolBit < 64 ? new UUID(pool.getMostSignificantBits() ^ (1L << poolBit),
-                pool.getLeastSignificantBits())
+        UUID nearPool = poolBit < 64
+                ? new UUID(pool.getMostSignificantBits() ^ (1L << poolBit), pool.getLeastSignificantBits())
                 : new UUID(pool.getMostSignificantBits(), pool.getLeastSignificantBits() ^ (1L << (poolBit - 64)));
         long nearLog = logId ^ (1L << logBit);
         assertThat(LogFormat.checkBlockHeader(new LogFormat.Seed(nearPool, logId), block))
-                .as("check under pool %s (one bit from %s)", nearPool, pool).isEqualTo(LogFormat.HeaderCheck.INVALID);
+                .as("check under pool %s (one bit from %s)", nearPool, pool)
+                .isEqualTo(LogFormat.HeaderCheck.INVALID);
         assertThat(LogFormat.checkBlockHeader(new LogFormat.Seed(pool, nearLog), block))
-                .as("check under log id %x (one bit from %x)", nearLog, logId).isEqualTo(LogFormat.HeaderCheck.INVALID);
+                .as("check under log id %x (one bit from %x)", nearLog, logId)
+                .isEqualTo(LogFormat.HeaderCheck.INVALID);
         if (!otherPool.equals(pool)) {
             assertThat(LogFormat.checkBlockHeader(new LogFormat.Seed(otherPool, logId), block))
-                    .as("check under pool %s", otherPool).isEqualTo(LogFormat.HeaderCheck.INVALID);
+                    .as("check under pool %s", otherPool)
+                    .isEqualTo(LogFormat.HeaderCheck.INVALID);
         }
         if (otherLogId != logId) {
             assertThat(LogFormat.checkBlockHeader(new LogFormat.Seed(pool, otherLogId), block))
-                    .as("check under log id %x", otherLogId).isEqualTo(LogFormat.HeaderCheck.INVALID);
+                    .as("check under log id %x", otherLogId)
+                    .isEqualTo(LogFormat.HeaderCheck.INVALID);
         }
     }
 
@@ -104,11 +125,13 @@ class LogFormatTest {
         LogFormat.Seed seed = new LogFormat.Seed(new UUID(1, 2), 0x10);
         MemorySegment block = randomBlock(3);
         block.asSlice(0, LogFormat.BLOCK_HEADER_SIZE).fill((byte) 0);
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("check of a zero header")
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("check of a zero header")
                 .isEqualTo(LogFormat.HeaderCheck.BLANK);
         for (int i = 0; i < LogFormat.BLOCK_HEADER_SIZE; i++) {
             block.set(ValueLayout.JAVA_BYTE, i, (byte) 1);
-            assertThat(LogFormat.checkBlockHeader(seed, block)).as("check of a zero header but byte %d", i)
+            assertThat(LogFormat.checkBlockHeader(seed, block))
+                    .as("check of a zero header but byte %d", i)
                     .isEqualTo(LogFormat.HeaderCheck.INVALID);
             block.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
         }
@@ -116,22 +139,28 @@ class LogFormatTest {
 
     /** A newer version under a valid CRC is NEWER_VERSION; a header length other than 32 is INVALID. */
     @Property(tries = 100)
-    void versionAndHeaderLengthAreChecked(@ForAll("pools") UUID pool, @ForAll long logId,
-                                          @ForAll @IntRange(min = LogFormat.VERSION + 1, max = 0xFFFF) int version,
-                                          @ForAll @IntRange(min = 0, max = 0xFFFF) int length) {
+    void versionAndHeaderLengthAreChecked(
+            @ForAll("pools") UUID pool,
+            @ForAll long logId,
+            @ForAll @IntRange(min = LogFormat.VERSION + 1, max = 0xFFFF) int version,
+            @ForAll @IntRange(min = 0, max = 0xFFFF) int length) {
         LogFormat.Seed seed = new LogFormat.Seed(pool, logId);
         MemorySegment block = randomBlock(version);
         LogFormat.writeBlockHeader(seed, block, 5, 0, 1);
         block.set(LogFormat.U16, LogFormat.BH_VERSION, (short) version);
         block.set(LogFormat.U32, LogFormat.BH_CRC, seed.blockHeaderCrc(block));
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("check of version %d", version)
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("check of version %d", version)
                 .isEqualTo(LogFormat.HeaderCheck.NEWER_VERSION);
         LogFormat.writeBlockHeader(seed, block, 5, 0, 1);
         block.set(LogFormat.U16, LogFormat.BH_LENGTH, (short) length);
         block.set(LogFormat.U32, LogFormat.BH_CRC, seed.blockHeaderCrc(block));
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("check with header length %d", length)
-                .isEqualTo(length == LogFormat.BLOCK_HEADER_SIZE ? LogFormat.HeaderCheck.VALID
-                        : LogFormat.HeaderCheck.INVALID);
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("check with header length %d", length)
+                .isEqualTo(
+                        length == LogFormat.BLOCK_HEADER_SIZE
+                                ? LogFormat.HeaderCheck.VALID
+                                : LogFormat.HeaderCheck.INVALID);
     }
 
     // ---- fragments
@@ -143,8 +172,8 @@ class LogFormatTest {
 
     record Sealed(MemorySegment fragment, int length) {}
 
-    static Sealed seal(LogFormat.Seed seed, long generation, long position, byte[] payload, byte type, long epoch,
-                       long durable) {
+    static Sealed seal(
+            LogFormat.Seed seed, long generation, long position, byte[] payload, byte type, long epoch, long durable) {
         MemorySegment fragment = Arena.ofAuto().allocate(LogFormat.FRAGMENT_HEADER_SIZE + payload.length);
         SuperblockTest.fillRandom(fragment.asSlice(0, LogFormat.FRAGMENT_HEADER_SIZE), position);
         MemorySegment.copy(payload, 0, fragment, ValueLayout.JAVA_BYTE, LogFormat.FRAGMENT_HEADER_SIZE, payload.length);
@@ -153,24 +182,33 @@ class LogFormatTest {
     }
 
     @Property(tries = 500)
-    void fragmentsRoundTrip(@ForAll("pools") UUID pool, @ForAll long logId, @ForAll long generation,
-                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long position,
-                            @ForAll byte[] payload, @ForAll("fragmentTypes") byte type, @ForAll("u32") long epoch,
-                            @ForAll long durable) {
+    void fragmentsRoundTrip(
+            @ForAll("pools") UUID pool,
+            @ForAll long logId,
+            @ForAll long generation,
+            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long position,
+            @ForAll byte[] payload,
+            @ForAll("fragmentTypes") byte type,
+            @ForAll("u32") long epoch,
+            @ForAll long durable) {
         if (payload.length > LogFormat.BLOCK_PAYLOAD) {
             payload = java.util.Arrays.copyOf(payload, LogFormat.BLOCK_PAYLOAD);
         }
         LogFormat.Seed seed = new LogFormat.Seed(pool, logId);
         Sealed s = seal(seed, generation, position, payload, type, epoch, durable);
         MemorySegment f = s.fragment();
-        assertThat(LogFormat.fragmentCrc(f)).as("stored CRC vs. CRC recomputed")
+        assertThat(LogFormat.fragmentCrc(f))
+                .as("stored CRC vs. CRC recomputed")
                 .isEqualTo(new LogFormat.Seed(pool, logId).fragmentCrc(generation, position, f, s.length()));
         assertThat(LogFormat.fragmentLength(f)).as("length").isEqualTo(payload.length);
         assertThat(LogFormat.fragmentType(f)).as("type").isEqualTo(type);
         assertThat(LogFormat.fragmentEpoch(f)).as("epoch").isEqualTo(epoch);
         assertThat(LogFormat.fragmentDurable(f)).as("durable position").isEqualTo(durable);
-        assertThat(f.get(ValueLayout.JAVA_BYTE, LogFormat.FH_TYPE + 1)).as("reserved byte 7").isZero();
-        assertThat(f.asSlice(LogFormat.FRAGMENT_HEADER_SIZE).toArray(ValueLayout.JAVA_BYTE)).as("payload")
+        assertThat(f.get(ValueLayout.JAVA_BYTE, LogFormat.FH_TYPE + 1))
+                .as("reserved byte 7")
+                .isZero();
+        assertThat(f.asSlice(LogFormat.FRAGMENT_HEADER_SIZE).toArray(ValueLayout.JAVA_BYTE))
+                .as("payload")
                 .isEqualTo(payload);
     }
 
@@ -180,10 +218,15 @@ class LogFormatTest {
      * a position or generation one bit away from where it was written.
      */
     @Property(tries = 100)
-    void everySingleBitFlipInAFragmentIsSeen(@ForAll("pools") UUID pool, @ForAll long logId, @ForAll long generation,
-                                             @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long position,
-                                             @ForAll byte[] payload, @ForAll("fragmentTypes") byte type,
-                                             @ForAll("u32") long epoch, @ForAll long durable) {
+    void everySingleBitFlipInAFragmentIsSeen(
+            @ForAll("pools") UUID pool,
+            @ForAll long logId,
+            @ForAll long generation,
+            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long position,
+            @ForAll byte[] payload,
+            @ForAll("fragmentTypes") byte type,
+            @ForAll("u32") long epoch,
+            @ForAll long durable) {
         if (payload.length > 300) {
             payload = java.util.Arrays.copyOf(payload, 300);
         }
@@ -193,34 +236,44 @@ class LogFormatTest {
         long bits = f.byteSize() * 8;
         for (long bit = 0; bit < bits; bit++) {
             flip(f, bit);
-            assertThat(LogFormat.fragmentCrc(f)).as("stored CRC vs. recomputed with bit %d (byte %d) flipped", bit, bit / 8)
+            assertThat(LogFormat.fragmentCrc(f))
+                    .as("stored CRC vs. recomputed with bit %d (byte %d) flipped", bit, bit / 8)
                     .isNotEqualTo(seed.fragmentCrc(generation, position, f, s.length()));
             flip(f, bit);
         }
         int stored = LogFormat.fragmentCrc(f);
-        assertThat(seed.fragmentCrc(generation, position, f, s.length())).as("CRC after undoing the flips")
+        assertThat(seed.fragmentCrc(generation, position, f, s.length()))
+                .as("CRC after undoing the flips")
                 .isEqualTo(stored);
         for (int bit = 0; bit < 64; bit++) {
             assertThat(seed.fragmentCrc(generation, position ^ (1L << bit), f, s.length()))
-                    .as("CRC at position %d (bit %d flipped)", position ^ (1L << bit), bit).isNotEqualTo(stored);
+                    .as("CRC at position %d (bit %d flipped)", position ^ (1L << bit), bit)
+                    .isNotEqualTo(stored);
             assertThat(seed.fragmentCrc(generation ^ (1L << bit), position, f, s.length()))
-                    .as("CRC in generation %d (bit %d flipped)", generation ^ (1L << bit), bit).isNotEqualTo(stored);
+                    .as("CRC in generation %d (bit %d flipped)", generation ^ (1L << bit), bit)
+                    .isNotEqualTo(stored);
             assertThat(new LogFormat.Seed(pool, logId ^ (1L << bit)).fragmentCrc(generation, position, f, s.length()))
-                    .as("CRC under log id bit %d flipped", bit).isNotEqualTo(stored);
+                    .as("CRC under log id bit %d flipped", bit)
+                    .isNotEqualTo(stored);
         }
     }
 
     @Property(tries = 1000)
     void blockEndIsTheEndOfTheBlockHoldingTheByteBefore(@ForAll @LongRange(min = 1, max = 1L << 50) long position) {
         long end = LogFormat.blockEnd(position);
-        assertThat(end % LogFormat.BLOCK_SIZE).as("blockEnd(%d) mod block", position).isZero();
+        assertThat(end % LogFormat.BLOCK_SIZE)
+                .as("blockEnd(%d) mod block", position)
+                .isZero();
         assertThat(end).as("blockEnd(%d)", position).isBetween(position, position - 1 + LogFormat.BLOCK_SIZE);
     }
 
     @Example
     void aBlockIsItsHeaderOneFragmentHeaderAndThePayload() {
         assertThat(LogFormat.BLOCK_PAYLOAD + LogFormat.BLOCK_HEADER_SIZE + LogFormat.FRAGMENT_HEADER_SIZE)
-                .as("a block's header, one fragment header and its payload").isEqualTo(LogFormat.BLOCK_SIZE);
-        assertThat(LogFormat.MIN_FRAME_START_ROOM).as("room a frame start needs").isEqualTo(21);
+                .as("a block's header, one fragment header and its payload")
+                .isEqualTo(LogFormat.BLOCK_SIZE);
+        assertThat(LogFormat.MIN_FRAME_START_ROOM)
+                .as("room a frame start needs")
+                .isEqualTo(21);
     }
 }

@@ -14,14 +14,19 @@ class MdcRecordTest {
     @Property(tries = 1000)
     void userRecordsRoundTrip(@ForAll @Size(max = 600) byte[] client) {
         byte[] record = MdcRecord.user(client);
-        assertThat(record.length).as("user record length for %d client bytes", client.length)
+        assertThat(record.length)
+                .as("user record length for %d client bytes", client.length)
                 .isEqualTo(client.length + 1);
         assertThat(record[0]).as("type byte of a user record").isEqualTo(MdcRecord.USER);
-        assertThat(MdcRecord.isUser(record)).as("isUser of a user record of %d bytes", client.length).isTrue();
-        assertThat(MdcRecord.isEndMarker(record)).as("isEndMarker of a user record of %d bytes", client.length)
+        assertThat(MdcRecord.isUser(record))
+                .as("isUser of a user record of %d bytes", client.length)
+                .isTrue();
+        assertThat(MdcRecord.isEndMarker(record))
+                .as("isEndMarker of a user record of %d bytes", client.length)
                 .isFalse();
         assertThat(MdcRecord.isEndMarker(MemorySegment.ofArray(record)))
-                .as("isEndMarker(segment) of a user record of %d bytes", client.length).isFalse();
+                .as("isEndMarker(segment) of a user record of %d bytes", client.length)
+                .isFalse();
         assertThat(MdcRecord.clientBytes(record)).as("clientBytes(user(x))").isEqualTo(client);
     }
 
@@ -31,11 +36,13 @@ class MdcRecordTest {
         assertThat(marker).as("end marker").containsExactly(MdcRecord.COMPACTION_END);
         assertThat(MdcRecord.COMPACTION_END).as("COMPACTION_END").isEqualTo((byte) 1);
         assertThat(MdcRecord.isEndMarker(marker)).as("isEndMarker(endMarker())").isTrue();
-        assertThat(MdcRecord.isEndMarker(MemorySegment.ofArray(marker))).as("isEndMarker(segment of endMarker())")
+        assertThat(MdcRecord.isEndMarker(MemorySegment.ofArray(marker)))
+                .as("isEndMarker(segment of endMarker())")
                 .isTrue();
         assertThat(MdcRecord.isUser(marker)).as("isUser(endMarker())").isFalse();
         marker[0] = 99;
-        assertThat(MdcRecord.endMarker()).as("endMarker() after a caller changed an earlier copy")
+        assertThat(MdcRecord.endMarker())
+                .as("endMarker() after a caller changed an earlier copy")
                 .containsExactly(MdcRecord.COMPACTION_END);
     }
 
@@ -47,7 +54,9 @@ class MdcRecordTest {
         assertThat(MdcRecord.isEndMarker(record)).as("isEndMarker(user(empty))").isFalse();
         assertThat(MdcRecord.clientBytes(record)).as("clientBytes(user(empty))").isEmpty();
         assertThat(MdcRecord.isUser(new byte[0])).as("isUser of no bytes").isFalse();
-        assertThat(MdcRecord.isEndMarker(new byte[0])).as("isEndMarker of no bytes").isFalse();
+        assertThat(MdcRecord.isEndMarker(new byte[0]))
+                .as("isEndMarker of no bytes")
+                .isFalse();
     }
 
     /**
@@ -58,11 +67,14 @@ class MdcRecordTest {
     void otherRecordsAreNeitherUserNorMarker(@ForAll @Size(min = 1, max = 40) byte[] record) {
         boolean user = record[0] == MdcRecord.USER;
         boolean marker = record.length == 1 && record[0] == MdcRecord.COMPACTION_END;
-        assertThat(MdcRecord.isUser(record)).as("isUser of record of type %d, %d bytes", record[0], record.length)
+        assertThat(MdcRecord.isUser(record))
+                .as("isUser of record of type %d, %d bytes", record[0], record.length)
                 .isEqualTo(user);
-        assertThat(MdcRecord.isEndMarker(record)).as("isEndMarker of type %d, %d bytes", record[0], record.length)
+        assertThat(MdcRecord.isEndMarker(record))
+                .as("isEndMarker of type %d, %d bytes", record[0], record.length)
                 .isEqualTo(marker);
         assertThat(MdcRecord.isEndMarker(MemorySegment.ofArray(record)))
-                .as("isEndMarker(segment) of type %d, %d bytes", record[0], record.length).isEqualTo(marker);
+                .as("isEndMarker(segment) of type %d, %d bytes", record[0], record.length)
+                .isEqualTo(marker);
     }
 }

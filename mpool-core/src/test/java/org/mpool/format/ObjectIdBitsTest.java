@@ -24,16 +24,20 @@ class ObjectIdBitsTest {
         assertThat(ObjectIdBits.typeCode(id)).as("type of %s", what).isEqualTo(type);
         assertThat(ObjectIdBits.shard(id)).as("shard of %s", what).isEqualTo(shard);
         assertThat(ObjectIdBits.isObjectId(id)).as("isObjectId(%s)", what).isTrue();
-        assertThat(ObjectIdBits.toString(id)).as("printed form of %s", what).matches("0x[0-9a-f]{16}")
+        assertThat(ObjectIdBits.toString(id))
+                .as("printed form of %s", what)
+                .matches("0x[0-9a-f]{16}")
                 .isEqualTo("0x" + String.format("%016x", id));
     }
 
     @Example
     void theFieldsSitWhereTheFormatSays() {
-        assertThat(ObjectIdBits.pack(1, ObjectIdBits.TYPE_MBLOCK, 1)).as("uniquifier 1, mblock, shard 1")
+        assertThat(ObjectIdBits.pack(1, ObjectIdBits.TYPE_MBLOCK, 1))
+                .as("uniquifier 1, mblock, shard 1")
                 .isEqualTo(0x1101L);
         assertThat(ObjectIdBits.pack(ObjectIdBits.UNIQUIFIER_LIMIT - 1, ObjectIdBits.TYPE_MLOG, 255))
-                .as("largest uniquifier, mlog, shard 255").isEqualTo(0xFFFF_FFFF_FFFF_F2FFL);
+                .as("largest uniquifier, mlog, shard 255")
+                .isEqualTo(0xFFFF_FFFF_FFFF_F2FFL);
         assertThat(ObjectIdBits.uniquifier(-1L)).as("uniquifier of all ones").isEqualTo((1L << 52) - 1);
         assertThat(ObjectIdBits.toString(0x1101L)).as("printed form").isEqualTo("0x0000000000001101");
     }
@@ -43,7 +47,8 @@ class ObjectIdBitsTest {
     void isObjectIdIsAKnownTypeAndAShard(@ForAll long id) {
         int type = (int) (id >>> 8) & 0xF;
         int shard = (int) id & 0xFF;
-        assertThat(ObjectIdBits.isObjectId(id)).as("isObjectId(%s)", ObjectIdBits.toString(id))
+        assertThat(ObjectIdBits.isObjectId(id))
+                .as("isObjectId(%s)", ObjectIdBits.toString(id))
                 .isEqualTo((type == 1 || type == 2) && shard != 0);
     }
 
@@ -53,12 +58,16 @@ class ObjectIdBitsTest {
             @ForAll @IntRange(min = 1, max = 255) int shard) {
         for (int type = 0; type < 16; type++) {
             long id = uniquifier << ObjectIdBits.UNIQUIFIER_SHIFT | (long) type << ObjectIdBits.TYPE_SHIFT | shard;
-            assertThat(ObjectIdBits.isObjectId(id)).as("isObjectId with type %d: %s", type, ObjectIdBits.toString(id))
+            assertThat(ObjectIdBits.isObjectId(id))
+                    .as("isObjectId with type %d: %s", type, ObjectIdBits.toString(id))
                     .isEqualTo(type == ObjectIdBits.TYPE_MBLOCK || type == ObjectIdBits.TYPE_MLOG);
-            assertThat(ObjectIdBits.isKnownType(type)).as("isKnownType(%d)", type).isEqualTo(type == 1 || type == 2);
+            assertThat(ObjectIdBits.isKnownType(type))
+                    .as("isKnownType(%d)", type)
+                    .isEqualTo(type == 1 || type == 2);
             long noShard = id & ~ObjectIdBits.SHARD_MASK;
-            assertThat(ObjectIdBits.isObjectId(noShard)).as("isObjectId with shard 0: %s",
-                    ObjectIdBits.toString(noShard)).isFalse();
+            assertThat(ObjectIdBits.isObjectId(noShard))
+                    .as("isObjectId with shard 0: %s", ObjectIdBits.toString(noShard))
+                    .isFalse();
         }
     }
 
@@ -80,21 +89,30 @@ class ObjectIdBitsTest {
         }
         assertThat(ids).as("metadata log ids").hasSize(2 + 2 * ObjectIdBits.MAX_SHARD);
         for (long id : ids) {
-            assertThat(ObjectIdBits.uniquifier(id)).as("uniquifier of log id %s", ObjectIdBits.toString(id)).isZero();
+            assertThat(ObjectIdBits.uniquifier(id))
+                    .as("uniquifier of log id %s", ObjectIdBits.toString(id))
+                    .isZero();
         }
         assertThat(LogIds.mdc0(0)).as("MDC-0 log 0").isEqualTo(0x10);
         assertThat(LogIds.mdc0(1)).as("MDC-0 log 1").isEqualTo(0x11);
         assertThat(LogIds.shard(1, 0)).as("shard 1 log 0").isEqualTo(0x22);
-        assertThat(LogIds.shard(111, 1)).as("shard 111 log 1, the last below bit 8").isEqualTo(0xFF);
+        assertThat(LogIds.shard(111, 1))
+                .as("shard 111 log 1, the last below bit 8")
+                .isEqualTo(0xFF);
         assertThat(LogIds.shard(255, 1)).as("shard 255 log 1").isEqualTo(0x21f);
         for (int shard = 1; shard < 112; shard++) {
             for (int which = 0; which < 2; which++) {
                 long id = LogIds.shard(shard, which);
-                assertThat(ObjectIdBits.typeCode(id)).as("type bits of shard %d log %d", shard, which).isZero();
-                assertThat(ObjectIdBits.isObjectId(id)).as("isObjectId of shard %d log %d", shard, which).isFalse();
+                assertThat(ObjectIdBits.typeCode(id))
+                        .as("type bits of shard %d log %d", shard, which)
+                        .isZero();
+                assertThat(ObjectIdBits.isObjectId(id))
+                        .as("isObjectId of shard %d log %d", shard, which)
+                        .isFalse();
             }
         }
         assertThat(ObjectIdBits.isObjectId(LogIds.shard(255, 1)))
-                .as("isObjectId(0x21f): the bits of an mlog id with uniquifier 0").isTrue();
+                .as("isObjectId(0x21f): the bits of an mlog id with uniquifier 0")
+                .isTrue();
     }
 }

@@ -58,23 +58,30 @@ class VarintTest {
      * it sits and whatever follows it.
      */
     @Property(tries = 3000)
-    void paddedEncodingsOfEveryWidthDecodeToTheSameValue(@ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long value,
-                                                         @ForAll @IntRange(min = 0, max = 7) int offset,
-                                                         @ForAll byte after) {
+    void paddedEncodingsOfEveryWidthDecodeToTheSameValue(
+            @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long value,
+            @ForAll @IntRange(min = 0, max = 7) int offset,
+            @ForAll byte after) {
         for (int width = Varint.size(value); width <= Varint.MAX_BYTES; width++) {
             byte[] in = new byte[offset + width + 1];
             in[offset + width] = after;
             MemorySegment out = MemorySegment.ofArray(in);
             Varint.putPadded(out, offset, value, width);
             assertThat(decode(java.util.Arrays.copyOfRange(in, offset, offset + width), width))
-                    .as("LEB128 value of %d padded to %d bytes", value, width).isEqualTo(value);
-            assertThat(Varint.length(in, offset, in.length)).as("length() of %d padded to %d bytes", value, width)
-                    .isEqualTo(width);
-            assertThat(Varint.length(in, offset, offset + width)).as("length() of %d padded to %d bytes, ending there",
-                    value, width).isEqualTo(width);
-            assertThat(Varint.decode(in, offset, width)).as("decode() of %d padded to %d bytes", value, width)
+                    .as("LEB128 value of %d padded to %d bytes", value, width)
                     .isEqualTo(value);
-            assertThat(in[offset + width]).as("byte after %d padded to %d bytes", value, width).isEqualTo(after);
+            assertThat(Varint.length(in, offset, in.length))
+                    .as("length() of %d padded to %d bytes", value, width)
+                    .isEqualTo(width);
+            assertThat(Varint.length(in, offset, offset + width))
+                    .as("length() of %d padded to %d bytes, ending there", value, width)
+                    .isEqualTo(width);
+            assertThat(Varint.decode(in, offset, width))
+                    .as("decode() of %d padded to %d bytes", value, width)
+                    .isEqualTo(value);
+            assertThat(in[offset + width])
+                    .as("byte after %d padded to %d bytes", value, width)
+                    .isEqualTo(after);
         }
     }
 
@@ -83,33 +90,46 @@ class VarintTest {
         byte[] out = new byte[Varint.MAX_BYTES + 2];
         int n = Varint.encode(value, out);
         out[n] = (byte) 0x80; // a continuation bit right after must not be taken for part of it
-        assertThat(Varint.length(out, 0, out.length)).as("length() of minimal %d", value).isEqualTo(n);
+        assertThat(Varint.length(out, 0, out.length))
+                .as("length() of minimal %d", value)
+                .isEqualTo(n);
         assertThat(Varint.decode(out, 0, n)).as("decode() of minimal %d", value).isEqualTo(value);
     }
 
     /** A length whose first MAX_BYTES bytes all carry a continuation bit would need a 6th byte: not a length. */
     @Property(tries = 1000)
-    void aSixthByteIsRejected(@ForAll byte b0, @ForAll byte b1, @ForAll byte b2, @ForAll byte b3, @ForAll byte b4,
-                              @ForAll byte b5) {
-        byte[] in = {(byte) (b0 | 0x80), (byte) (b1 | 0x80), (byte) (b2 | 0x80), (byte) (b3 | 0x80),
-            (byte) (b4 | 0x80), (byte) (b5 & 0x7F), 0};
-        assertThat(Varint.length(in, 0, in.length)).as("length() of five continuation bytes then %02x", in[5])
+    void aSixthByteIsRejected(
+            @ForAll byte b0, @ForAll byte b1, @ForAll byte b2, @ForAll byte b3, @ForAll byte b4, @ForAll byte b5) {
+        byte[] in = {
+            (byte) (b0 | 0x80),
+            (byte) (b1 | 0x80),
+            (byte) (b2 | 0x80),
+            (byte) (b3 | 0x80),
+            (byte) (b4 | 0x80),
+            (byte) (b5 & 0x7F),
+            0
+        };
+        assertThat(Varint.length(in, 0, in.length))
+                .as("length() of five continuation bytes then %02x", in[5])
                 .isEqualTo(-1);
-        assertThat(Varint.length(in, 1, in.length)).as("length() of four continuation bytes then a last one")
+        assertThat(Varint.length(in, 1, in.length))
+                .as("length() of four continuation bytes then a last one")
                 .isEqualTo(5);
     }
 
     /** A length cut off by the end of what was read (every byte so far continues) is not a length. */
     @Property(tries = 2000)
-    void aLengthRunningPastTheEndIsRejected(@ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long value,
-                                            @ForAll @IntRange(min = 1, max = Varint.MAX_BYTES) int width,
-                                            @ForAll @IntRange(min = 0, max = 3) int offset) {
+    void aLengthRunningPastTheEndIsRejected(
+            @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long value,
+            @ForAll @IntRange(min = 1, max = Varint.MAX_BYTES) int width,
+            @ForAll @IntRange(min = 0, max = 3) int offset) {
         width = Math.max(width, Varint.size(value));
         byte[] in = new byte[offset + width + 1];
         Varint.putPadded(MemorySegment.ofArray(in), offset, value, width);
         for (int end = offset; end < offset + width; end++) {
-            assertThat(Varint.length(in, offset, end)).as("length() of %d in %d bytes cut to %d", value, width,
-                    end - offset).isEqualTo(-1);
+            assertThat(Varint.length(in, offset, end))
+                    .as("length() of %d in %d bytes cut to %d", value, width, end - offset)
+                    .isEqualTo(-1);
         }
     }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 import org.mpool.Mpool;
 import org.mpool.common.CheckReport;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 
@@ -36,7 +36,8 @@ final class GoldenChecks {
         assertThat(pool.uuid()).as("%s: pool uuid", where).isEqualTo(m.poolUuid());
         assertThat(pool.properties()).as("%s: properties", where).containsExactlyInAnyOrderEntriesOf(m.properties());
         for (GoldenManifest.Device d : m.devices()) {
-            assertThat(pool.devicePath(d.mediaClass())).as("%s: path of the %s device", where, d.mediaClass().label())
+            assertThat(pool.devicePath(d.mediaClass()))
+                    .as("%s: path of the %s device", where, d.mediaClass().label())
                     .isEqualTo(d.path());
         }
 
@@ -44,8 +45,10 @@ final class GoldenChecks {
         m.mblocks().forEach(b -> expected.add(new Listed(b.id(), b.mediaClass(), b.length())));
         m.mlogs().forEach(l -> expected.add(new Listed(l.id(), l.mediaClass(), l.capacityBytes())));
         expected.sort(Comparator.comparing(Listed::id));
-        assertThat(pool.objects()).as("%s: objects() lists exactly the manifest's objects, in id order", where)
-                .map(Listed::of).containsExactlyElementsOf(expected);
+        assertThat(pool.objects())
+                .as("%s: objects() lists exactly the manifest's objects, in id order", where)
+                .map(Listed::of)
+                .containsExactlyElementsOf(expected);
 
         try (Arena arena = Arena.ofConfined()) {
             for (GoldenManifest.Mblock b : m.mblocks()) {
@@ -53,28 +56,41 @@ final class GoldenChecks {
             }
         }
         for (GoldenManifest.Mlog l : m.mlogs()) {
-            assertThat(Listed.of(pool.info(l.id()))).as("%s: info(%s)", where, l.id())
+            assertThat(Listed.of(pool.info(l.id())))
+                    .as("%s: info(%s)", where, l.id())
                     .isEqualTo(new Listed(l.id(), l.mediaClass(), l.capacityBytes()));
-            List<GoldenManifest.Record> records = pool.readMlog(l.id()).readAll().stream().map(GoldenManifest.Record::of).toList();
-            assertThat(records).as("%s: the records of mlog %s (length, SHA-256)", where, l.id())
+            List<GoldenManifest.Record> records = pool.readMlog(l.id()).readAll().stream()
+                    .map(GoldenManifest.Record::of)
+                    .toList();
+            assertThat(records)
+                    .as("%s: the records of mlog %s (length, SHA-256)", where, l.id())
                     .containsExactlyElementsOf(l.records());
         }
         for (ObjectId id : m.deleted()) {
             MpoolException e = catchThrowableOfType(MpoolException.class, () -> pool.info(id));
-            assertThat(e).as("%s: info(%s) of a deleted object fails", where, id).isNotNull();
-            assertThat(e.code()).as("%s: info(%s) of a deleted object: %s", where, id, e).isEqualTo(ErrorCode.NOT_FOUND);
+            assertThat(e)
+                    .as("%s: info(%s) of a deleted object fails", where, id)
+                    .isNotNull();
+            assertThat(e.code())
+                    .as("%s: info(%s) of a deleted object: %s", where, id, e)
+                    .isEqualTo(ErrorCode.NOT_FOUND);
         }
 
         assertThat(pool.health()).as("%s: health()", where).isEmpty();
         CheckReport report = pool.check((done, total) -> 0);
         assertThat(report.problems()).as("%s: check() finds no problem", where).isEmpty();
-        assertThat(report.objectsChecked()).as("%s: objects check() verified", where).isEqualTo(m.objectCount());
-        assertThat(report.bytesChecked()).as("%s: bytes check() verified", where).isEqualTo(m.checkedBytes());
+        assertThat(report.objectsChecked())
+                .as("%s: objects check() verified", where)
+                .isEqualTo(m.objectCount());
+        assertThat(report.bytesChecked())
+                .as("%s: bytes check() verified", where)
+                .isEqualTo(m.checkedBytes());
     }
 
     /** An mblock's info, its bytes (by SHA-256), and the zeros that pad its last page. */
     private static void verifyMblock(Mpool pool, GoldenManifest.Mblock b, Arena arena, String where) {
-        assertThat(Listed.of(pool.info(b.id()))).as("%s: info(%s)", where, b.id())
+        assertThat(Listed.of(pool.info(b.id())))
+                .as("%s: info(%s)", where, b.id())
                 .isEqualTo(new Listed(b.id(), b.mediaClass(), b.length()));
         long pages = (b.length() + PAGE - 1) / PAGE * PAGE;
         byte[] data = new byte[0];
@@ -84,11 +100,13 @@ final class GoldenChecks {
             data = buf.asSlice(0, b.length()).toArray(ValueLayout.JAVA_BYTE);
             byte[] padding = buf.asSlice(b.length()).toArray(ValueLayout.JAVA_BYTE);
             if (padding.length > 0) {
-                assertThat(padding).as("%s: the padding of mblock %s after its %d bytes", where, b.id(), b.length())
+                assertThat(padding)
+                        .as("%s: the padding of mblock %s after its %d bytes", where, b.id(), b.length())
                         .containsOnly(0);
             }
         }
-        assertThat(GoldenManifest.sha256(data)).as("%s: SHA-256 of the %d bytes of mblock %s", where, b.length(), b.id())
+        assertThat(GoldenManifest.sha256(data))
+                .as("%s: SHA-256 of the %d bytes of mblock %s", where, b.length(), b.id())
                 .isEqualTo(b.sha256());
     }
 }

@@ -26,8 +26,8 @@ import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CheckReport;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectInfo;
 import org.mpool.format.FormatVersion;
 import org.mpool.format.LogFormat;
@@ -52,7 +52,8 @@ class GoldenImageTest {
     void everyFormatVersionUpToTheCurrentOneHasAGoldenImage() {
         assertThat(GoldenImages.versions().keySet())
                 .as("golden/v<version> directories: a format change adds its version's image (GoldenImages)")
-                .containsExactlyElementsOf(IntStream.rangeClosed(1, FormatVersion.CURRENT).boxed().toList());
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, FormatVersion.CURRENT).boxed().toList());
     }
 
     @ParameterizedTest(name = "format version {0}")
@@ -72,7 +73,9 @@ class GoldenImageTest {
                 assertThat(pool.readOnly()).isTrue();
                 GoldenChecks.verify(pool, m, "v" + version + ", read-only");
             }
-            assertThat(hashes(image)).as("v%d: a read-only open changed the devices", version).isEqualTo(before);
+            assertThat(hashes(image))
+                    .as("v%d: a read-only open changed the devices", version)
+                    .isEqualTo(before);
 
             // Read-write: recovery and any upgrade run, then everything is there, and stays there.
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
@@ -80,15 +83,18 @@ class GoldenImageTest {
                 GoldenChecks.verify(pool, m, "v" + version + ", first read-write open");
                 for (GoldenManifest.Mlog l : m.mlogs()) {
                     try (Mlog log = pool.openMlog(l.id())) {
-                        assertThat(log.generation()).as("v%d: generation of mlog %s", version, l.id())
+                        assertThat(log.generation())
+                                .as("v%d: generation of mlog %s", version, l.id())
                                 .isEqualTo(l.generation());
                     }
                 }
             }
             for (GoldenManifest.Device d : m.devices()) {
                 assertThat(superblockVersions(image.media().get(d.mediaClass())))
-                        .as("v%d: after a read-write open, both superblock copies of %s are of the current format "
-                                + "version (an older one was upgraded)", version, d.path())
+                        .as(
+                                "v%d: after a read-write open, both superblock copies of %s are of the current format "
+                                        + "version (an older one was upgraded)",
+                                version, d.path())
                         .containsExactly(FormatVersion.CURRENT, FormatVersion.CURRENT);
             }
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
@@ -111,7 +117,8 @@ class GoldenImageTest {
         }
         assertThatThrownBy(() -> GoldenImages.writeCurrent(root, false))
                 .as("the generator replaced a version's images without being forced")
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("never change");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("never change");
     }
 
     // ---------------------------------------------------------------- newer versions
@@ -124,8 +131,10 @@ class GoldenImageTest {
             for (boolean readOnly : new boolean[] {false, true}) {
                 MpoolException e = openFails(image, readOnly);
                 assertThat(e.code()).as("read-only %s: %s", readOnly, e).isEqualTo(ErrorCode.UNSUPPORTED);
-                assertThat(e.getMessage()).as("read-only %s: the message names the device and the reason", readOnly)
-                        .contains(path).contains("newer format version");
+                assertThat(e.getMessage())
+                        .as("read-only %s: the message names the device and the reason", readOnly)
+                        .contains(path)
+                        .contains("newer format version");
             }
         }
     }
@@ -138,8 +147,11 @@ class GoldenImageTest {
             for (boolean readOnly : new boolean[] {false, true}) {
                 MpoolException e = openFails(image, readOnly);
                 assertThat(e.code()).as("read-only %s: %s", readOnly, e).isEqualTo(ErrorCode.UNSUPPORTED);
-                assertThat(e.getMessage()).as("read-only %s: the message names the device and the reason", readOnly)
-                        .contains("staging device").contains(path).contains("newer format version");
+                assertThat(e.getMessage())
+                        .as("read-only %s: the message names the device and the reason", readOnly)
+                        .contains("staging device")
+                        .contains(path)
+                        .contains("newer format version");
             }
         }
     }
@@ -154,8 +166,10 @@ class GoldenImageTest {
             for (boolean readOnly : new boolean[] {false, true}) {
                 MpoolException e = openFails(image, readOnly);
                 assertThat(e.code()).as("read-only %s: %s", readOnly, e).isEqualTo(ErrorCode.UNSUPPORTED);
-                assertThat(e.getMessage()).as("read-only %s: the message names the device and the reason", readOnly)
-                        .contains(image.capacityPath().toString()).contains("newer format")
+                assertThat(e.getMessage())
+                        .as("read-only %s: the message names the device and the reason", readOnly)
+                        .contains(image.capacityPath().toString())
+                        .contains("newer format")
                         .contains("version " + (LogFormat.VERSION + 1));
             }
         }
@@ -171,20 +185,32 @@ class GoldenImageTest {
                 info = pool.info(target.id());
             }
             GoldenManifest.Device device = image.device(info.mediaClass());
-            setLogBlockVersion(image.media().get(info.mediaClass()).media(), info.offsetBytes(), image.manifest().poolUuid(),
-                    target.id().value(), LogFormat.VERSION + 1);
+            setLogBlockVersion(
+                    image.media().get(info.mediaClass()).media(),
+                    info.offsetBytes(),
+                    image.manifest().poolUuid(),
+                    target.id().value(),
+                    LogFormat.VERSION + 1);
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
-                for (Runnable read : List.<Runnable>of(() -> pool.readMlog(target.id()).readAll(),
+                for (Runnable read : List.<Runnable>of(
+                        () -> pool.readMlog(target.id()).readAll(),
                         () -> pool.openMlog(target.id()).close())) {
                     MpoolException e = catchThrowableOfType(MpoolException.class, read::run);
-                    assertThat(e).as("reading mlog %s of a newer format version", target.id()).isNotNull();
+                    assertThat(e)
+                            .as("reading mlog %s of a newer format version", target.id())
+                            .isNotNull();
                     assertThat(e.code()).as("%s", e).isEqualTo(ErrorCode.UNSUPPORTED);
-                    assertThat(e.getMessage()).as("the message names the device and the reason")
-                            .contains(device.path().toString()).contains("newer format");
+                    assertThat(e.getMessage())
+                            .as("the message names the device and the reason")
+                            .contains(device.path().toString())
+                            .contains("newer format");
                 }
                 CheckReport report = pool.check((done, total) -> 0);
-                assertThat(report.problems()).as("check() reports the mlog of a newer format version").hasSize(1)
-                        .allSatisfy(p -> assertThat(p).contains(target.id().toString()).contains("newer format"));
+                assertThat(report.problems())
+                        .as("check() reports the mlog of a newer format version")
+                        .hasSize(1)
+                        .allSatisfy(p ->
+                                assertThat(p).contains(target.id().toString()).contains("newer format"));
             }
         }
     }
@@ -193,7 +219,9 @@ class GoldenImageTest {
 
     private static GoldenImages.Image currentImage() throws IOException {
         SortedMap<Integer, Path> versions = GoldenImages.versions();
-        assertThat(versions).as("the golden image of the current format version").containsKey(FormatVersion.CURRENT);
+        assertThat(versions)
+                .as("the golden image of the current format version")
+                .containsKey(FormatVersion.CURRENT);
         return GoldenImages.load(FormatVersion.CURRENT, versions.get(FormatVersion.CURRENT));
     }
 
@@ -210,8 +238,10 @@ class GoldenImageTest {
     }
 
     private static List<Integer> superblockVersions(MemoryDevice device) {
-        return Stream.of(0, 1).map(copy -> Short.toUnsignedInt(device.media()
-                .get(U16, Superblock.COPY_OFFSETS[copy] + Superblock.OFF_VERSION))).toList();
+        return Stream.of(0, 1)
+                .map(copy -> Short.toUnsignedInt(
+                        device.media().get(U16, Superblock.COPY_OFFSETS[copy] + Superblock.OFF_VERSION)))
+                .toList();
     }
 
     private static Map<MediaClass, String> hashes(GoldenImages.Image image) {
@@ -230,7 +260,9 @@ class GoldenImageTest {
             sb.set(U16, Superblock.OFF_VERSION, (short) version);
             sb.set(U32, Superblock.OFF_BLKID_CRC, crc32c(sb, Superblock.OFF_BLKID_CRC));
             sb.set(U32, Superblock.OFF_CRC, crc32c(sb, Superblock.OFF_CRC));
-            assertThat(Superblock.check(sb)).as("the patched copy at %d", offset).isEqualTo(Superblock.Check.NEWER_VERSION);
+            assertThat(Superblock.check(sb))
+                    .as("the patched copy at %d", offset)
+                    .isEqualTo(Superblock.Check.NEWER_VERSION);
         }
     }
 
@@ -241,11 +273,13 @@ class GoldenImageTest {
     private static void setLogBlockVersion(MemorySegment media, long offset, UUID pool, long logId, int version) {
         LogFormat.Seed seed = new LogFormat.Seed(pool, logId);
         MemorySegment block = media.asSlice(offset, LogFormat.BLOCK_SIZE);
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("block 0 of log %x before the patch", logId)
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("block 0 of log %x before the patch", logId)
                 .isEqualTo(LogFormat.HeaderCheck.VALID);
         block.set(U16, LogFormat.BH_VERSION, (short) version);
         block.set(U32, LogFormat.BH_CRC, seed.blockHeaderCrc(block));
-        assertThat(LogFormat.checkBlockHeader(seed, block)).as("block 0 of log %x after the patch", logId)
+        assertThat(LogFormat.checkBlockHeader(seed, block))
+                .as("block 0 of log %x after the patch", logId)
                 .isEqualTo(LogFormat.HeaderCheck.NEWER_VERSION);
     }
 

@@ -21,10 +21,11 @@ class GoldenImageWriterTest {
     void writesTheGoldenImageOfTheCurrentFormatVersion() throws IOException {
         Path dir = GoldenImages.writeCurrent(GoldenImages.sourceRoot(), Boolean.getBoolean("mpool.golden.force"));
         try (GoldenImages.Image image = GoldenImages.load(FormatVersion.CURRENT, dir);
-             Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
+                Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
             GoldenChecks.verify(pool, image.manifest(), "the image just written to " + dir);
         }
-        for (GoldenManifest.Device d : GoldenManifest.read(dir.resolve(GoldenImages.MANIFEST_FILE)).devices()) {
+        for (GoldenManifest.Device d :
+                GoldenManifest.read(dir.resolve(GoldenImages.MANIFEST_FILE)).devices()) {
             long size = Files.size(dir.resolve(d.file()));
             System.out.printf("golden image: %s, %d bytes (%d uncompressed)%n", dir.resolve(d.file()), size, d.bytes());
             assertThat(size).as("%s compressed", d.file()).isLessThan(100_000);

@@ -64,6 +64,7 @@ import org.mpool.testing.MemoryDevices;
 public final class GoldenImages {
     /** Where the images live on the class path, and under src/test/resources. */
     static final String RESOURCE_ROOT = "golden";
+
     static final Path CAPACITY_PATH = Path.of("/golden/capacity.img");
     static final Path STAGING_PATH = Path.of("/golden/staging.img");
     static final String MANIFEST_FILE = "manifest.txt";
@@ -116,7 +117,9 @@ public final class GoldenImages {
         }
 
         GoldenManifest.Device device(MediaClass mediaClass) {
-            return manifest.devices().stream().filter(d -> d.mediaClass() == mediaClass).findFirst()
+            return manifest.devices().stream()
+                    .filter(d -> d.mediaClass() == mediaClass)
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("the image has no " + mediaClass.label() + " device"));
         }
 
@@ -162,7 +165,8 @@ public final class GoldenImages {
             byte[] buf = new byte[CHUNK];
             for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; offset += n) {
                 if (n > media.byteSize() - offset) {
-                    throw new AssertionError(file + " holds more than the " + media.byteSize() + " bytes of its device");
+                    throw new AssertionError(
+                            file + " holds more than the " + media.byteSize() + " bytes of its device");
                 }
                 MemorySegment.copy(buf, 0, media, ValueLayout.JAVA_BYTE, offset, n);
             }
@@ -175,7 +179,8 @@ public final class GoldenImages {
     static String sha256(MemorySegment media) {
         MessageDigest digest = GoldenManifest.digest();
         for (long off = 0; off < media.byteSize(); off += CHUNK) {
-            digest.update(media.asSlice(off, Math.min(CHUNK, media.byteSize() - off)).asByteBuffer());
+            digest.update(
+                    media.asSlice(off, Math.min(CHUNK, media.byteSize() - off)).asByteBuffer());
         }
         return HexFormat.of().formatHex(digest.digest());
     }
@@ -246,7 +251,8 @@ public final class GoldenImages {
             }
         }) {
             for (long off = 0; off < media.byteSize(); off += CHUNK) {
-                out.write(media.asSlice(off, Math.min(CHUNK, media.byteSize() - off)).toArray(ValueLayout.JAVA_BYTE));
+                out.write(media.asSlice(off, Math.min(CHUNK, media.byteSize() - off))
+                        .toArray(ValueLayout.JAVA_BYTE));
             }
         }
     }
@@ -297,16 +303,21 @@ public final class GoldenImages {
      */
     static GoldenManifest build(MemoryDevices devices) {
         Expected x = new Expected();
-        CreateOptions options = new CreateOptions().size(CAPACITY_BYTES).mblockSize(MBLOCK_BYTES)
-                .staging(STAGING_PATH, STAGING_BYTES, MBLOCK_BYTES).label("golden draft").owner(1000, 1000, 0640)
-                .sparePercent(5).shards(3);
+        CreateOptions options = new CreateOptions()
+                .size(CAPACITY_BYTES)
+                .mblockSize(MBLOCK_BYTES)
+                .staging(STAGING_PATH, STAGING_BYTES, MBLOCK_BYTES)
+                .label("golden draft")
+                .owner(1000, 1000, 0640)
+                .sparePercent(5)
+                .shards(3);
         String name;
         UUID uuid;
         SortedMap<String, String> properties;
         Map<ObjectId, Long> capacities = new LinkedHashMap<>();
         Map<ObjectId, MediaClass> classes = new LinkedHashMap<>();
         try (Mpool pool = Mpool.create("golden-draft", CAPACITY_PATH, options, devices);
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             // Mblocks: a whole page, a partial last page (capacity and staging), several pages, none.
             mblock(pool, arena, x, MediaClass.CAPACITY, 4096);
             mblock(pool, arena, x, MediaClass.CAPACITY, 6000);
@@ -367,8 +378,8 @@ public final class GoldenImages {
                     shard = w.id().shard();
                 }
             }
-            List<MblockWriter> batch = List.of(pool.allocateMblock(MediaClass.STAGING),
-                    pool.allocateMblock(MediaClass.CAPACITY));
+            List<MblockWriter> batch =
+                    List.of(pool.allocateMblock(MediaClass.STAGING), pool.allocateMblock(MediaClass.CAPACITY));
             int[] lengths = {4096 + 1, 2 * 4096};
             for (int i = 0; i < batch.size(); i++) {
                 byte[] data = x.bytes(lengths[i]);
@@ -405,7 +416,11 @@ public final class GoldenImages {
                 byte[] data = x.mblocks.get(id);
                 mblocks.add(new GoldenManifest.Mblock(id, classes.get(id), data.length, GoldenManifest.sha256(data)));
             } else {
-                mlogs.add(new GoldenManifest.Mlog(id, classes.get(id), capacities.get(id), x.generations.get(id),
+                mlogs.add(new GoldenManifest.Mlog(
+                        id,
+                        classes.get(id),
+                        capacities.get(id),
+                        x.generations.get(id),
                         x.mlogs.get(id).stream().map(GoldenManifest.Record::of).toList()));
             }
         }
@@ -413,8 +428,8 @@ public final class GoldenImages {
         for (MediaClass mc : MediaClass.values()) {
             Path path = mc == MediaClass.CAPACITY ? CAPACITY_PATH : STAGING_PATH;
             MemoryDevice device = (MemoryDevice) devices.get(path);
-            deviceList.add(new GoldenManifest.Device(mc, path, device.sizeBytes(), mc.label() + ".img.gz",
-                    sha256(device.media())));
+            deviceList.add(new GoldenManifest.Device(
+                    mc, path, device.sizeBytes(), mc.label() + ".img.gz", sha256(device.media())));
         }
         List<ObjectId> deleted = x.deleted.stream().sorted().toList();
         return new GoldenManifest(FormatVersion.CURRENT, name, uuid, deviceList, properties, mblocks, mlogs, deleted);

@@ -36,9 +36,15 @@ import org.mpool.common.ObjectId;
  * <p>The format of this file is test code's, not the pool's: it may grow, but every released
  * manifest must stay readable, since released images and their manifests never change.
  */
-record GoldenManifest(int formatVersion, String poolName, UUID poolUuid, List<Device> devices,
-                      SortedMap<String, String> properties, List<Mblock> mblocks, List<Mlog> mlogs,
-                      List<ObjectId> deleted) {
+record GoldenManifest(
+        int formatVersion,
+        String poolName,
+        UUID poolUuid,
+        List<Device> devices,
+        SortedMap<String, String> properties,
+        List<Mblock> mblocks,
+        List<Mlog> mlogs,
+        List<ObjectId> deleted) {
 
     /** A device of the image: where the pool expects it, how big it is, and which file holds it. */
     record Device(MediaClass mediaClass, Path path, long bytes, String file, String sha256) {}
@@ -72,12 +78,14 @@ record GoldenManifest(int formatVersion, String poolName, UUID poolUuid, List<De
 
     /** The bytes {@code Mpool.check} reads and verifies: every mblock's data and every mlog's records. */
     long checkedBytes() {
-        return mblocks.stream().mapToLong(Mblock::length).sum() + mlogs.stream().mapToLong(Mlog::recordBytes).sum();
+        return mblocks.stream().mapToLong(Mblock::length).sum()
+                + mlogs.stream().mapToLong(Mlog::recordBytes).sum();
     }
 
     void write(Path file) throws IOException {
         StringBuilder out = new StringBuilder();
-        out.append("# Golden image of mpool format version ").append(formatVersion)
+        out.append("# Golden image of mpool format version ")
+                .append(formatVersion)
                 .append(": what GoldenImageTest must find in it.\n")
                 .append("# Written by org.mpool.golden.GoldenImages. Released images and manifests never change.\n");
         line(out, "format", formatVersion);
@@ -92,7 +100,14 @@ record GoldenManifest(int formatVersion, String poolName, UUID poolUuid, List<De
             line(out, "mblock", m.id(), m.mediaClass().label(), m.length(), m.sha256());
         }
         for (Mlog m : mlogs) {
-            line(out, "mlog", m.id(), m.mediaClass().label(), m.capacityBytes(), m.generation(), m.records().size());
+            line(
+                    out,
+                    "mlog",
+                    m.id(),
+                    m.mediaClass().label(),
+                    m.capacityBytes(),
+                    m.generation(),
+                    m.records().size());
             for (int i = 0; i < m.records().size(); i++) {
                 Record r = m.records().get(i);
                 line(out, "record", m.id(), i, r.length(), r.sha256());
@@ -164,7 +179,8 @@ record GoldenManifest(int formatVersion, String poolName, UUID poolUuid, List<De
             String[] f = mlogLines.get(id);
             List<Record> rs = records.get(id);
             if (rs.size() != Integer.parseInt(f[5])) {
-                throw new IOException(file + ": mlog " + id + " lists " + rs.size() + " records, its line says " + f[5]);
+                throw new IOException(
+                        file + ": mlog " + id + " lists " + rs.size() + " records, its line says " + f[5]);
             }
             mlogs.add(new Mlog(id, MediaClass.parse(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), rs));
         }

@@ -17,8 +17,10 @@ class DeviceNumbersTest {
 
     /** glibc's gnu_dev_makedev: 32-bit major and minor packed into a 64-bit dev_t. */
     static long makedev(long major, long minor) {
-        return ((major & 0x00000fffL) << 8) | ((major & 0xfffff000L) << 32)
-                | (minor & 0x000000ffL) | ((minor & 0xffffff00L) << 12);
+        return ((major & 0x00000fffL) << 8)
+                | ((major & 0xfffff000L) << 32)
+                | (minor & 0x000000ffL)
+                | ((minor & 0xffffff00L) << 12);
     }
 
     @Test
@@ -33,8 +35,9 @@ class DeviceNumbersTest {
     }
 
     @Property
-    void decodingInvertsGlibcMakedev(@ForAll @LongRange(min = 0, max = 0xffffffffL) long major,
-                                     @ForAll @LongRange(min = 0, max = 0xffffffffL) long minor) {
+    void decodingInvertsGlibcMakedev(
+            @ForAll @LongRange(min = 0, max = 0xffffffffL) long major,
+            @ForAll @LongRange(min = 0, max = 0xffffffffL) long minor) {
         long dev = makedev(major, minor);
         assertThat(ProcLocks.major(dev)).as("major of 0x%x", dev).isEqualTo(major);
         assertThat(ProcLocks.minor(dev)).as("minor of 0x%x", dev).isEqualTo(minor);

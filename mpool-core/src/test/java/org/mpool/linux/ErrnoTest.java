@@ -17,7 +17,9 @@ class ErrnoTest {
         int constants = 0;
         for (Field f : Errno.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
-                assertThat(Errno.name(f.getInt(null))).as("name of Errno.%s", f.getName()).isEqualTo(f.getName());
+                assertThat(Errno.name(f.getInt(null)))
+                        .as("name of Errno.%s", f.getName())
+                        .isEqualTo(f.getName());
                 constants++;
             }
         }
@@ -32,10 +34,23 @@ class ErrnoTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-        "EIO, IO", "ENOSPC, NO_SPACE", "EDQUOT, NO_SPACE", "EFBIG, NO_SPACE", "ENOENT, NOT_FOUND",
-        "ENODEV, NOT_FOUND", "EEXIST, EXISTS", "EAGAIN, LOCKED", "EACCES, PERMISSION", "EROFS, PERMISSION",
-        "EINVAL, INVALID_ARGUMENT", "EISDIR, INVALID_ARGUMENT", "EBUSY, BUSY", "EOPNOTSUPP, UNSUPPORTED",
-        "ENOTTY, UNSUPPORTED", "EBADF, IO"})
+        "EIO, IO",
+        "ENOSPC, NO_SPACE",
+        "EDQUOT, NO_SPACE",
+        "EFBIG, NO_SPACE",
+        "ENOENT, NOT_FOUND",
+        "ENODEV, NOT_FOUND",
+        "EEXIST, EXISTS",
+        "EAGAIN, LOCKED",
+        "EACCES, PERMISSION",
+        "EROFS, PERMISSION",
+        "EINVAL, INVALID_ARGUMENT",
+        "EISDIR, INVALID_ARGUMENT",
+        "EBUSY, BUSY",
+        "EOPNOTSUPP, UNSUPPORTED",
+        "ENOTTY, UNSUPPORTED",
+        "EBADF, IO"
+    })
     void mapsToErrorCodes(String errno, ErrorCode expected) throws ReflectiveOperationException {
         int value = Errno.class.getField(errno).getInt(null);
         assertThat(Errno.toErrorCode(value)).isEqualTo(expected);

@@ -15,9 +15,11 @@ class LibCErrnoTest {
 
     @Test
     void openReportsEnoentAndEexist() throws Exception {
-        assertThat(LibC.open(dir.resolve("missing").toString(), LibC.O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+        assertThat(LibC.open(dir.resolve("missing").toString(), LibC.O_RDONLY, 0))
+                .isEqualTo(-Errno.ENOENT);
         Path file = Files.createFile(dir.resolve("file"));
-        assertThat(LibC.open(file.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, 0600)).isEqualTo(-Errno.EEXIST);
+        assertThat(LibC.open(file.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, 0600))
+                .isEqualTo(-Errno.EEXIST);
     }
 
     @Test
@@ -45,7 +47,8 @@ class LibCErrnoTest {
         try {
             assertThat(LibC.flock(first, LibC.LOCK_EX | LibC.LOCK_NB)).isZero();
             assertThat(LibC.flock(second, LibC.LOCK_EX | LibC.LOCK_NB)).isEqualTo(-Errno.EAGAIN);
-            assertThat(ProcLocks.flockHolder(file)).isEqualTo(OptionalLong.of(ProcessHandle.current().pid()));
+            assertThat(ProcLocks.flockHolder(file))
+                    .isEqualTo(OptionalLong.of(ProcessHandle.current().pid()));
 
             assertThat(LibC.flock(first, LibC.LOCK_UN)).isZero();
             assertThat(ProcLocks.flockHolder(file)).isEmpty();

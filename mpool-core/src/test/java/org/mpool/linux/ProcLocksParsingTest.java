@@ -26,8 +26,12 @@ class ProcLocksParsingTest {
     @Test
     void majorAndMinorAreHexAndTheInodeIsDecimal() {
         assertThat(ProcLocks.holder(SAMPLE, 8, 16, 42)).isEqualTo(OptionalLong.of(777));
-        assertThat(ProcLocks.holder(SAMPLE, 8, 10, 42)).as("minor read as decimal").isEmpty();
-        assertThat(ProcLocks.holder(SAMPLE, 8, 16, 0x42)).as("inode read as hex").isEmpty();
+        assertThat(ProcLocks.holder(SAMPLE, 8, 10, 42))
+                .as("minor read as decimal")
+                .isEmpty();
+        assertThat(ProcLocks.holder(SAMPLE, 8, 16, 0x42))
+                .as("inode read as hex")
+                .isEmpty();
     }
 
     @Test
@@ -38,10 +42,18 @@ class ProcLocksParsingTest {
 
     @Test
     void otherFilesDoNotMatch() {
-        assertThat(ProcLocks.holder(SAMPLE, 0xfd, 0x01, INODE + 1)).as("other inode").isEmpty();
-        assertThat(ProcLocks.holder(SAMPLE, 0xfd, 0x02, INODE)).as("other minor").isEmpty();
-        assertThat(ProcLocks.holder(SAMPLE, 0xfe, 0x01, INODE)).as("other major").isEmpty();
-        assertThat(ProcLocks.holder(SAMPLE, 0, 0x1a, 42)).as("a lease is not a flock").isEmpty();
+        assertThat(ProcLocks.holder(SAMPLE, 0xfd, 0x01, INODE + 1))
+                .as("other inode")
+                .isEmpty();
+        assertThat(ProcLocks.holder(SAMPLE, 0xfd, 0x02, INODE))
+                .as("other minor")
+                .isEmpty();
+        assertThat(ProcLocks.holder(SAMPLE, 0xfe, 0x01, INODE))
+                .as("other major")
+                .isEmpty();
+        assertThat(ProcLocks.holder(SAMPLE, 0, 0x1a, 42))
+                .as("a lease is not a flock")
+                .isEmpty();
     }
 
     @Test
@@ -52,8 +64,13 @@ class ProcLocksParsingTest {
 
     @Test
     void malformedLinesNameNoHolder() {
-        List<String> garbage = List.of("", "FLOCK", "1: FLOCK ADVISORY WRITE", "1: FLOCK ADVISORY WRITE x fd:01:5 0 EOF",
-                "1: FLOCK ADVISORY WRITE 7 fd:01 0 EOF", "1: FLOCK ADVISORY WRITE 7 zz:01:5 0 EOF");
+        List<String> garbage = List.of(
+                "",
+                "FLOCK",
+                "1: FLOCK ADVISORY WRITE",
+                "1: FLOCK ADVISORY WRITE x fd:01:5 0 EOF",
+                "1: FLOCK ADVISORY WRITE 7 fd:01 0 EOF",
+                "1: FLOCK ADVISORY WRITE 7 zz:01:5 0 EOF");
         assertThat(ProcLocks.holder(garbage, 0xfd, 0x01, 5)).isEmpty();
         assertThat(ProcLocks.holder(List.of(), 0xfd, 0x01, 5)).isEmpty();
     }

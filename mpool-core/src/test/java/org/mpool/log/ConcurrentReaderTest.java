@@ -67,15 +67,21 @@ class ConcurrentReaderTest {
                     int bound = started.get();
                     String what = "seed " + seed + ", read " + reads + ", " + seen.size() + " records";
                     assertThat(Records.prefixMismatch(seen, planned)).as(what).isNull();
-                    assertThat(seen.size()).as("records whose append had started, %s", what).isLessThanOrEqualTo(bound);
-                    assertThat(seen.size()).as("not fewer than the previous read (%d), %s", last, what).isGreaterThanOrEqualTo(last);
+                    assertThat(seen.size())
+                            .as("records whose append had started, %s", what)
+                            .isLessThanOrEqualTo(bound);
+                    assertThat(seen.size())
+                            .as("not fewer than the previous read (%d), %s", last, what)
+                            .isGreaterThanOrEqualTo(last);
                     last = seen.size();
                     reads++;
                     readsDone.incrementAndGet();
                 }
                 writer.join();
                 assertThat(writerError.get()).as("writer, seed %d", seed).isNull();
-                assertThat(log.reader().readAll()).as("final read, seed %d", seed).containsExactlyElementsOf(planned);
+                assertThat(log.reader().readAll())
+                        .as("final read, seed %d", seed)
+                        .containsExactlyElementsOf(planned);
                 System.out.println("ConcurrentReaderTest: seed " + seed + ": " + reads + " reads during "
                         + planned.size() + " appends");
             }

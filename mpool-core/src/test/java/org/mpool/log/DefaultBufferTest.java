@@ -23,16 +23,20 @@ class DefaultBufferTest {
             FaultInjectingDevice counting = FaultInjectingDevice.forErrors(mem); // counts writes
             LogSpec spec = new LogSpec(counting, 0, 32L << 20, UUID.randomUUID(), 1);
             assertThat(spec.bufferBytes()).isEqualTo(LogSpec.DEFAULT_BUFFER_BYTES);
-            try (RecordLog log = RecordLog.format(spec, 1, false, task -> { })) {
+            try (RecordLog log = RecordLog.format(spec, 1, false, task -> {})) {
                 byte[] record = new byte[RECORD];
                 for (int mib = 0; mib < 4; mib++) {
                     long before = counting.writeCount();
                     for (int i = 0; i < RECORDS_PER_MIB; i++) {
                         log.append(record, false);
                     }
-                    assertThat(counting.writeCount()).as("device writes while appending MiB %d", mib).isEqualTo(before);
+                    assertThat(counting.writeCount())
+                            .as("device writes while appending MiB %d", mib)
+                            .isEqualTo(before);
                     log.flush();
-                    assertThat(counting.writeCount()).as("device writes of the flush after MiB %d", mib).isGreaterThan(before);
+                    assertThat(counting.writeCount())
+                            .as("device writes of the flush after MiB %d", mib)
+                            .isGreaterThan(before);
                 }
                 assertThat(log.reader().readAll()).hasSize(4 * RECORDS_PER_MIB);
             }

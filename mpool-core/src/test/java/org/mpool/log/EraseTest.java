@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -51,13 +51,20 @@ class EraseTest {
             assertThat(e.code()).isEqualTo(ErrorCode.IO);
             dev.crashNow();
             for (long seed = 0; seed < 300; seed++) {
-                try (MemoryDevice image = dev.crashImage(seed); RecordLog recovered = RecordLog.open(TestLogs.on(image, spec))) {
+                try (MemoryDevice image = dev.crashImage(seed);
+                        RecordLog recovered = RecordLog.open(TestLogs.on(image, spec))) {
                     List<byte[]> read = recovered.reader().readAll();
                     if (recovered.generation() == 8) {
-                        assertThat(read).as("new generation, image seed %d", seed).isEmpty();
+                        assertThat(read)
+                                .as("new generation, image seed %d", seed)
+                                .isEmpty();
                     } else {
-                        assertThat(recovered.generation()).as("generation, image seed %d", seed).isEqualTo(7);
-                        assertThat(read).as("old generation, image seed %d", seed).containsExactlyElementsOf(old);
+                        assertThat(recovered.generation())
+                                .as("generation, image seed %d", seed)
+                                .isEqualTo(7);
+                        assertThat(read)
+                                .as("old generation, image seed %d", seed)
+                                .containsExactlyElementsOf(old);
                     }
                 }
             }
@@ -95,7 +102,9 @@ class EraseTest {
                     if (r.nextBoolean()) {
                         log.close();
                         log = RecordLog.open(spec);
-                        assertThat(log.reader().readAll()).as("before erase, %s", what).containsExactlyElementsOf(current);
+                        assertThat(log.reader().readAll())
+                                .as("before erase, %s", what)
+                                .containsExactlyElementsOf(current);
                     }
                     if (r.nextInt(4) == 0) {
                         long to = generation + 1 + r.nextInt(5);
@@ -106,11 +115,18 @@ class EraseTest {
                         generation++;
                     }
                     current.clear();
-                    assertThat(log.generation()).as("generation after erase, %s", what).isEqualTo(generation);
-                    assertThat(log.reader().readAll()).as("live read after erase, %s", what).isEmpty();
+                    assertThat(log.generation())
+                            .as("generation after erase, %s", what)
+                            .isEqualTo(generation);
+                    assertThat(log.reader().readAll())
+                            .as("live read after erase, %s", what)
+                            .isEmpty();
                     RecordLog erased = log;
-                    MpoolException back = catchThrowableOfType(MpoolException.class, () -> erased.eraseTo(erased.generation()));
-                    assertThat(back.code()).as("erase to the current generation, %s", what).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    MpoolException back =
+                            catchThrowableOfType(MpoolException.class, () -> erased.eraseTo(erased.generation()));
+                    assertThat(back.code())
+                            .as("erase to the current generation, %s", what)
+                            .isEqualTo(ErrorCode.INVALID_ARGUMENT);
                     // A few new records, fewer than the old ones so old blocks stay behind them.
                     for (int k = r.nextInt(4); k > 0; k--) {
                         byte[] rec = Records.make(seed, sequence++, r.nextInt(200));
@@ -118,11 +134,16 @@ class EraseTest {
                         current.add(rec);
                     }
                     log.close();
-                    assertThat(RecordLog.read(spec).readAll()).as("read-only read after erase, %s", what)
+                    assertThat(RecordLog.read(spec).readAll())
+                            .as("read-only read after erase, %s", what)
                             .containsExactlyElementsOf(current);
                     log = RecordLog.open(spec);
-                    assertThat(log.generation()).as("generation after reopen, %s", what).isEqualTo(generation);
-                    assertThat(log.reader().readAll()).as("read after reopen, %s", what).containsExactlyElementsOf(current);
+                    assertThat(log.generation())
+                            .as("generation after reopen, %s", what)
+                            .isEqualTo(generation);
+                    assertThat(log.reader().readAll())
+                            .as("read after reopen, %s", what)
+                            .containsExactlyElementsOf(current);
                 }
             } finally {
                 log.close();

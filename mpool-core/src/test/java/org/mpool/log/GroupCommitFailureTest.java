@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -39,9 +39,15 @@ class GroupCommitFailureTest {
             RecordLog log = RecordLog.format(spec, 1, false);
             dev.inject(new Fault(Op.FLUSH, ErrorCode.IO, 50 + random.nextInt(200), Long.MAX_VALUE));
             SyncAppenders appenders = new SyncAppenders(log, seed, THREADS, 400, e -> e.code() == ErrorCode.IO);
-            assertThat(appenders.join(30_000)).as("every sync appender ended after the failed flush, seed %d", seed).isTrue();
-            assertThat(appenders.unexpected.get()).as("appender failure, seed %d", seed).isNull();
-            assertThat(dev.flushCount()).as("flushes that succeeded, seed %d", seed).isGreaterThan(50);
+            assertThat(appenders.join(30_000))
+                    .as("every sync appender ended after the failed flush, seed %d", seed)
+                    .isTrue();
+            assertThat(appenders.unexpected.get())
+                    .as("appender failure, seed %d", seed)
+                    .isNull();
+            assertThat(dev.flushCount())
+                    .as("flushes that succeeded, seed %d", seed)
+                    .isGreaterThan(50);
             try {
                 log.close();
             } catch (MpoolException e) {

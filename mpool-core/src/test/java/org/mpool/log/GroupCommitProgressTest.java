@@ -54,7 +54,9 @@ class GroupCommitProgressTest {
                         try {
                             for (int j = 0; !stop.get(); j++) {
                                 // One in 25 records spans more than the 8-block buffer.
-                                int size = r.nextInt(25) == 0 ? 9 * TestLogs.BLOCK + r.nextInt(TestLogs.BLOCK) : 1 + r.nextInt(200);
+                                int size = r.nextInt(25) == 0
+                                        ? 9 * TestLogs.BLOCK + r.nextInt(TestLogs.BLOCK)
+                                        : 1 + r.nextInt(200);
                                 byte[] rec = Records.make(seed, thread * 1_000_000 + j, size);
                                 log.append(rec, r.nextInt(10) != 0);
                                 mine.add(rec);
@@ -72,7 +74,9 @@ class GroupCommitProgressTest {
                 }
                 for (Thread t : threads) {
                     t.join(TimeUnit.SECONDS.toMillis(60));
-                    assertThat(t.isAlive()).as("an appender still waiting 60 s after starting, seed %d", seed).isFalse();
+                    assertThat(t.isAlive())
+                            .as("an appender still waiting 60 s after starting, seed %d", seed)
+                            .isFalse();
                 }
                 assertThat(failure.get()).as("appender failure, seed %d", seed).isNull();
                 log.flush();

@@ -31,7 +31,9 @@ class GroupCommitProtocolTest {
         lock.lock();
         try {
             long start = System.nanoTime();
-            assertThat(group.allJoined()).as("one appender, the leader: everyone has joined").isTrue();
+            assertThat(group.allJoined())
+                    .as("one appender, the leader: everyone has joined")
+                    .isTrue();
             assertThat(group.gather()).as("the leader still leads").isTrue();
             assertThat(System.nanoTime() - start).as("no wait for nobody").isLessThan(SECOND);
         } finally {
@@ -46,17 +48,19 @@ class GroupCommitProtocolTest {
         group.roundTook(240 * SECOND); // the cap, not the round, bounds the wait: 60 s
         group.enter(); // the leader
         group.enter(); // another appender, on its way
-        CompletableFuture<Long> gathered = CompletableFuture.supplyAsync(() -> {
-            lock.lock();
-            try {
-                long start = System.nanoTime();
-                boolean leads = group.gather();
-                assertThat(leads).as("nobody took the round over").isTrue();
-                return System.nanoTime() - start;
-            } finally {
-                lock.unlock();
-            }
-        }, threads);
+        CompletableFuture<Long> gathered = CompletableFuture.supplyAsync(
+                () -> {
+                    lock.lock();
+                    try {
+                        long start = System.nanoTime();
+                        boolean leads = group.gather();
+                        assertThat(leads).as("nobody took the round over").isTrue();
+                        return System.nanoTime() - start;
+                    } finally {
+                        lock.unlock();
+                    }
+                },
+                threads);
         awaitGathering(group);
         group.leave(); // the other appender returns without a record: the leader is told
         long waited = gathered.get(30, TimeUnit.SECONDS);
@@ -72,25 +76,31 @@ class GroupCommitProtocolTest {
         group.enter(); // B, who parks waiting for a round
         group.enter(); // C, the last to arrive
         AtomicLong durable = new AtomicLong(0);
-        CompletableFuture<Boolean> parkedB = CompletableFuture.supplyAsync(() -> {
-            lock.lock();
-            return group.awaitRound(100, false, durable::get);
-        }, threads);
+        CompletableFuture<Boolean> parkedB = CompletableFuture.supplyAsync(
+                () -> {
+                    lock.lock();
+                    return group.awaitRound(100, false, durable::get);
+                },
+                threads);
         awaitParked(group, 1);
-        CompletableFuture<Boolean> leaderA = CompletableFuture.supplyAsync(() -> {
-            lock.lock();
-            try {
-                return group.gather();
-            } finally {
-                lock.unlock();
-            }
-        }, threads);
+        CompletableFuture<Boolean> leaderA = CompletableFuture.supplyAsync(
+                () -> {
+                    lock.lock();
+                    try {
+                        return group.gather();
+                    } finally {
+                        lock.unlock();
+                    }
+                },
+                threads);
         awaitGathering(group);
         boolean tookOver;
         lock.lock();
         try {
             tookOver = group.takeOverGather(false);
-            assertThat(group.takeOverGather(false)).as("a round is taken over once").isFalse();
+            assertThat(group.takeOverGather(false))
+                    .as("a round is taken over once")
+                    .isFalse();
             // C ran the round: everything up to 200 is durable; its end releases B.
             durable.set(200);
             List<Thread> released = group.release(durable.get(), false, true);
@@ -99,9 +109,15 @@ class GroupCommitProtocolTest {
         } finally {
             lock.unlock();
         }
-        assertThat(tookOver).as("C, the last appender A waited for, takes the round over").isTrue();
-        assertThat(leaderA.get(30, TimeUnit.SECONDS)).as("A learns its gather was taken over").isFalse();
-        assertThat(parkedB.get(30, TimeUnit.SECONDS)).as("B returns: its record is durable").isTrue();
+        assertThat(tookOver)
+                .as("C, the last appender A waited for, takes the round over")
+                .isTrue();
+        assertThat(leaderA.get(30, TimeUnit.SECONDS))
+                .as("A learns its gather was taken over")
+                .isFalse();
+        assertThat(parkedB.get(30, TimeUnit.SECONDS))
+                .as("B returns: its record is durable")
+                .isTrue();
         assertThat(lock.isLocked()).as("B returned without retaking the lock").isFalse();
     }
 
@@ -113,7 +129,9 @@ class GroupCommitProtocolTest {
         group.enter();
         lock.lock();
         try {
-            assertThat(group.takeOverGather(false)).as("nobody gathers: nothing to take over").isFalse();
+            assertThat(group.takeOverGather(false))
+                    .as("nobody gathers: nothing to take over")
+                    .isFalse();
         } finally {
             lock.unlock();
         }
@@ -133,13 +151,17 @@ class GroupCommitProtocolTest {
         try {
             durable.set(500);
             List<Thread> released = group.release(500, false, true);
-            assertThat(released).as("the one made durable, and the longest waiting other to lead").hasSize(2);
+            assertThat(released)
+                    .as("the one made durable, and the longest waiting other to lead")
+                    .hasSize(2);
             ParkedAppenders.unpark(released);
         } finally {
             lock.unlock();
         }
         assertThat(early.get(30, TimeUnit.SECONDS)).as("10 <= 500: durable").isTrue();
-        assertThat(late.get(30, TimeUnit.SECONDS)).as("woken to lead, not durable: it looks again").isFalse();
+        assertThat(late.get(30, TimeUnit.SECONDS))
+                .as("woken to lead, not durable: it looks again")
+                .isFalse();
         assertThat(group.parkedCount()).as("the third still waits").isEqualTo(1);
         lock.lock();
         try {
@@ -147,18 +169,22 @@ class GroupCommitProtocolTest {
         } finally {
             lock.unlock();
         }
-        assertThat(later.get(30, TimeUnit.SECONDS)).as("released by the close, its record not durable").isFalse();
+        assertThat(later.get(30, TimeUnit.SECONDS))
+                .as("released by the close, its record not durable")
+                .isFalse();
     }
 
     private CompletableFuture<Boolean> park(GroupCommit group, long target, AtomicLong durable) {
-        return CompletableFuture.supplyAsync(() -> {
-            lock.lock();
-            boolean done = group.awaitRound(target, false, durable::get);
-            if (lock.isHeldByCurrentThread()) {
-                lock.unlock();
-            }
-            return done;
-        }, threads);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    lock.lock();
+                    boolean done = group.awaitRound(target, false, durable::get);
+                    if (lock.isHeldByCurrentThread()) {
+                        lock.unlock();
+                    }
+                    return done;
+                },
+                threads);
     }
 
     /** Waits (bounded) until {@code n} appenders are parked; the protocol, not a sleep, decides. */
@@ -173,7 +199,9 @@ class GroupCommitProtocolTest {
             } finally {
                 lock.unlock();
             }
-            assertThat(System.nanoTime()).as("%d appenders parked within 30 s", n).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d appenders parked within 30 s", n)
+                    .isLessThan(deadline);
             Thread.onSpinWait();
         }
     }

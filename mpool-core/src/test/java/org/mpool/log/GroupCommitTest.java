@@ -3,8 +3,8 @@ package org.mpool.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
@@ -40,25 +40,33 @@ class GroupCommitTest {
             LogSpec spec = TestLogs.spec(new LatencyDevice(dev, FLUSH_NANOS), 0, blocks, 81, 64);
             RecordLog log = RecordLog.format(spec, 1, false);
             long flushesBefore = dev.flushCount();
-            SyncAppenders appenders = new SyncAppenders(log, seed, THREADS, 300, e -> e.code() == ErrorCode.IO && dev.crashed());
+            SyncAppenders appenders =
+                    new SyncAppenders(log, seed, THREADS, 300, e -> e.code() == ErrorCode.IO && dev.crashed());
             while (appenders.total.get() < ACKED_BEFORE_CRASH && appenders.unexpected.get() == null) {
                 Thread.sleep(1);
             }
             dev.crashNow();
-            assertThat(appenders.join(30_000)).as("every appender ended after the crash, seed %d", seed).isTrue();
-            assertThat(appenders.unexpected.get()).as("appender failure, seed %d", seed).isNull();
+            assertThat(appenders.join(30_000))
+                    .as("every appender ended after the crash, seed %d", seed)
+                    .isTrue();
+            assertThat(appenders.unexpected.get())
+                    .as("appender failure, seed %d", seed)
+                    .isNull();
             long appends = appenders.acknowledged();
             long flushes = dev.flushCount() - flushesBefore;
-            System.out.println("GroupCommitTest: seed " + seed + ": " + appends + " sync appends returned, "
-                    + flushes + " device flushes");
-            assertThat(flushes).as("device flushes for %d sync appends, seed %d", appends, seed).isLessThanOrEqualTo(appends / 2);
+            System.out.println("GroupCommitTest: seed " + seed + ": " + appends + " sync appends returned, " + flushes
+                    + " device flushes");
+            assertThat(flushes)
+                    .as("device flushes for %d sync appends, seed %d", appends, seed)
+                    .isLessThanOrEqualTo(appends / 2);
             try {
                 log.close();
             } catch (MpoolException e) {
                 // The device is gone: close releases the log and reports that.
             }
             for (int image = 0; image < 4; image++) {
-                appenders.checkAcknowledgedOn(dev.crashImage(Seeds.derive(seed, 100 + image)), spec, "seed " + seed + ", image " + image);
+                appenders.checkAcknowledgedOn(
+                        dev.crashImage(Seeds.derive(seed, 100 + image)), spec, "seed " + seed + ", image " + image);
             }
             dev.close();
         }

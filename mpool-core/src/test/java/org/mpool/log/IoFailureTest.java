@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
 
@@ -38,7 +38,8 @@ class IoFailureTest {
                 dev.inject(new Fault(Op.FLUSH, ErrorCode.IO, r.nextInt(12), 1));
                 MpoolException failure = null;
                 while (failure == null) {
-                    byte[] rec = Records.make(seed, appended.size(), r.nextInt(5) == 0 ? r.nextInt(20_000) : r.nextInt(300));
+                    byte[] rec =
+                            Records.make(seed, appended.size(), r.nextInt(5) == 0 ? r.nextInt(20_000) : r.nextInt(300));
                     appended.add(rec);
                     try {
                         boolean sync = r.nextInt(3) == 0;
@@ -56,24 +57,37 @@ class IoFailureTest {
                 String what = "seed " + seed + ", " + appended.size() + " appended, " + acked + " acknowledged";
                 assertThat(failure.code()).as("the failed flush, %s", what).isEqualTo(ErrorCode.IO);
                 RecordLog failed = log;
-                for (Runnable op : List.<Runnable>of(() -> failed.append(new byte[1], false), () -> failed.append(new byte[1], true),
-                        failed::flush, failed::erase)) {
+                for (Runnable op : List.<Runnable>of(
+                        () -> failed.append(new byte[1], false),
+                        () -> failed.append(new byte[1], true),
+                        failed::flush,
+                        failed::erase)) {
                     MpoolException e = catchThrowableOfType(MpoolException.class, op::run);
                     assertThat(e).as("an operation after the failure, %s", what).isNotNull();
-                    assertThat(e.code()).as("an operation after the failure, %s", what).isEqualTo(ErrorCode.IO);
+                    assertThat(e.code())
+                            .as("an operation after the failure, %s", what)
+                            .isEqualTo(ErrorCode.IO);
                 }
                 MpoolException onClose = catchThrowableOfType(MpoolException.class, log::close);
-                assertThat(onClose).as("close with records not durable, %s", what).isNotNull();
-                assertThat(onClose.code()).as("close with records not durable, %s", what).isEqualTo(ErrorCode.IO);
+                assertThat(onClose)
+                        .as("close with records not durable, %s", what)
+                        .isNotNull();
+                assertThat(onClose.code())
+                        .as("close with records not durable, %s", what)
+                        .isEqualTo(ErrorCode.IO);
 
                 try (RecordLog reopened = RecordLog.open(spec)) {
                     List<byte[]> read = reopened.reader().readAll();
-                    assertThat(Records.prefixMismatch(read, appended)).as("after reopen, %s", what).isNull();
+                    assertThat(Records.prefixMismatch(read, appended))
+                            .as("after reopen, %s", what)
+                            .isNull();
                     assertThat(read.size()).as("records after reopen, %s", what).isGreaterThanOrEqualTo(acked);
                     byte[] more = Records.make(seed, 1_000_000, 10);
                     reopened.append(more, true); // the reopened log takes writes again
                     read.add(more);
-                    assertThat(reopened.reader().readAll()).as("append after reopen, %s", what).containsExactlyElementsOf(read);
+                    assertThat(reopened.reader().readAll())
+                            .as("append after reopen, %s", what)
+                            .containsExactlyElementsOf(read);
                 }
             }
         }
@@ -92,7 +106,9 @@ class IoFailureTest {
             RecordLog log = RecordLog.format(spec, 1, false, Runnable::run);
             long writes = dev.writeCount();
             dev.inject(new Fault(Op.WRITE, ErrorCode.IO, 0, 1)); // the next write fails (skip counts from injection)
-            log.append(new byte[3 * TestLogs.BLOCK], false); // fills a quarter of the buffer and more: write-behind starts, fails
+            log.append(
+                    new byte[3 * TestLogs.BLOCK],
+                    false); // fills a quarter of the buffer and more: write-behind starts, fails
             assertThat(dev.writeCount()).as("writes that succeeded").isEqualTo(writes);
             MpoolException e = catchThrowableOfType(MpoolException.class, log::close);
             assertThat(e).as("close after a failed write-behind").isNotNull();

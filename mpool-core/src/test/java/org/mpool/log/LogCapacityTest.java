@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.LogFormat;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
@@ -48,28 +48,42 @@ class LogCapacityTest {
                 long used = log.usedBytes();
                 String what = "seed " + seed + ", " + blocks + " blocks, used " + used + ", remaining " + rem;
 
-                MpoolException full = catchThrowableOfType(MpoolException.class,
-                        () -> log.append(new byte[(int) rem + 1], r.nextBoolean()));
+                MpoolException full = catchThrowableOfType(
+                        MpoolException.class, () -> log.append(new byte[(int) rem + 1], r.nextBoolean()));
                 assertThat(full).as("append(remaining() + 1), %s", what).isNotNull();
                 assertThat(full.code()).as("append(remaining() + 1), %s", what).isEqualTo(ErrorCode.LOG_FULL);
-                assertThat(log.usedBytes()).as("usedBytes after LOG_FULL, %s", what).isEqualTo(used);
-                assertThat(log.remaining()).as("remaining after LOG_FULL, %s", what).isEqualTo(rem);
+                assertThat(log.usedBytes())
+                        .as("usedBytes after LOG_FULL, %s", what)
+                        .isEqualTo(used);
+                assertThat(log.remaining())
+                        .as("remaining after LOG_FULL, %s", what)
+                        .isEqualTo(rem);
 
                 if (rem >= 0) {
                     append(log, written, Records.make(seed, written.size(), (int) rem), r.nextBoolean());
                 } else {
-                    MpoolException empty = catchThrowableOfType(MpoolException.class,
-                            () -> log.append(new byte[0], r.nextBoolean()));
-                    assertThat(empty).as("0-byte append when remaining() is -1, %s", what).isNotNull();
-                    assertThat(empty.code()).as("0-byte append on a full log, %s", what).isEqualTo(ErrorCode.LOG_FULL);
-                    assertThat(log.usedBytes()).as("usedBytes after LOG_FULL, %s", what).isEqualTo(used);
+                    MpoolException empty =
+                            catchThrowableOfType(MpoolException.class, () -> log.append(new byte[0], r.nextBoolean()));
+                    assertThat(empty)
+                            .as("0-byte append when remaining() is -1, %s", what)
+                            .isNotNull();
+                    assertThat(empty.code())
+                            .as("0-byte append on a full log, %s", what)
+                            .isEqualTo(ErrorCode.LOG_FULL);
+                    assertThat(log.usedBytes())
+                            .as("usedBytes after LOG_FULL, %s", what)
+                            .isEqualTo(used);
                 }
                 log.flush();
                 assertThat(log.reader().readAll()).as("live read, %s", what).containsExactlyElementsOf(written);
             }
-            assertThat(RecordLog.read(spec).readAll()).as("read-only read, seed %d", seed).containsExactlyElementsOf(written);
+            assertThat(RecordLog.read(spec).readAll())
+                    .as("read-only read, seed %d", seed)
+                    .containsExactlyElementsOf(written);
             try (RecordLog log = RecordLog.open(spec)) {
-                assertThat(log.reader().readAll()).as("read after reopen, seed %d", seed).containsExactlyElementsOf(written);
+                assertThat(log.reader().readAll())
+                        .as("read after reopen, seed %d", seed)
+                        .containsExactlyElementsOf(written);
             }
         }
     }
@@ -104,13 +118,20 @@ class LogCapacityTest {
                 long payload = r.nextInt(3) == 0 ? r.nextLong(src.byteSize()) : r.nextInt(64);
                 long expectedEnd = big.endAfter(payload);
                 long smallEnd = small.endAfter(payload);
-                String what = "seed " + seed + ", capacity " + capacity + ", tail " + small.tail() + ", payload " + payload;
-                assertThat(smallEnd).as("endAfter, %s", what).isEqualTo(expectedEnd <= capacity ? expectedEnd : Long.MAX_VALUE);
+                String what =
+                        "seed " + seed + ", capacity " + capacity + ", tail " + small.tail() + ", payload " + payload;
+                assertThat(smallEnd)
+                        .as("endAfter, %s", what)
+                        .isEqualTo(expectedEnd <= capacity ? expectedEnd : Long.MAX_VALUE);
                 long room = small.payloadRoom();
                 if (room > 0) { // 0 means not even a fragment header fits
-                    assertThat(small.endAfter(room)).as("endAfter(payloadRoom()), %s", what).isNotEqualTo(Long.MAX_VALUE);
+                    assertThat(small.endAfter(room))
+                            .as("endAfter(payloadRoom()), %s", what)
+                            .isNotEqualTo(Long.MAX_VALUE);
                 }
-                assertThat(small.endAfter(room + 1)).as("endAfter(payloadRoom() + 1), %s", what).isEqualTo(Long.MAX_VALUE);
+                assertThat(small.endAfter(room + 1))
+                        .as("endAfter(payloadRoom() + 1), %s", what)
+                        .isEqualTo(Long.MAX_VALUE);
                 if (smallEnd == Long.MAX_VALUE) {
                     refusals++;
                     continue;

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.MediaDamage;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.Seeds;
@@ -32,7 +32,8 @@ class LogCorruptionTest {
         int[] outcomes = new int[2];
         for (int i = 0; i < ITERATIONS; i++) {
             long seed = Seeds.derive(base, i);
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> check(seed, outcomes), () -> "seed " + seed + " hangs");
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(10), () -> check(seed, outcomes), () -> "seed " + seed + " hangs");
         }
         System.out.println("LogCorruptionTest: " + ITERATIONS + " damaged logs, " + outcomes[0] + " reads of a prefix, "
                 + outcomes[1] + " CORRUPT");
@@ -52,11 +53,15 @@ class LogCorruptionTest {
             }
             String what = "seed " + seed + ", " + written.size() + " records, damage: " + damage;
             expectPrefixOrCorrupt(() -> RecordLog.read(spec).readAll(), written, "read-only read, " + what, outcomes);
-            expectPrefixOrCorrupt(() -> {
-                try (RecordLog log = RecordLog.open(spec)) {
-                    return log.reader().readAll();
-                }
-            }, written, "read after open, " + what, outcomes);
+            expectPrefixOrCorrupt(
+                    () -> {
+                        try (RecordLog log = RecordLog.open(spec)) {
+                            return log.reader().readAll();
+                        }
+                    },
+                    written,
+                    "read after open, " + what,
+                    outcomes);
         }
     }
 
@@ -92,14 +97,20 @@ class LogCorruptionTest {
                 long at = r.nextLong(extent);
                 damage.zero(at, Math.min(extent - at, r.nextBoolean() ? 1 + r.nextInt(64) : 512L * (1 + r.nextInt(8))));
             }
-            case 2 -> damage.copy(media, (long) r.nextInt(2 * blocks) * BLOCK, (long) r.nextInt(blocks) * BLOCK, BLOCK,
-                    "a block");
-            default -> damage.copy(media, r.nextInt(2 * blocks * 8) * 512L, r.nextInt(blocks * 8) * 512L, 512,
-                    "a sector");
+            case 2 ->
+                damage.copy(
+                        media,
+                        (long) r.nextInt(2 * blocks) * BLOCK,
+                        (long) r.nextInt(blocks) * BLOCK,
+                        BLOCK,
+                        "a block");
+            default ->
+                damage.copy(media, r.nextInt(2 * blocks * 8) * 512L, r.nextInt(blocks * 8) * 512L, 512, "a sector");
         }
     }
 
-    private static void expectPrefixOrCorrupt(Supplier<List<byte[]>> read, List<byte[]> written, String what, int[] outcomes) {
+    private static void expectPrefixOrCorrupt(
+            Supplier<List<byte[]>> read, List<byte[]> written, String what, int[] outcomes) {
         List<byte[]> got;
         try {
             got = read.get();

@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.mpool.testing.CrashExplorer.Sequence;
 import org.mpool.testing.CrashExplorer;
+import org.mpool.testing.CrashExplorer.Sequence;
 import org.mpool.testing.CrashScenario;
 import org.mpool.testing.Seeds;
 

@@ -1,6 +1,5 @@
 package org.mpool.log;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.mpool.format.LogFormat.BH_VERSION;
 import static org.mpool.format.LogFormat.BLOCK_SIZE;
 
@@ -38,8 +37,12 @@ final class LogDamage {
             }
             case 3 -> copyBlock(media, r.nextLong(blocks), dstBlock, "block of this log");
             case 4 -> copyBlock(f.mediaB(), r.nextLong(blocks), dstBlock, "block of log B");
-            default -> copyBlock(MemorySegment.ofArray(f.oldGeneration), r.nextBoolean() ? dstBlock : r.nextLong(blocks),
-                    dstBlock, "block of generation 1");
+            default ->
+                copyBlock(
+                        MemorySegment.ofArray(f.oldGeneration),
+                        r.nextBoolean() ? dstBlock : r.nextLong(blocks),
+                        dstBlock,
+                        "block of generation 1");
         }
     }
 

@@ -53,11 +53,14 @@ class LogDamageTest {
         for (long from = first; from <= last; from += BATCH) {
             long batchFrom = from;
             long batchTo = Math.min(last, from + BATCH - 1);
-            assertTimeoutPreemptively(BATCH_TIMEOUT, () -> {
-                for (long seed = batchFrom; seed <= batchTo; seed++) {
-                    corrupt[0] += check.run(seed) ? 1 : 0;
-                }
-            }, () -> "seeds " + batchFrom + ".." + batchTo + " did not finish in " + BATCH_TIMEOUT + " (a hang?)");
+            assertTimeoutPreemptively(
+                    BATCH_TIMEOUT,
+                    () -> {
+                        for (long seed = batchFrom; seed <= batchTo; seed++) {
+                            corrupt[0] += check.run(seed) ? 1 : 0;
+                        }
+                    },
+                    () -> "seeds " + batchFrom + ".." + batchTo + " did not finish in " + BATCH_TIMEOUT + " (a hang?)");
         }
         return corrupt[0];
     }
@@ -92,7 +95,8 @@ class LogDamageTest {
         boolean staleBlockZero = damage.blockZeroIsStale(); // before open rewrites block 0
         boolean versionHit = damage.versionFieldHit();
         byte[] extra = {(byte) 0xE7, 1, 2, 3};
-        ReadOutcome read = ReadOutcome.of(where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
+        ReadOutcome read = ReadOutcome.of(
+                where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
         ReadOutcome open = ReadOutcome.of(where + ", RecordLog.open", () -> {
             try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {
                 List<byte[]> records = log.reader().readAll();
@@ -102,8 +106,7 @@ class LogDamageTest {
         });
         for (ReadOutcome o : List.of(read, open)) {
             if (o.failed()) {
-                boolean allowed = o.code() == ErrorCode.CORRUPT
-                        || (o.code() == ErrorCode.UNSUPPORTED && versionHit);
+                boolean allowed = o.code() == ErrorCode.CORRUPT || (o.code() == ErrorCode.UNSUPPORTED && versionHit);
                 assertThat(allowed).as(where + ": failed with " + o.error()).isTrue();
             } else {
                 String violation = o.prefixViolation(f.records, atLeast);
@@ -113,21 +116,32 @@ class LogDamageTest {
                     // indistinguishable from the older log, whose records are read.
                     violation = null;
                 }
-                assertThat(violation).as(where + (staleBlockZero
-                        ? " (nor generation 1's records: " + o.prefixViolation(f.oldRecords, 0) + ")" : "")).isNull();
+                assertThat(violation)
+                        .as(where
+                                + (staleBlockZero
+                                        ? " (nor generation 1's records: " + o.prefixViolation(f.oldRecords, 0) + ")"
+                                        : ""))
+                        .isNull();
             }
         }
-        assertThat(open.summary()).as(where + ": RecordLog.open (" + open + ") and RecordLog.read (" + read + ") disagree")
+        assertThat(open.summary())
+                .as(where + ": RecordLog.open (" + open + ") and RecordLog.read (" + read + ") disagree")
                 .isEqualTo(read.summary());
         if (!open.failed()) {
             List<byte[]> expected = new ArrayList<>(open.records());
             expected.add(extra);
-            ReadOutcome after = ReadOutcome.of(where + ", read after an append to the recovered log",
+            ReadOutcome after = ReadOutcome.of(
+                    where + ", read after an append to the recovered log",
                     () -> RecordLog.read(f.a).readAll());
-            assertThat(after.failed()).as(where + ": the recovered log took a record, then: " + after).isFalse();
-            assertThat(after.prefixViolation(expected, expected.size())).as(where + ", after an append to the recovered log")
+            assertThat(after.failed())
+                    .as(where + ": the recovered log took a record, then: " + after)
+                    .isFalse();
+            assertThat(after.prefixViolation(expected, expected.size()))
+                    .as(where + ", after an append to the recovered log")
                     .isNull();
-            assertThat(after.records()).as(where + ", after an append to the recovered log").hasSameSizeAs(expected);
+            assertThat(after.records())
+                    .as(where + ", after an append to the recovered log")
+                    .hasSameSizeAs(expected);
         }
         return read.failed();
     }
@@ -144,7 +158,8 @@ class LogDamageTest {
             LogDamage damage = new LogDamage(f);
             damage.flipBit(r.nextLong(f.end), r.nextInt(8));
             String where = where(seed, damage) + " (log end " + f.end + ")";
-            ReadOutcome read = ReadOutcome.of(where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
+            ReadOutcome read = ReadOutcome.of(
+                    where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
             ReadOutcome open = ReadOutcome.of(where + ", RecordLog.open", () -> {
                 try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {
                     return log.reader().readAll();
@@ -152,10 +167,14 @@ class LogDamageTest {
             });
             for (ReadOutcome o : List.of(read, open)) {
                 if (o.failed()) {
-                    assertThat(o.code() == ErrorCode.CORRUPT || (o.code() == ErrorCode.UNSUPPORTED && damage.versionFieldHit()))
-                            .as(where + ": failed with " + o.error()).isTrue();
+                    assertThat(o.code() == ErrorCode.CORRUPT
+                                    || (o.code() == ErrorCode.UNSUPPORTED && damage.versionFieldHit()))
+                            .as(where + ": failed with " + o.error())
+                            .isTrue();
                 } else {
-                    assertThat(o.prefixViolation(f.records, f.records.size())).as(where).isNull();
+                    assertThat(o.prefixViolation(f.records, f.records.size()))
+                            .as(where)
+                            .isNull();
                 }
             }
             return read.failed();
@@ -171,10 +190,13 @@ class LogDamageTest {
         Random r = new Random(seed * 0x2545F4914F6CDD1DL);
         try (CorruptionFixture f = new CorruptionFixture(seed, true)) {
             long blocksBeforeTail = f.syncedTailStart / BLOCK_SIZE;
-            assertThat(blocksBeforeTail).as("seed %d: fixture has a synced tail", seed).isPositive();
+            assertThat(blocksBeforeTail)
+                    .as("seed %d: fixture has a synced tail", seed)
+                    .isPositive();
             long block = r.nextLong(blocksBeforeTail);
             long start = block * BLOCK_SIZE;
-            int firstFragment = LogFormat.fragmentLength(MemorySegment.ofArray(f.pristine).asSlice(start + BLOCK_HEADER_SIZE));
+            int firstFragment =
+                    LogFormat.fragmentLength(MemorySegment.ofArray(f.pristine).asSlice(start + BLOCK_HEADER_SIZE));
             long coveredEnd = start + BLOCK_HEADER_SIZE + FRAGMENT_HEADER_SIZE + firstFragment;
             LogDamage damage;
             do {
@@ -189,13 +211,18 @@ class LogDamageTest {
                     }
                     case 2 -> damage.copyBlock(f.mediaA(), r.nextLong(blocks), block, "block of this log");
                     case 3 -> damage.copyBlock(f.mediaB(), r.nextLong(blocks), block, "block of log B");
-                    default -> damage.copyBlock(MemorySegment.ofArray(f.oldGeneration), r.nextLong(blocks), block,
-                            "block of generation 1");
+                    default ->
+                        damage.copyBlock(
+                                MemorySegment.ofArray(f.oldGeneration),
+                                r.nextLong(blocks),
+                                block,
+                                "block of generation 1");
                 }
             } while (!damage.changedWithin(start, coveredEnd));
             String where = where(seed, damage) + " (block " + block + ", synced tail from " + f.syncedTailStart
                     + ", log end " + f.end + ")";
-            ReadOutcome read = ReadOutcome.of(where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
+            ReadOutcome read = ReadOutcome.of(
+                    where + ", RecordLog.read", () -> RecordLog.read(f.a).readAll());
             assertThat(read.code()).as(where + ": RecordLog.read gave " + read).isEqualTo(ErrorCode.CORRUPT);
             ReadOutcome open = ReadOutcome.of(where + ", RecordLog.open", () -> {
                 try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.LogFormat;
 import org.mpool.testing.MediaDamage;
 import org.mpool.testing.MemoryDevice;
@@ -36,11 +36,11 @@ class LogEndTableTest {
      */
     private record Built(LogSpec spec, List<byte[]> expected, boolean live, Runnable afterOpen, RecordLog leftOpen) {
         Built(LogSpec spec, List<byte[]> expected, boolean live) {
-            this(spec, expected, live, () -> { }, null);
+            this(spec, expected, live, () -> {}, null);
         }
 
         Built(LogSpec spec, List<byte[]> expected, RecordLog leftOpen) {
-            this(spec, expected, false, () -> { }, leftOpen);
+            this(spec, expected, false, () -> {}, leftOpen);
         }
     }
 
@@ -74,13 +74,18 @@ class LogEndTableTest {
             if (row.fails()) {
                 assertThat(scan.error()).as("%s fails the scan", row).isNotNull();
                 ErrorCode code = row.state() == TailState.CORRUPT ? ErrorCode.CORRUPT : ErrorCode.UNSUPPORTED;
-                assertThat(scan.error().code()).as("%s: %s", row, scan.error().getMessage()).isEqualTo(code);
-                assertThat(scan.error().getMessage()).as("the error says what the row means")
+                assertThat(scan.error().code())
+                        .as("%s: %s", row, scan.error().getMessage())
+                        .isEqualTo(code);
+                assertThat(scan.error().getMessage())
+                        .as("the error says what the row means")
                         .endsWith("(" + row.meaning() + ")");
             } else {
                 assertThat(scan.error()).as("%s does not fail the scan", row).isNull();
                 assertThat(scan.end()).as("the row the scan took").isEqualTo(row);
-                assertThat(Records.prefixMismatch(scan.records(), built.expected())).as("records before the end").isNull();
+                assertThat(Records.prefixMismatch(scan.records(), built.expected()))
+                        .as("records before the end")
+                        .isNull();
                 assertThat(scan.records()).as("all of them").hasSameSizeAs(built.expected());
             }
             if (scan.end() != null) {
@@ -159,7 +164,9 @@ class LogEndTableTest {
             if (log.remaining() >= 0) {
                 append(log, written, (int) log.remaining(), 1);
             }
-            assertThat(log.usedBytes()).as("the last frame ends in the last block").isGreaterThan(BLOCK_SIZE);
+            assertThat(log.usedBytes())
+                    .as("the last frame ends in the last block")
+                    .isGreaterThan(BLOCK_SIZE);
         }
         return new Built(spec, written, false);
     }
@@ -170,8 +177,11 @@ class LogEndTableTest {
         List<byte[]> written = new ArrayList<>();
         RecordLog log = RecordLog.format(spec, 1, false);
         append(log, written, 100, 2);
-        long lastPayload = LogFormat.BLOCK_HEADER_SIZE + (LogFormat.FRAGMENT_HEADER_SIZE + 1 + 100)
-                + LogFormat.FRAGMENT_HEADER_SIZE + 1 + 50;
+        long lastPayload = LogFormat.BLOCK_HEADER_SIZE
+                + (LogFormat.FRAGMENT_HEADER_SIZE + 1 + 100)
+                + LogFormat.FRAGMENT_HEADER_SIZE
+                + 1
+                + 50;
         new MediaDamage(dev.media()).flipBit(spec.offset() + lastPayload, 3);
         return new Built(spec, written.subList(0, 1), log);
     }
@@ -222,7 +232,8 @@ class LogEndTableTest {
         }
         long vouchingFrame = LogFormat.BLOCK_HEADER_SIZE + 3L * (LogFormat.FRAGMENT_HEADER_SIZE + 1 + 100);
         // The open's recovery reads the intact log; the damage comes after it, before the read.
-        Runnable damage = () -> new MediaDamage(dev.media()).flipBit(spec.offset() + vouchingFrame + LogFormat.FH_CRC, 2);
+        Runnable damage =
+                () -> new MediaDamage(dev.media()).flipBit(spec.offset() + vouchingFrame + LogFormat.FH_CRC, 2);
         return new Built(spec, written, true, damage, null);
     }
 
@@ -262,8 +273,8 @@ class LogEndTableTest {
             fillBlockZero(log, written);
             append(log, written, 100, 1);
         }
-        new MediaDamage(dev.media()).copy(MemorySegment.ofArray(generationOne), 0, spec.offset(), BLOCK_SIZE,
-                "block 0 of generation 1");
+        new MediaDamage(dev.media())
+                .copy(MemorySegment.ofArray(generationOne), 0, spec.offset(), BLOCK_SIZE, "block 0 of generation 1");
         return new Built(spec, List.of(), false);
     }
 
@@ -304,7 +315,9 @@ class LogEndTableTest {
         if (room >= LogFormat.MIN_FRAME_START_ROOM) {
             append(log, written, (int) (room - LogFormat.FRAGMENT_HEADER_SIZE - 1), 1);
         }
-        assertThat(BLOCK_SIZE - log.usedBytes()).as("block 0 has no room for another frame")
-                .isLessThan(LogFormat.MIN_FRAME_START_ROOM).isNotNegative();
+        assertThat(BLOCK_SIZE - log.usedBytes())
+                .as("block 0 has no room for another frame")
+                .isLessThan(LogFormat.MIN_FRAME_START_ROOM)
+                .isNotNegative();
     }
 }

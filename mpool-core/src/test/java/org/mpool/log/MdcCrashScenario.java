@@ -20,7 +20,8 @@ final class MdcCrashScenario implements CrashScenario<MdcModel> {
         SplittableRandom r = new SplittableRandom(seed);
         MdcModel.Layout layout = new MdcModel.Layout(seed, 12 + r.nextInt(24), 2 + r.nextInt(7));
         MemoryDevice media = new MemoryDevice("mdc-" + seed, 2 * layout.blocksPerLog() * TestLogs.BLOCK);
-        LogPair.create(layout.first(media), layout.second(media), r.nextBoolean()).close();
+        LogPair.create(layout.first(media), layout.second(media), r.nextBoolean())
+                .close();
         return new Start<>(media, new MdcModel(layout, List.of(), 0));
     }
 

@@ -29,6 +29,7 @@ final class MdcModel {
     int acked;
     /** Non-null from compactStart (called) until compactEnd returns or the MDC is closed. */
     List<byte[]> compacted;
+
     boolean compactEndCalled;
     long nextSequence;
 
@@ -80,9 +81,11 @@ final class MdcModel {
             return null;
         }
         return "neither the old content (" + old + "; " + content.size() + " appended, " + acked + " acknowledged)"
-                + (compacted == null ? "" : compactEndCalled
-                        ? " nor the complete new content of " + compacted.size() + " records"
-                        : " (a compaction of " + compacted.size() + " records was under way, not ended)");
+                + (compacted == null
+                        ? ""
+                        : compactEndCalled
+                                ? " nor the complete new content of " + compacted.size() + " records"
+                                : " (a compaction of " + compacted.size() + " records was under way, not ended)");
     }
 
     MdcModel recovered(List<byte[]> read) {

@@ -31,7 +31,8 @@ class MdcUnknownGenerationTest {
                 mdc.append(new byte[] {2}, false);
                 mdc.compactEnd();
             }
-            assertThat(generation(b)).as("b's new generation, its old one was %d", generationOfB)
+            assertThat(generation(b))
+                    .as("b's new generation, its old one was %d", generationOfB)
                     .isGreaterThan(generationOfB);
             try (LogPair mdc = LogPair.open(a, b)) {
                 assertThat(mdc.readAll()).containsExactly(new byte[] {2});

@@ -2,8 +2,8 @@ package org.mpool.log;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 import org.mpool.testing.FaultInjectingDevice;
@@ -24,7 +24,8 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
     public Start<MlogModel> start(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         MlogModel.Layout layout = new MlogModel.Layout(seed, r.nextInt(3), 12 + r.nextInt(30), 2 + r.nextInt(7));
-        MemoryDevice media = new MemoryDevice("mlog-" + seed, (layout.firstBlock() + layout.blocks() + 1) * TestLogs.BLOCK);
+        MemoryDevice media =
+                new MemoryDevice("mlog-" + seed, (layout.firstBlock() + layout.blocks() + 1) * TestLogs.BLOCK);
         long generation = 1 + r.nextInt(100);
         RecordLog.format(layout.on(media), generation, r.nextBoolean()).close();
         return new Start<>(media, new MlogModel(layout, generation, List.of(), 0));
@@ -82,7 +83,9 @@ final class MlogCrashScenario implements CrashScenario<MlogModel> {
         private void trace(String op) {
             if (TRACE) {
                 System.out.println("  " + op + " -> used " + log.usedBytes() + ", writes "
-                        + (device instanceof FaultInjectingDevice f ? f.writeCount() + ", unflushed " + f.unflushedWriteCount() : "?")
+                        + (device instanceof FaultInjectingDevice f
+                                ? f.writeCount() + ", unflushed " + f.unflushedWriteCount()
+                                : "?")
                         + ", records " + model.records.size() + ", acked " + model.acked);
             }
         }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.MemoryDevice;
 
 class MlogSmokeTest {
@@ -47,10 +47,12 @@ class MlogSmokeTest {
                 }
                 assertThatThrownBy(() -> log.append(new byte[0], false))
                         .isInstanceOf(MpoolException.class)
-                        .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.LOG_FULL);
+                        .extracting(e -> ((MpoolException) e).code())
+                        .isEqualTo(ErrorCode.LOG_FULL);
                 assertThatThrownBy(() -> log.append(new byte[1], true))
                         .isInstanceOf(MpoolException.class)
-                        .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.LOG_FULL);
+                        .extracting(e -> ((MpoolException) e).code())
+                        .isEqualTo(ErrorCode.LOG_FULL);
                 log.erase();
                 assertThat(log.reader().readAll()).isEmpty();
             }
@@ -73,7 +75,8 @@ class MlogSmokeTest {
                         }
                         long rem = log.remaining();
                         assertThatThrownBy(() -> log.append(new byte[(int) rem + 1], false))
-                                .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.LOG_FULL);
+                                .extracting(e -> ((MpoolException) e).code())
+                                .isEqualTo(ErrorCode.LOG_FULL);
                         log.append(new byte[(int) rem], true);
                     }
                 }

@@ -18,13 +18,21 @@ class ParkedAppendersTest {
         parked.add(300);
         parked.add(200);
         parked.add(400);
-        assertThat(parked.release(200, false, false)).as("durable through 200, no leader wanted").hasSize(2);
+        assertThat(parked.release(200, false, false))
+                .as("durable through 200, no leader wanted")
+                .hasSize(2);
         assertThat(parked.size()).isEqualTo(2);
         ParkedAppenders.await(early); // released: returns at once
-        assertThat(parked.release(200, false, true)).as("nothing more durable, one leader").hasSize(1);
+        assertThat(parked.release(200, false, true))
+                .as("nothing more durable, one leader")
+                .hasSize(1);
         assertThat(parked.size()).isEqualTo(1);
-        assertThat(parked.release(200, false, false)).as("nothing durable, no leader").isEmpty();
-        assertThat(parked.release(0, true, false)).as("a failure releases everyone").hasSize(1);
+        assertThat(parked.release(200, false, false))
+                .as("nothing durable, no leader")
+                .isEmpty();
+        assertThat(parked.release(0, true, false))
+                .as("a failure releases everyone")
+                .hasSize(1);
         assertThat(parked.size()).isZero();
         assertThat(parked.release(1_000, false, true)).as("nobody parked").isEmpty();
     }
@@ -46,7 +54,9 @@ class ParkedAppendersTest {
         assertThat(added.await(10, TimeUnit.SECONDS)).isTrue();
         t.interrupt(); // does not end the wait
         t.join(100);
-        assertThat(t.isAlive()).as("an interrupted appender still waits for its round").isTrue();
+        assertThat(t.isAlive())
+                .as("an interrupted appender still waits for its round")
+                .isTrue();
         synchronized (parked) {
             ParkedAppenders.unpark(parked.release(10, false, false));
         }

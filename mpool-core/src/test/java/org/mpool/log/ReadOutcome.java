@@ -3,8 +3,8 @@ package org.mpool.log;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /**
  * What reading a (possibly damaged) log gave: its records, or the MpoolException it failed
@@ -18,7 +18,8 @@ record ReadOutcome(List<byte[]> records, MpoolException error) {
         } catch (MpoolException e) {
             return new ReadOutcome(null, e);
         } catch (Throwable t) {
-            throw new AssertionError(where + ": failed with " + t + " instead of returning records or an MpoolException", t);
+            throw new AssertionError(
+                    where + ": failed with " + t + " instead of returning records or an MpoolException", t);
         }
     }
 

@@ -40,9 +40,10 @@ class RecordRoundTripTest {
     }
 
     @Property(tries = 300)
-    void recordsOfAnySizeRoundTrip(@ForAll @Size(min = 1, max = 30) List<@net.jqwik.api.From("rec") Rec> recs,
-                                   @ForAll @IntRange(min = 2, max = 8) int bufferBlocks,
-                                   @ForAll long seed) {
+    void recordsOfAnySizeRoundTrip(
+            @ForAll @Size(min = 1, max = 30) List<@net.jqwik.api.From("rec") Rec> recs,
+            @ForAll @IntRange(min = 2, max = 8) int bufferBlocks,
+            @ForAll long seed) {
         roundTrip(recs, bufferBlocks, seed);
     }
 
@@ -78,14 +79,20 @@ class RecordRoundTripTest {
                     log.append(rec, r.sync());
                     written.add(rec);
                     List<byte[]> live = log.reader().readAll();
-                    assertThat(Records.prefixMismatch(live, written)).as("live read mid-way, %s", what).isNull();
+                    assertThat(Records.prefixMismatch(live, written))
+                            .as("live read mid-way, %s", what)
+                            .isNull();
                 }
                 log.flush();
                 assertThat(log.reader().readAll()).as("live read, %s", what).containsExactlyElementsOf(written);
             }
-            assertThat(RecordLog.read(spec).readAll()).as("read-only read, %s", what).containsExactlyElementsOf(written);
+            assertThat(RecordLog.read(spec).readAll())
+                    .as("read-only read, %s", what)
+                    .containsExactlyElementsOf(written);
             try (RecordLog log = RecordLog.open(spec)) {
-                assertThat(log.reader().readAll()).as("read after reopen, %s", what).containsExactlyElementsOf(written);
+                assertThat(log.reader().readAll())
+                        .as("read after reopen, %s", what)
+                        .containsExactlyElementsOf(written);
             }
         }
     }

@@ -28,7 +28,8 @@ final class Records {
         }
         for (int i = 0; i < actual.size(); i++) {
             if (!Arrays.equals(actual.get(i), expected.get(i))) {
-                return "record " + i + " differs: read " + describe(actual.get(i)) + ", appended " + describe(expected.get(i));
+                return "record " + i + " differs: read " + describe(actual.get(i)) + ", appended "
+                        + describe(expected.get(i));
             }
         }
         return null;

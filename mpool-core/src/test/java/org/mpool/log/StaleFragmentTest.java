@@ -58,7 +58,9 @@ class StaleFragmentTest {
             restore(dev, imageAtCrash);
             MemorySegment.copy(block1AfterCrash1, 0, dev.media(), BLOCK, BLOCK); // crash 2 tore it
 
-            assertThat(RecordLog.read(spec).readAll()).as("read-only read after crash 2").containsExactlyElementsOf(acked);
+            assertThat(RecordLog.read(spec).readAll())
+                    .as("read-only read after crash 2")
+                    .containsExactlyElementsOf(acked);
             try (RecordLog log = RecordLog.open(spec)) {
                 assertThat(log.reader().readAll()).as("after crash 2").containsExactlyElementsOf(acked);
             }
@@ -78,6 +80,7 @@ class StaleFragmentTest {
     }
 
     private static MemorySegment copy(MemoryDevice dev, int block) {
-        return MemorySegment.ofArray(dev.media().asSlice((long) block * BLOCK, BLOCK).toArray(ValueLayout.JAVA_BYTE));
+        return MemorySegment.ofArray(
+                dev.media().asSlice((long) block * BLOCK, BLOCK).toArray(ValueLayout.JAVA_BYTE));
     }
 }

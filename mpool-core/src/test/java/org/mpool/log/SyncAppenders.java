@@ -24,6 +24,7 @@ final class SyncAppenders {
     final AtomicInteger total = new AtomicInteger();
     /** The first failure that {@code expected} did not accept, if any. */
     final AtomicReference<Throwable> unexpected = new AtomicReference<>();
+
     private final List<Thread> threads = new ArrayList<>();
 
     /**
@@ -79,7 +80,8 @@ final class SyncAppenders {
 
     /** The log on {@code image} holds every acknowledged record, each thread's as a prefix of its appends. */
     void checkAcknowledgedOn(MemoryDevice image, LogSpec spec, String what) {
-        try (image; RecordLog log = RecordLog.open(TestLogs.on(image, spec))) {
+        try (image;
+                RecordLog log = RecordLog.open(TestLogs.on(image, spec))) {
             int[] seen = new int[acked.length];
             for (byte[] rec : log.reader().readAll()) {
                 long sequence = Records.sequenceOf(rec);
@@ -87,11 +89,14 @@ final class SyncAppenders {
                 int j = (int) (sequence % 1_000_000);
                 assertThat(t).as("thread of a recovered record, %s", what).isBetween(0, acked.length - 1);
                 assertThat(j).as("thread %d's next record, %s", t, what).isEqualTo(seen[t]);
-                assertThat(rec).as("thread %d's record %d, %s", t, j, what).isEqualTo(attempted.get(t).get(j));
+                assertThat(rec)
+                        .as("thread %d's record %d, %s", t, j, what)
+                        .isEqualTo(attempted.get(t).get(j));
                 seen[t]++;
             }
             for (int t = 0; t < acked.length; t++) {
-                assertThat(seen[t]).as("records of thread %d recovered, of %d acknowledged, %s", t, acked[t].get(), what)
+                assertThat(seen[t])
+                        .as("records of thread %d recovered, of %d acknowledged, %s", t, acked[t].get(), what)
                         .isGreaterThanOrEqualTo(acked[t].get());
             }
         }

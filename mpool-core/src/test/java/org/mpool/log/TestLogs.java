@@ -17,6 +17,7 @@ final class TestLogs {
 
     /** The same extent and identity on another device (a crash image or a copy). */
     static LogSpec on(BlockDevice device, LogSpec spec) {
-        return new LogSpec(device, spec.offset(), spec.capacityBytes(), spec.poolUuid(), spec.logId(), spec.bufferBytes());
+        return new LogSpec(
+                device, spec.offset(), spec.capacityBytes(), spec.poolUuid(), spec.logId(), spec.bufferBytes());
     }
 }

@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.MediaClassCodes;
 import org.mpool.log.LogPair;
@@ -29,12 +29,14 @@ import org.mpool.testing.MemoryDevice;
 class ConfigCatalogTest {
     private static final long LOG_BLOCKS = 16;
     private static final int BUFFER_BLOCKS = 4;
-    private static final CatalogRecord.MediaClassInfo CAPACITY = new CatalogRecord.MediaClassInfo(
-            MediaClassCodes.CAPACITY, new UUID(1, 2), 1 << 20, 1000, "/dev/capacity");
-    private static final CatalogRecord.MediaClassInfo STAGING = new CatalogRecord.MediaClassInfo(
-            MediaClassCodes.STAGING, new UUID(3, 4), 2 << 20, 50, "/dev/stäging");
-    private static final List<CatalogRecord.Shard> SHARDS = List.of(new CatalogRecord.Shard(1, 1, 2, 1),
-            new CatalogRecord.Shard(2, 3, 4, 1), new CatalogRecord.Shard(3, 5, 6, 1));
+    private static final CatalogRecord.MediaClassInfo CAPACITY =
+            new CatalogRecord.MediaClassInfo(MediaClassCodes.CAPACITY, new UUID(1, 2), 1 << 20, 1000, "/dev/capacity");
+    private static final CatalogRecord.MediaClassInfo STAGING =
+            new CatalogRecord.MediaClassInfo(MediaClassCodes.STAGING, new UUID(3, 4), 2 << 20, 50, "/dev/stäging");
+    private static final List<CatalogRecord.Shard> SHARDS = List.of(
+            new CatalogRecord.Shard(1, 1, 2, 1),
+            new CatalogRecord.Shard(2, 3, 4, 1),
+            new CatalogRecord.Shard(3, 5, 6, 1));
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -83,8 +85,10 @@ class ConfigCatalogTest {
     }
 
     /** What a catalog shows: properties, classes, shards. */
-    record View(Map<String, String> properties, Map<MediaClass, CatalogRecord.MediaClassInfo> classes,
-                List<CatalogRecord.Shard> shards) {
+    record View(
+            Map<String, String> properties,
+            Map<MediaClass, CatalogRecord.MediaClassInfo> classes,
+            List<CatalogRecord.Shard> shards) {
         static View of(ConfigCatalog c) {
             return new View(new TreeMap<>(c.properties()), c.mediaClasses(), c.shards());
         }
@@ -94,15 +98,19 @@ class ConfigCatalogTest {
     void createHoldsTheInitialRecordsDurably() {
         MemoryDevice mem = device();
         ConfigCatalog catalog = create(mem, initial());
-        View expected = new View(new TreeMap<>(Map.of("name", "pool", "spare.percent", "5")),
-                Map.of(MediaClass.CAPACITY, CAPACITY), SHARDS);
+        View expected = new View(
+                new TreeMap<>(Map.of("name", "pool", "spare.percent", "5")),
+                Map.of(MediaClass.CAPACITY, CAPACITY),
+                SHARDS);
         assertThat(View.of(catalog)).as("catalog after create").isEqualTo(expected);
         assertThat(catalog.property("name", "x")).as("property name").isEqualTo("pool");
         assertThat(catalog.property("absent", "fallback")).as("property absent").isEqualTo("fallback");
         MemoryDevice crashed = closing(MemoryDevice.copyOf(mem)); // create flushed before returning
         catalog.close();
         assertThat(View.of(open(mem))).as("catalog after reopen").isEqualTo(expected);
-        assertThat(View.of(open(crashed))).as("catalog after a crash right after create").isEqualTo(expected);
+        assertThat(View.of(open(crashed)))
+                .as("catalog after a crash right after create")
+                .isEqualTo(expected);
         assertThat(View.of(load(mem))).as("catalog loaded read-only").isEqualTo(expected);
     }
 
@@ -111,21 +119,32 @@ class ConfigCatalogTest {
         MemoryDevice mem = device();
         ConfigCatalog catalog = create(mem, initial());
         CatalogRecord.Shard moved = new CatalogRecord.Shard(2, 30, 40, 2);
-        catalog.update(List.of(new CatalogRecord.Config("name", "renamed"), new CatalogRecord.Config("spare.percent", ""),
-                new CatalogRecord.Config("ünïcode", "välue ✓"), new CatalogRecord.Config("never.set", ""),
-                STAGING, moved));
-        View expected = new View(new TreeMap<>(Map.of("name", "renamed", "ünïcode", "välue ✓")),
+        catalog.update(List.of(
+                new CatalogRecord.Config("name", "renamed"),
+                new CatalogRecord.Config("spare.percent", ""),
+                new CatalogRecord.Config("ünïcode", "välue ✓"),
+                new CatalogRecord.Config("never.set", ""),
+                STAGING,
+                moved));
+        View expected = new View(
+                new TreeMap<>(Map.of("name", "renamed", "ünïcode", "välue ✓")),
                 Map.of(MediaClass.CAPACITY, CAPACITY, MediaClass.STAGING, STAGING),
                 List.of(SHARDS.get(0), moved, SHARDS.get(2)));
         assertThat(View.of(catalog)).as("catalog after the update").isEqualTo(expected);
-        assertThat(catalog.property("spare.percent", "fallback")).as("removed property").isEqualTo("fallback");
+        assertThat(catalog.property("spare.percent", "fallback"))
+                .as("removed property")
+                .isEqualTo("fallback");
         MemoryDevice crashed = closing(MemoryDevice.copyOf(mem)); // update flushes before returning
         catalog.update(List.of(new CatalogRecord.Config("name", "again")));
-        assertThat(catalog.property("name", "")).as("name after a second update").isEqualTo("again");
+        assertThat(catalog.property("name", ""))
+                .as("name after a second update")
+                .isEqualTo("again");
         catalog.close();
-        assertThat(View.of(open(crashed))).as("catalog after a crash after the first update").isEqualTo(expected);
-        View later = new View(new TreeMap<>(Map.of("name", "again", "ünïcode", "välue ✓")), expected.classes(),
-                expected.shards());
+        assertThat(View.of(open(crashed)))
+                .as("catalog after a crash after the first update")
+                .isEqualTo(expected);
+        View later = new View(
+                new TreeMap<>(Map.of("name", "again", "ünïcode", "välue ✓")), expected.classes(), expected.shards());
         assertThat(View.of(open(mem))).as("catalog after reopen").isEqualTo(later);
     }
 
@@ -161,16 +180,22 @@ class ConfigCatalogTest {
                 model.put(key, value);
             }
             if (i % 500 == 0) {
-                assertThat(catalog.properties()).as("properties after update %d", i).isEqualTo(model);
+                assertThat(catalog.properties())
+                        .as("properties after update %d", i)
+                        .isEqualTo(model);
             }
         }
-        assertThat(appended).as("record bytes appended (log capacity %d)", capacity).isGreaterThan(capacity);
+        assertThat(appended)
+                .as("record bytes appended (log capacity %d)", capacity)
+                .isGreaterThan(capacity);
         LogSpec[] l = logs(mem);
         long generations;
-        try (LogReader r0 = RecordLog.read(l[0]); LogReader r1 = RecordLog.read(l[1])) {
+        try (LogReader r0 = RecordLog.read(l[0]);
+                LogReader r1 = RecordLog.read(l[1])) {
             generations = Math.max(r0.generation(), r1.generation());
         }
-        assertThat(generations).as("highest log generation (a new MDC has 2; each compaction adds one)")
+        assertThat(generations)
+                .as("highest log generation (a new MDC has 2; each compaction adds one)")
                 .isGreaterThan(4);
         View expected = new View(model, Map.of(MediaClass.CAPACITY, CAPACITY), SHARDS);
         assertThat(View.of(catalog)).as("catalog after the updates").isEqualTo(expected);
@@ -188,19 +213,25 @@ class ConfigCatalogTest {
         MemoryDevice before = closing(MemoryDevice.copyOf(mem));
         ConfigCatalog loaded = load(mem);
         assertThat(loaded.property("name", "")).as("name in the loaded catalog").isEqualTo("pool");
-        MpoolException e = catchThrowableOfType(MpoolException.class,
-                () -> loaded.update(List.of(new CatalogRecord.Config("name", "x"))));
+        MpoolException e = catchThrowableOfType(
+                MpoolException.class, () -> loaded.update(List.of(new CatalogRecord.Config("name", "x"))));
         assertThat(e).as("update of a loaded catalog").isNotNull();
         assertThat(e.code()).as("code of %s", e).isEqualTo(ErrorCode.PERMISSION);
-        assertThat(loaded.property("name", "")).as("name after the refused update").isEqualTo("pool");
+        assertThat(loaded.property("name", ""))
+                .as("name after the refused update")
+                .isEqualTo("pool");
         loaded.close();
-        assertThat(MetaLogs.sameBytes(mem, before)).as("device unchanged by load, update and close").isTrue();
+        assertThat(MetaLogs.sameBytes(mem, before))
+                .as("device unchanged by load, update and close")
+                .isTrue();
     }
 
     @Test
     void anObjectRecordInMdc0IsCorrupt() {
-        List<CatalogRecord> objectRecords = List.of(new CatalogRecord.Mblock(0x1101, 0, 5, 4096, 1),
-                new CatalogRecord.Mlog(0x1201, 0, 5, 1), new CatalogRecord.Delete(0x1101),
+        List<CatalogRecord> objectRecords = List.of(
+                new CatalogRecord.Mblock(0x1101, 0, 5, 4096, 1),
+                new CatalogRecord.Mlog(0x1201, 0, 5, 1),
+                new CatalogRecord.Delete(0x1101),
                 new CatalogRecord.IdReserve(4097));
         for (CatalogRecord r : objectRecords) {
             MemoryDevice mem = device();

@@ -30,7 +30,8 @@ final class MetaLogs {
     private static LogSpec[] pair(BlockDevice device, long id0, long id1, long blocks, int bufferBlocks) {
         return new LogSpec[] {
             new LogSpec(device, 0, blocks * BLOCK, POOL, id0, bufferBlocks * BLOCK),
-            new LogSpec(device, blocks * BLOCK, blocks * BLOCK, POOL, id1, bufferBlocks * BLOCK)};
+            new LogSpec(device, blocks * BLOCK, blocks * BLOCK, POOL, id1, bufferBlocks * BLOCK)
+        };
     }
 
     /** The same logs on another device (a crash image or a copy). */

@@ -77,7 +77,8 @@ class ObjectTableTest {
 
     static Map<Long, ObjectTable.Entry> contents(ObjectTable table) {
         Map<Long, ObjectTable.Entry> seen = new HashMap<>();
-        table.forEach(e -> assertThat(seen.put(e.id(), e)).as("forEach visits %s twice", e).isNull());
+        table.forEach(e ->
+                assertThat(seen.put(e.id(), e)).as("forEach visits %s twice", e).isNull());
         return seen;
     }
 
@@ -94,7 +95,9 @@ class ObjectTableTest {
         assertThat(table.size()).as("size").isEqualTo(2);
 
         put(table, a, MediaClass.STAGING, 8, 1, -1);
-        assertThat(table.get(a)).as("get(a) after a second put").isEqualTo(entry(a, MediaClass.STAGING, 8, 1, -1, false));
+        assertThat(table.get(a))
+                .as("get(a) after a second put")
+                .isEqualTo(entry(a, MediaClass.STAGING, 8, 1, -1, false));
         assertThat(table.size()).as("size after replacing").isEqualTo(2);
 
         assertThat(table.setDeleting(a, true)).as("mark a deleting").isTrue();
@@ -136,7 +139,9 @@ class ObjectTableTest {
             }
         }
         for (ObjectTable.Entry e : put) {
-            assertThat(table.get(e.id())).as("get(%s)", ObjectIdBits.toString(e.id())).isEqualTo(e);
+            assertThat(table.get(e.id()))
+                    .as("get(%s)", ObjectIdBits.toString(e.id()))
+                    .isEqualTo(e);
         }
         assertThat(contents(table).values()).as("forEach").containsExactlyInAnyOrderElementsOf(put);
     }
@@ -157,7 +162,9 @@ class ObjectTableTest {
             if (i % 2 == 1) {
                 assertThat(e).as("removed entry %d", i).isNull();
             } else {
-                assertThat(e).as("entry %d behind tombstones", i).isEqualTo(entry(id(i), MediaClass.CAPACITY, i, i, i, false));
+                assertThat(e)
+                        .as("entry %d behind tombstones", i)
+                        .isEqualTo(entry(id(i), MediaClass.CAPACITY, i, i, i, false));
             }
         }
         for (int i = 1; i <= n; i += 2) {
@@ -166,7 +173,8 @@ class ObjectTableTest {
         assertThat(capacity(table)).as("slots after re-putting into tombstones").isEqualTo(64);
         assertThat(table.size()).as("size").isEqualTo(n);
         for (int i = 1; i <= n; i++) {
-            ObjectTable.Entry expected = i % 2 == 1 ? entry(id(i), MediaClass.STAGING, 1000 + i, i, -i, false)
+            ObjectTable.Entry expected = i % 2 == 1
+                    ? entry(id(i), MediaClass.STAGING, 1000 + i, i, -i, false)
                     : entry(id(i), MediaClass.CAPACITY, i, i, i, false);
             assertThat(table.get(id(i))).as("entry %d", i).isEqualTo(expected);
         }
@@ -184,10 +192,16 @@ class ObjectTableTest {
             }
         }
         assertThat(table.size()).as("size").isEqualTo(live);
-        assertThat(capacity(table)).as("slots after churning 100000 ids, %d alive", live).isEqualTo(64);
-        assertThat(contents(table).keySet()).as("live ids")
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(100_000 - live + 1, 100_000)
-                        .map(ObjectTableTest::id).boxed().toList());
+        assertThat(capacity(table))
+                .as("slots after churning 100000 ids, %d alive", live)
+                .isEqualTo(64);
+        assertThat(contents(table).keySet())
+                .as("live ids")
+                .containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.LongStream.rangeClosed(100_000 - live + 1, 100_000)
+                                .map(ObjectTableTest::id)
+                                .boxed()
+                                .toList());
     }
 
     @Example
@@ -198,10 +212,13 @@ class ObjectTableTest {
             put(table, id(i), MediaClass.values()[i % 2], (long) i * 3, i % 1000, i * 31);
         }
         assertThat(table.size()).as("size").isEqualTo(n);
-        assertThat(capacity(table)).as("slots for %d entries (at most 75%% full)", n)
-                .isGreaterThanOrEqualTo(n * 4 / 3).isLessThanOrEqualTo(4 * n);
+        assertThat(capacity(table))
+                .as("slots for %d entries (at most 75%% full)", n)
+                .isGreaterThanOrEqualTo(n * 4 / 3)
+                .isLessThanOrEqualTo(4 * n);
         for (int i = 1; i <= n; i++) {
-            assertThat(table.get(id(i))).as("entry %d", i)
+            assertThat(table.get(id(i)))
+                    .as("entry %d", i)
                     .isEqualTo(entry(id(i), MediaClass.values()[i % 2], (long) i * 3, i % 1000, i * 31, false));
         }
         for (int i = 1; i <= n; i += 2) {
@@ -210,7 +227,8 @@ class ObjectTableTest {
         Map<Long, ObjectTable.Entry> seen = contents(table);
         assertThat(seen).as("forEach after removing the odd ones").hasSize(n / 2);
         for (int i = 2; i <= n; i += 2) {
-            assertThat(seen.get(id(i))).as("forEach entry %d", i)
+            assertThat(seen.get(id(i)))
+                    .as("forEach entry %d", i)
                     .isEqualTo(entry(id(i), MediaClass.values()[i % 2], (long) i * 3, i % 1000, i * 31, false));
             assertThat(table.get(id(i - 1))).as("removed entry %d", i - 1).isNull();
         }
@@ -232,13 +250,22 @@ class ObjectTableTest {
     @Provide
     Arbitrary<List<Op>> ops() {
         Arbitrary<Integer> keys = Arbitraries.integers().between(0, KEYS - 1);
-        Arbitrary<Op> put = Combinators.combine(keys, Arbitraries.of(MediaClass.class),
-                Arbitraries.longs().between(0, MAX_ZONE), Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.integers()).as(Put::new);
+        Arbitrary<Op> put = Combinators.combine(
+                        keys,
+                        Arbitraries.of(MediaClass.class),
+                        Arbitraries.longs().between(0, MAX_ZONE),
+                        Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                        Arbitraries.integers())
+                .as(Put::new);
         Arbitrary<Op> remove = keys.map(Remove::new);
-        Arbitrary<Op> mark = Combinators.combine(keys, Arbitraries.of(true, false)).as(Mark::new);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, put), net.jqwik.api.Tuple.of(3, remove),
-                net.jqwik.api.Tuple.of(1, mark)).list().ofMaxSize(1500);
+        Arbitrary<Op> mark =
+                Combinators.combine(keys, Arbitraries.of(true, false)).as(Mark::new);
+        return Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(5, put),
+                        net.jqwik.api.Tuple.of(3, remove),
+                        net.jqwik.api.Tuple.of(1, mark))
+                .list()
+                .ofMaxSize(1500);
     }
 
     /** Keys spread over shards and types, as real ids are. */
@@ -266,7 +293,9 @@ class ObjectTableTest {
                     long id = keyId(m.key());
                     ObjectTable.Entry e = model.get(id);
                     boolean changes = e != null && e.deleting() != m.deleting();
-                    assertThat(table.setDeleting(id, m.deleting())).as("step %d %s", step, op).isEqualTo(changes);
+                    assertThat(table.setDeleting(id, m.deleting()))
+                            .as("step %d %s", step, op)
+                            .isEqualTo(changes);
                     if (changes) {
                         model.put(id, entry(id, e.mediaClass(), e.zone(), lengthOf(e), crcOf(e), m.deleting()));
                     }
@@ -341,8 +370,15 @@ class ObjectTableTest {
             List<Future<Long>> readerTasks = new ArrayList<>();
             for (int r = 0; r < readers; r++) {
                 int me = r;
-                readerTasks.add(pool.submit(() -> read(table, published, writerDone, progress, me, failure,
-                        new SplittableRandom(Seeds.derive(seed, me)), stable)));
+                readerTasks.add(pool.submit(() -> read(
+                        table,
+                        published,
+                        writerDone,
+                        progress,
+                        me,
+                        failure,
+                        new SplittableRandom(Seeds.derive(seed, me)),
+                        stable)));
             }
             Future<?> writer = pool.submit(() -> {
                 try {
@@ -370,14 +406,25 @@ class ObjectTableTest {
         }
     }
 
-    private static void write(ObjectTable table, AtomicInteger published, AtomicLongArray progress,
-                              AtomicReference<Throwable> failure, SplittableRandom random, int stable, int churnLive,
-                              int batch) {
+    private static void write(
+            ObjectTable table,
+            AtomicInteger published,
+            AtomicLongArray progress,
+            AtomicReference<Throwable> failure,
+            SplittableRandom random,
+            int stable,
+            int churnLive,
+            int batch) {
         int[] versions = new int[stable];
         int nextChurn = 0;
         for (int i = 0; i < stable; i++) {
             long id = stableId(i);
-            put(table, id, expected(id, 0).mediaClass(), expected(id, 0).zone(), lengthOf(expected(id, 0)),
+            put(
+                    table,
+                    id,
+                    expected(id, 0).mediaClass(),
+                    expected(id, 0).zone(),
+                    lengthOf(expected(id, 0)),
                     crcOf(expected(id, 0)));
             published.set(i + 1);
             // A churned id: put now, removed churnLive puts later (tombstones, so rebuilds in place).
@@ -415,9 +462,15 @@ class ObjectTableTest {
         }
     }
 
-    private static long read(ObjectTable table, AtomicInteger published, AtomicInteger writerDone,
-                             AtomicLongArray progress, int me, AtomicReference<Throwable> failure,
-                             SplittableRandom random, int stable) {
+    private static long read(
+            ObjectTable table,
+            AtomicInteger published,
+            AtomicInteger writerDone,
+            AtomicLongArray progress,
+            int me,
+            AtomicReference<Throwable> failure,
+            SplittableRandom random,
+            int stable) {
         long reads = 0;
         try {
             while (failure.get() == null) {
@@ -457,8 +510,8 @@ class ObjectTableTest {
         int version = (int) (e.zone() & 0xFF);
         ObjectTable.Entry want = expected(id, version);
         if (!e.equals(want)) {
-            throw new AssertionError("torn entry for " + ObjectIdBits.toString(id) + ": " + e
-                    + ", but version " + version + " of it is " + want);
+            throw new AssertionError("torn entry for " + ObjectIdBits.toString(id) + ": " + e + ", but version "
+                    + version + " of it is " + want);
         }
     }
 }

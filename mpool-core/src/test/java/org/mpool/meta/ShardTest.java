@@ -12,16 +12,16 @@ import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.ObjectIdBits;
 import org.mpool.log.LogPair;
 import org.mpool.log.LogSpec;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MemoryDevice;
 
 /**
@@ -113,17 +113,21 @@ class ShardTest {
             ObjectId id = shard.newId(i % 3 == 0 ? ObjectId.Type.MLOG : ObjectId.Type.MBLOCK);
             assertThat(id.uniquifier()).as("uniquifier of id %d, %s", i, id).isGreaterThan(last);
             assertThat(id.shard()).as("shard of %s", id).isEqualTo(SHARD);
-            assertThat(id.type()).as("type of %s", id)
+            assertThat(id.type())
+                    .as("type of %s", id)
                     .isEqualTo(i % 3 == 0 ? ObjectId.Type.MLOG : ObjectId.Type.MBLOCK);
             last = id.uniquifier();
         }
-        assertThat(shard.newId(ObjectId.Type.MBLOCK).uniquifier()).as("first uniquifier after 10000")
+        assertThat(shard.newId(ObjectId.Type.MBLOCK).uniquifier())
+                .as("first uniquifier after 10000")
                 .isEqualTo(last + 1);
         last++;
         shard.close();
         Shard reopened = open(mem, NEVER_CALLED);
         ObjectId after = reopened.newId(ObjectId.Type.MBLOCK);
-        assertThat(after.uniquifier()).as("first uniquifier after reopen (last before: %d)", last).isGreaterThan(last);
+        assertThat(after.uniquifier())
+                .as("first uniquifier after reopen (last before: %d)", last)
+                .isGreaterThan(last);
     }
 
     @Test
@@ -146,7 +150,8 @@ class ShardTest {
         MemoryDevice crashed = copy(mem); // the shard never closed: no record beyond the reservations
         Shard reopened = open(crashed, NEVER_CALLED);
         assertThat(reopened.table().size()).as("objects after the crash").isZero();
-        assertThat(reopened.newId(ObjectId.Type.MBLOCK).uniquifier()).as("first uniquifier after the crash")
+        assertThat(reopened.newId(ObjectId.Type.MBLOCK).uniquifier())
+                .as("first uniquifier after the crash")
                 .isGreaterThan(last);
     }
 
@@ -163,7 +168,9 @@ class ShardTest {
             ObjectTable.Entry e = commitMblock(shard, id);
             expected.put(id.value(), e);
             ids.add(id);
-            assertThat(shard.table().get(id.value())).as("table entry of %s right after its commit", id).isEqualTo(e);
+            assertThat(shard.table().get(id.value()))
+                    .as("table entry of %s right after its commit", id)
+                    .isEqualTo(e);
         }
         for (int i = 0; i < 10; i++) {
             ObjectId id = shard.newId(ObjectId.Type.MLOG);
@@ -171,13 +178,17 @@ class ShardTest {
             ObjectTable.Entry e = new ObjectTable.Mlog(id.value(), MediaClass.STAGING, 500 + 4 * i, 1 + i % 4, false);
             expected.put(id.value(), e);
             ids.add(id);
-            assertThat(shard.table().get(id.value())).as("table entry of mlog %s", id).isEqualTo(e);
+            assertThat(shard.table().get(id.value()))
+                    .as("table entry of mlog %s", id)
+                    .isEqualTo(e);
         }
         for (int i = 0; i < ids.size(); i += 3) {
             ObjectId id = ids.get(i);
             ObjectTable.Entry deleted = shard.delete(id, NOT_BUSY);
             assertThat(deleted).as("entry returned by delete(%s)", id).isEqualTo(expected.remove(id.value()));
-            assertThat(shard.table().get(id.value())).as("table entry of deleted %s", id).isNull();
+            assertThat(shard.table().get(id.value()))
+                    .as("table entry of deleted %s", id)
+                    .isNull();
         }
         assertThat(MetaLogs.contents(shard.table())).as("table before reopen").isEqualTo(expected);
         shard.close();
@@ -206,7 +217,9 @@ class ShardTest {
         // is asked only about records no later fragment confirmed).
         MemoryDevice crashed = copy(mem);
         Shard reopened = open(crashed, m -> true);
-        assertThat(MetaLogs.contents(reopened.table())).as("table after a crash").isEqualTo(expected);
+        assertThat(MetaLogs.contents(reopened.table()))
+                .as("table after a crash")
+                .isEqualTo(expected);
     }
 
     @Test
@@ -219,7 +232,9 @@ class ShardTest {
         MpoolException busy = failure(() -> shard.delete(id, x -> x == id.value()));
         assertThat(busy).as("delete of a busy object").isNotNull();
         assertThat(busy.code()).as("code of %s", busy).isEqualTo(ErrorCode.BUSY);
-        assertThat(shard.table().get(id.value())).as("entry after the refused delete").isEqualTo(e);
+        assertThat(shard.table().get(id.value()))
+                .as("entry after the refused delete")
+                .isEqualTo(e);
 
         // Busy only at the second look (acquired between the first look and the mark): BUSY,
         // and the deleting mark is taken off again.
@@ -228,7 +243,9 @@ class ShardTest {
         assertThat(late).as("delete of an object acquired during the delete").isNotNull();
         assertThat(late.code()).as("code of %s", late).isEqualTo(ErrorCode.BUSY);
         assertThat(looks.get()).as("busy checks").isEqualTo(2);
-        assertThat(shard.table().get(id.value())).as("entry after the late refusal").isEqualTo(e);
+        assertThat(shard.table().get(id.value()))
+                .as("entry after the late refusal")
+                .isEqualTo(e);
 
         // Marked deleting by another thread: BUSY too.
         assertThat(shard.table().setDeleting(id.value(), true)).as("mark").isTrue();
@@ -239,7 +256,9 @@ class ShardTest {
         shard.close();
         Shard reopened = open(mem, NEVER_CALLED);
         assertThat(reopened.table().get(id.value())).as("entry after reopen").isEqualTo(e);
-        assertThat(reopened.delete(id, NOT_BUSY)).as("delete when no longer busy").isEqualTo(e);
+        assertThat(reopened.delete(id, NOT_BUSY))
+                .as("delete when no longer busy")
+                .isEqualTo(e);
     }
 
     @Test
@@ -284,18 +303,22 @@ class ShardTest {
         shard.compact();
         long after = shard.metadataUsedBytes();
         assertThat(after).as("log bytes after compaction (before: %d)", before).isLessThan(before);
-        assertThat(MetaLogs.contents(shard.table())).as("table after compaction").isEqualTo(expected);
+        assertThat(MetaLogs.contents(shard.table()))
+                .as("table after compaction")
+                .isEqualTo(expected);
         MemoryDevice crashed = copy(mem); // compaction ends with a sync: a crash keeps it
         shard.compact(); // and once more: back to the first log
         shard.close();
 
         for (MemoryDevice image : List.of(mem, crashed)) {
             Shard reopened = open(image, m -> true);
-            assertThat(MetaLogs.contents(reopened.table())).as("table after reopen of %s", image.name())
+            assertThat(MetaLogs.contents(reopened.table()))
+                    .as("table after reopen of %s", image.name())
                     .isEqualTo(expected);
             assertThat(reopened.newId(ObjectId.Type.MBLOCK).uniquifier())
-                    .as("first uniquifier after compaction and reopen of %s (last handed out: %d)", image.name(),
-                            lastHandedOut)
+                    .as(
+                            "first uniquifier after compaction and reopen of %s (last handed out: %d)",
+                            image.name(), lastHandedOut)
                     .isGreaterThan(lastHandedOut);
             reopened.close();
         }
@@ -323,7 +346,9 @@ class ShardTest {
             appended += Math.max(0, shard.metadataUsedBytes() - used);
             maxUsed = Math.max(maxUsed, shard.metadataUsedBytes());
         }
-        assertThat(appended).as("bytes appended in all (log capacity %d)", capacity).isGreaterThan(capacity);
+        assertThat(appended)
+                .as("bytes appended in all (log capacity %d)", capacity)
+                .isGreaterThan(capacity);
         assertThat(maxUsed).as("most log bytes in use").isLessThan(capacity);
         shard.close();
         Shard reopened = open(mem, NEVER_CALLED);
@@ -349,8 +374,10 @@ class ShardTest {
         MemoryDevice keptImage = copy(crashed);
         Shard kept = open(keptImage, m -> asked.add(m));
         assertThat(asked).as("records the data check was asked about").containsExactly(record(last));
-        assertThat(MetaLogs.contents(kept.table())).as("table when the data matches")
-                .containsOnlyKeys(confirmed.id(), last.id()).containsEntry(last.id(), last);
+        assertThat(MetaLogs.contents(kept.table()))
+                .as("table when the data matches")
+                .containsOnlyKeys(confirmed.id(), last.id())
+                .containsEntry(last.id(), last);
         kept.close();
 
         asked.clear();
@@ -359,18 +386,26 @@ class ShardTest {
             return false;
         });
         assertThat(asked).as("records the data check was asked about").containsExactly(record(last));
-        assertThat(MetaLogs.contents(cancelled.table())).as("table when the data does not match")
-                .containsOnlyKeys(confirmed.id()).containsEntry(confirmed.id(), confirmed);
+        assertThat(MetaLogs.contents(cancelled.table()))
+                .as("table when the data does not match")
+                .containsOnlyKeys(confirmed.id())
+                .containsEntry(confirmed.id(), confirmed);
         // The cancellation is durable before open returns (before any zone can be reused):
         // a crash right now, and a data check that would now pass, do not bring it back.
         MemoryDevice afterOpen = copy(crashed);
         Shard again = open(afterOpen, m -> true);
-        assertThat(again.table().get(last.id())).as("cancelled commit after a second crash").isNull();
-        assertThat(again.table().get(confirmed.id())).as("confirmed commit after a second crash").isEqualTo(confirmed);
+        assertThat(again.table().get(last.id()))
+                .as("cancelled commit after a second crash")
+                .isNull();
+        assertThat(again.table().get(confirmed.id()))
+                .as("confirmed commit after a second crash")
+                .isEqualTo(confirmed);
         again.close();
         cancelled.close();
         Shard clean = open(crashed, m -> true);
-        assertThat(MetaLogs.contents(clean.table())).as("table after a clean close").containsOnlyKeys(confirmed.id());
+        assertThat(MetaLogs.contents(clean.table()))
+                .as("table after a clean close")
+                .containsOnlyKeys(confirmed.id());
     }
 
     /**
@@ -406,15 +441,18 @@ class ShardTest {
 
         List<CatalogRecord.Mblock> asked = new ArrayList<>();
         Shard lostShard = open(noneKept, m -> asked.add(m));
-        assertThat(MetaLogs.contents(lostShard.table())).as("table when the record was lost")
+        assertThat(MetaLogs.contents(lostShard.table()))
+                .as("table when the record was lost")
                 .containsOnlyKeys(confirmed.id(), done.id());
         assertThat(asked).as("data checks when the record was lost").containsExactly(record(done));
 
         asked.clear();
         Shard keptShard = open(copy(allKept), m -> asked.add(m));
         assertThat(asked).as("data checks when the record was kept").containsExactly(record(lost));
-        assertThat(MetaLogs.contents(keptShard.table())).as("table when the record and its data were kept")
-                .containsOnlyKeys(confirmed.id(), done.id(), lost.id()).containsEntry(lost.id(), lost);
+        assertThat(MetaLogs.contents(keptShard.table()))
+                .as("table when the record and its data were kept")
+                .containsOnlyKeys(confirmed.id(), done.id(), lost.id())
+                .containsEntry(lost.id(), lost);
 
         asked.clear();
         Shard cancelled = open(allKept, m -> {
@@ -422,18 +460,21 @@ class ShardTest {
             return false;
         });
         assertThat(asked).as("data checks when the data was not kept").containsExactly(record(lost));
-        assertThat(MetaLogs.contents(cancelled.table())).as("table when the record was kept but not its data")
+        assertThat(MetaLogs.contents(cancelled.table()))
+                .as("table when the record was kept but not its data")
                 .containsOnlyKeys(confirmed.id(), done.id());
         cancelled.close();
         Shard reopened = open(allKept, NEVER_CALLED);
-        assertThat(reopened.table().get(lost.id())).as("cancelled commit after reopen").isNull();
+        assertThat(reopened.table().get(lost.id()))
+                .as("cancelled commit after reopen")
+                .isNull();
     }
 
     /** The fields commitMblock(shard, id) commits for {@code id}. */
     private static ObjectTable.Entry commitMblockEntry(ObjectId id) {
         MediaClass mc = MediaClass.values()[(int) (id.uniquifier() % 2)];
-        return mblockEntry(id, mc, 100 + id.uniquifier(), 4096 * (id.uniquifier() % 7 + 1),
-                (int) (id.value() * 0x9E3779B97F4A7C15L >>> 32));
+        return mblockEntry(id, mc, 100 + id.uniquifier(), 4096 * (id.uniquifier() % 7 + 1), (int)
+                (id.value() * 0x9E3779B97F4A7C15L >>> 32));
     }
 
     /**
@@ -456,7 +497,9 @@ class ShardTest {
         MemoryDevice crashed = copy(mem);
         List<CatalogRecord.Mblock> asked = new ArrayList<>();
         Shard reopened = open(crashed, m -> asked.add(m));
-        assertThat(asked).as("records put to the data check after a crash right after a compaction").isEmpty();
+        assertThat(asked)
+                .as("records put to the data check after a crash right after a compaction")
+                .isEmpty();
         assertThat(MetaLogs.contents(reopened.table())).as("table").isEqualTo(expected);
     }
 
@@ -491,16 +534,23 @@ class ShardTest {
             MemoryDevice image = copy(crashed);
             MemoryDevice untouched = copy(crashed);
             Shard loaded = load(image, m -> dataMatches);
-            assertThat(MetaLogs.sameBytes(image, untouched)).as("device unchanged by load (data matches: %s)",
-                    dataMatches).isTrue();
+            assertThat(MetaLogs.sameBytes(image, untouched))
+                    .as("device unchanged by load (data matches: %s)", dataMatches)
+                    .isTrue();
             Shard opened = open(copy(crashed), m -> dataMatches);
             Map<Long, ObjectTable.Entry> openTable = MetaLogs.contents(opened.table());
-            assertThat(MetaLogs.contents(loaded.table())).as("table of load (data matches: %s)", dataMatches)
+            assertThat(MetaLogs.contents(loaded.table()))
+                    .as("table of load (data matches: %s)", dataMatches)
                     .isEqualTo(openTable);
-            assertThat(openTable.containsKey(last.id())).as("unconfirmed commit kept (data matches: %s)", dataMatches)
+            assertThat(openTable.containsKey(last.id()))
+                    .as("unconfirmed commit kept (data matches: %s)", dataMatches)
                     .isEqualTo(dataMatches);
-            assertThat(openTable).as("table of open (data matches: %s)", dataMatches).hasSize(40 - 8 - 8 + (dataMatches ? 1 : 0));
-            assertThat(loaded.metadataUsedBytes()).as("metadata bytes of a loaded shard").isZero();
+            assertThat(openTable)
+                    .as("table of open (data matches: %s)", dataMatches)
+                    .hasSize(40 - 8 - 8 + (dataMatches ? 1 : 0));
+            assertThat(loaded.metadataUsedBytes())
+                    .as("metadata bytes of a loaded shard")
+                    .isZero();
 
             ObjectId someId = ids.get(2);
             for (Runnable write : List.<Runnable>of(
@@ -515,7 +565,9 @@ class ShardTest {
                 assertThat(e.code()).as("code of %s", e).isEqualTo(ErrorCode.PERMISSION);
             }
             loaded.close();
-            assertThat(MetaLogs.sameBytes(image, untouched)).as("device unchanged by the refused changes").isTrue();
+            assertThat(MetaLogs.sameBytes(image, untouched))
+                    .as("device unchanged by the refused changes")
+                    .isTrue();
         }
     }
 
@@ -536,7 +588,9 @@ class ShardTest {
                     open(mem, NEVER_CALLED);
                 }
             });
-            assertThat(e).as("%s of a shard holding a CONFIG record", readOnly ? "load" : "open").isNotNull();
+            assertThat(e)
+                    .as("%s of a shard holding a CONFIG record", readOnly ? "load" : "open")
+                    .isNotNull();
             assertThat(e.code()).as("code of %s", e).isEqualTo(ErrorCode.CORRUPT);
             assertThat(e.getMessage()).as("message of %s", e).contains("shard " + SHARD);
         }
@@ -547,7 +601,8 @@ class ShardTest {
     void aCommitRecordWithFieldsOutOfRangeIsCorrupt() {
         long id = ObjectIdBits.pack(5, ObjectIdBits.TYPE_MBLOCK, SHARD);
         long mlogId = ObjectIdBits.pack(6, ObjectIdBits.TYPE_MLOG, SHARD);
-        List<CatalogRecord> bad = List.of(new CatalogRecord.Mblock(id, 0, 1L << 48, 4096, 0),
+        List<CatalogRecord> bad = List.of(
+                new CatalogRecord.Mblock(id, 0, 1L << 48, 4096, 0),
                 new CatalogRecord.Mblock(id, 0, -1, 4096, 0),
                 new CatalogRecord.Mblock(id, 0, 3, 1L << 40, 0),
                 new CatalogRecord.Mblock(id, 0, 3, -1, 0),
@@ -575,6 +630,9 @@ class ShardTest {
         MpoolException e = failure(() -> open(mem, NEVER_CALLED));
         assertThat(e).as("open of a shard holding a truncated DELETE").isNotNull();
         assertThat(e.code()).as("code of %s", e).isEqualTo(ErrorCode.CORRUPT);
-        assertThat(e.getMessage()).as("message of %s", e).contains("metadata shard " + SHARD).contains("truncated");
+        assertThat(e.getMessage())
+                .as("message of %s", e)
+                .contains("metadata shard " + SHARD)
+                .contains("truncated");
     }
 }

@@ -27,7 +27,8 @@ public final class KillNineChild {
         Path device = Path.of(args[0]);
         Random random = new Random(Long.parseLong(args[1]));
         PrintStream out = new PrintStream(System.out, true);
-        try (Mpool pool = Mpool.open(device); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.open(device);
+                Arena arena = Arena.ofConfined()) {
             Deque<ObjectInfo> live = new ArrayDeque<>(pool.objects());
             out.println("READY");
             MemorySegment buf = AlignedBuffers.allocate(arena, 64 * 1024);

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
@@ -44,21 +44,28 @@ class KillNineTest {
         long seed = Seeds.base("KillNineTest");
         Random random = new Random(seed);
         Path device = dir.resolve("pool.img");
-        Mpool.create("kill9", device, new CreateOptions().size(512L << 20).mblockSize(1 << 20).shards(2)).close();
+        Mpool.create(
+                        "kill9",
+                        device,
+                        new CreateOptions().size(512L << 20).mblockSize(1 << 20).shards(2))
+                .close();
         Map<Long, long[]> committed = new HashMap<>(); // id → crc, length
         Set<Long> deleted = new HashSet<>();
         for (int kill = 0; kill < KILLS; kill++) {
             String where = "seed " + seed + ", kill " + kill;
-            Process child = new ProcessBuilder(javaCommand(device, random.nextLong())).redirectErrorStream(true).start();
+            Process child = new ProcessBuilder(javaCommand(device, random.nextLong()))
+                    .redirectErrorStream(true)
+                    .start();
             Long inFlight = null;
             Long deleting = null;
             int acks = 0;
             int killAfter = 1 + random.nextInt(60);
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     String[] f = line.split(" ");
                     switch (f[0]) {
-                        case "READY" -> { }
+                        case "READY" -> {}
                         case "W" -> inFlight = ObjectId.parse(f[1]).value();
                         case "X" -> deleting = ObjectId.parse(f[1]).value();
                         case "C" -> {
@@ -89,16 +96,22 @@ class KillNineTest {
     }
 
     private static List<String> javaCommand(Path device, long childSeed) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), KillNineChild.class.getName(), device.toString(),
+        return List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KillNineChild.class.getName(),
+                device.toString(),
                 Long.toString(childSeed));
     }
 
     /** Everything acknowledged is there with its bytes; deletes are gone; nothing else appeared. */
-    private static void verify(Path device, Map<Long, long[]> committed, Set<Long> deleted, Long inFlight,
-                               Long deleting, String where) {
-        try (Mpool pool = Mpool.open(device); Arena arena = Arena.ofConfined()) {
+    private static void verify(
+            Path device, Map<Long, long[]> committed, Set<Long> deleted, Long inFlight, Long deleting, String where) {
+        try (Mpool pool = Mpool.open(device);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(arena, 64 * 1024);
             if (deleting != null && !exists(pool, deleting)) {
                 committed.remove(deleting); // the delete in flight completed
@@ -125,7 +138,9 @@ class KillNineTest {
             for (ObjectInfo o : pool.objects()) {
                 long id = o.id().value();
                 boolean known = committed.containsKey(id) || (inFlight != null && inFlight == id);
-                assertThat(known).as("%s: object %s was never acknowledged nor in flight", where, o.id()).isTrue();
+                assertThat(known)
+                        .as("%s: object %s was never acknowledged nor in flight", where, o.id())
+                        .isTrue();
                 if (!committed.containsKey(id)) {
                     committed.put(id, crcOf(pool, o, buf)); // the commit in flight completed: it is now durable
                 }

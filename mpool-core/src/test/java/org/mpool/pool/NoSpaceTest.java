@@ -16,8 +16,8 @@ import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
 
@@ -30,8 +30,15 @@ class NoSpaceTest {
     void fillDeleteAndContinue() {
         Path device = dir.resolve("full.img");
         List<ObjectId> ids = new ArrayList<>();
-        try (Mpool pool = Mpool.create("full", device, new CreateOptions().size(64L << 20).mblockSize(1 << 20)
-                .shards(1).sparePercent(10)); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.create(
+                        "full",
+                        device,
+                        new CreateOptions()
+                                .size(64L << 20)
+                                .mblockSize(1 << 20)
+                                .shards(1)
+                                .sparePercent(10));
+                Arena arena = Arena.ofConfined()) {
             MemorySegment page = AlignedBuffers.allocate(arena, 4096);
             while (true) {
                 MblockWriter w;
@@ -49,7 +56,8 @@ class NoSpaceTest {
             }
             assertThat(ids).hasSizeGreaterThan(20);
             assertThatThrownBy(() -> pool.allocateMlog(MediaClass.CAPACITY, 1))
-                    .extracting(e -> ((MpoolException) e).code()).isEqualTo(ErrorCode.NO_SPACE);
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.NO_SPACE);
             // Data is full, metadata still works: commits of deletes and a compaction go through.
             for (int i = 0; i < 5; i++) {
                 pool.delete(ids.remove(0));
@@ -67,7 +75,8 @@ class NoSpaceTest {
             }
             ids.add(again.id());
         }
-        try (Mpool pool = Mpool.open(device); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.open(device);
+                Arena arena = Arena.ofConfined()) {
             assertThat(pool.stats().mblocks()).isEqualTo(ids.size());
             assertThat(pool.stats().mlogs()).isEqualTo(1);
             assertThat(pool.properties()).containsEntry("label", "still works");
@@ -75,7 +84,9 @@ class NoSpaceTest {
             for (ObjectId id : ids) {
                 pool.readMblock(id, 0, page);
                 byte b = page.get(ValueLayout.JAVA_BYTE, 0);
-                assertThat(page.asSlice(0, 4096).toArray(ValueLayout.JAVA_BYTE)).as("bytes of %s", id).containsOnly(b);
+                assertThat(page.asSlice(0, 4096).toArray(ValueLayout.JAVA_BYTE))
+                        .as("bytes of %s", id)
+                        .containsOnly(b);
             }
         }
     }

@@ -16,8 +16,8 @@ import org.mpool.MblockWriter;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
@@ -33,8 +33,12 @@ class PoolCorruptionTest {
     /** A pool with a few mblocks of known bytes; returns their ids. */
     private static List<ObjectId> populate(MemoryDevice media, List<byte[]> contents) {
         List<ObjectId> ids = new ArrayList<>();
-        try (Mpool pool = Mpool.create("damaged", MemoryDevices.DEFAULT_PATH, new CreateOptions().mblockSize(1 << 20)
-                .shards(1).sparePercent(0), MemoryDevices.serving(media)); Arena arena = Arena.ofConfined()) {
+        try (Mpool pool = Mpool.create(
+                        "damaged",
+                        MemoryDevices.DEFAULT_PATH,
+                        new CreateOptions().mblockSize(1 << 20).shards(1).sparePercent(0),
+                        MemoryDevices.serving(media));
+                Arena arena = Arena.ofConfined()) {
             Random random = new Random(5);
             for (int i = 0; i < 4; i++) {
                 byte[] data = new byte[5000 + i * 3000];
@@ -109,14 +113,15 @@ class PoolCorruptionTest {
 
     private static void openAndCheck(MemoryDevice media, List<ObjectId> ids, List<byte[]> contents, String where) {
         try (Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(media));
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             assertThat(pool.objects()).as(where).extracting(ObjectInfo::id).containsExactlyElementsOf(ids);
             for (int i = 0; i < ids.size(); i++) {
                 byte[] data = contents.get(i);
                 MemorySegment buf = AlignedBuffers.allocate(arena, AlignedBuffers.alignUp(data.length, 4096));
                 pool.readMblock(ids.get(i), 0, buf);
                 assertThat(Arrays.equals(buf.asSlice(0, data.length).toArray(ValueLayout.JAVA_BYTE), data))
-                        .as("%s: bytes of %s", where, ids.get(i)).isTrue();
+                        .as("%s: bytes of %s", where, ids.get(i))
+                        .isTrue();
             }
         } catch (MpoolException e) {
             assertThat(e.code()).as("%s: %s", where, e).isIn(ErrorCode.CORRUPT, ErrorCode.UNSUPPORTED);

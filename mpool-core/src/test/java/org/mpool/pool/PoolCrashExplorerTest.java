@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mpool.testing.CrashExplorer.Sequence;
 import org.mpool.testing.CrashExplorer;
+import org.mpool.testing.CrashExplorer.Sequence;
 import org.mpool.testing.Seeds;
 
 /**
@@ -35,14 +35,17 @@ class PoolCrashExplorerTest {
             CrashExplorer.Counts counts = explorer.countsOf(seed);
             assertThat(explorer.violations()).as("workload of seed %d", seed).isEmpty();
             if (Boolean.getBoolean("mpool.trace")) {
-                System.out.printf("seed %d: %d writes, %d flushes, %d sequences so far%n", seed, counts.writes(),
-                        counts.flushes(), all.size());
+                System.out.printf(
+                        "seed %d: %d writes, %d flushes, %d sequences so far%n",
+                        seed, counts.writes(), counts.flushes(), all.size());
             }
             SplittableRandom r = new SplittableRandom(seed);
             for (long i = 0; i < counts.points() && all.size() < budget; i++) {
                 // Every tenth crash point is followed by a second crash after the recovery.
-                all.add(i % 10 == 0 ? new Sequence(seed, counts.point(i), counts.point(r.nextLong(counts.points())))
-                        : new Sequence(seed, counts.point(i)));
+                all.add(
+                        i % 10 == 0
+                                ? new Sequence(seed, counts.point(i), counts.point(r.nextLong(counts.points())))
+                                : new Sequence(seed, counts.point(i)));
             }
         }
         all.parallelStream().forEach(explorer::run);

@@ -15,8 +15,8 @@ import org.mpool.MblockWriter;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
@@ -43,8 +43,15 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
     public Start<PoolModel> start(long seed) {
         Map<Long, byte[]> blocks = CREATED.computeIfAbsent(seed, s -> {
             try (MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES)) {
-                Mpool.create("crash", MemoryDevices.DEFAULT_PATH, new CreateOptions().mblockSize(1 << 20).shards(1)
-                        .sparePercent(0), MemoryDevices.serving(media)).close();
+                Mpool.create(
+                                "crash",
+                                MemoryDevices.DEFAULT_PATH,
+                                new CreateOptions()
+                                        .mblockSize(1 << 20)
+                                        .shards(1)
+                                        .sparePercent(0),
+                                MemoryDevices.serving(media))
+                        .close();
                 Map<Long, byte[]> nonZero = new HashMap<>();
                 for (long off = 0; off < DEVICE_BYTES; off += BLOCK) {
                     MemorySegment block = media.media().asSlice(off, BLOCK);
@@ -70,7 +77,9 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         for (int i = 0; i < ops; i++) {
             int op = random.nextInt(100);
             if (TRACE) {
-                System.out.printf("  op %d kind %d objects %s maybe %s%n", i, op, ids(model.objects.keySet()), ids(model.maybe.keySet()));
+                System.out.printf(
+                        "  op %d kind %d objects %s maybe %s%n",
+                        i, op, ids(model.objects.keySet()), ids(model.maybe.keySet()));
             }
             if (op < 40) {
                 commitOne(pool, model, arena, random);
@@ -100,7 +109,11 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
     private static final boolean TRACE = Boolean.getBoolean("mpool.trace");
 
     private static String ids(Collection<Long> ids) {
-        return ids.stream().sorted().map(id -> new ObjectId(id).toString()).toList().toString();
+        return ids.stream()
+                .sorted()
+                .map(id -> new ObjectId(id).toString())
+                .toList()
+                .toString();
     }
 
     private static MblockWriter allocate(Mpool pool, PoolModel model) {
@@ -198,11 +211,12 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         PoolModel next = new PoolModel();
         next.everIssued.addAll(model.everIssued);
         try (MemoryDevice copy = MemoryDevice.copyOf(image);
-             Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(copy));
-             Arena arena = Arena.ofConfined()) {
+                Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(copy));
+                Arena arena = Arena.ofConfined()) {
             String label = pool.properties().get(Mpool.PROP_LABEL);
             if (!model.labels.contains(label)) {
-                throw new AssertionError("label '" + label + "' was never acknowledged (expected one of " + model.labels + ")");
+                throw new AssertionError(
+                        "label '" + label + "' was never acknowledged (expected one of " + model.labels + ")");
             }
             next.labels.clear();
             next.labels.add(label);
@@ -212,8 +226,11 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
                 }
             }
             if (TRACE) {
-                System.out.printf("recover: model objects %s maybe %s; pool has %s%n", ids(model.objects.keySet()),
-                        ids(model.maybe.keySet()), pool.objects().stream().map(o -> o.id().toString()).toList());
+                System.out.printf(
+                        "recover: model objects %s maybe %s; pool has %s%n",
+                        ids(model.objects.keySet()),
+                        ids(model.maybe.keySet()),
+                        pool.objects().stream().map(o -> o.id().toString()).toList());
             }
             long mblocks = 0;
             long mlogs = 0;
@@ -232,8 +249,8 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
                 next.objects.put(id, expected);
             }
             if (pool.stats().mblocks() != mblocks || pool.stats().mlogs() != mlogs) {
-                throw new AssertionError("stats count " + pool.stats().mblocks() + " mblocks and " + pool.stats().mlogs()
-                        + " mlogs; the catalog lists " + mblocks + " and " + mlogs);
+                throw new AssertionError("stats count " + pool.stats().mblocks() + " mblocks and "
+                        + pool.stats().mlogs() + " mlogs; the catalog lists " + mblocks + " and " + mlogs);
             }
             checkNewIdsAreNew(pool, next);
         }
@@ -254,7 +271,8 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
 
     private static void checkBytes(Mpool pool, Arena arena, ObjectInfo o, byte[] expected) {
         if (o.lengthBytes() != expected.length) {
-            throw new AssertionError("mblock " + o.id() + " has length " + o.lengthBytes() + ", " + expected.length + " were committed");
+            throw new AssertionError(
+                    "mblock " + o.id() + " has length " + o.lengthBytes() + ", " + expected.length + " were committed");
         }
         MemorySegment buf = AlignedBuffers.allocate(arena, AlignedBuffers.alignUp(expected.length, 4096));
         pool.readMblock(o.id(), 0, buf);

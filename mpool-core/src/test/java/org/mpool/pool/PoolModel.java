@@ -15,6 +15,7 @@ final class PoolModel {
     final Map<Long, byte[]> objects = new HashMap<>();
     /** Objects an operation in flight may have created or deleted: id → bytes if it exists. */
     final Map<Long, byte[]> maybe = new HashMap<>();
+
     final Set<Long> everIssued = new HashSet<>();
     final Set<String> labels = new HashSet<>(Set.of(""));
 

@@ -19,8 +19,8 @@ import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
@@ -40,7 +40,8 @@ class PoolStressTest {
         Path device = dir.resolve("stress.img");
         Map<Long, Byte> live = new ConcurrentHashMap<>(); // mblock id → fill byte; mlogs map to 0
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (Mpool pool = Mpool.create("stress", device, new CreateOptions().size(1L << 30).mblockSize(1 << 20))) {
+        try (Mpool pool = Mpool.create(
+                "stress", device, new CreateOptions().size(1L << 30).mblockSize(1 << 20))) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 SplittableRandom random = new SplittableRandom(Seeds.derive(seed, t));
@@ -118,7 +119,9 @@ class PoolStressTest {
     private static void check(Mpool pool, Map<Long, Byte> live, long seed) {
         List<ObjectInfo> objects = pool.objects();
         assertThat(objects).as("seed %d: objects", seed).hasSize(live.size());
-        long mblocks = objects.stream().filter(o -> o.id().type() == ObjectId.Type.MBLOCK).count();
+        long mblocks = objects.stream()
+                .filter(o -> o.id().type() == ObjectId.Type.MBLOCK)
+                .count();
         assertThat(pool.stats().mblocks()).isEqualTo(mblocks);
         assertThat(pool.stats().mlogs()).isEqualTo(objects.size() - mblocks);
         try (Arena arena = Arena.ofConfined()) {

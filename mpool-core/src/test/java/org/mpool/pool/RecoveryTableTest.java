@@ -18,17 +18,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.FormatVersion;
 import org.mpool.format.Superblock;
+import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fate;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.MediaDamage;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.MemoryDevices;
@@ -79,7 +79,8 @@ class RecoveryTableTest {
             assertThat(rows(pool)).as("open reports the bad copy").contains(RecoveryCase.SUPERBLOCK_COPY_BAD);
         }
         for (long offset : Superblock.COPY_OFFSETS) {
-            assertThat(Superblock.check(media.media().asSlice(offset, Superblock.SIZE))).as("copy at %d, rewritten", offset)
+            assertThat(Superblock.check(media.media().asSlice(offset, Superblock.SIZE)))
+                    .as("copy at %d, rewritten", offset)
                     .isEqualTo(Superblock.Check.VALID);
         }
     }
@@ -98,8 +99,8 @@ class RecoveryTableTest {
         MemorySegment media = ((MemoryDevice) devices.get(CAPACITY)).media();
         for (long offset : Superblock.COPY_OFFSETS) {
             MemorySegment sb = media.asSlice(offset, Superblock.SIZE);
-            sb.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), Superblock.OFF_VERSION,
-                    (short) (FormatVersion.CURRENT + 1));
+            sb.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), Superblock.OFF_VERSION, (short)
+                    (FormatVersion.CURRENT + 1));
             sb.set(U32, Superblock.OFF_BLKID_CRC, crc(sb, Superblock.OFF_BLKID_CRC));
             sb.set(U32, Superblock.OFF_CRC, crc(sb, Superblock.OFF_CRC));
         }
@@ -113,13 +114,16 @@ class RecoveryTableTest {
         ObjectId kept = untilCrash(faulty, pool -> {
             ObjectId id = commitOne(pool, 1);
             faulty.crashAfterWrites(faulty.writeCount() + 1);
-            assertThatThrownBy(pool::compactMetadata).as("the compaction meets the power failure")
-                    .isInstanceOfSatisfying(MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
+            assertThatThrownBy(pool::compactMetadata)
+                    .as("the compaction meets the power failure")
+                    .isInstanceOfSatisfying(
+                            MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
             return id;
         });
-        try (MemoryDevice image = faulty.durableImage(); Pool pool = PoolOpener.open(CAPACITY,
-                MemoryDevices.serving(image), false)) {
-            assertThat(rows(pool)).as("open takes the state before the compaction")
+        try (MemoryDevice image = faulty.durableImage();
+                Pool pool = PoolOpener.open(CAPACITY, MemoryDevices.serving(image), false)) {
+            assertThat(rows(pool))
+                    .as("open takes the state before the compaction")
                     .contains(RecoveryCase.COMPACTION_ROLLED_BACK);
             assertThat(ids(pool)).as("the state before it").containsExactly(kept);
         }
@@ -137,21 +141,27 @@ class RecoveryTableTest {
                 MblockWrite w = pool.mblocks().allocate(MediaClass.CAPACITY, false);
                 w.write(pattern(arena, 7));
                 faulty.inject(new Fault(Op.FLUSH, ErrorCode.IO, 0, 1));
-                assertThatThrownBy(w::commit).as("the commit's flush fails")
-                        .isInstanceOfSatisfying(MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
+                assertThatThrownBy(w::commit)
+                        .as("the commit's flush fails")
+                        .isInstanceOfSatisfying(
+                                MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
                 return w.id();
             }
         });
         List<FaultInjectingDevice.UnflushedWrite> unflushed = faulty.unflushedWrites();
-        assertThat(unflushed).as("the data write, then the shard log's block with the commit record").hasSize(2);
+        assertThat(unflushed)
+                .as("the data write, then the shard log's block with the commit record")
+                .hasSize(2);
         try (MemoryDevice image = faulty.crashImage(List.of(dataFate, Fate.KEPT), 1);
-             Pool pool = PoolOpener.open(CAPACITY, MemoryDevices.serving(image), false)) {
+                Pool pool = PoolOpener.open(CAPACITY, MemoryDevices.serving(image), false)) {
             assertThat(rows(pool)).as("the commit no flush confirmed").contains(row);
             if (dataFate == Fate.LOST) {
                 assertThat(ids(pool)).as("a torn commit never happened").isEmpty();
             } else {
                 assertThat(ids(pool)).as("an intact commit happened").containsExactly(id);
-                assertThat(PoolChecks.check(pool, (done, total) -> 0).problems()).as("its data checks").isEmpty();
+                assertThat(PoolChecks.check(pool, (done, total) -> 0).problems())
+                        .as("its data checks")
+                        .isEmpty();
             }
         }
     }
@@ -168,10 +178,11 @@ class RecoveryTableTest {
                 return used;
             }
         });
-        try (MemoryDevice image = faulty.durableImage(); Pool pool = PoolOpener.open(CAPACITY,
-                MemoryDevices.serving(image), false)) {
+        try (MemoryDevice image = faulty.durableImage();
+                Pool pool = PoolOpener.open(CAPACITY, MemoryDevices.serving(image), false)) {
             assertThat(ids(pool)).as("nothing was committed").isEmpty();
-            assertThat(pool.stats().classes().get(MediaClass.CAPACITY).usedBytes()).as("their zones are free")
+            assertThat(pool.stats().classes().get(MediaClass.CAPACITY).usedBytes())
+                    .as("their zones are free")
                     .isEqualTo(usedBefore);
         }
     }
@@ -182,14 +193,17 @@ class RecoveryTableTest {
         long highest = untilCrash(faulty, pool -> {
             long max = commitOne(pool, 1).uniquifier();
             for (int i = 0; i < 3; i++) {
-                max = Math.max(max, pool.mblocks().allocate(MediaClass.CAPACITY, false).id().uniquifier());
+                max = Math.max(
+                        max,
+                        pool.mblocks().allocate(MediaClass.CAPACITY, false).id().uniquifier());
             }
             return max;
         });
-        try (MemoryDevice image = faulty.durableImage(); Pool pool = PoolOpener.open(CAPACITY,
-                MemoryDevices.serving(image), false)) {
+        try (MemoryDevice image = faulty.durableImage();
+                Pool pool = PoolOpener.open(CAPACITY, MemoryDevices.serving(image), false)) {
             ObjectId next = pool.mblocks().allocate(MediaClass.CAPACITY, false).id();
-            assertThat(next.uniquifier()).as("above every id handed out before the crash, committed or not")
+            assertThat(next.uniquifier())
+                    .as("above every id handed out before the crash, committed or not")
                     .isGreaterThan(highest);
         }
     }
@@ -200,8 +214,9 @@ class RecoveryTableTest {
         try (Pool pool = PoolOpener.open(CAPACITY, devices, false)) {
             ObjectInfo a = pool.info(commitOne(pool, 1));
             long zone = a.offsetBytes() / a.capacityBytes();
-            pool.shards().getFirst().commitMblock(ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1), MediaClass.CAPACITY,
-                    zone, 0, 0);
+            pool.shards()
+                    .getFirst()
+                    .commitMblock(ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1), MediaClass.CAPACITY, zone, 0, 0);
         }
         expectOpenFails(devices, row, "owned twice");
     }
@@ -218,7 +233,11 @@ class RecoveryTableTest {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static CreateOptions options() {
-        return new CreateOptions().size(DEVICE_BYTES).mblockSize(1 << 20).shards(1).sparePercent(0);
+        return new CreateOptions()
+                .size(DEVICE_BYTES)
+                .mblockSize(1 << 20)
+                .shards(1)
+                .sparePercent(0);
     }
 
     private static MemoryDevices newPool() {
@@ -249,10 +268,13 @@ class RecoveryTableTest {
     }
 
     private static void expectOpenFails(MemoryDevices devices, RecoveryCase row, String says) {
-        assertThatThrownBy(() -> PoolOpener.open(CAPACITY, devices, false).close()).as(row.name())
+        assertThatThrownBy(() -> PoolOpener.open(CAPACITY, devices, false).close())
+                .as(row.name())
                 .isInstanceOfSatisfying(MpoolException.class, e -> {
                     assertThat(e.code()).as(e.getMessage()).isEqualTo(row.error());
-                    assertThat(e.getMessage()).as("the error names what it found").contains(says);
+                    assertThat(e.getMessage())
+                            .as("the error names what it found")
+                            .contains(says);
                 });
     }
 

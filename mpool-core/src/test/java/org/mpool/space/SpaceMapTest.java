@@ -15,8 +15,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.mpool.common.MediaClass;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 
 /**
  * The free-zone map of a media class: accounting, the spare reserve kept for metadata,
@@ -71,7 +71,8 @@ class SpaceMapTest {
         MpoolException full = failure(() -> map.allocate(1, false));
         assertThat(full).as("data allocation into the spare").isNotNull();
         assertThat(full.code()).as("code of %s", full).isEqualTo(ErrorCode.NO_SPACE);
-        assertThat(full.getMessage()).as("message of %s", full)
+        assertThat(full.getMessage())
+                .as("message of %s", full)
                 .isEqualTo("no space in media class capacity: 1 zone(s) wanted, 10 of 100 free"
                         + " (10 kept spare for metadata)");
         assertThat(map.usedZones()).as("used after the refused allocation").isEqualTo(90);
@@ -96,7 +97,9 @@ class SpaceMapTest {
         MpoolException negative = failure(() -> new SpaceMap(MediaClass.STAGING, 10, -1));
         assertThat(negative.code()).as("code of %s", negative).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(map.spareZones()).as("spare after a refused change").isEqualTo(500);
-        assertThat(new SpaceMap(MediaClass.CAPACITY, 7, 50).spareZones()).as("50% of 7, rounded down").isEqualTo(3);
+        assertThat(new SpaceMap(MediaClass.CAPACITY, 7, 50).spareZones())
+                .as("50% of 7, rounded down")
+                .isEqualTo(3);
     }
 
     @Example
@@ -118,7 +121,9 @@ class SpaceMapTest {
         assertThat(e.getMessage()).as("message of %s", e).contains("2 zone(s) wanted, 4 of 10 free");
         map.free(4, 1);
         assertThat(map.allocate(3, false)).as("the run 3..5").isEqualTo(3);
-        assertThat(map.allocate(1, false)).as("the next free zone after the cursor").isEqualTo(7);
+        assertThat(map.allocate(1, false))
+                .as("the next free zone after the cursor")
+                .isEqualTo(7);
         assertThat(map.allocate(1, false)).as("wrapped to the start").isEqualTo(1);
         assertThat(map.usedZones()).as("used").isEqualTo(10);
     }
@@ -141,7 +146,9 @@ class SpaceMapTest {
         assertThat(map.usedZones()).as("used").isEqualTo(8);
         map.free(0, 8);
         assertThat(map.usedZones()).as("used after freeing everything").isZero();
-        assertThat(map.allocate(8, false)).as("the whole device after the cursor wrapped").isZero();
+        assertThat(map.allocate(8, false))
+                .as("the whole device after the cursor wrapped")
+                .isZero();
     }
 
     @Example
@@ -150,7 +157,9 @@ class SpaceMapTest {
         map.allocate(3, false);
         map.free(1, 1);
         Throwable twice = catchThrowable(() -> map.free(1, 1));
-        assertThat(twice).as("freeing zone 1 twice").isInstanceOf(IllegalStateException.class)
+        assertThat(twice)
+                .as("freeing zone 1 twice")
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("staging zone 1 freed twice");
         Throwable partly = catchThrowable(() -> map.free(0, 3));
         assertThat(partly).as("freeing zones 0..2 with zone 1 free").isInstanceOf(IllegalStateException.class);
@@ -169,7 +178,9 @@ class SpaceMapTest {
         assertThat(e.getMessage()).as("message of %s", e).contains("capacity zone 4 is owned twice");
         long allocated = map.allocate(1, false);
         MpoolException again = failure(() -> map.claim(allocated, 1));
-        assertThat(again.code()).as("claim of allocated zone %d: %s", allocated, again).isEqualTo(ErrorCode.CORRUPT);
+        assertThat(again.code())
+                .as("claim of allocated zone %d: %s", allocated, again)
+                .isEqualTo(ErrorCode.CORRUPT);
     }
 
     @Example
@@ -223,7 +234,9 @@ class SpaceMapTest {
                 .as(Alloc::new);
         Arbitrary<Step> free = Arbitraries.integers().between(0, 1000).map(Free::new);
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, alloc), net.jqwik.api.Tuple.of(2, free))
-                .list().ofMinSize(1).ofMaxSize(200);
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(200);
     }
 
     /**
@@ -232,9 +245,10 @@ class SpaceMapTest {
      * has too few zones outside the spare or no run long enough, and the counts agree.
      */
     @Property(tries = 300)
-    void allocationsAndFreesAgreeWithAModel(@ForAll @IntRange(min = 1, max = 40) int zones,
-                                            @ForAll @IntRange(min = 0, max = 50) int sparePercent,
-                                            @ForAll("steps") List<Step> steps) {
+    void allocationsAndFreesAgreeWithAModel(
+            @ForAll @IntRange(min = 1, max = 40) int zones,
+            @ForAll @IntRange(min = 0, max = 50) int sparePercent,
+            @ForAll("steps") List<Step> steps) {
         SpaceMap map = new SpaceMap(MediaClass.CAPACITY, zones, sparePercent);
         long spare = zones * sparePercent / 100;
         boolean[] owned = new boolean[zones];
@@ -255,14 +269,19 @@ class SpaceMapTest {
                         e = x;
                     }
                     if (a.count() > room || !runExists) {
-                        assertThat(e).as("%s: %d zones outside the spare, run exists %s", when, room, runExists)
+                        assertThat(e)
+                                .as("%s: %d zones outside the spare, run exists %s", when, room, runExists)
                                 .isNotNull();
                         assertThat(e.code()).as("%s: %s", when, e).isEqualTo(ErrorCode.NO_SPACE);
                     } else {
-                        assertThat(e).as("%s: %d zones outside the spare, a run exists", when, room).isNull();
+                        assertThat(e)
+                                .as("%s: %d zones outside the spare, a run exists", when, room)
+                                .isNull();
                         assertThat(first).as("%s: first zone", when).isBetween(0L, (long) zones - a.count());
                         for (long z = first; z < first + a.count(); z++) {
-                            assertThat(owned[(int) z]).as("%s: zone %d handed out while owned", when, z).isFalse();
+                            assertThat(owned[(int) z])
+                                    .as("%s: zone %d handed out while owned", when, z)
+                                    .isFalse();
                             owned[(int) z] = true;
                         }
                         ownedCount += a.count();

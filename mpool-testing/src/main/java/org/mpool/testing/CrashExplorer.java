@@ -9,12 +9,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
-import org.mpool.testing.FaultInjectingDevice;
-import org.mpool.testing.MemoryDevice;
 
 /**
  * Crashes a {@link CrashScenario} at chosen device writes and checks every recovery.
@@ -48,15 +46,21 @@ public final class CrashExplorer<M> {
      */
     public record Sequence(long seed, long... crashPoints) {
         public String replay() {
-            return seed + ":" + Arrays.stream(crashPoints).mapToObj(CrashExplorer::describePoint).collect(Collectors.joining(","));
+            return seed + ":"
+                    + Arrays.stream(crashPoints)
+                            .mapToObj(CrashExplorer::describePoint)
+                            .collect(Collectors.joining(","));
         }
 
         /** Parses {@link #replay()}'s form, e.g. {@code 42:17,f3,5}. */
         public static Sequence parse(String s) {
             String[] parts = s.strip().split(":");
-            return new Sequence(Long.parseLong(parts[0]), Arrays.stream(parts[1].split(","))
-                    .mapToLong(p -> p.startsWith("f") ? duringFlush(Long.parseLong(p.substring(1))) : Long.parseLong(p))
-                    .toArray());
+            return new Sequence(
+                    Long.parseLong(parts[0]),
+                    Arrays.stream(parts[1].split(","))
+                            .mapToLong(p ->
+                                    p.startsWith("f") ? duringFlush(Long.parseLong(p.substring(1))) : Long.parseLong(p))
+                            .toArray());
         }
     }
 

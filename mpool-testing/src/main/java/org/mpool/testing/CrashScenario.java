@@ -3,7 +3,6 @@ package org.mpool.testing;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.mpool.spi.BlockDevice;
-import org.mpool.testing.MemoryDevice;
 
 /**
  * A seeded workload that {@link CrashExplorer} crashes at chosen points, and the check of

@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.spi.BlockDevice;
 
 /**
@@ -25,7 +25,12 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     public static final int SECTOR = 512;
 
     /** Operations a fault can be injected into. */
-    public enum Op { READ, WRITE, FLUSH, DISCARD }
+    public enum Op {
+        READ,
+        WRITE,
+        FLUSH,
+        DISCARD
+    }
 
     /**
      * Fails {@code count} operations of kind {@code op} with {@code code} (IO as for EIO,
@@ -43,12 +48,17 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     }
 
     /** What became of one unflushed write in a crash image. */
-    public enum Fate { KEPT, TORN, LOST }
+    public enum Fate {
+        KEPT,
+        TORN,
+        LOST
+    }
 
     private record PendingWrite(long offset, byte[] data) {}
 
     /** What the media holds for sure: the image as of the last completed flush. */
     private final MemoryDevice durable;
+
     private final List<PendingWrite> unflushed = new ArrayList<>();
     private final List<Armed> faults = new ArrayList<>();
     private final long[] opCounts = new long[Op.values().length];
@@ -167,7 +177,9 @@ public final class FaultInjectingDevice extends DeviceWrapper {
 
     /** The writes not yet flushed, in issue order: those a crash now may keep, tear or lose. */
     public synchronized List<UnflushedWrite> unflushedWrites() {
-        return unflushed.stream().map(w -> new UnflushedWrite(w.offset, w.data.length)).toList();
+        return unflushed.stream()
+                .map(w -> new UnflushedWrite(w.offset, w.data.length))
+                .toList();
     }
 
     /**

@@ -23,14 +23,16 @@ public final class MemoryDevice implements BlockDevice {
     }
 
     public MemoryDevice(String name, long sizeBytes, int logicalBlockSize, int physicalBlockSize) {
-        if (Integer.bitCount(logicalBlockSize) != 1 || logicalBlockSize < 512
-                || physicalBlockSize < logicalBlockSize || Integer.bitCount(physicalBlockSize) != 1) {
-            throw MpoolException.invalid("block sizes must be powers of two with 512 <= logical ("
-                    + logicalBlockSize + ") <= physical (" + physicalBlockSize + ")");
+        if (Integer.bitCount(logicalBlockSize) != 1
+                || logicalBlockSize < 512
+                || physicalBlockSize < logicalBlockSize
+                || Integer.bitCount(physicalBlockSize) != 1) {
+            throw MpoolException.invalid("block sizes must be powers of two with 512 <= logical (" + logicalBlockSize
+                    + ") <= physical (" + physicalBlockSize + ")");
         }
         if (sizeBytes <= 0 || sizeBytes % physicalBlockSize != 0) {
-            throw MpoolException.invalid("device size " + sizeBytes
-                    + " must be a positive multiple of " + physicalBlockSize);
+            throw MpoolException.invalid(
+                    "device size " + sizeBytes + " must be a positive multiple of " + physicalBlockSize);
         }
         this.name = name;
         this.logicalBlockSize = logicalBlockSize;
@@ -40,8 +42,8 @@ public final class MemoryDevice implements BlockDevice {
 
     /** A new memory device holding a copy of everything {@code source} holds now. */
     public static MemoryDevice copyOf(BlockDevice source) {
-        MemoryDevice copy = new MemoryDevice(source.name() + " (copy)", source.sizeBytes(),
-                source.logicalBlockSize(), source.physicalBlockSize());
+        MemoryDevice copy = new MemoryDevice(
+                source.name() + " (copy)", source.sizeBytes(), source.logicalBlockSize(), source.physicalBlockSize());
         if (source instanceof MemoryDevice m) {
             MemorySegment.copy(m.media, 0, copy.media, 0, m.media.byteSize());
         } else {

@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.Mpool;
 import org.mpool.spi.BlockDevice;
-import org.mpool.testing.MemoryDevice;
 
 /** The harness itself: it passes a correct scenario and catches a wrong or non-deterministic one. */
 class CrashExplorerTest {
@@ -63,19 +62,25 @@ class CrashExplorerTest {
 
     @Test
     void passesACorrectScenario() {
-        assertThat(explore(new Counter(true, false), "self-test, correct counter").violations()).isEmpty();
+        assertThat(explore(new Counter(true, false), "self-test, correct counter")
+                        .violations())
+                .isEmpty();
     }
 
     @Test
     void catchesAcknowledgementsBeforeTheFlush() {
-        assertThat(explore(new Counter(false, false), "self-test, counter acknowledged before its flush (violations expected)")
-                .violations()).anyMatch(v -> v.contains("was acknowledged"));
+        assertThat(explore(
+                                new Counter(false, false),
+                                "self-test, counter acknowledged before its flush (violations expected)")
+                        .violations())
+                .anyMatch(v -> v.contains("was acknowledged"));
     }
 
     @Test
     void catchesANonDeterministicWorkload() {
         assertThat(explore(new Counter(true, true), "self-test, non-deterministic counter (a violation expected)")
-                .violations()).anyMatch(v -> v.contains("not deterministic"));
+                        .violations())
+                .anyMatch(v -> v.contains("not deterministic"));
     }
 
     /** Every crash point, each followed by a second crash at the mirrored point. */

@@ -13,10 +13,20 @@ import org.junit.jupiter.api.Test;
 class ExportsOnlyTest {
     @Test
     void usesOnlyWhatMpoolCoreExports() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.mpool.device..", "org.mpool.format..",
-                        "org.mpool.linux..", "org.mpool.log..", "org.mpool.meta..", "org.mpool.space..",
-                        "org.mpool.cache..", "org.mpool.pool..")
-                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.mpool.device..",
+                        "org.mpool.format..",
+                        "org.mpool.linux..",
+                        "org.mpool.log..",
+                        "org.mpool.meta..",
+                        "org.mpool.space..",
+                        "org.mpool.cache..",
+                        "org.mpool.pool..")
+                .check(new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .importPackages("org.mpool.testing"));
     }
 }
