@@ -44,9 +44,24 @@ public final class MblockWriter implements AutoCloseable {
         write.write(buffers);
     }
 
+    /** Tags the mblock: the tag is recorded at commit and listed with it ({@code ObjectInfo.owner}). */
+    public MblockWriter owner(long tag) {
+        write.owner(tag);
+        return this;
+    }
+
     /** Makes the mblock durable and immutable; afterwards it can be read. */
     public void commit() {
-        write.commit();
+        write.commit(true);
+    }
+
+    /**
+     * Makes the mblock immutable and readable at once, durable at the next {@link Mpool#flush()}
+     * (or durable append to its metadata shard): many such commits share one device flush. A
+     * crash before then takes the commit back whole, never half of it.
+     */
+    public void commitDeferred() {
+        write.commit(false);
     }
 
     /** Frees the mblock's space; it never existed. */

@@ -6,8 +6,8 @@ import java.util.List;
 import org.mpool.cache.CacheMap;
 import org.mpool.cache.PageCache;
 import org.mpool.cache.SlotLayout;
-import org.mpool.common.Advice;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 
 /**
  * A collection of committed mblocks mapped read-only into one address range, made by

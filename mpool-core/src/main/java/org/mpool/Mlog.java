@@ -3,8 +3,8 @@ package org.mpool;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.mpool.common.ObjectId;
-import org.mpool.log.LogReader;
 import org.mpool.log.RecordLog;
+import org.mpool.log.RecordReader;
 
 /**
  * An open mlog (see {@link Mpool#openMlog}): records of any size appended until it is full,
@@ -76,7 +76,10 @@ public final class Mlog implements AutoCloseable {
         return log.remaining();
     }
 
-    /** Flushes what is buffered, then releases the log (it can be deleted again). Idempotent. */
+    /**
+     * Flushes what is buffered, then releases the log: it can be opened, and deleted, again.
+     * Idempotent. Closing the pool closes it too.
+     */
     @Override
     public void close() {
         log.close();
@@ -90,12 +93,13 @@ public final class Mlog implements AutoCloseable {
     /**
      * Iterates records from the start: {@code while (reader.next()) use(reader.record());}. A
      * record's bytes stay valid until the next call to {@link #next()}. Bytes that fail a
-     * checksum are never returned: damage ends the iteration with CORRUPT.
+     * checksum are never returned: damage ends the iteration with CORRUPT. Reads an mlog's
+     * records, or the client records of an MDC.
      */
     public static final class Reader implements AutoCloseable {
-        private final LogReader reader;
+        private final RecordReader reader;
 
-        Reader(LogReader reader) {
+        Reader(RecordReader reader) {
             this.reader = reader;
         }
 

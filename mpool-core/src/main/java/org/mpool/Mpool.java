@@ -9,14 +9,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongBinaryOperator;
-import org.mpool.common.Advice;
 import org.mpool.common.CheckReport;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.common.PoolStats;
-import org.mpool.common.ReaperConfig;
+import org.mpool.common.Reaper;
+import org.mpool.common.Reaper.Advice;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.NativeDevice;
 import org.mpool.pool.DeviceProbe;
@@ -30,7 +30,8 @@ import org.mpool.spi.BlockDevice;
 
 /**
  * An open pool: the facade of mpool. Create or open one, then allocate, write, commit, read
- * and delete mblocks, allocate, commit, open and delete mlogs, and map mblocks. Thread-safe.
+ * and delete mblocks; allocate, commit, open and delete mlogs and MDCs; keep metadata in the
+ * root MDC; map mblocks. Thread-safe.
  *
  * <pre>{@code
  * try (Mpool pool = Mpool.create("demo", Path.of("/var/tmp/demo.img"), new CreateOptions().size(1L << 30));
@@ -58,10 +59,7 @@ public final class Mpool implements AutoCloseable {
         this.pool = pool;
     }
 
-    /**
-     * Creates a pool on {@code capacityDevice} (a block device or a file; a file that does
-     * not exist is created sparse with {@code options.size}) and opens it.
-     */
+    /** Creates a pool on {@code capacityDevice} (a block device, or a file: made sparse if missing) and opens it. */
     public static Mpool create(String name, Path capacityDevice, CreateOptions options) {
         return create(name, capacityDevice, options, NativeDevice.PROVIDER);
     }
@@ -82,11 +80,7 @@ public final class Mpool implements AutoCloseable {
         return new Mpool(PoolOpener.open(capacityDevice, provider, false));
     }
 
-    /**
-     * Opens a pool for inspection: no lock is taken and nothing is written (no recovery writes
-     * either), so it works while another process has the pool open. Changes fail with
-     * PERMISSION. What it shows of a pool in use is what was durable when it was read.
-     */
+    /** Opens a pool to inspect it: no lock, nothing written (recovery neither); changes fail with PERMISSION. */
     public static Mpool openReadOnly(Path capacityDevice) {
         return openReadOnly(capacityDevice, NativeDevice.PROVIDER);
     }
@@ -144,10 +138,6 @@ public final class Mpool implements AutoCloseable {
         return pool.devicePath(mediaClass);
     }
 
-    public boolean hasMediaClass(MediaClass mediaClass) {
-        return pool.hasMediaClass(mediaClass);
-    }
-
     /** Renames the pool (the name blkid reports as LABEL). */
     public void rename(String newName) {
         pool.rename(newName);
@@ -180,7 +170,12 @@ public final class Mpool implements AutoCloseable {
 
     /** Commits many mblocks with one flush per device and one per metadata shard involved. */
     public void commit(List<MblockWriter> writers) {
-        pool.mblocks().commit(writers.stream().map(MblockWriter::write).toList());
+        pool.mblocks().commit(writers.stream().map(MblockWriter::write).toList(), true);
+    }
+
+    /** Makes everything acknowledged durable: deferred commits, and what open mlogs and MDCs hold. */
+    public void flush() {
+        pool.flush();
     }
 
     /**
@@ -202,32 +197,49 @@ public final class Mpool implements AutoCloseable {
         return pool.objects();
     }
 
-    /** Deletes a committed mblock or mlog; its space is reusable once this returns. BUSY while it is open or mapped. */
+    /** Deletes a committed object; its space is reusable once this returns. BUSY while it is open or mapped. */
     public void delete(ObjectId id) {
         pool.delete(id);
     }
 
-    /** Allocates an mlog of at least {@code capacityBytes} (whole zones) in {@code mediaClass}; it exists after {@link #commitMlog}. */
+    /** Allocates an empty mlog of at least {@code capacityBytes} (whole zones); it exists after {@link #commit(ObjectId, long)}. */
     public ObjectId allocateMlog(MediaClass mediaClass, long capacityBytes) {
-        return pool.mlogs().allocate(mediaClass, capacityBytes);
+        return pool.logs().allocate(ObjectId.Type.MLOG, mediaClass, capacityBytes);
     }
 
-    public void commitMlog(ObjectId id) {
-        pool.mlogs().commit(id);
+    /** Allocates an empty MDC, each of its two logs at least {@code capacityBytes}; it exists after {@link #commit(ObjectId, long)}. */
+    public ObjectId allocateMdc(MediaClass mediaClass, long capacityBytes) {
+        return pool.logs().allocate(ObjectId.Type.MDC, mediaClass, capacityBytes);
     }
 
-    public void abortMlog(ObjectId id) {
-        pool.mlogs().abort(id);
+    /** Commits an allocated mlog or MDC, tagged with {@code owner} (0: none); durable on return. */
+    public void commit(ObjectId id, long owner) {
+        pool.logs().commit(id, owner);
     }
 
-    /** Opens a committed mlog for appending and reading. While open, it cannot be deleted. */
+    /** Frees an allocated, uncommitted mlog or MDC: it never existed. */
+    public void abort(ObjectId id) {
+        pool.logs().abort(id);
+    }
+
+    /** Opens a committed mlog for appending and reading; BUSY while another handle has it open. */
     public Mlog openMlog(ObjectId id) {
-        return new Mlog(id, pool.mlogs().open(id));
+        return new Mlog(id, pool.logs().openMlog(id));
     }
 
-    /** Reads a committed mlog's records without opening it for writing (works read-only too). */
-    public Mlog.Reader readMlog(ObjectId id) {
-        return new Mlog.Reader(pool.mlogs().read(id));
+    /** Opens a committed MDC; BUSY while another handle has it open. */
+    public Mdc openMdc(ObjectId id) {
+        return new Mdc(id, pool.logs().openMdc(id));
+    }
+
+    /** Opens the pool's root MDC, where a client keeps what it must find after a restart; BUSY while open elsewhere. */
+    public Mdc rootMdc() {
+        return new Mdc(null, pool.logs().openRoot());
+    }
+
+    /** Reads a committed mlog's or MDC's records without opening it (works read-only too); null: the root MDC's. */
+    public Mlog.Reader read(ObjectId id) {
+        return new Mlog.Reader(pool.logs().read(id));
     }
 
     /**
@@ -244,21 +256,17 @@ public final class Mpool implements AutoCloseable {
         return new Mcache(pool.mblocks().map(mblocks, Objects.requireNonNull(advice, "advice")));
     }
 
-    /** The reaper's tunables for this pool (defaults: {@link ReaperConfig#defaults()}). */
-    public ReaperConfig reaperConfig() {
+    /** The reaper's tunables for this pool (defaults: {@link Reaper.Config#defaults()}). */
+    public Reaper.Config reaperConfig() {
         return pool.cache().config();
     }
 
     /** Changes the reaper's tunables for this pool, effective at once (not persisted). */
-    public void setReaperConfig(ReaperConfig config) {
+    public void setReaperConfig(Reaper.Config config) {
         pool.setReaperConfig(Objects.requireNonNull(config, "config"));
     }
 
-    /** What the reaper has done for this pool's maps. */
-    public PoolStats.ReaperStats reaperStats() {
-        return pool.cache().stats();
-    }
-
+    /** Usage per media class, object counts, and what the reaper has done. */
     public PoolStats stats() {
         return pool.stats();
     }
@@ -270,7 +278,7 @@ public final class Mpool implements AutoCloseable {
 
     /**
      * Verifies everything that carries a checksum: both superblock copies of every device, the
-     * data of every mblock against its commit CRC, and every mlog's records. {@code progress}
+     * data of every mblock against its commit CRC, every mlog's and MDC's records. {@code progress}
      * hears (done, total) after each object. Never changes anything.
      */
     public CheckReport check(LongBinaryOperator progress) {

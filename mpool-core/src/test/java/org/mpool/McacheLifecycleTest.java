@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 import org.mpool.testing.MemoryDevices;
 
 /** Busy-on-delete, use after close, and the errors of map. */
@@ -124,7 +124,7 @@ class McacheLifecycleTest {
             assertCode(() -> pool.map(List.of(), Advice.WARM), ErrorCode.INVALID_ARGUMENT);
             assertCode(() -> pool.map(List.of(a, a), Advice.WARM), ErrorCode.INVALID_ARGUMENT);
             ObjectId log = pool.allocateMlog(MediaClass.CAPACITY, MiB);
-            pool.commitMlog(log);
+            pool.commit(log, 0);
             assertCode(() -> pool.map(List.of(a, log), Advice.WARM), ErrorCode.INVALID_ARGUMENT);
             assertCode(
                     () -> pool.map(List.of(ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1)), Advice.WARM),

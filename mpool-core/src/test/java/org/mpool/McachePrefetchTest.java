@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 import org.mpool.linux.Smaps;
 
 /**
@@ -70,7 +70,7 @@ class McachePrefetchTest {
                         .as("the marker is mapped in")
                         .isEqualTo(1024);
             }
-            assertThat(pool.reaperStats().errors()).as("hints that failed").isZero();
+            assertThat(pool.stats().reaper().errors()).as("hints that failed").isZero();
             try (Mcache again = pool.map(first, Advice.WARM)) {
                 assertThat(again.residentBytes())
                         .as("the closed map's queued chunks were dropped, not read")

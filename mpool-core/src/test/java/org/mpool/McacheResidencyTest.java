@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 import org.mpool.linux.LibC;
 
 /** willNeed brings pages in, purge drops them: measured with mincore. */

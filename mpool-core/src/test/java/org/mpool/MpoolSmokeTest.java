@@ -66,7 +66,7 @@ class MpoolSmokeTest {
             assertThat(pool.properties()).containsEntry("label", "hello");
             assertThat(pool.stats().mblocks()).isEqualTo(19);
             ObjectId log = pool.allocateMlog(MediaClass.CAPACITY, 1);
-            pool.commitMlog(log);
+            pool.commit(log, 0);
             try (Mlog m = pool.openMlog(log)) {
                 m.append("hi".getBytes(), true);
                 assertThatThrownBy(() -> pool.delete(log))

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
-import org.mpool.common.ReaperConfig;
+import org.mpool.common.Reaper;
+import org.mpool.common.Reaper.Advice;
 
 /** The reaper keeps mapped page cache under the budget, coldest first, never PINNED. Measured with mincore. */
 class ReaperTest {
@@ -45,7 +45,7 @@ class ReaperTest {
         try (Mpool pool = Mpool.create("scan", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 64, 100);
             // A period of an hour: only the room willNeed makes keeps the scan in budget.
-            pool.setReaperConfig(ReaperConfig.defaults()
+            pool.setReaperConfig(Reaper.Config.defaults()
                     .withBudgetBytes(budget)
                     .withPeriod(LONG)
                     .withTtl(Duration.ZERO));
@@ -58,7 +58,8 @@ class ReaperTest {
                 }
                 assumeTrue(map.residentBytes() > 0, "mincore reports nothing resident: skipped");
                 assertThat(max).as("most resident during the scan").isLessThanOrEqualTo(budget + budget / 10);
-                assertThat(pool.reaperStats().evictedBytes()).isGreaterThanOrEqualTo(64 * MiB - budget - budget / 10);
+                assertThat(pool.stats().reaper().evictedBytes())
+                        .isGreaterThanOrEqualTo(64 * MiB - budget - budget / 10);
             }
         }
     }
@@ -68,7 +69,7 @@ class ReaperTest {
         long budget = 16 * MiB;
         try (Mpool pool = Mpool.create("paced", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 64, 200);
-            pool.setReaperConfig(ReaperConfig.defaults()
+            pool.setReaperConfig(Reaper.Config.defaults()
                     .withBudgetBytes(budget)
                     .withPeriod(Duration.ofMillis(5))
                     .withTtl(Duration.ZERO));
@@ -77,13 +78,13 @@ class ReaperTest {
                 for (ObjectId id : ids) {
                     // Plain page faults, no willNeed: only the thread evicts. Its bound is the budget
                     // plus what is faulted in during one period, so the scan gives it a period per mblock.
-                    long scans = pool.reaperStats().scans();
+                    long scans = pool.stats().reaper().scans();
                     MblockFixtures.touchPages(map.segment(id));
                     max = Math.max(max, map.residentBytes());
                     awaitScan(pool, scans + 1);
                 }
                 assumeTrue(
-                        pool.reaperStats().evictions() > 0 || map.residentBytes() > 0,
+                        pool.stats().reaper().evictions() > 0 || map.residentBytes() > 0,
                         "mincore reports nothing: skipped");
                 assertThat(max).as("most resident during the scan").isLessThanOrEqualTo(budget + budget / 10);
                 assertThat(map.residentBytes()).isLessThanOrEqualTo(budget);
@@ -92,7 +93,7 @@ class ReaperTest {
     }
 
     private static void awaitScan(Mpool pool, long scans) throws InterruptedException {
-        for (int i = 0; i < 2000 && pool.reaperStats().scans() < scans; i++) {
+        for (int i = 0; i < 2000 && pool.stats().reaper().scans() < scans; i++) {
             Thread.sleep(1);
         }
     }
@@ -101,7 +102,7 @@ class ReaperTest {
     void coldIsEvictedBeforeHotAndPinnedNever() throws InterruptedException {
         try (Mpool pool = Mpool.create("order", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(128 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 20, 300);
-            pool.setReaperConfig(ReaperConfig.defaults()
+            pool.setReaperConfig(Reaper.Config.defaults()
                     .withBudgetBytes(1L << 30)
                     .withPeriod(LONG)
                     .withTtl(Duration.ZERO));
@@ -126,26 +127,26 @@ class ReaperTest {
                 rescan(pool, 2 * MiB); // below what is PINNED: everything else goes, PINNED stays
                 assertThat(hot.residentBytes()).as("HOT").isZero();
                 assertThat(pinned.residentBytes()).as("PINNED").isEqualTo(pinned0);
-                assertThat(pool.reaperStats().evictions()).isEqualTo(16);
-                assertThat(pool.reaperStats().evictedBytes()).isEqualTo(16 * MiB);
+                assertThat(pool.stats().reaper().evictions()).isEqualTo(16);
+                assertThat(pool.stats().reaper().evictedBytes()).isEqualTo(16 * MiB);
             }
         }
     }
 
     /** A new config makes the thread scan at once; waits for that scan. */
     private static void rescan(Mpool pool, long budget) throws InterruptedException {
-        long scans = pool.reaperStats().scans();
+        long scans = pool.stats().reaper().scans();
         pool.setReaperConfig(pool.reaperConfig().withBudgetBytes(budget));
         awaitScan(pool, scans + 1);
-        assertThat(pool.reaperStats().scans()).isGreaterThan(scans);
-        assertThat(pool.reaperStats().budgetBytes()).isEqualTo(budget);
+        assertThat(pool.stats().reaper().scans()).isGreaterThan(scans);
+        assertThat(pool.stats().reaper().budgetBytes()).isEqualTo(budget);
     }
 
     @Test
     void idleMapsLosePagesAfterTheTtlExceptPinned() throws InterruptedException {
         try (Mpool pool = Mpool.create("ttl", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(64 * MiB))) {
             List<ObjectId> ids = writeMblocks(pool, 4, 400);
-            pool.setReaperConfig(ReaperConfig.defaults()
+            pool.setReaperConfig(Reaper.Config.defaults()
                     .withBudgetBytes(1L << 30)
                     .withPeriod(Duration.ofMillis(10))
                     .withTtl(Duration.ofMillis(200)));
@@ -158,7 +159,7 @@ class ReaperTest {
                 }
                 assertThat(idle.residentBytes()).as("idle past the TTL").isZero();
                 assertThat(pinned.residentBytes()).as("PINNED").isEqualTo(2 * MiB);
-                assertThat(pool.reaperStats().ttlEvictions()).isEqualTo(2);
+                assertThat(pool.stats().reaper().ttlEvictions()).isEqualTo(2);
             }
         }
     }
@@ -166,13 +167,13 @@ class ReaperTest {
     @Test
     void configAndStatsAreReported() {
         try (Mpool pool = Mpool.create("cfg", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(64 * MiB))) {
-            assertThat(pool.reaperConfig()).isEqualTo(ReaperConfig.defaults());
-            assertThat(pool.reaperStats().budgetBytes()).isPositive();
-            ReaperConfig c = ReaperConfig.defaults().withBudgetPercent(10).withTtl(Duration.ofSeconds(30));
+            assertThat(pool.reaperConfig()).isEqualTo(Reaper.Config.defaults());
+            assertThat(pool.stats().reaper().budgetBytes()).isPositive();
+            Reaper.Config c = Reaper.Config.defaults().withBudgetPercent(10).withTtl(Duration.ofSeconds(30));
             pool.setReaperConfig(c);
             assertThat(pool.reaperConfig()).isEqualTo(c);
             assertThat(c.budgetText()).isEqualTo("10%");
-            assertThat(pool.reaperStats().liveMaps()).isZero();
+            assertThat(pool.stats().reaper().liveMaps()).isZero();
         }
     }
 }

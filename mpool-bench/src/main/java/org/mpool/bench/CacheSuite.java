@@ -13,10 +13,10 @@ import java.util.function.ToDoubleFunction;
 import org.mpool.MblockWriter;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
-import org.mpool.common.Advice;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 
 /**
  * mcache: the time to map 64 mblocks; a warm sequential scan of a mapped collection against the

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
-import org.mpool.common.Advice;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 
 /**
  * A page-cache-cold sequential scan of a mapped collection, reading ahead with willNeed

@@ -91,7 +91,7 @@ final class DeviceSuite implements Suite {
             }
             Range readRange = bytesOf(pool, readSet);
             ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_REGION);
-            pool.commitMlog(region);
+            pool.commit(region, 0);
             ObjectInfo info = pool.info(region);
             Range writeRange = new Range(info.offsetBytes(), info.capacityBytes());
             for (int r = 0; r < n; r++) {

@@ -1,11 +1,9 @@
 package org.mpool.bench;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,20 +24,28 @@ final class Files2 {
         }
         Files.deleteIfExists(file);
         Files.deleteIfExists(marker);
-        // Direct I/O (javac warns that ExtendedOpenOption is JDK-specific), so laying out
-        // gigabytes neither leaves them dirty for the first case to drain nor leaves cached
-        // pages that the first direct writes over them would have to invalidate.
-        try (FileChannel ch = FileChannel.open(
-                        file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-                Arena arena = Arena.ofConfined()) {
-            ByteBuffer buf = randomBuffer(arena, 1 << 20, 1).asByteBuffer();
-            for (long off = 0; off < size; off += buf.capacity()) {
-                buf.clear();
-                while (buf.hasRemaining()) {
-                    ch.write(buf, off + buf.position());
-                }
+        // Laid out with direct I/O (dd oflag=direct), so gigabytes are neither left dirty for
+        // the first case to drain nor left cached for the first direct writes to invalidate.
+        // The JDK's own direct flag is internal API; dd is on every Linux.
+        Process dd = new ProcessBuilder(
+                        "dd",
+                        "if=/dev/zero",
+                        "of=" + file,
+                        "bs=1M",
+                        "count=" + (size >> 20),
+                        "oflag=direct",
+                        "conv=fsync",
+                        "status=none")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(dd.getInputStream().readAllBytes());
+        try {
+            if (dd.waitFor() != 0 || Files.size(file) != size) {
+                throw new IOException("laying out " + file + " with dd failed: " + out.strip());
             }
-            ch.force(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted laying out " + file, e);
         }
         Files.createFile(marker);
         return file;

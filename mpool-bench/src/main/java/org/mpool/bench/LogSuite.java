@@ -53,10 +53,10 @@ final class LogSuite implements Suite {
         byte[] record = new byte[RECORD];
         try (Mpool pool = Mpool.create("benchlog", file, new CreateOptions().force(true))) {
             ObjectId id = pool.allocateMlog(MediaClass.CAPACITY, LOG_BYTES);
-            pool.commitMlog(id);
+            pool.commit(id, 0);
             ObjectInfo log = pool.info(id);
             ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_BYTES);
-            pool.commitMlog(region);
+            pool.commit(region, 0);
             long fioOffset = pool.info(region).offsetBytes();
             if (fioOffset < log.offsetBytes() + log.capacityBytes()) {
                 throw new IllegalStateException("bench: fio's region lies before the end of the mlog");

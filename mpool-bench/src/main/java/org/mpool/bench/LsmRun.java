@@ -10,10 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.mpool.Mcache;
 import org.mpool.Mpool;
-import org.mpool.common.Advice;
 import org.mpool.common.ObjectId;
-import org.mpool.common.PoolStats.ReaperStats;
-import org.mpool.common.ReaperConfig;
+import org.mpool.common.Reaper;
+import org.mpool.common.Reaper.Advice;
 
 /**
  * An LSM-style run: a compaction thread reads {@link #COMPACTION_BYTES} of mblocks once,
@@ -63,7 +62,7 @@ final class LsmRun {
 
     /** Sets the budget, maps the hot set and runs both kinds of compaction {@code rounds} times, alternating. */
     static Outcome[][] measure(Mpool pool, List<ObjectId> hot, List<ObjectId> compaction, int rounds) throws Exception {
-        ReaperConfig before = pool.reaperConfig();
+        Reaper.Config before = pool.reaperConfig();
         // No TTL: the hot set's last access is only its touch()es; the run is about the budget.
         pool.setReaperConfig(before.withBudgetBytes(HOT_BYTES + HEADROOM).withTtl(Duration.ZERO));
         Outcome[][] out = new Outcome[Compaction.values().length][rounds];
@@ -94,7 +93,7 @@ final class LsmRun {
                         "bench: LSM compaction map after purge: %d MiB resident (mincore of its %d MiB took %.1f ms)%n",
                         left >> 20, input.segment().byteSize() >> 20, (System.nanoTime() - t0) / 1e6);
             }
-            ReaperStats statsBefore = pool.reaperStats();
+            Reaper.Stats statsBefore = pool.stats().reaper();
             AtomicBoolean done = new AtomicBoolean();
             FutureTask<Histogram> queries = new FutureTask<>(() -> queries(hot, done, round));
             FutureTask<Double> compactor =
@@ -109,7 +108,7 @@ final class LsmRun {
             }
             Histogram h = queries.get();
             double resident = (double) hot.residentBytes() / hotBytes;
-            ReaperStats statsAfter = pool.reaperStats();
+            Reaper.Stats statsAfter = pool.stats().reaper();
             long evicted = statsAfter.evictedBytes() - statsBefore.evictedBytes();
             long scans = statsAfter.scans() - statsBefore.scans();
             System.err.printf(

@@ -56,7 +56,7 @@ final class PoolSuite implements Suite {
                         new CreateOptions().size(64L << 30).mblockSize(MIB));
                 Arena arena = Arena.ofShared()) {
             ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_REGION);
-            pool.commitMlog(region);
+            pool.commit(region, 0);
             ObjectInfo info = pool.info(region);
             Range fioRegion = new Range(info.offsetBytes(), info.capacityBytes());
             MemorySegment buf = Files2.randomBuffer(arena, MIB, 7);

@@ -31,7 +31,7 @@ final class MlogCreateCommand implements Callable<Integer> {
     public Integer call() {
         try (Mpool p = Cli.open(pool)) {
             ObjectId id = p.allocateMlog(MediaClass.parse(mediaClass), capacity);
-            p.commitMlog(id);
+            p.commit(id, 0);
             System.out.println(id);
         }
         return 0;

@@ -121,7 +121,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
                 out.printf("%n4. an mlog: append 10,000 records of 100 bytes (async, one flush), read them back%n");
                 ObjectId logId = pool.allocateMlog(MediaClass.CAPACITY, 1 << 20);
-                pool.commitMlog(logId);
+                pool.commit(logId, 0);
                 try (Mlog log = pool.openMlog(logId)) {
                     byte[] rec = new byte[100];
                     long t3 = System.nanoTime();

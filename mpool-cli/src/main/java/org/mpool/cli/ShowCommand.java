@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
 import org.mpool.common.PoolStats;
-import org.mpool.common.ReaperConfig;
+import org.mpool.common.Reaper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -53,7 +53,7 @@ final class ShowCommand implements Callable<Integer> {
                 Report.text("reaperttl", "REAPERTTL"),
                 Report.text("reaperperiod", "REAPERPERIOD")));
         try (Mpool pool = Cli.inspect(name)) {
-            ReaperConfig reaper = pool.reaperConfig();
+            Reaper.Config reaper = pool.reaperConfig();
             PoolStats stats = pool.stats();
             List<String> problems = pool.health();
             String health = problems.isEmpty() ? "optimal" : "degraded: " + String.join("; ", problems);

@@ -12,12 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
-import org.mpool.common.PoolStats.ReaperStats;
-import org.mpool.common.ReaperConfig;
+import org.mpool.common.Reaper;
+import org.mpool.common.Reaper.Advice;
 import org.mpool.linux.LibC;
 import org.mpool.spi.BlockDevice;
 
@@ -39,7 +38,7 @@ public final class CacheDomain implements AutoCloseable {
     /** The mincore vector of scans (which hold scanLock); any thread may scan, so not confined. */
     private final MemorySegment vector = Arena.ofAuto().allocate(PageCache.MINCORE_PAGES);
 
-    private volatile ReaperConfig config;
+    private volatile Reaper.Config config;
     private volatile long budgetBytes;
     private volatile long nextScanNanos = System.nanoTime();
     private volatile long residentBytes;
@@ -60,7 +59,7 @@ public final class CacheDomain implements AutoCloseable {
     private boolean closed;
 
     /** {@code poolName} names the pool in messages (it can be renamed while open). */
-    public CacheDomain(Supplier<String> poolName, ReaperConfig config) {
+    public CacheDomain(Supplier<String> poolName, Reaper.Config config) {
         this.poolName = poolName;
         configure(config);
     }
@@ -119,7 +118,7 @@ public final class CacheDomain implements AutoCloseable {
     private synchronized boolean startReaper() {
         if (!registered && !closed) {
             registered = true;
-            Reaper.register(this);
+            ReaperThread.register(this);
         }
         return !closed;
     }
@@ -143,19 +142,19 @@ public final class CacheDomain implements AutoCloseable {
         }
     }
 
-    public void configure(ReaperConfig newConfig) {
+    public void configure(Reaper.Config newConfig) {
         config = newConfig;
         budgetBytes = newConfig.resolveBudgetBytes(MemInfo.memTotalBytes());
         nextScanNanos = System.nanoTime();
-        Reaper.wake();
+        ReaperThread.wake();
     }
 
-    public ReaperConfig config() {
+    public Reaper.Config config() {
         return config;
     }
 
-    public ReaperStats stats() {
-        return new ReaperStats(
+    public Reaper.Stats stats() {
+        return new Reaper.Stats(
                 scans.get(),
                 evictions.get(),
                 ttlEvictions.get(),
@@ -201,7 +200,7 @@ public final class CacheDomain implements AutoCloseable {
             for (CacheMap m : maps) {
                 m.collect(units, vector, now);
             }
-            ReaperConfig c = config;
+            Reaper.Config c = config;
             ReaperPolicy.Decision<CacheMap.Slot> d =
                     ReaperPolicy.choose(units, budgetBytes, demandBytes, c.ttl().toNanos(), now);
             for (int i = 0; i < d.evict().size(); i++) {
@@ -232,7 +231,7 @@ public final class CacheDomain implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
-        Reaper.unregister(this);
+        ReaperThread.unregister(this);
         RuntimeException first = null;
         for (CacheMap m : maps) {
             try {

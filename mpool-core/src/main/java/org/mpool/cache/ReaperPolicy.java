@@ -3,7 +3,7 @@ package org.mpool.cache;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.mpool.common.Advice;
+import org.mpool.common.Reaper.Advice;
 
 /**
  * Which mapped ranges the reaper evicts: a pure function of a snapshot, so it is tested without

@@ -48,7 +48,8 @@ public record SlotLayout(long slotBytes, List<Piece> pieces) {
         Set<ObjectId> seen = new HashSet<>();
         for (ObjectId id : ids) {
             if (id.type() != ObjectId.Type.MBLOCK) {
-                throw MpoolException.invalid("map: " + id + " is an mlog; only mblocks can be mapped");
+                throw MpoolException.invalid(
+                        "map: " + id + " is an " + id.type().label() + "; only mblocks can be mapped");
             }
             if (!seen.add(id)) {
                 throw MpoolException.invalid("map: mblock " + id + " is listed twice");

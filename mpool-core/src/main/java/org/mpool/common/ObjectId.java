@@ -12,7 +12,9 @@ public record ObjectId(long value) implements Comparable<ObjectId> {
     /** Object types, as stored in bits 8–11. */
     public enum Type {
         MBLOCK(ObjectIdBits.TYPE_MBLOCK),
-        MLOG(ObjectIdBits.TYPE_MLOG);
+        MLOG(ObjectIdBits.TYPE_MLOG),
+        /** A metadata container: two logs of the pool, compacted by its client. */
+        MDC(ObjectIdBits.TYPE_MDC);
 
         private final int code;
 

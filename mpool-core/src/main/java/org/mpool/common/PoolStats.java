@@ -8,9 +8,12 @@ import java.util.Map;
  * @param classes usage of each media class the pool has
  * @param mblocks committed mblocks
  * @param mlogs committed mlogs
+ * @param mdcs committed MDCs (the root MDC not counted)
  * @param shards metadata shards (MDC-1..N)
+ * @param reaper what the reaper has done for the pool's maps
  */
-public record PoolStats(Map<MediaClass, ClassStats> classes, long mblocks, long mlogs, int shards) {
+public record PoolStats(
+        Map<MediaClass, ClassStats> classes, long mblocks, long mlogs, long mdcs, int shards, Reaper.Stats reaper) {
     /**
      * @param totalBytes bytes of all zones
      * @param usedBytes bytes of zones owned by objects and metadata
@@ -19,26 +22,4 @@ public record PoolStats(Map<MediaClass, ClassStats> classes, long mblocks, long 
      * @param mblockSizeBytes the class's fixed mblock (zone) size
      */
     public record ClassStats(long totalBytes, long usedBytes, long freeBytes, long spareBytes, long mblockSizeBytes) {}
-
-    /**
-     * What the reaper has done for one pool since it was opened.
-     *
-     * @param scans scans of the pool's maps (periodic, and those a willNeed asked for)
-     * @param evictions mblock ranges whose pages were dropped (for the budget or the TTL)
-     * @param ttlEvictions those of {@code evictions} dropped because they were idle past the TTL
-     * @param evictedBytes resident bytes those ranges held when they were dropped
-     * @param residentBytes page cache held by the pool's maps at the end of the last scan
-     * @param budgetBytes the budget in force
-     * @param liveMaps maps open now
-     * @param errors scans that failed (the reaper keeps going; the failure is not lost silently)
-     */
-    public record ReaperStats(
-            long scans,
-            long evictions,
-            long ttlEvictions,
-            long evictedBytes,
-            long residentBytes,
-            long budgetBytes,
-            int liveMaps,
-            long errors) {}
 }

@@ -19,24 +19,35 @@ import java.util.UUID;
  *   1 CONFIG       key str, value str                  a property ("" removes it; later records win)
  *   2 MEDIA_CLASS  class u8, device uuid, zone bytes u64, zone count u64, path str
  *   3 SHARD        shard u8, log 0 zone u64, log 1 zone u64, zones per log u32
+ *   4 ROOT_MDC     class u8, first zone u64, zones per log u64        (version 2)
  * MDC-1..N (the objects of one shard)
- *  10 MBLOCK       id u64, class u8, zone u64, length u64, crc32c of the data u32
- *  11 MLOG         id u64, class u8, first zone u64, zone count u64
+ *  10 MBLOCK_V1    id u64, class u8, zone u64, length u64, crc32c of the data u32       (read only)
+ *  11 MLOG_V1      id u64, class u8, first zone u64, zone count u64                    (read only)
  *  12 DELETE       id u64
  *  13 ID_RESERVE   next u64: uniquifiers below it may have been handed out
+ *  14 MBLOCK       id u64, class u8, zone u64, length u64, crc32c u32, owner u64      (version 2)
+ *  15 MLOG         id u64, class u8, first zone u64, zone count u64, owner u64        (version 2)
+ *  16 MDC          id u64, class u8, first zone u64, zones per log u64, owner u64     (version 2)
  * </pre>
  *
- * <p>A record of unknown type, too short for its fields, with stray bytes after them, or
- * naming an unknown media class does not decode.
+ * <p>An MDC object's two logs are its zones {@code [first, first + n)} and
+ * {@code [first + n, first + 2n)}, n = zones per log. The root MDC's are the same, at the place
+ * its ROOT_MDC record names. Version-2 writers write MBLOCK and MLOG; the version-1 records
+ * MBLOCK_V1 and MLOG_V1 still decode, with owner 0. A record of unknown type, too short for its
+ * fields, with stray bytes after them, or naming an unknown media class does not decode.
  */
 public sealed interface CatalogRecord {
     byte CONFIG = 1;
     byte MEDIA_CLASS = 2;
     byte SHARD = 3;
-    byte MBLOCK = 10;
-    byte MLOG = 11;
+    byte ROOT_MDC = 4;
+    byte MBLOCK_V1 = 10;
+    byte MLOG_V1 = 11;
     byte DELETE = 12;
     byte ID_RESERVE = 13;
+    byte MBLOCK = 14;
+    byte MLOG = 15;
+    byte MDC = 16;
 
     record Config(String key, String value) implements CatalogRecord {}
 
@@ -45,9 +56,14 @@ public sealed interface CatalogRecord {
 
     record Shard(int shard, long log0Zone, long log1Zone, int zonesPerLog) implements CatalogRecord {}
 
-    record Mblock(long id, int classCode, long zone, long length, int crc) implements CatalogRecord {}
+    /** Where the root MDC's two logs are ({@code zonesPerLog} zones each, from {@code firstZone}). */
+    record RootMdc(int classCode, long firstZone, long zonesPerLog) implements CatalogRecord {}
 
-    record Mlog(long id, int classCode, long firstZone, long zoneCount) implements CatalogRecord {}
+    record Mblock(long id, int classCode, long zone, long length, int crc, long owner) implements CatalogRecord {}
+
+    record Mlog(long id, int classCode, long firstZone, long zoneCount, long owner) implements CatalogRecord {}
+
+    record Mdc(long id, int classCode, long firstZone, long zonesPerLog, long owner) implements CatalogRecord {}
 
     record Delete(long id) implements CatalogRecord {}
 
@@ -74,19 +90,30 @@ public sealed interface CatalogRecord {
                         .putLong(s.log0Zone())
                         .putLong(s.log1Zone())
                         .putInt(s.zonesPerLog());
+            case RootMdc m ->
+                b.put(ROOT_MDC).put((byte) m.classCode()).putLong(m.firstZone()).putLong(m.zonesPerLog());
             case Mblock m ->
                 b.put(MBLOCK)
                         .putLong(m.id())
                         .put((byte) m.classCode())
                         .putLong(m.zone())
                         .putLong(m.length())
-                        .putInt(m.crc());
+                        .putInt(m.crc())
+                        .putLong(m.owner());
             case Mlog m ->
                 b.put(MLOG)
                         .putLong(m.id())
                         .put((byte) m.classCode())
                         .putLong(m.firstZone())
-                        .putLong(m.zoneCount());
+                        .putLong(m.zoneCount())
+                        .putLong(m.owner());
+            case Mdc m ->
+                b.put(MDC)
+                        .putLong(m.id())
+                        .put((byte) m.classCode())
+                        .putLong(m.firstZone())
+                        .putLong(m.zonesPerLog())
+                        .putLong(m.owner());
             case Delete d -> b.put(DELETE).putLong(d.id());
             case IdReserve i -> b.put(ID_RESERVE).putLong(i.nextUniquifier());
         }
@@ -99,8 +126,10 @@ public sealed interface CatalogRecord {
             case Config c -> 1 + 2 + utf8(c.key()).length + 2 + utf8(c.value()).length;
             case MediaClassInfo m -> 1 + 1 + 16 + 8 + 8 + 2 + utf8(m.path()).length;
             case Shard s -> 1 + 1 + 8 + 8 + 4;
-            case Mblock m -> 1 + 8 + 1 + 8 + 8 + 4;
-            case Mlog m -> 1 + 8 + 1 + 8 + 8;
+            case RootMdc m -> 1 + 1 + 8 + 8;
+            case Mblock m -> 1 + 8 + 1 + 8 + 8 + 4 + 8;
+            case Mlog m -> 1 + 8 + 1 + 8 + 8 + 8;
+            case Mdc m -> 1 + 8 + 1 + 8 + 8 + 8;
             case Delete d -> 1 + 8;
             case IdReserve i -> 1 + 8;
         };
@@ -121,8 +150,13 @@ public sealed interface CatalogRecord {
                             b.getLong(),
                             getString(b));
                 case SHARD -> new Shard(Byte.toUnsignedInt(b.get()), b.getLong(), b.getLong(), b.getInt());
-                case MBLOCK -> new Mblock(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt());
-                case MLOG -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong());
+                case ROOT_MDC -> new RootMdc(classCode(b.get()), b.getLong(), b.getLong());
+                case MBLOCK_V1 -> new Mblock(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt(), 0);
+                case MLOG_V1 -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), 0);
+                case MBLOCK ->
+                    new Mblock(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt(), b.getLong());
+                case MLOG -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getLong());
+                case MDC -> new Mdc(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getLong());
                 case DELETE -> new Delete(b.getLong());
                 case ID_RESERVE -> new IdReserve(b.getLong());
                 default -> throw new FormatException("unknown catalog record type " + type);

@@ -7,12 +7,17 @@ package org.mpool.format;
  *
  * <pre>
  *   1  the first released format
+ *   2  MDC objects (object type 3, catalog record MDC); a root MDC named in MDC-0 (ROOT_MDC);
+ *      an owner tag in every object's catalog record (MBLOCK and MLOG records of types 14 and
+ *      15; types 10 and 11 of version 1 are still read, their owner 0). A version-1 pool is
+ *      upgraded when first opened read-write (pool/UpgradeFromV1).
  * </pre>
  */
 public final class FormatVersion {
     public static final int V1 = 1;
+    public static final int V2 = 2;
     /** The version this code writes. */
-    public static final int CURRENT = V1;
+    public static final int CURRENT = V2;
 
     private FormatVersion() {}
 }

@@ -15,6 +15,9 @@ package org.mpool.format;
  */
 public final class LogIds {
     public static final long MDC0 = 0x10;
+    /** The root MDC's logs: 0x12 and 0x13. */
+    public static final long ROOT_MDC = 0x12;
+
     private static final long SHARD_BASE = 0x20;
 
     private LogIds() {}
@@ -23,6 +26,12 @@ public final class LogIds {
     public static long mdc0(int which) {
         assert which == 0 || which == 1 : which;
         return MDC0 + which;
+    }
+
+    /** Log {@code which} (0 or 1) of the root MDC. */
+    public static long rootMdc(int which) {
+        assert which == 0 || which == 1 : which;
+        return ROOT_MDC + which;
     }
 
     /** Log {@code which} (0 or 1) of shard {@code shard}. */

@@ -40,6 +40,17 @@ public final class MdcRecord {
         return record.length > 0 && record[0] == USER;
     }
 
+    /** Like {@link #isUser(byte[])}, on a record in place. */
+    public static boolean isUser(MemorySegment record) {
+        return record.byteSize() > 0 && record.get(ValueLayout.JAVA_BYTE, 0) == USER;
+    }
+
+    /** The client bytes of a {@link #isUser USER} record in place, without copying. */
+    public static MemorySegment clientBytes(MemorySegment record) {
+        assert isUser(record);
+        return record.asSlice(1);
+    }
+
     public static boolean isEndMarker(byte[] record) {
         return record.length == 1 && record[0] == COMPACTION_END;
     }

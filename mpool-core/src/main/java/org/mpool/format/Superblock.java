@@ -133,6 +133,22 @@ public record Superblock(
                 createdMillis);
     }
 
+    public Superblock withVersion(int v) {
+        return new Superblock(
+                poolName,
+                poolUuid,
+                v,
+                generation,
+                mediaClassCode,
+                cleanlyClosed,
+                zoneBytes,
+                zoneCount,
+                deviceUuid,
+                mdc0Offset,
+                mdc0LogBytes,
+                createdMillis);
+    }
+
     public Superblock withName(String name) {
         return new Superblock(
                 name,

@@ -1,5 +1,6 @@
 package org.mpool.log;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -33,6 +34,8 @@ public final class LogPair implements AutoCloseable {
     private boolean closed;
     /** Open found a compaction cut short (the newer log has no end marker) and took the older log. */
     private boolean rolledBack;
+    /** Told once when the MDC is closed (the pool keeps track of what is open). */
+    private Runnable onClose = () -> {};
 
     private LogPair(
             LogSpec first,
@@ -212,6 +215,43 @@ public final class LogPair implements AutoCloseable {
         }
     }
 
+    /** Like {@link #open(LogSpec, LogSpec)}; {@code onClose} runs once when the MDC is closed. */
+    public static LogPair open(LogSpec first, LogSpec second, Runnable onClose) {
+        LogPair pair = open(first, second);
+        pair.onClose = onClose;
+        return pair;
+    }
+
+    /** Reads the client records of an MDC without opening it for writing (see {@link #readOnly}). */
+    public static RecordReader readOnlyReader(LogSpec first, LogSpec second) {
+        List<Record> records = readOnly(first, second);
+        return new RecordReader() {
+            private int next;
+            private MemorySegment current;
+
+            @Override
+            public boolean next() {
+                current = next < records.size()
+                        ? MemorySegment.ofArray(records.get(next++).bytes())
+                        : null;
+                return current != null;
+            }
+
+            @Override
+            public MemorySegment record() {
+                if (current == null) {
+                    throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
+                }
+                return current;
+            }
+
+            @Override
+            public void close() {
+                // nothing held: the records were read at once
+            }
+        };
+    }
+
     /** Whether open found a compaction cut short and took the older log (the state before it). */
     public boolean rolledBack() {
         return rolledBack;
@@ -228,6 +268,45 @@ public final class LogPair implements AutoCloseable {
         try (LogReader reader = active.reader()) {
             return Contents.read(reader).records();
         }
+    }
+
+    /**
+     * Iterates the client records of the MDC's content from the start (during a compaction:
+     * the old content). Records still in the write buffer (async appends not yet flushed or
+     * written out) are not included. Each call starts from the beginning again.
+     */
+    public RecordReader reader() {
+        checkOpen("read");
+        LogReader inner = active.reader();
+        return new RecordReader() {
+            private MemorySegment current;
+
+            @Override
+            public boolean next() {
+                while (inner.next()) {
+                    MemorySegment r = inner.record();
+                    if (MdcRecord.isUser(r)) {
+                        current = MdcRecord.clientBytes(r);
+                        return true;
+                    }
+                }
+                current = null;
+                return false;
+            }
+
+            @Override
+            public MemorySegment record() {
+                if (current == null) {
+                    throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
+                }
+                return current;
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
     }
 
     /**
@@ -308,7 +387,11 @@ public final class LogPair implements AutoCloseable {
                 compacting.close();
             }
         } finally {
-            active.close(); // released even if closing the new log failed
+            try {
+                active.close(); // released even if closing the new log failed
+            } finally {
+                onClose.run();
+            }
         }
     }
 }

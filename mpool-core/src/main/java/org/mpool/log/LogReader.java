@@ -1,9 +1,6 @@
 package org.mpool.log;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.Varint;
@@ -14,7 +11,7 @@ import org.mpool.format.Varint;
  * next call to {@link #next()}. Reading never returns bytes that fail a checksum: damage that
  * recovery cannot explain as a torn tail ends the iteration with CORRUPT.
  */
-public final class LogReader implements AutoCloseable {
+public final class LogReader implements RecordReader {
     private final LogScanner scanner;
     /** A live log's reader stops at the written end: any invalid byte before it is damage. */
     private final boolean live;
@@ -33,6 +30,7 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** Moves to the next record; false at the end of the log. */
+    @Override
     public boolean next() {
         while (offset >= frameLength) {
             if (!scanner.nextFrame()) {
@@ -72,16 +70,12 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** The current record's bytes, valid until the next call to {@link #next()}. */
+    @Override
     public MemorySegment record() {
         if (record == null) {
             throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
         }
         return record;
-    }
-
-    /** A copy of the current record's bytes. */
-    public byte[] recordBytes() {
-        return record().toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Log position of the frame holding the current record. */
@@ -119,17 +113,6 @@ public final class LogReader implements AutoCloseable {
     /** The log's generation, from its header. */
     public long generation() {
         return scanner.generation();
-    }
-
-    /** Reads all remaining records as byte arrays, then closes the reader. */
-    public List<byte[]> readAll() {
-        try (this) {
-            List<byte[]> all = new ArrayList<>();
-            while (next()) {
-                all.add(recordBytes());
-            }
-            return all;
-        }
     }
 
     @Override

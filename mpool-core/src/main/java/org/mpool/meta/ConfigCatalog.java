@@ -23,6 +23,8 @@ public final class ConfigCatalog implements AutoCloseable {
     private final Map<String, String> properties = new TreeMap<>();
     private final Map<MediaClass, CatalogRecord.MediaClassInfo> classes = new EnumMap<>(MediaClass.class);
     private final Map<Integer, CatalogRecord.Shard> shards = new LinkedHashMap<>();
+    /** Where the root MDC is; null in a version-1 pool not yet upgraded. */
+    private CatalogRecord.RootMdc rootMdc;
 
     private ConfigCatalog(LogPair mdc) {
         this.mdc = mdc;
@@ -80,6 +82,7 @@ public final class ConfigCatalog implements AutoCloseable {
             }
             case CatalogRecord.MediaClassInfo m -> classes.put(MediaClass.fromCode(m.classCode()), m);
             case CatalogRecord.Shard s -> shards.put(s.shard(), s);
+            case CatalogRecord.RootMdc root -> rootMdc = root;
             default -> throw new MpoolException(ErrorCode.CORRUPT, "MDC-0 holds an object record: " + r);
         }
     }
@@ -104,6 +107,9 @@ public final class ConfigCatalog implements AutoCloseable {
         properties.forEach((k, v) -> live.add(new CatalogRecord.Config(k, v)));
         live.addAll(classes.values());
         live.addAll(shards.values());
+        if (rootMdc != null) {
+            live.add(rootMdc);
+        }
         mdc.compactStart();
         try {
             for (CatalogRecord r : live) {
@@ -131,6 +137,11 @@ public final class ConfigCatalog implements AutoCloseable {
 
     public synchronized Map<MediaClass, CatalogRecord.MediaClassInfo> mediaClasses() {
         return Map.copyOf(classes);
+    }
+
+    /** Where the root MDC is; null if the pool has none yet (a version-1 pool). */
+    public synchronized CatalogRecord.RootMdc rootMdc() {
+        return rootMdc;
     }
 
     public synchronized List<CatalogRecord.Shard> shards() {

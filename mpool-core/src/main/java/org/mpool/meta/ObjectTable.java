@@ -1,30 +1,41 @@
 package org.mpool.meta;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.ObjectIdBits;
 
 /**
  * The committed objects of one shard: an open-addressing hash table in parallel primitive
  * arrays (24 bytes a slot at 37–75% load: 32–64 bytes an object), so a million objects cost
- * tens of megabytes, not
- * hundreds. Lookups are lock-free (optimistic reads validated against a stamp); changes take
- * the write lock briefly.
+ * tens of megabytes, not hundreds. Lookups are lock-free (optimistic reads validated against a
+ * stamp); changes take the write lock briefly.
+ *
+ * <p>Owner tags are few (a client tags its objects with its own), so a slot holds an index
+ * into the table's list of distinct owners rather than the 8-byte tag.
  */
 public final class ObjectTable {
     private static final long EMPTY = 0;
     /** A removed entry; not a valid object id (its type bits are 0). */
     private static final long TOMBSTONE = 1;
-    /** Zones are kept in 48 bits; lengths (mblock bytes, mlog zones) in an int. */
-    static final long ZONE_LIMIT = 1L << 48;
+    /** Zones are kept in 32 bits (a space map holds at most 2^31 - 1); lengths in an int. */
+    static final long ZONE_LIMIT = 1L << 32;
+    /** Distinct owner tags one shard can hold: the index has 23 bits. */
+    static final int MAX_OWNERS = 1 << 23;
 
+    // A slot's place: zone (bits 0-31) | media class code (32-39) | deleting (40) | owner index (41-63)
     private static final long ZONE_MASK = ZONE_LIMIT - 1;
-    private static final int CLASS_SHIFT = 48;
-    private static final long DELETING = 1L << 56;
+    private static final int CLASS_SHIFT = 32;
+    private static final long DELETING = 1L << 40;
+    private static final int OWNER_SHIFT = 41;
 
     /** One committed object as the catalog knows it. */
-    public sealed interface Entry permits Mblock, Mlog {
+    public sealed interface Entry permits Mblock, Mlog, Mdc {
         long id();
 
         MediaClass mediaClass();
@@ -35,12 +46,16 @@ public final class ObjectTable {
         /** How many zones it owns, from {@link #zone()}. */
         long zoneCount();
 
+        /** The tag its committer gave it (0: none). */
+        long owner();
+
         /** A delete of it is under way. */
         boolean deleting();
     }
 
     /** A committed mblock: one zone, {@code lengthBytes} of data whose CRC32C is {@code crc}. */
-    public record Mblock(long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, boolean deleting)
+    public record Mblock(
+            long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, long owner, boolean deleting)
             implements Entry {
         @Override
         public long zoneCount() {
@@ -49,17 +64,30 @@ public final class ObjectTable {
     }
 
     /** A committed mlog: {@code zoneCount} zones from {@code zone}. */
-    public record Mlog(long id, MediaClass mediaClass, long zone, long zoneCount, boolean deleting) implements Entry {}
+    public record Mlog(long id, MediaClass mediaClass, long zone, long zoneCount, long owner, boolean deleting)
+            implements Entry {}
+
+    /** A committed MDC: two logs of {@code zonesPerLog} zones each, one after the other from {@code zone}. */
+    public record Mdc(long id, MediaClass mediaClass, long zone, long zonesPerLog, long owner, boolean deleting)
+            implements Entry {
+        @Override
+        public long zoneCount() {
+            return 2 * zonesPerLog;
+        }
+    }
 
     private final StampedLock lock = new StampedLock();
     private long[] ids = new long[64];
-    /** zone (48 bits) | media class code << 48 (8 bits) | deleting << 56 (see ZONE_MASK...) */
+    /** See the layout above. */
     private long[] places = new long[64];
-    /** mblock: bytes written (at most 64 MiB); mlog: its zone count. */
+    /** mblock: bytes written (at most 64 MiB); mlog: its zone count; MDC: zones per log. */
     private int[] lengths = new int[64];
-    /** mblock: CRC32C of its data; mlog: 0. */
+    /** mblock: CRC32C of its data; others: 0. */
     private int[] crcs = new int[64];
+    /** The distinct owner tags, by index; index 0 is the tag 0 (none). Only grows. */
+    private long[] owners = new long[] {0};
 
+    private final Map<Long, Integer> ownerIndex = new HashMap<>(Map.of(0L, 0));
     private int size;
     private int occupied;
 
@@ -82,6 +110,7 @@ public final class ObjectTable {
         long[] p = places;
         int[] l = lengths;
         int[] c = crcs;
+        long[] o = owners;
         if (p.length != k.length || l.length != k.length || c.length != k.length) {
             return null; // a resize is under way: the caller's stamp check fails and it retries locked
         }
@@ -89,7 +118,9 @@ public final class ObjectTable {
         for (int i = mix(id) & mask, n = 0; n < k.length; i = (i + 1) & mask, n++) {
             long key = k[i];
             if (key == id) {
-                return entry(id, p[i], l[i], c[i]);
+                int owner = (int) (p[i] >>> OWNER_SHIFT);
+                // An index past the list read is a torn read: the caller's stamp check fails.
+                return owner < o.length ? entry(id, p[i], l[i], c[i], o[owner]) : null;
             }
             if (key == EMPTY) {
                 return null;
@@ -99,22 +130,29 @@ public final class ObjectTable {
     }
 
     /** Adds or replaces a committed mblock. */
-    public void putMblock(long id, MediaClass mediaClass, long zone, long lengthBytes, int crc) {
+    public void putMblock(long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, long owner) {
         assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK : ObjectIdBits.toString(id);
-        put(id, mediaClass, zone, lengthBytes, crc);
+        put(id, mediaClass, zone, lengthBytes, crc, owner);
     }
 
     /** Adds or replaces a committed mlog. */
-    public void putMlog(long id, MediaClass mediaClass, long firstZone, long zoneCount) {
+    public void putMlog(long id, MediaClass mediaClass, long firstZone, long zoneCount, long owner) {
         assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MLOG : ObjectIdBits.toString(id);
-        put(id, mediaClass, firstZone, zoneCount, 0);
+        put(id, mediaClass, firstZone, zoneCount, 0, owner);
     }
 
-    private void put(long id, MediaClass mediaClass, long zone, long length, int crc) {
+    /** Adds or replaces a committed MDC. */
+    public void putMdc(long id, MediaClass mediaClass, long firstZone, long zonesPerLog, long owner) {
+        assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MDC : ObjectIdBits.toString(id);
+        put(id, mediaClass, firstZone, zonesPerLog, 0, owner);
+    }
+
+    private void put(long id, MediaClass mediaClass, long zone, long length, int crc, long owner) {
         assert ObjectIdBits.isObjectId(id) : ObjectIdBits.toString(id);
         assert zone >= 0 && zone <= ZONE_MASK : "zone " + zone;
         long stamp = lock.writeLock();
         try {
+            long ownerBits = (long) ownerIndexOf(owner) << OWNER_SHIFT;
             if ((occupied + 1) * 4L > ids.length * 3L) {
                 // Tombstones count as occupied: rebuilding drops them, doubling only if really full.
                 resize(size * 2L > ids.length ? ids.length * 2L : ids.length);
@@ -127,12 +165,32 @@ public final class ObjectTable {
                 size++;
             }
             ids[i] = id;
-            places[i] = zone | (long) mediaClass.code() << CLASS_SHIFT;
+            places[i] = zone | (long) mediaClass.code() << CLASS_SHIFT | ownerBits;
             lengths[i] = Math.toIntExact(length);
             crcs[i] = crc;
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /** The index of {@code owner} in the list of owners, added if new. Under the write lock. */
+    private int ownerIndexOf(long owner) {
+        Integer known = ownerIndex.get(owner);
+        if (known != null) {
+            return known;
+        }
+        if (ownerIndex.size() >= MAX_OWNERS) {
+            throw new MpoolException(
+                    ErrorCode.NO_SPACE,
+                    "a metadata shard holds at most " + MAX_OWNERS
+                            + " distinct owner tags; tag objects by client, not one by one");
+        }
+        int index = ownerIndex.size();
+        long[] grown = Arrays.copyOf(owners, index + 1);
+        grown[index] = owner;
+        owners = grown; // published whole: a lock-free reader sees the old list or the new one
+        ownerIndex.put(owner, index);
+        return index;
     }
 
     /** Marks an entry as being deleted (or not); false if it is absent or already so marked. */
@@ -180,7 +238,8 @@ public final class ObjectTable {
         try {
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] != EMPTY && ids[i] != TOMBSTONE) {
-                    visitor.accept(entry(ids[i], places[i], lengths[i], crcs[i]));
+                    visitor.accept(
+                            entry(ids[i], places[i], lengths[i], crcs[i], owners[(int) (places[i] >>> OWNER_SHIFT)]));
                 }
             }
         } finally {
@@ -242,13 +301,15 @@ public final class ObjectTable {
         }
     }
 
-    private static Entry entry(long id, long place, int length, int crc) {
+    private static Entry entry(long id, long place, int length, int crc, long owner) {
         MediaClass mc = MediaClass.fromCode((int) (place >>> CLASS_SHIFT) & 0xFF);
         long zone = place & ZONE_MASK;
         boolean deleting = (place & DELETING) != 0;
-        return ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK
-                ? new Mblock(id, mc, zone, length, crc, deleting)
-                : new Mlog(id, mc, zone, length, deleting);
+        return switch (ObjectIdBits.typeCode(id)) {
+            case ObjectIdBits.TYPE_MBLOCK -> new Mblock(id, mc, zone, length, crc, owner, deleting);
+            case ObjectIdBits.TYPE_MLOG -> new Mlog(id, mc, zone, length, owner, deleting);
+            default -> new Mdc(id, mc, zone, length, owner, deleting);
+        };
     }
 
     private static int mix(long id) {

@@ -104,13 +104,18 @@ public final class Shard implements AutoCloseable {
                         unconfirmedCancelled++;
                     } else {
                         unconfirmedKept += r.unconfirmed() ? 1 : 0;
-                        table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
+                        apply(m);
                     }
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Mlog m -> {
                     checkFits(rec, m.firstZone(), m.zoneCount());
-                    table.putMlog(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount());
+                    apply(m);
+                    maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
+                }
+                case CatalogRecord.Mdc m -> {
+                    checkFits(rec, m.firstZone(), 2 * m.zonesPerLog());
+                    apply(m);
                     maxUniquifier = Math.max(maxUniquifier, ObjectIdBits.uniquifier(m.id()));
                 }
                 case CatalogRecord.Delete d -> table.remove(d.id());
@@ -182,41 +187,77 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /** Records a committed mblock durably, then makes it visible. */
-    public void commitMblock(ObjectId id, MediaClass mediaClass, long zone, long length, int crc) {
-        appendAndApply(
-                new CatalogRecord.Mblock(id.value(), mediaClass.code(), zone, length, crc),
-                true,
-                () -> table.putMblock(id.value(), mediaClass, zone, length, crc));
+    /**
+     * Records a committed object (an MBLOCK, MLOG or MDC record of this shard), then makes it
+     * visible. With {@code durable} the record is durable on return; else it is durable at the
+     * next {@link #flush()} or durable append to this shard (a deferred commit).
+     */
+    public void commit(CatalogRecord record, boolean durable) {
+        assert ObjectIdBits.shard(objectId(record)) == index : "a record of another shard";
+        appendAndApply(record, durable, () -> apply(record));
     }
 
-    /** Records many committed mblocks with one flush. */
-    public void commitMblocks(List<CatalogRecord.Mblock> records) {
+    /** Records many committed objects with one flush (none with {@code durable} false). */
+    public void commit(List<? extends CatalogRecord> records, boolean durable) {
         checkWritable();
         if (records.isEmpty()) {
             return;
         }
         compaction.readLock().lock();
         try {
-            for (CatalogRecord.Mblock m : records) {
-                mdc.append(CatalogRecord.encode(m), false);
+            for (CatalogRecord r : records) {
+                assert ObjectIdBits.shard(objectId(r)) == index : "a record of another shard";
+                mdc.append(CatalogRecord.encode(r), false);
             }
-            mdc.flush();
-            for (CatalogRecord.Mblock m : records) {
-                table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc());
+            if (durable) {
+                mdc.flush();
             }
+            records.forEach(this::apply);
         } finally {
             compaction.readLock().unlock();
         }
         maybeCompact();
     }
 
-    /** Records a committed mlog durably, then makes it visible. */
-    public void commitMlog(ObjectId id, MediaClass mediaClass, long firstZone, long zoneCount) {
-        appendAndApply(
-                new CatalogRecord.Mlog(id.value(), mediaClass.code(), firstZone, zoneCount),
-                true,
-                () -> table.putMlog(id.value(), mediaClass, firstZone, zoneCount));
+    /** Makes every record appended to this shard durable (deferred commits among them). */
+    public void flush() {
+        checkWritable();
+        mdc.flush();
+    }
+
+    /** Puts the object a commit record describes into the table. */
+    private void apply(CatalogRecord r) {
+        switch (r) {
+            case CatalogRecord.Mblock m ->
+                table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc(), m.owner());
+            case CatalogRecord.Mlog m ->
+                table.putMlog(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount(), m.owner());
+            case CatalogRecord.Mdc m ->
+                table.putMdc(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zonesPerLog(), m.owner());
+            default -> throw new IllegalArgumentException("not a commit record: " + r);
+        }
+    }
+
+    /** The object a commit record names. */
+    private static long objectId(CatalogRecord r) {
+        return switch (r) {
+            case CatalogRecord.Mblock m -> m.id();
+            case CatalogRecord.Mlog m -> m.id();
+            case CatalogRecord.Mdc m -> m.id();
+            default -> throw new IllegalArgumentException("not a commit record: " + r);
+        };
+    }
+
+    /** The commit record that describes a table entry (what compaction writes). */
+    static CatalogRecord recordOf(ObjectTable.Entry e) {
+        return switch (e) {
+            case ObjectTable.Mblock m ->
+                new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc(), m.owner());
+            case ObjectTable.Mlog m ->
+                new CatalogRecord.Mlog(m.id(), m.mediaClass().code(), m.zone(), m.zoneCount(), m.owner());
+            case ObjectTable.Mdc m ->
+                new CatalogRecord.Mdc(m.id(), m.mediaClass().code(), m.zone(), m.zonesPerLog(), m.owner());
+        };
     }
 
     /**
@@ -344,12 +385,7 @@ public final class Shard implements AutoCloseable {
         mdc.compactStart();
         try {
             table.forEach(e -> {
-                CatalogRecord r = switch (e) {
-                    case ObjectTable.Mblock m ->
-                        new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc());
-                    case ObjectTable.Mlog m ->
-                        new CatalogRecord.Mlog(m.id(), m.mediaClass().code(), m.zone(), m.zoneCount());
-                };
+                CatalogRecord r = recordOf(e);
                 mdc.append(CatalogRecord.encode(r), false);
             });
             mdc.append(CatalogRecord.encode(new CatalogRecord.IdReserve(reservedUniquifier)), false);

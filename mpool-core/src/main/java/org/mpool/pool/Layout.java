@@ -28,6 +28,8 @@ public final class Layout {
     private static final int SHARD_LOG_SHARE = 128;
     /** ...but no more than this: compaction keeps a shard's live records far smaller. */
     private static final long MAX_SHARD_LOG_BYTES = 32L << 20;
+    /** Each log of the root MDC holds at least this: a client's manifest, compacted as it grows. */
+    private static final long ROOT_MDC_LOG_BYTES = 1L << 20;
 
     private Layout() {}
 
@@ -43,9 +45,22 @@ public final class Layout {
         return (int) Math.max(1, (wanted + zoneBytes - 1) / zoneBytes);
     }
 
-    /** The fewest zones a capacity device needs: zone 0, the shard logs, and one for data. */
-    static long minimumZones(int shards, int zonesPerLog) {
-        return 1 + 2L * shards * zonesPerLog + 1;
+    /** The fewest zones a capacity device needs: zone 0, the shard logs, the root MDC, and one for data. */
+    static long minimumZones(int shards, int zonesPerLog, long zoneBytes) {
+        return 1 + 2L * shards * zonesPerLog + 2 * rootMdcZonesPerLog(zoneBytes) + 1;
+    }
+
+    /** Zones per log of the root MDC: at least 1 MiB. */
+    static long rootMdcZonesPerLog(long zoneBytes) {
+        return zonesFor(ROOT_MDC_LOG_BYTES, zoneBytes);
+    }
+
+    /** Whole zones holding at least {@code bytes}; INVALID_ARGUMENT if that many cannot exist. */
+    static long zonesFor(long bytes, long zoneBytes) {
+        if (bytes <= 0 || bytes > Long.MAX_VALUE - zoneBytes) {
+            throw MpoolException.invalid("a capacity of " + bytes + " bytes is not possible");
+        }
+        return (bytes + zoneBytes - 1) / zoneBytes;
     }
 
     /** Log {@code which} of MDC-0, as the capacity superblock places it. */
@@ -67,6 +82,30 @@ public final class Layout {
                 sb.poolUuid(),
                 LogIds.shard(s.shard(), which),
                 SHARD_BUFFER_BYTES);
+    }
+
+    /** Log {@code which} of the root MDC, where its ROOT_MDC record places it. */
+    static LogSpec rootMdc(PoolDevice capacity, CatalogRecord.RootMdc root, int which) {
+        Superblock sb = capacity.superblock();
+        long first = root.firstZone() + which * root.zonesPerLog();
+        return new LogSpec(
+                capacity.device(),
+                first * sb.zoneBytes(),
+                root.zonesPerLog() * sb.zoneBytes(),
+                sb.poolUuid(),
+                LogIds.rootMdc(which),
+                MDC0_BUFFER_BYTES);
+    }
+
+    /** Log {@code which} of MDC {@code id}: its zones {@code [first + which * n, first + (which + 1) * n)}. */
+    static LogSpec mdc(PoolDevice device, UUID pool, long id, long firstZone, long zonesPerLog, int which) {
+        long zoneBytes = device.zoneBytes();
+        return new LogSpec(
+                device.device(),
+                (firstZone + which * zonesPerLog) * zoneBytes,
+                zonesPerLog * zoneBytes,
+                pool,
+                ObjectIdBits.mdcLogId(id, which));
     }
 
     /** The extent of mlog {@code id}: {@code zones} zones from {@code firstZone} of {@code device}. */

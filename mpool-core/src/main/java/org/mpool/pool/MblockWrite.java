@@ -34,6 +34,8 @@ public final class MblockWrite {
     private final long capacity;
     private final CRC32C crc = new CRC32C();
     private long written;
+    /** The tag the commit records (0: none). */
+    private long owner;
     /** A partial page was written: it must be the last write. */
     private boolean ended;
 
@@ -118,10 +120,23 @@ public final class MblockWrite {
         written += b.byteSize();
     }
 
-    /** Makes the mblock durable and immutable; afterwards it can be read. */
-    public void commit() {
+    /** Tags the mblock with {@code owner}, recorded at commit and listed with it (0: none). */
+    public void owner(long tag) {
+        checkWriting("owner");
+        this.owner = tag;
+    }
+
+    long ownerTag() {
+        return owner;
+    }
+
+    /**
+     * Makes the mblock immutable and readable; with {@code durable}, durable on return, else at
+     * the next flush of the pool (a deferred commit).
+     */
+    public void commit(boolean durable) {
         checkWriting("commit");
-        pool.mblocks().commit(this);
+        pool.mblocks().commit(this, durable);
         state = State.COMMITTED;
     }
 

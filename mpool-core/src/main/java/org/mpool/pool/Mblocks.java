@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mpool.cache.CacheMap;
 import org.mpool.cache.SlotLayout;
-import org.mpool.common.Advice;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper.Advice;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
 import org.mpool.meta.ObjectTable;
@@ -63,17 +63,24 @@ public final class Mblocks {
         }
     }
 
-    void commit(MblockWrite w) {
+    /**
+     * Commits one mblock: its commit record carries the data's length and CRC32C. With
+     * {@code durable} the record is flushed before this returns (the flush also covers the data
+     * on the capacity device); else it is flushed by the next flush of the pool, or a durable
+     * append to the same shard, and until then a crash may take the commit back — never half
+     * of it (recovery checks the data of records no flush confirmed).
+     */
+    void commit(MblockWrite w, boolean durable) {
         pool.checkWritable("commit");
         assert w.pool() == pool : "a writer of another pool";
         assert pool.pending().contains(w.id().value()) : "a commit of an mblock not pending";
         flushDataDevice(w.mediaClass());
-        pool.shard(w.id()).commitMblock(w.id(), w.mediaClass(), w.zone(), w.writtenBytes(), w.dataCrc());
+        pool.shard(w.id()).commit(record(w), durable);
         pool.pending().remove(w.id().value());
     }
 
-    /** Commits many mblocks with one flush per device and one per metadata shard involved. */
-    public void commit(List<MblockWrite> writers) {
+    /** Commits many mblocks with one flush per device and one per metadata shard involved (none if deferred). */
+    public void commit(List<MblockWrite> writers, boolean durable) {
         pool.checkWritable("commit");
         for (MblockWrite w : writers) {
             w.checkWriting("commit");
@@ -81,16 +88,23 @@ public final class Mblocks {
         writers.stream().map(MblockWrite::mediaClass).distinct().forEach(this::flushDataDevice);
         Map<Integer, List<CatalogRecord.Mblock>> byShard = new TreeMap<>();
         for (MblockWrite w : writers) {
-            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>())
-                    .add(new CatalogRecord.Mblock(
-                            w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), w.dataCrc()));
+            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(record(w));
         }
-        byShard.forEach((s, records) -> pool.shards().get(s - 1).commitMblocks(records));
+        byShard.forEach((s, records) -> pool.shards().get(s - 1).commit(records, durable));
         writers.forEach(MblockWrite::markCommitted);
         writers.forEach(w -> pool.pending().remove(w.id().value()));
     }
 
-    /** Data on a device other than the capacity device (where the catalog lives) is flushed first. */
+    private static CatalogRecord.Mblock record(MblockWrite w) {
+        return new CatalogRecord.Mblock(
+                w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), w.dataCrc(), w.ownerTag());
+    }
+
+    /**
+     * Data on a device other than the capacity device (where the catalog lives) is flushed
+     * first, deferred commits too: no later flush of the shard's log may make the record
+     * durable before the data it names.
+     */
     private void flushDataDevice(MediaClass mediaClass) {
         if (mediaClass != MediaClass.CAPACITY) {
             pool.device(mediaClass).device().flush();

@@ -17,7 +17,7 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.common.PoolStats;
-import org.mpool.common.ReaperConfig;
+import org.mpool.common.Reaper;
 import org.mpool.format.CatalogRecord;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.ObjectTable;
@@ -28,7 +28,7 @@ import org.mpool.spi.BlockDevice;
 /**
  * An open pool: its devices, free-space maps, configuration (MDC-0), metadata shards
  * (MDC-1..N), the objects in use and the maps' cache domain. {@link PoolOpener} makes one;
- * {@link Mblocks}, {@link Mlogs}, {@link PoolChecks} and {@link Staging} work on it. Thread-safe.
+ * {@link Mblocks}, {@link LogObjects}, {@link PoolChecks} and {@link Staging} work on it. Thread-safe.
  */
 public final class Pool implements AutoCloseable {
     /** Allocations in a row that go to the same shard (see {@link #pickShard}). */
@@ -43,14 +43,14 @@ public final class Pool implements AutoCloseable {
     private final ConfigCatalog config;
     private final Shard[] shards;
     private final AtomicInteger nextShard = new AtomicInteger();
-    /** Objects in use (open mlogs, mapped mblocks): deleting them fails with BUSY. */
+    /** Objects in use (open mlogs and MDCs, mapped mblocks): deleting them fails with BUSY. */
     private final UseCounts inUse = new UseCounts();
     /** Allocated but uncommitted objects: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
     private final Set<Long> pending = ConcurrentHashMap.newKeySet();
 
     private final CacheDomain cache;
     private final Mblocks mblocks = new Mblocks(this);
-    private final Mlogs mlogs = new Mlogs(this);
+    private final LogObjects logs = new LogObjects(this);
     /** What open recovered from (rows of the recovery table it acted on). */
     private final List<RecoveryCase.Found> recovery;
 
@@ -74,7 +74,7 @@ public final class Pool implements AutoCloseable {
         this.config = config;
         this.shards = shards;
         this.recovery = List.copyOf(recovery);
-        this.cache = new CacheDomain(this::name, ReaperConfig.defaults());
+        this.cache = new CacheDomain(this::name, Reaper.Config.defaults());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -86,7 +86,9 @@ public final class Pool implements AutoCloseable {
             return;
         }
         closed = true;
-        RuntimeException first = closeMetadata();
+        RuntimeException first = logs.closeAll(); // open mlogs and MDCs flush what they hold
+        RuntimeException metadata = closeMetadata();
+        first = first != null ? first : metadata;
         for (PoolDevice d : devices.values()) {
             try {
                 if (first == null && !readOnly) {
@@ -110,6 +112,7 @@ public final class Pool implements AutoCloseable {
     public synchronized void destroy() {
         checkWritable("destroy");
         closed = true;
+        logs.closeAll();
         closeMetadata(); // the pool is going away: what its metadata logs say does not matter
         for (PoolDevice d : devices.values()) {
             try {
@@ -239,8 +242,9 @@ public final class Pool implements AutoCloseable {
         return mblocks;
     }
 
-    public Mlogs mlogs() {
-        return mlogs;
+    /** The mlogs and MDCs, and the root MDC. */
+    public LogObjects logs() {
+        return logs;
     }
 
     /** What the catalog knows of a committed object. */
@@ -254,8 +258,12 @@ public final class Pool implements AutoCloseable {
         long zoneBytes = device(e.mediaClass()).zoneBytes();
         long offset = e.zone() * zoneBytes;
         long capacity = e.zoneCount() * zoneBytes;
-        long length = e instanceof ObjectTable.Mblock m ? m.lengthBytes() : capacity;
-        return new ObjectInfo(id, e.mediaClass(), length, capacity, offset);
+        long length = switch (e) {
+            case ObjectTable.Mblock m -> m.lengthBytes();
+            case ObjectTable.Mlog m -> capacity;
+            case ObjectTable.Mdc m -> m.zonesPerLog() * zoneBytes;
+        };
+        return new ObjectInfo(id, e.mediaClass(), length, capacity, offset, e.owner());
     }
 
     /** Every committed object, in id order. */
@@ -302,7 +310,24 @@ public final class Pool implements AutoCloseable {
             s.table().forEach(e -> counts[new ObjectId(e.id()).type().ordinal()]++);
         }
         return new PoolStats(
-                classes, counts[ObjectId.Type.MBLOCK.ordinal()], counts[ObjectId.Type.MLOG.ordinal()], shards.length);
+                classes,
+                counts[ObjectId.Type.MBLOCK.ordinal()],
+                counts[ObjectId.Type.MLOG.ordinal()],
+                counts[ObjectId.Type.MDC.ordinal()],
+                shards.length,
+                cache.stats());
+    }
+
+    /**
+     * Makes everything acknowledged so far durable: deferred commits of every shard, and what was
+     * appended to every open mlog and MDC. Device flushes combine: one covers them all.
+     */
+    public void flush() {
+        checkWritable("flush");
+        logs.flushAll();
+        for (Shard s : shards) {
+            s.flush();
+        }
     }
 
     // ---------------------------------------------------------------- maps
@@ -312,7 +337,7 @@ public final class Pool implements AutoCloseable {
     }
 
     /** Changes the reaper's tunables for this pool, effective at once (not persisted). */
-    public void setReaperConfig(ReaperConfig reaperConfig) {
+    public void setReaperConfig(Reaper.Config reaperConfig) {
         checkOpen("reaper");
         cache.configure(reaperConfig);
     }
@@ -405,6 +430,11 @@ public final class Pool implements AutoCloseable {
     /** The catalog entry of a committed mlog; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if {@code id} is not one. */
     ObjectTable.Mlog committedMlog(ObjectId id) {
         return (ObjectTable.Mlog) committed(id, ObjectId.Type.MLOG);
+    }
+
+    /** The catalog entry of a committed MDC; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if {@code id} is not one. */
+    ObjectTable.Mdc committedMdc(ObjectId id) {
+        return (ObjectTable.Mdc) committed(id, ObjectId.Type.MDC);
     }
 
     /** The catalog entry of a committed {@code type} object; NOT_FOUND, INVALID_STATE or INVALID_ARGUMENT if not one. */

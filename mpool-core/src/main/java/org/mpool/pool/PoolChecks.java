@@ -14,7 +14,7 @@ import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
-import org.mpool.log.LogReader;
+import org.mpool.log.RecordReader;
 import org.mpool.meta.ObjectTable;
 
 /** The checks that read media: superblock copies, mblock data against commit checksums, mlog records. */
@@ -36,8 +36,9 @@ public final class PoolChecks {
 
     /**
      * Verifies everything that carries a checksum: both superblock copies of every device, the
-     * data of every mblock against its commit CRC, and every mlog's records. Metadata logs and
-     * zone ownership were verified when the pool was opened. Never changes anything.
+     * data of every mblock against its commit CRC, every mlog's records, every MDC's records and
+     * the root MDC's. Metadata logs and zone ownership were verified when the pool was opened.
+     * Never changes anything.
      */
     public static CheckReport check(Pool pool, LongBinaryOperator progress) {
         pool.checkOpen("check");
@@ -47,13 +48,22 @@ public final class PoolChecks {
         long bytes = 0;
         for (ObjectInfo o : all) {
             try {
-                bytes += o.id().type() == ObjectId.Type.MBLOCK
-                        ? checkMblock(pool, o.id(), problems)
-                        : checkMlog(pool, o.id());
+                bytes += switch (o.id().type()) {
+                    case MBLOCK -> checkMblock(pool, o.id(), problems);
+                    case MLOG -> recordBytes(pool.logs().readMlog(o.id()));
+                    case MDC -> recordBytes(pool.logs().readMdc(o.id()));
+                };
             } catch (MpoolException ex) {
                 problems.add(o.id().type().label() + " " + o.id() + ": " + ex.getMessage());
             }
             progress.applyAsLong(++done, all.size());
+        }
+        if (pool.config().rootMdc() != null) {
+            try {
+                bytes += recordBytes(pool.logs().readRoot());
+            } catch (MpoolException ex) {
+                problems.add("the root MDC: " + ex.getMessage());
+            }
         }
         return new CheckReport(all.size(), bytes, problems);
     }
@@ -62,7 +72,7 @@ public final class PoolChecks {
         ObjectTable.Mblock e = pool.committedMblock(id);
         PoolDevice d = pool.device(e.mediaClass());
         CatalogRecord.Mblock rec =
-                new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthBytes(), e.crc());
+                new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthBytes(), e.crc(), e.owner());
         if (!dataMatches(d, rec)) {
             problems.add("mblock " + id + ": data at " + e.mediaClass().label() + " offset " + d.zoneOffset(e.zone())
                     + " (" + e.lengthBytes() + " bytes) does not match its commit checksum");
@@ -70,11 +80,12 @@ public final class PoolChecks {
         return e.lengthBytes();
     }
 
-    private static long checkMlog(Pool pool, ObjectId id) {
+    /** Reads every record (each checked against its checksums on the way); returns their bytes. */
+    private static long recordBytes(RecordReader reader) {
         long bytes = 0;
-        try (LogReader r = pool.mlogs().read(id)) {
-            while (r.next()) {
-                bytes += r.record().byteSize();
+        try (reader) {
+            while (reader.next()) {
+                bytes += reader.record().byteSize();
             }
         }
         return bytes;

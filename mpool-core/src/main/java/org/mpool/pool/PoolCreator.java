@@ -56,7 +56,7 @@ public final class PoolCreator {
         try (BlockDevice cap = openNewDevice(provider, capacityPath, o.sizeBytes(), o.force(), created)) {
             long zones = cap.sizeBytes() / zoneBytes;
             int zonesPerLog = Layout.zonesPerShardLog(cap.sizeBytes(), zoneBytes);
-            long needed = Layout.minimumZones(o.shards(), zonesPerLog);
+            long needed = Layout.minimumZones(o.shards(), zonesPerLog, zoneBytes);
             if (zones < needed) {
                 throw MpoolException.invalid(capacityPath + " (" + cap.sizeBytes() + " bytes) is too small: with "
                         + zoneBytes + "-byte mblocks and " + o.shards() + " metadata shards a pool needs at least "
@@ -101,6 +101,7 @@ public final class PoolCreator {
                         .close();
                 config.add(rec);
             }
+            config.add(RootMdcs.create(capacity, space));
             if (o.stagingDevice() != null) {
                 config.add(formatStaging(provider, name, poolUuid, o, created));
             }

@@ -55,9 +55,17 @@ public final class PoolOpener {
                 spaces.put(d.mediaClass(), space);
             }
             Shard[] shards = openShards(config, capacity, devices, spaces, readOnly, toClose);
+            CatalogRecord.RootMdc root = config.rootMdc();
+            if (root != null) {
+                spaces.get(MediaClass.CAPACITY).claim(root.firstZone(), 2 * root.zonesPerLog());
+            }
+            List<RecoveryCase.Found> found = findings(devices, config, shards);
+            if (!readOnly && UpgradeFromV1.applies(sb.version())) {
+                UpgradeFromV1.run(capacity, List.copyOf(devices.values()));
+                found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, "format version 1 upgraded to 2"));
+            }
             assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
-            Pool pool =
-                    new Pool(provider, readOnly, devices, spaces, config, shards, findings(devices, config, shards));
+            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards, found);
             if (!readOnly) {
                 for (PoolDevice d : devices.values()) {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));

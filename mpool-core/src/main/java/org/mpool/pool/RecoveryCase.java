@@ -32,7 +32,12 @@ public enum RecoveryCase {
     /** A zone owned twice by the catalog (two objects, or an object and metadata). */
     ZONE_OWNED_TWICE(ErrorCode.CORRUPT),
     /** A media class whose device is missing, or is no longer the one the pool recorded. */
-    DEVICE_MISSING(ErrorCode.NOT_FOUND);
+    DEVICE_MISSING(ErrorCode.NOT_FOUND),
+    /**
+     * A pool of an older format version: a read-write open upgrades it step by step
+     * (UpgradeFromV1, ...), each step crash-safe; a read-only open reads it as it is.
+     */
+    UPGRADED(null);
 
     private final ErrorCode error;
 

@@ -10,7 +10,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
-import org.mpool.common.Advice;
+import org.mpool.common.Reaper.Advice;
 
 class ReaperPolicyTest {
     private static final long MiB = 1 << 20;

@@ -28,10 +28,14 @@ class CatalogRecordTest {
             (int) CatalogRecord.CONFIG,
             (int) CatalogRecord.MEDIA_CLASS,
             (int) CatalogRecord.SHARD,
+            (int) CatalogRecord.ROOT_MDC,
+            (int) CatalogRecord.MBLOCK_V1,
+            (int) CatalogRecord.MLOG_V1,
+            (int) CatalogRecord.DELETE,
+            (int) CatalogRecord.ID_RESERVE,
             (int) CatalogRecord.MBLOCK,
             (int) CatalogRecord.MLOG,
-            (int) CatalogRecord.DELETE,
-            (int) CatalogRecord.ID_RESERVE);
+            (int) CatalogRecord.MDC);
 
     @Provide
     Arbitrary<CatalogRecord.Config> configs() {
@@ -67,15 +71,37 @@ class CatalogRecordTest {
                         FormatArbitraries.classCodes(),
                         Arbitraries.longs(),
                         Arbitraries.longs(),
-                        Arbitraries.integers())
+                        Arbitraries.integers(),
+                        Arbitraries.longs())
                 .as(CatalogRecord.Mblock::new);
     }
 
     @Provide
     Arbitrary<CatalogRecord.Mlog> mlogs() {
         return Combinators.combine(
-                        Arbitraries.longs(), FormatArbitraries.classCodes(), Arbitraries.longs(), Arbitraries.longs())
+                        Arbitraries.longs(),
+                        FormatArbitraries.classCodes(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs())
                 .as(CatalogRecord.Mlog::new);
+    }
+
+    @Provide
+    Arbitrary<CatalogRecord.Mdc> mdcs() {
+        return Combinators.combine(
+                        Arbitraries.longs(),
+                        FormatArbitraries.classCodes(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs())
+                .as(CatalogRecord.Mdc::new);
+    }
+
+    @Provide
+    Arbitrary<CatalogRecord.RootMdc> roots() {
+        return Combinators.combine(FormatArbitraries.classCodes(), Arbitraries.longs(), Arbitraries.longs())
+                .as(CatalogRecord.RootMdc::new);
     }
 
     @Provide
@@ -86,6 +112,8 @@ class CatalogRecordTest {
                 shardRecords(),
                 mblocks(),
                 mlogs(),
+                mdcs(),
+                roots(),
                 Arbitraries.longs().map(CatalogRecord.Delete::new),
                 Arbitraries.longs().map(CatalogRecord.IdReserve::new));
     }
@@ -93,7 +121,7 @@ class CatalogRecordTest {
     /** Records that name a media class: the byte offset of the class code in their encoding. */
     @Provide
     Arbitrary<CatalogRecord> recordsWithAClass() {
-        return Arbitraries.oneOf(mediaClassInfos(), mblocks(), mlogs());
+        return Arbitraries.oneOf(mediaClassInfos(), mblocks(), mlogs(), mdcs(), roots());
     }
 
     static CatalogRecord decode(byte[] bytes) {
@@ -136,6 +164,35 @@ class CatalogRecordTest {
     }
 
     @Property(tries = 300)
+    void mdcRoundTrips(@ForAll("mdcs") CatalogRecord.Mdc r) {
+        assertRoundTrip(r);
+    }
+
+    @Property(tries = 300)
+    void rootMdcRoundTrips(@ForAll("roots") CatalogRecord.RootMdc r) {
+        assertRoundTrip(r);
+    }
+
+    /** Version-1 pools hold MBLOCK and MLOG records of types 10 and 11, without an owner: they decode, owner 0. */
+    @Example
+    void versionOneRecordsStillDecodeWithOwnerZero() throws FormatException {
+        byte[] mblockV1 =
+                HEX.parseHex("0a" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000" + "ffffffff");
+        assertThat(CatalogRecord.decode(mblockV1))
+                .as("MBLOCK_V1")
+                .isEqualTo(new CatalogRecord.Mblock(0x1101, 0, 7, 4096, -1, 0));
+        byte[] mlogV1 = HEX.parseHex("0b" + "0112000000000000" + "01" + "0900000000000000" + "0200000000000000");
+        assertThat(CatalogRecord.decode(mlogV1)).as("MLOG_V1").isEqualTo(new CatalogRecord.Mlog(0x1201, 1, 9, 2, 0));
+        for (byte[] v1 : new byte[][] {mblockV1, mlogV1}) {
+            byte[] longer = Arrays.copyOf(v1, v1.length + 8);
+            assertThat(decodeFailure(longer))
+                    .as("a version-1 record with an owner's 8 bytes more")
+                    .isInstanceOf(FormatException.class)
+                    .hasMessageContaining("stray bytes");
+        }
+    }
+
+    @Property(tries = 300)
     void deleteRoundTrips(@ForAll long id) {
         assertRoundTrip(new CatalogRecord.Delete(id));
     }
@@ -166,12 +223,21 @@ class CatalogRecordTest {
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Shard(255, 1, 2, 0x01020304))))
                 .as("SHARD")
                 .isEqualTo("03" + "ff" + "0100000000000000" + "0200000000000000" + "04030201");
-        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mblock(0x1101, 0, 7, 4096, -1))))
+        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.RootMdc(0, 5, 2))))
+                .as("ROOT_MDC")
+                .isEqualTo("04" + "00" + "0500000000000000" + "0200000000000000");
+        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mblock(0x1101, 0, 7, 4096, -1, 0x0102))))
                 .as("MBLOCK")
-                .isEqualTo("0a" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000" + "ffffffff");
-        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mlog(0x1201, 1, 9, 2))))
+                .isEqualTo("0e" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000" + "ffffffff"
+                        + "0201000000000000");
+        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mlog(0x1201, 1, 9, 2, -1))))
                 .as("MLOG")
-                .isEqualTo("0b" + "0112000000000000" + "01" + "0900000000000000" + "0200000000000000");
+                .isEqualTo("0f" + "0112000000000000" + "01" + "0900000000000000" + "0200000000000000"
+                        + "ffffffffffffffff");
+        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mdc(0x1301, 0, 11, 3, 7))))
+                .as("MDC")
+                .isEqualTo("10" + "0113000000000000" + "00" + "0b00000000000000" + "0300000000000000"
+                        + "0700000000000000");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Delete(-1))))
                 .as("DELETE")
                 .isEqualTo("0c" + "ffffffffffffffff");
@@ -203,8 +269,8 @@ class CatalogRecordTest {
                 .contains(MediaClassCodes.CAPACITY, MediaClassCodes.STAGING);
         for (int code : FormatArbitraries.knownClassCodes()) {
             assertRoundTrip(new CatalogRecord.MediaClassInfo(code, new UUID(-1, -1), -1, -1, "/dev/x"));
-            assertRoundTrip(new CatalogRecord.Mblock(-1, code, -1, -1, -1));
-            assertRoundTrip(new CatalogRecord.Mlog(-1, code, -1, -1));
+            assertRoundTrip(new CatalogRecord.Mblock(-1, code, -1, -1, -1, 0));
+            assertRoundTrip(new CatalogRecord.Mlog(-1, code, -1, -1, 0));
         }
     }
 
@@ -275,6 +341,8 @@ class CatalogRecordTest {
             case CatalogRecord.MediaClassInfo m -> 1;
             case CatalogRecord.Mblock m -> 1 + 8;
             case CatalogRecord.Mlog m -> 1 + 8;
+            case CatalogRecord.Mdc m -> 1 + 8;
+            case CatalogRecord.RootMdc m -> 1;
             default -> throw new IllegalArgumentException("no class code in " + r);
         };
     }

@@ -49,7 +49,7 @@ class ObjectIdBitsTest {
         int shard = (int) id & 0xFF;
         assertThat(ObjectIdBits.isObjectId(id))
                 .as("isObjectId(%s)", ObjectIdBits.toString(id))
-                .isEqualTo((type == 1 || type == 2) && shard != 0);
+                .isEqualTo((type == 1 || type == 2 || type == 3) && shard != 0);
     }
 
     @Property(tries = 500)
@@ -60,10 +60,12 @@ class ObjectIdBitsTest {
             long id = uniquifier << ObjectIdBits.UNIQUIFIER_SHIFT | (long) type << ObjectIdBits.TYPE_SHIFT | shard;
             assertThat(ObjectIdBits.isObjectId(id))
                     .as("isObjectId with type %d: %s", type, ObjectIdBits.toString(id))
-                    .isEqualTo(type == ObjectIdBits.TYPE_MBLOCK || type == ObjectIdBits.TYPE_MLOG);
+                    .isEqualTo(type == ObjectIdBits.TYPE_MBLOCK
+                            || type == ObjectIdBits.TYPE_MLOG
+                            || type == ObjectIdBits.TYPE_MDC);
             assertThat(ObjectIdBits.isKnownType(type))
                     .as("isKnownType(%d)", type)
-                    .isEqualTo(type == 1 || type == 2);
+                    .isEqualTo(type == 1 || type == 2 || type == 3);
             long noShard = id & ~ObjectIdBits.SHARD_MASK;
             assertThat(ObjectIdBits.isObjectId(noShard))
                     .as("isObjectId with shard 0: %s", ObjectIdBits.toString(noShard))

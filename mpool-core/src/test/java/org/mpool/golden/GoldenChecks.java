@@ -24,9 +24,9 @@ final class GoldenChecks {
     private GoldenChecks() {}
 
     /** An object as {@code objects()} lists it, less its offset (where it lies is the pool's choice). */
-    record Listed(ObjectId id, MediaClass mediaClass, long lengthBytes) {
+    record Listed(ObjectId id, MediaClass mediaClass, long lengthBytes, long owner) {
         static Listed of(ObjectInfo o) {
-            return new Listed(o.id(), o.mediaClass(), o.lengthBytes());
+            return new Listed(o.id(), o.mediaClass(), o.lengthBytes(), o.owner());
         }
     }
 
@@ -42,8 +42,9 @@ final class GoldenChecks {
         }
 
         List<Listed> expected = new ArrayList<>();
-        m.mblocks().forEach(b -> expected.add(new Listed(b.id(), b.mediaClass(), b.length())));
-        m.mlogs().forEach(l -> expected.add(new Listed(l.id(), l.mediaClass(), l.capacityBytes())));
+        m.mblocks().forEach(b -> expected.add(new Listed(b.id(), b.mediaClass(), b.length(), m.owner(b.id()))));
+        m.mlogs().forEach(l -> expected.add(new Listed(l.id(), l.mediaClass(), l.capacityBytes(), m.owner(l.id()))));
+        m.mdcs().forEach(d -> expected.add(new Listed(d.id(), d.mediaClass(), d.capacityBytes(), m.owner(d.id()))));
         expected.sort(Comparator.comparing(Listed::id));
         assertThat(pool.objects())
                 .as("%s: objects() lists exactly the manifest's objects, in id order", where)
@@ -52,19 +53,35 @@ final class GoldenChecks {
 
         try (Arena arena = Arena.ofConfined()) {
             for (GoldenManifest.Mblock b : m.mblocks()) {
-                verifyMblock(pool, b, arena, where);
+                verifyMblock(pool, m, b, arena, where);
             }
         }
         for (GoldenManifest.Mlog l : m.mlogs()) {
             assertThat(Listed.of(pool.info(l.id())))
                     .as("%s: info(%s)", where, l.id())
-                    .isEqualTo(new Listed(l.id(), l.mediaClass(), l.capacityBytes()));
-            List<GoldenManifest.Record> records = pool.readMlog(l.id()).readAll().stream()
+                    .isEqualTo(new Listed(l.id(), l.mediaClass(), l.capacityBytes(), m.owner(l.id())));
+            List<GoldenManifest.Record> records = pool.read(l.id()).readAll().stream()
                     .map(GoldenManifest.Record::of)
                     .toList();
             assertThat(records)
                     .as("%s: the records of mlog %s (length, SHA-256)", where, l.id())
                     .containsExactlyElementsOf(l.records());
+        }
+        for (GoldenManifest.Mdc d : m.mdcs()) {
+            List<GoldenManifest.Record> records = pool.read(d.id()).readAll().stream()
+                    .map(GoldenManifest.Record::of)
+                    .toList();
+            assertThat(records)
+                    .as("%s: the records of MDC %s (length, SHA-256)", where, d.id())
+                    .containsExactlyElementsOf(d.records());
+        }
+        if (m.rootRecords() != null) {
+            List<GoldenManifest.Record> records = pool.read(null).readAll().stream()
+                    .map(GoldenManifest.Record::of)
+                    .toList();
+            assertThat(records)
+                    .as("%s: the records of the root MDC (length, SHA-256)", where)
+                    .containsExactlyElementsOf(m.rootRecords());
         }
         for (ObjectId id : m.deleted()) {
             MpoolException e = catchThrowableOfType(MpoolException.class, () -> pool.info(id));
@@ -88,10 +105,10 @@ final class GoldenChecks {
     }
 
     /** An mblock's info, its bytes (by SHA-256), and the zeros that pad its last page. */
-    private static void verifyMblock(Mpool pool, GoldenManifest.Mblock b, Arena arena, String where) {
+    private static void verifyMblock(Mpool pool, GoldenManifest m, GoldenManifest.Mblock b, Arena arena, String where) {
         assertThat(Listed.of(pool.info(b.id())))
                 .as("%s: info(%s)", where, b.id())
-                .isEqualTo(new Listed(b.id(), b.mediaClass(), b.length()));
+                .isEqualTo(new Listed(b.id(), b.mediaClass(), b.length(), m.owner(b.id())));
         long pages = (b.length() + PAGE - 1) / PAGE * PAGE;
         byte[] data = new byte[0];
         if (pages > 0) {

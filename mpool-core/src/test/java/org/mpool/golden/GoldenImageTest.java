@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mpool.Mdc;
 import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CheckReport;
@@ -193,7 +194,7 @@ class GoldenImageTest {
                     LogFormat.VERSION + 1);
             try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
                 for (Runnable read : List.<Runnable>of(
-                        () -> pool.readMlog(target.id()).readAll(),
+                        () -> pool.read(target.id()).readAll(),
                         () -> pool.openMlog(target.id()).close())) {
                     MpoolException e = catchThrowableOfType(MpoolException.class, read::run);
                     assertThat(e)
@@ -211,6 +212,43 @@ class GoldenImageTest {
                         .hasSize(1)
                         .allSatisfy(p ->
                                 assertThat(p).contains(target.id().toString()).contains("newer format"));
+            }
+        }
+    }
+
+    /**
+     * A version-1 pool has no root MDC; upgraded, it gets one when first asked: refused with
+     * NO_SPACE while the pool is full (it still opens), made once zones are free, and kept.
+     */
+    @Test
+    void anUpgradedVersionOnePoolGetsItsRootMdcWhenFirstAskedAndSpaceAllows() throws IOException {
+        try (GoldenImages.Image image =
+                GoldenImages.load(1, GoldenImages.versions().get(1))) {
+            byte[] manifest = "the manifest of a client".getBytes();
+            try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
+                MpoolException full = catchThrowableOfType(MpoolException.class, pool::rootMdc);
+                assertThat(full)
+                        .as("the v1 image is full: no two zones for the root MDC")
+                        .isNotNull();
+                assertThat(full.code()).as(full.getMessage()).isEqualTo(ErrorCode.NO_SPACE);
+                MpoolException none = catchThrowableOfType(MpoolException.class, () -> pool.read(null));
+                assertThat(none.code()).as("no root MDC to read yet: %s", none).isEqualTo(ErrorCode.NOT_FOUND);
+                for (GoldenManifest.Mblock b : image.manifest().mblocks()) {
+                    if (b.mediaClass() == MediaClass.CAPACITY) {
+                        pool.delete(b.id());
+                    }
+                }
+                try (Mdc root = pool.rootMdc()) {
+                    root.append(manifest, true);
+                }
+            }
+            try (Mpool pool = Mpool.open(image.capacityPath(), image.devices())) {
+                assertThat(pool.read(null).readAll())
+                        .as("the root MDC, after a reopen")
+                        .containsExactly(manifest);
+                assertThat(pool.check((done, total) -> 0).problems())
+                        .as("check()")
+                        .isEmpty();
             }
         }
     }

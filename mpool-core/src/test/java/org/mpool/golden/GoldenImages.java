@@ -28,6 +28,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.mpool.MblockWriter;
+import org.mpool.Mdc;
 import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
@@ -68,8 +69,8 @@ public final class GoldenImages {
     static final Path CAPACITY_PATH = Path.of("/golden/capacity.img");
     static final Path STAGING_PATH = Path.of("/golden/staging.img");
     static final String MANIFEST_FILE = "manifest.txt";
-    static final long CAPACITY_BYTES = 16L << 20;
-    static final long STAGING_BYTES = 8L << 20;
+    static final long CAPACITY_BYTES = 32L << 20;
+    static final long STAGING_BYTES = 16L << 20;
     static final long MBLOCK_BYTES = 1L << 20;
     private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]*)");
     private static final int CHUNK = 1 << 20;
@@ -261,6 +262,9 @@ public final class GoldenImages {
     private static final class Expected {
         final Map<ObjectId, byte[]> mblocks = new LinkedHashMap<>();
         final Map<ObjectId, List<byte[]>> mlogs = new LinkedHashMap<>();
+        final Map<ObjectId, List<byte[]>> mdcs = new LinkedHashMap<>();
+        final List<byte[]> root = new ArrayList<>();
+        final Map<ObjectId, Long> owners = new LinkedHashMap<>();
         final Map<ObjectId, Long> generations = new LinkedHashMap<>();
         final List<ObjectId> deleted = new ArrayList<>();
         final Random random = new Random(0x601D_1A6EL);
@@ -283,10 +287,18 @@ public final class GoldenImages {
             mlogs.get(log.id()).add(record);
         }
 
+        void append(Mdc mdc, List<byte[]> into, int length, boolean sync) {
+            byte[] record = bytes(length);
+            mdc.append(record, sync);
+            into.add(record);
+        }
+
         void delete(Mpool pool, ObjectId id) {
             pool.delete(id);
             mblocks.remove(id);
             mlogs.remove(id);
+            mdcs.remove(id);
+            owners.remove(id);
             generations.remove(id);
             deleted.add(id);
         }
@@ -299,7 +311,10 @@ public final class GoldenImages {
      * records from 0 bytes to several log blocks, written in two sessions (two writer epochs),
      * one erased and appended to again, one never written; mblocks deleted before and after a
      * metadata compaction, an mlog deleted before it; label, spare, owner and mode properties; a
-     * rename. Closed cleanly. Returns what it holds.
+     * rename. From format version 2: MDCs on both devices, one compacted by its client, one
+     * deleted; records in the root MDC before and after its own compaction; owner tags on
+     * objects of every type; deferred commits, some made durable by a flush, one by the close.
+     * Closed cleanly. Returns what it holds.
      */
     static GoldenManifest build(MemoryDevices devices) {
         Expected x = new Expected();
@@ -393,6 +408,7 @@ public final class GoldenImages {
                 x.append(log, 4096, true);
             }
             pool.setProperty(Mpool.PROP_SPARE, "7");
+            addVersionTwo(pool, arena, x);
             pool.rename("golden-v" + FormatVersion.CURRENT);
 
             for (ObjectInfo o : pool.objects()) {
@@ -405,14 +421,22 @@ public final class GoldenImages {
         }
         List<ObjectId> expectedIds = new ArrayList<>(x.mblocks.keySet());
         expectedIds.addAll(x.mlogs.keySet());
+        expectedIds.addAll(x.mdcs.keySet());
         if (!classes.keySet().containsAll(expectedIds) || classes.size() != expectedIds.size()) {
             throw new AssertionError("the pool lists " + classes.keySet() + ", the generator made " + expectedIds);
         }
 
         List<GoldenManifest.Mblock> mblocks = new ArrayList<>();
         List<GoldenManifest.Mlog> mlogs = new ArrayList<>();
+        List<GoldenManifest.Mdc> mdcs = new ArrayList<>();
         for (ObjectId id : classes.keySet()) {
-            if (x.mblocks.containsKey(id)) {
+            if (x.mdcs.containsKey(id)) {
+                mdcs.add(new GoldenManifest.Mdc(
+                        id,
+                        classes.get(id),
+                        capacities.get(id),
+                        x.mdcs.get(id).stream().map(GoldenManifest.Record::of).toList()));
+            } else if (x.mblocks.containsKey(id)) {
                 byte[] data = x.mblocks.get(id);
                 mblocks.add(new GoldenManifest.Mblock(id, classes.get(id), data.length, GoldenManifest.sha256(data)));
             } else {
@@ -432,7 +456,89 @@ public final class GoldenImages {
                     mc, path, device.sizeBytes(), mc.label() + ".img.gz", sha256(device.media())));
         }
         List<ObjectId> deleted = x.deleted.stream().sorted().toList();
-        return new GoldenManifest(FormatVersion.CURRENT, name, uuid, deviceList, properties, mblocks, mlogs, deleted);
+        List<GoldenManifest.Record> root =
+                x.root.stream().map(GoldenManifest.Record::of).toList();
+        return new GoldenManifest(
+                FormatVersion.CURRENT,
+                name,
+                uuid,
+                deviceList,
+                properties,
+                mblocks,
+                mlogs,
+                mdcs,
+                root,
+                x.owners,
+                deleted);
+    }
+
+    /** What format version 2 added: MDCs, the root MDC, owner tags, deferred commits. */
+    private static void addVersionTwo(Mpool pool, Arena arena, Expected x) {
+        // An MDC on capacity, compacted by its client: what it held before is replaced by its state.
+        ObjectId catalog = pool.allocateMdc(MediaClass.CAPACITY, 64 * 1024);
+        pool.commit(catalog, 0xC0FFEEL);
+        x.owners.put(catalog, 0xC0FFEEL);
+        List<byte[]> state = new ArrayList<>();
+        x.mdcs.put(catalog, state);
+        try (Mdc mdc = pool.openMdc(catalog)) {
+            for (int i = 0; i < 5; i++) {
+                x.append(mdc, state, 40 + i, i % 2 == 0);
+            }
+            mdc.compactStart();
+            state.clear();
+            x.append(mdc, state, 120, false);
+            x.append(mdc, state, 5000, false);
+            mdc.compactEnd();
+            x.append(mdc, state, 7, true);
+        }
+        // An MDC on staging, and one deleted.
+        ObjectId staged = pool.allocateMdc(MediaClass.STAGING, MBLOCK_BYTES);
+        pool.commit(staged, 0);
+        List<byte[]> stagedRecords = new ArrayList<>();
+        x.mdcs.put(staged, stagedRecords);
+        try (Mdc mdc = pool.openMdc(staged)) {
+            x.append(mdc, stagedRecords, 3000, true);
+        }
+        ObjectId dropped = pool.allocateMdc(MediaClass.CAPACITY, 4096);
+        pool.commit(dropped, 0);
+        x.mdcs.put(dropped, new ArrayList<>());
+        x.delete(pool, dropped);
+        // The root MDC: a manifest naming the catalog, compacted once, then appended to.
+        try (Mdc root = pool.rootMdc()) {
+            x.append(root, x.root, 16, true);
+            x.append(root, x.root, 2000, false);
+            root.compactStart();
+            x.root.clear();
+            x.append(root, x.root, 32, false);
+            root.compactEnd();
+            x.append(root, x.root, 24, true);
+        }
+        // Owner tags on an mblock and an mlog; deferred commits: two made durable by flush(), one by the close.
+        try (MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY)) {
+            byte[] data = x.bytes(4096);
+            w.owner(-2L).write(buffer(arena, data));
+            w.commitDeferred();
+            x.mblocks.put(w.id(), data);
+            x.owners.put(w.id(), -2L);
+        }
+        ObjectId tagged = pool.allocateMlog(MediaClass.CAPACITY, 4096);
+        pool.commit(tagged, 0x1234L);
+        x.mlogs.put(tagged, new ArrayList<>());
+        x.generations.put(tagged, 1L);
+        x.owners.put(tagged, 0x1234L);
+        try (MblockWriter w = pool.allocateMblock(MediaClass.STAGING)) {
+            byte[] data = x.bytes(4096 + 17);
+            w.write(buffer(arena, data));
+            w.commitDeferred();
+            x.mblocks.put(w.id(), data);
+        }
+        pool.flush();
+        try (MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY)) {
+            byte[] data = x.bytes(100);
+            w.write(buffer(arena, data));
+            w.commitDeferred();
+            x.mblocks.put(w.id(), data);
+        }
     }
 
     private static ObjectId mblock(Mpool pool, Arena arena, Expected x, MediaClass mediaClass, int length) {
@@ -449,7 +555,7 @@ public final class GoldenImages {
 
     private static ObjectId mlog(Mpool pool, Expected x, MediaClass mediaClass, long capacityBytes) {
         ObjectId id = pool.allocateMlog(mediaClass, capacityBytes);
-        pool.commitMlog(id);
+        pool.commit(id, 0);
         x.mlogs.put(id, new ArrayList<>());
         x.generations.put(id, 1L);
         return id;

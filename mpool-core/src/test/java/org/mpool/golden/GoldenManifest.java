@@ -29,7 +29,10 @@ import org.mpool.common.ObjectId;
  * property  key  value
  * mblock    id  class  length  sha256 of the data
  * mlog      id  class  capacity bytes  generation  record count
- * record    mlog id  index  length  sha256 of the record
+ * mdc       id  class  capacity bytes of each log  record count        (version 2 on)
+ * root      record count                                               (version 2 on)
+ * record    mlog or mdc id, or "root"  index  length  sha256 of the record
+ * owner     id  tag (hex)                                              (version 2 on; absent: 0)
  * deleted   id
  * </pre>
  *
@@ -44,6 +47,9 @@ record GoldenManifest(
         SortedMap<String, String> properties,
         List<Mblock> mblocks,
         List<Mlog> mlogs,
+        List<Mdc> mdcs,
+        List<Record> rootRecords,
+        Map<ObjectId, Long> owners,
         List<ObjectId> deleted) {
 
     /** A device of the image: where the pool expects it, how big it is, and which file holds it. */
@@ -63,23 +69,42 @@ record GoldenManifest(
         }
     }
 
+    /** An MDC: its records, as a client reads them back. */
+    record Mdc(ObjectId id, MediaClass mediaClass, long capacityBytes, List<Record> records) {
+        long recordBytes() {
+            return records.stream().mapToLong(Record::length).sum();
+        }
+    }
+
     GoldenManifest {
         devices = List.copyOf(devices);
         properties = new TreeMap<>(properties);
         mblocks = List.copyOf(mblocks);
         mlogs = List.copyOf(mlogs);
+        mdcs = List.copyOf(mdcs);
+        rootRecords = rootRecords == null ? null : List.copyOf(rootRecords);
+        owners = new TreeMap<>(owners);
         deleted = List.copyOf(deleted);
     }
 
-    /** The number of live objects, mblocks and mlogs. */
+    /** The number of live objects: mblocks, mlogs and MDCs. */
     int objectCount() {
-        return mblocks.size() + mlogs.size();
+        return mblocks.size() + mlogs.size() + mdcs.size();
     }
 
-    /** The bytes {@code Mpool.check} reads and verifies: every mblock's data and every mlog's records. */
+    /** The owner tag of {@code id} (0: none). */
+    long owner(ObjectId id) {
+        return owners.getOrDefault(id, 0L);
+    }
+
+    /** The bytes {@code Mpool.check} reads and verifies: mblock data, and the records of mlogs, MDCs and the root MDC. */
     long checkedBytes() {
         return mblocks.stream().mapToLong(Mblock::length).sum()
-                + mlogs.stream().mapToLong(Mlog::recordBytes).sum();
+                + mlogs.stream().mapToLong(Mlog::recordBytes).sum()
+                + mdcs.stream().mapToLong(Mdc::recordBytes).sum()
+                + (rootRecords == null
+                        ? 0
+                        : rootRecords.stream().mapToLong(Record::length).sum());
     }
 
     void write(Path file) throws IOException {
@@ -113,6 +138,23 @@ record GoldenManifest(
                 line(out, "record", m.id(), i, r.length(), r.sha256());
             }
         }
+        for (Mdc m : mdcs) {
+            line(
+                    out,
+                    "mdc",
+                    m.id(),
+                    m.mediaClass().label(),
+                    m.capacityBytes(),
+                    m.records().size());
+            records(out, m.id().toString(), m.records());
+        }
+        if (rootRecords != null) {
+            line(out, "root", rootRecords.size());
+            records(out, "root", rootRecords);
+        }
+        for (Map.Entry<ObjectId, Long> o : owners.entrySet()) {
+            line(out, "owner", o.getKey(), Long.toHexString(o.getValue()));
+        }
         for (ObjectId id : deleted) {
             line(out, "deleted", id);
         }
@@ -128,7 +170,10 @@ record GoldenManifest(
         List<Mblock> mblocks = new ArrayList<>();
         List<ObjectId> mlogIds = new ArrayList<>();
         Map<ObjectId, String[]> mlogLines = new TreeMap<>();
-        Map<ObjectId, List<Record>> records = new TreeMap<>();
+        Map<String, List<Record>> records = new TreeMap<>();
+        List<String[]> mdcLines = new ArrayList<>();
+        String[] rootLine = null;
+        Map<ObjectId, Long> owners = new TreeMap<>();
         List<ObjectId> deleted = new ArrayList<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int n = 0; n < lines.size(); n++) {
@@ -159,11 +204,21 @@ record GoldenManifest(
                     ObjectId id = ObjectId.parse(f[1]);
                     mlogIds.add(id);
                     mlogLines.put(id, f);
-                    records.put(id, new ArrayList<>());
+                    records.put(id.toString(), new ArrayList<>());
                 }
+                case "mdc" -> {
+                    mdcLines.add(fields(f, 5, where));
+                    records.put(ObjectId.parse(f[1]).toString(), new ArrayList<>());
+                }
+                case "root" -> {
+                    rootLine = fields(f, 2, where);
+                    records.put("root", new ArrayList<>());
+                }
+                case "owner" -> owners.put(ObjectId.parse(fields(f, 3, where)[1]), Long.parseUnsignedLong(f[2], 16));
                 case "record" -> {
                     fields(f, 5, where);
-                    List<Record> list = records.get(ObjectId.parse(f[1]));
+                    List<Record> list = records.get(
+                            f[1].equals("root") ? "root" : ObjectId.parse(f[1]).toString());
                     if (list == null || Integer.parseInt(f[2]) != list.size()) {
                         throw new IOException(where + ": record " + f[2] + " of " + f[1]
                                 + " does not follow its mlog line or the record before it");
@@ -177,17 +232,47 @@ record GoldenManifest(
         List<Mlog> mlogs = new ArrayList<>();
         for (ObjectId id : mlogIds) {
             String[] f = mlogLines.get(id);
-            List<Record> rs = records.get(id);
+            List<Record> rs = records.get(id.toString());
             if (rs.size() != Integer.parseInt(f[5])) {
                 throw new IOException(
                         file + ": mlog " + id + " lists " + rs.size() + " records, its line says " + f[5]);
             }
             mlogs.add(new Mlog(id, MediaClass.parse(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), rs));
         }
+        List<Mdc> mdcs = new ArrayList<>();
+        for (String[] f : mdcLines) {
+            List<Record> rs = records.get(ObjectId.parse(f[1]).toString());
+            checkCount(file, "MDC " + f[1], rs, f[4]);
+            mdcs.add(new Mdc(ObjectId.parse(f[1]), MediaClass.parse(f[2]), Long.parseLong(f[3]), rs));
+        }
+        List<Record> root = null;
+        if (rootLine != null) {
+            root = records.get("root");
+            checkCount(file, "the root MDC", root, rootLine[1]);
+        }
         if (version < 1 || name == null || devices.isEmpty()) {
             throw new IOException(file + ": no format, pool or device line");
         }
-        return new GoldenManifest(version, name, uuid, devices, properties, mblocks, mlogs, deleted);
+        return new GoldenManifest(
+                version, name, uuid, devices, properties, mblocks, mlogs, mdcs, root, owners, deleted);
+    }
+
+    private static void checkCount(Path file, String what, List<Record> records, String count) throws IOException {
+        if (records.size() != Integer.parseInt(count)) {
+            throw new IOException(file + ": " + what + " lists " + records.size() + " records, its line says " + count);
+        }
+    }
+
+    private static void records(StringBuilder out, String owner, List<Record> records) {
+        for (int i = 0; i < records.size(); i++) {
+            line(
+                    out,
+                    "record",
+                    owner,
+                    i,
+                    records.get(i).length(),
+                    records.get(i).sha256());
+        }
     }
 
     static String sha256(byte[] bytes) {

@@ -229,8 +229,8 @@ class ConfigCatalogTest {
     @Test
     void anObjectRecordInMdc0IsCorrupt() {
         List<CatalogRecord> objectRecords = List.of(
-                new CatalogRecord.Mblock(0x1101, 0, 5, 4096, 1),
-                new CatalogRecord.Mlog(0x1201, 0, 5, 1),
+                new CatalogRecord.Mblock(0x1101, 0, 5, 4096, 1, 0),
+                new CatalogRecord.Mlog(0x1201, 0, 5, 1, 0),
                 new CatalogRecord.Delete(0x1101),
                 new CatalogRecord.IdReserve(4097));
         for (CatalogRecord r : objectRecords) {

@@ -33,7 +33,7 @@ import org.mpool.testing.Seeds;
  * growth, rebuilds), and lock-free lookups that never see a half-written or half-moved entry.
  */
 class ObjectTableTest {
-    private static final long MAX_ZONE = (1L << 48) - 1;
+    private static final long MAX_ZONE = ObjectTable.ZONE_LIMIT - 1;
 
     static long id(long uniquifier) {
         return ObjectIdBits.pack(uniquifier, ObjectIdBits.TYPE_MBLOCK, 1);
@@ -42,16 +42,16 @@ class ObjectTableTest {
     /** The entry the table gives for {@code id}: an mblock's length and CRC, or an mlog's zone count (no CRC). */
     static ObjectTable.Entry entry(long id, MediaClass mc, long zone, long length, int crc, boolean deleting) {
         return ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK
-                ? new ObjectTable.Mblock(id, mc, zone, length, crc, deleting)
-                : new ObjectTable.Mlog(id, mc, zone, length, deleting);
+                ? new ObjectTable.Mblock(id, mc, zone, length, crc, 0, deleting)
+                : new ObjectTable.Mlog(id, mc, zone, length, 0, deleting);
     }
 
     /** Puts an mblock or an mlog, as {@code id}'s type says. */
     static void put(ObjectTable table, long id, MediaClass mc, long zone, long length, int crc) {
         if (ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK) {
-            table.putMblock(id, mc, zone, length, crc);
+            table.putMblock(id, mc, zone, length, crc, 0);
         } else {
-            table.putMlog(id, mc, zone, length);
+            table.putMlog(id, mc, zone, length, 0);
         }
     }
 

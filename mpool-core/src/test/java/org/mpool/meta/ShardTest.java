@@ -84,7 +84,7 @@ class ShardTest {
     }
 
     private static ObjectTable.Entry mblockEntry(ObjectId id, MediaClass mc, long zone, long length, int crc) {
-        return new ObjectTable.Mblock(id.value(), mc, zone, length, crc, false);
+        return new ObjectTable.Mblock(id.value(), mc, zone, length, crc, 0, false);
     }
 
     /** Commits an mblock with fields derived from its id; returns its entry. */
@@ -93,13 +93,13 @@ class ShardTest {
         long zone = 100 + id.uniquifier();
         long length = 4096 * (id.uniquifier() % 7 + 1);
         int crc = (int) (id.value() * 0x9E3779B97F4A7C15L >>> 32);
-        shard.commitMblock(id, mc, zone, length, crc);
+        shard.commit(new CatalogRecord.Mblock(id.value(), mc.code(), zone, length, crc, 0), true);
         return mblockEntry(id, mc, zone, length, crc);
     }
 
     private static CatalogRecord.Mblock record(ObjectTable.Entry e) {
         ObjectTable.Mblock m = (ObjectTable.Mblock) e;
-        return new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc());
+        return new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc(), 0);
     }
 
     // ---- ids
@@ -174,8 +174,10 @@ class ShardTest {
         }
         for (int i = 0; i < 10; i++) {
             ObjectId id = shard.newId(ObjectId.Type.MLOG);
-            shard.commitMlog(id, MediaClass.STAGING, 500 + 4 * i, 1 + i % 4);
-            ObjectTable.Entry e = new ObjectTable.Mlog(id.value(), MediaClass.STAGING, 500 + 4 * i, 1 + i % 4, false);
+            shard.commit(
+                    new CatalogRecord.Mlog(id.value(), MediaClass.STAGING.code(), 500 + 4 * i, 1 + i % 4, 0), true);
+            ObjectTable.Entry e =
+                    new ObjectTable.Mlog(id.value(), MediaClass.STAGING, 500 + 4 * i, 1 + i % 4, 0, false);
             expected.put(id.value(), e);
             ids.add(id);
             assertThat(shard.table().get(id.value()))
@@ -209,9 +211,9 @@ class ShardTest {
             batch.add(record(e));
             expected.put(id.value(), e);
         }
-        shard.commitMblocks(List.of());
+        shard.commit(List.of(), true);
         assertThat(shard.table().size()).as("table after an empty batch").isZero();
-        shard.commitMblocks(batch);
+        shard.commit(batch, true);
         assertThat(MetaLogs.contents(shard.table())).as("table after the batch").isEqualTo(expected);
         // Durable when commitMblocks returns: a crash now keeps all of them (and the data check
         // is asked only about records no later fragment confirmed).
@@ -269,7 +271,7 @@ class ShardTest {
         assertThat(missing).as("delete of an id never committed").isNotNull();
         assertThat(missing.code()).as("code of %s", missing).isEqualTo(ErrorCode.NOT_FOUND);
         ObjectId id = shard.newId(ObjectId.Type.MLOG);
-        shard.commitMlog(id, MediaClass.CAPACITY, 3, 1);
+        shard.commit(new CatalogRecord.Mlog(id.value(), MediaClass.CAPACITY.code(), 3, 1, 0), true);
         shard.delete(id, NOT_BUSY);
         MpoolException again = failure(() -> shard.delete(id, NOT_BUSY));
         assertThat(again.code()).as("second delete of %s: %s", id, again).isEqualTo(ErrorCode.NOT_FOUND);
@@ -286,8 +288,8 @@ class ShardTest {
         for (int i = 0; i < 60; i++) {
             ObjectId id = shard.newId(i % 5 == 0 ? ObjectId.Type.MLOG : ObjectId.Type.MBLOCK);
             if (id.type() == ObjectId.Type.MLOG) {
-                shard.commitMlog(id, MediaClass.CAPACITY, 200 + i, 2);
-                expected.put(id.value(), new ObjectTable.Mlog(id.value(), MediaClass.CAPACITY, 200 + i, 2, false));
+                shard.commit(new CatalogRecord.Mlog(id.value(), MediaClass.CAPACITY.code(), 200 + i, 2, 0), true);
+                expected.put(id.value(), new ObjectTable.Mlog(id.value(), MediaClass.CAPACITY, 200 + i, 2, 0, false));
             } else {
                 expected.put(id.value(), commitMblock(shard, id));
             }
@@ -513,7 +515,7 @@ class ShardTest {
         for (int i = 0; i < 40; i++) {
             ObjectId id = shard.newId(i % 4 == 0 ? ObjectId.Type.MLOG : ObjectId.Type.MBLOCK);
             if (id.type() == ObjectId.Type.MLOG) {
-                shard.commitMlog(id, MediaClass.STAGING, 50 + i, 3);
+                shard.commit(new CatalogRecord.Mlog(id.value(), MediaClass.STAGING.code(), 50 + i, 3, 0), true);
             } else {
                 commitMblock(shard, id);
             }
@@ -555,9 +557,12 @@ class ShardTest {
             ObjectId someId = ids.get(2);
             for (Runnable write : List.<Runnable>of(
                     () -> loaded.newId(ObjectId.Type.MBLOCK),
-                    () -> loaded.commitMblock(someId, MediaClass.CAPACITY, 1, 1, 1),
-                    () -> loaded.commitMblocks(List.of(new CatalogRecord.Mblock(someId.value(), 0, 1, 1, 1))),
-                    () -> loaded.commitMlog(ObjectId.of(999, ObjectId.Type.MLOG, SHARD), MediaClass.CAPACITY, 1, 1),
+                    () -> loaded.commit(new CatalogRecord.Mblock(someId.value(), 0, 1, 1, 1, 0), true),
+                    () -> loaded.commit(List.of(new CatalogRecord.Mblock(someId.value(), 0, 1, 1, 1, 0)), true),
+                    () -> loaded.commit(
+                            new CatalogRecord.Mlog(
+                                    ObjectId.of(999, ObjectId.Type.MLOG, SHARD).value(), 0, 1, 1, 0),
+                            true),
                     () -> loaded.delete(someId, NOT_BUSY),
                     loaded::compact)) {
                 MpoolException e = failure(write);
@@ -602,12 +607,12 @@ class ShardTest {
         long id = ObjectIdBits.pack(5, ObjectIdBits.TYPE_MBLOCK, SHARD);
         long mlogId = ObjectIdBits.pack(6, ObjectIdBits.TYPE_MLOG, SHARD);
         List<CatalogRecord> bad = List.of(
-                new CatalogRecord.Mblock(id, 0, 1L << 48, 4096, 0),
-                new CatalogRecord.Mblock(id, 0, -1, 4096, 0),
-                new CatalogRecord.Mblock(id, 0, 3, 1L << 40, 0),
-                new CatalogRecord.Mblock(id, 0, 3, -1, 0),
-                new CatalogRecord.Mlog(mlogId, 1, 1L << 50, 2),
-                new CatalogRecord.Mlog(mlogId, 1, 7, 1L << 33));
+                new CatalogRecord.Mblock(id, 0, 1L << 48, 4096, 0, 0),
+                new CatalogRecord.Mblock(id, 0, -1, 4096, 0, 0),
+                new CatalogRecord.Mblock(id, 0, 3, 1L << 40, 0, 0),
+                new CatalogRecord.Mblock(id, 0, 3, -1, 0, 0),
+                new CatalogRecord.Mlog(mlogId, 1, 1L << 50, 2, 0),
+                new CatalogRecord.Mlog(mlogId, 1, 7, 1L << 33, 0));
         for (CatalogRecord r : bad) {
             MemoryDevice mem = device();
             LogSpec[] l = logs(mem);

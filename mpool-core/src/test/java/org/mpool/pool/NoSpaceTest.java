@@ -69,7 +69,7 @@ class NoSpaceTest {
             again.write(page);
             again.commit();
             ObjectId log = pool.allocateMlog(MediaClass.CAPACITY, 1);
-            pool.commitMlog(log);
+            pool.commit(log, 0);
             try (Mlog m = pool.openMlog(log)) {
                 m.append(new byte[] {1, 2, 3}, true);
             }

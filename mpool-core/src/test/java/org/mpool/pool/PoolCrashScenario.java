@@ -201,7 +201,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         }
         model.everIssued.add(id.value());
         model.maybe.put(id.value(), new byte[0]);
-        pool.commitMlog(id);
+        pool.commit(id, 0);
         model.maybe.remove(id.value());
         model.objects.put(id.value(), new byte[0]);
     }

@@ -97,7 +97,7 @@ class PoolStressTest {
                 }
             } else {
                 ObjectId log = pool.allocateMlog(MediaClass.CAPACITY, 1);
-                pool.commitMlog(log);
+                pool.commit(log, 0);
                 try (Mlog m = pool.openMlog(log)) {
                     m.append(new byte[] {(byte) op}, true);
                 }

@@ -23,6 +23,7 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
+import org.mpool.format.CatalogRecord;
 import org.mpool.format.FormatVersion;
 import org.mpool.format.Superblock;
 import org.mpool.testing.FaultInjectingDevice;
@@ -60,6 +61,7 @@ class RecoveryTableTest {
         CASES.put(RecoveryCase.IDS_NOT_REUSED, row -> idsNotReused());
         CASES.put(RecoveryCase.ZONE_OWNED_TWICE, RecoveryTableTest::zoneOwnedTwice);
         CASES.put(RecoveryCase.DEVICE_MISSING, RecoveryTableTest::deviceMissing);
+        CASES.put(RecoveryCase.UPGRADED, row -> upgraded());
     }
 
     @ParameterizedTest
@@ -96,15 +98,41 @@ class RecoveryTableTest {
 
     private static void newerFormat(RecoveryCase row) {
         MemoryDevices devices = newPool();
-        MemorySegment media = ((MemoryDevice) devices.get(CAPACITY)).media();
+        setVersion(((MemoryDevice) devices.get(CAPACITY)).media(), FormatVersion.CURRENT + 1);
+        expectOpenFails(devices, row, "newer format version");
+    }
+
+    /** Both superblock copies of {@code media} claim {@code version} (their checksums made right). */
+    private static void setVersion(MemorySegment media, int version) {
         for (long offset : Superblock.COPY_OFFSETS) {
             MemorySegment sb = media.asSlice(offset, Superblock.SIZE);
             sb.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), Superblock.OFF_VERSION, (short)
-                    (FormatVersion.CURRENT + 1));
+                    version);
             sb.set(U32, Superblock.OFF_BLKID_CRC, crc(sb, Superblock.OFF_BLKID_CRC));
             sb.set(U32, Superblock.OFF_CRC, crc(sb, Superblock.OFF_CRC));
         }
-        expectOpenFails(devices, row, "newer format version");
+    }
+
+    /** A pool whose superblocks say version 1: a read-write open upgrades it, a read-only one reads it as it is. */
+    private static void upgraded() {
+        MemoryDevices devices = newPool();
+        MemorySegment media = ((MemoryDevice) devices.get(CAPACITY)).media();
+        setVersion(media, FormatVersion.V1);
+        try (Pool pool = PoolOpener.open(CAPACITY, devices, true)) {
+            assertThat(rows(pool)).as("a read-only open changes nothing").doesNotContain(RecoveryCase.UPGRADED);
+        }
+        assertThat(Superblock.versionOf(media)).as("after a read-only open").isEqualTo(FormatVersion.V1);
+        try (Pool pool = PoolOpener.open(CAPACITY, devices, false)) {
+            assertThat(rows(pool)).as("a read-write open upgrades").contains(RecoveryCase.UPGRADED);
+        }
+        for (long offset : Superblock.COPY_OFFSETS) {
+            assertThat(Superblock.versionOf(media.asSlice(offset)))
+                    .as("copy at %d", offset)
+                    .isEqualTo(FormatVersion.CURRENT);
+        }
+        try (Pool pool = PoolOpener.open(CAPACITY, devices, false)) {
+            assertThat(rows(pool)).as("once is enough").doesNotContain(RecoveryCase.UPGRADED);
+        }
     }
 
     /** A shard compaction whose new log got its first block (flushed), then power failed. */
@@ -141,7 +169,7 @@ class RecoveryTableTest {
                 MblockWrite w = pool.mblocks().allocate(MediaClass.CAPACITY, false);
                 w.write(pattern(arena, 7));
                 faulty.inject(new Fault(Op.FLUSH, ErrorCode.IO, 0, 1));
-                assertThatThrownBy(w::commit)
+                assertThatThrownBy(() -> w.commit(true))
                         .as("the commit's flush fails")
                         .isInstanceOfSatisfying(
                                 MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
@@ -173,7 +201,7 @@ class RecoveryTableTest {
             try (Arena arena = Arena.ofConfined()) {
                 long used = pool.stats().classes().get(MediaClass.CAPACITY).usedBytes();
                 pool.mblocks().allocate(MediaClass.CAPACITY, false).write(pattern(arena, 3));
-                pool.mlogs().allocate(MediaClass.CAPACITY, 1 << 20);
+                pool.logs().allocate(ObjectId.Type.MLOG, MediaClass.CAPACITY, 1 << 20);
                 faulty.flush();
                 return used;
             }
@@ -216,7 +244,16 @@ class RecoveryTableTest {
             long zone = a.offsetBytes() / a.capacityBytes();
             pool.shards()
                     .getFirst()
-                    .commitMblock(ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1), MediaClass.CAPACITY, zone, 0, 0);
+                    .commit(
+                            new CatalogRecord.Mblock(
+                                    ObjectId.of(1L << 40, ObjectId.Type.MBLOCK, 1)
+                                            .value(),
+                                    MediaClass.CAPACITY.code(),
+                                    zone,
+                                    0,
+                                    0,
+                                    0),
+                            true);
         }
         expectOpenFails(devices, row, "owned twice");
     }
@@ -282,7 +319,7 @@ class RecoveryTableTest {
         try (Arena arena = Arena.ofConfined()) {
             MblockWrite w = pool.mblocks().allocate(MediaClass.CAPACITY, false);
             w.write(pattern(arena, seed));
-            w.commit();
+            w.commit(true);
             return w.id();
         }
     }

@@ -9,19 +9,19 @@ import java.util.concurrent.locks.LockSupport;
  * registered pool ({@link CacheDomain}) when its period is due. All decisions are in the
  * domain and in {@link ReaperPolicy}; this is only the loop.
  */
-final class Reaper {
+final class ReaperThread {
     /** Longest sleep when nothing is due; config changes and registrations wake it earlier. */
     private static final long IDLE_NANOS = 1_000_000_000L;
 
     private static final Set<CacheDomain> DOMAINS = ConcurrentHashMap.newKeySet();
     private static Thread thread;
 
-    private Reaper() {}
+    private ReaperThread() {}
 
     static synchronized void register(CacheDomain domain) {
         DOMAINS.add(domain);
         if (thread == null) {
-            thread = Thread.ofPlatform().name("mpool-reaper").daemon(true).start(Reaper::run);
+            thread = Thread.ofPlatform().name("mpool-reaper").daemon(true).start(ReaperThread::run);
         }
         LockSupport.unpark(thread); // a permit is kept if the thread is busy: the wake-up is never lost
     }
