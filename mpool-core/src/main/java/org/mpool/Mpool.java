@@ -173,7 +173,11 @@ public final class Mpool implements AutoCloseable {
         pool.mblocks().commit(writers.stream().map(MblockWriter::write).toList(), true);
     }
 
-    /** Makes everything acknowledged durable: deferred commits, and what open mlogs and MDCs hold. */
+    /**
+     * Makes everything acknowledged durable: deferred commits first, then what open mlogs and
+     * MDCs hold. Records that name a deferred mblock belong after this returns: an append
+     * without sync may reach the media before the commit it names does.
+     */
     public void flush() {
         pool.flush();
     }

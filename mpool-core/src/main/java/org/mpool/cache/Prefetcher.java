@@ -44,6 +44,15 @@ final class Prefetcher {
         }
     }
 
+    /** No map is left: the thread ends (a later request starts it again); what was queued is dropped. */
+    static synchronized void stop() {
+        if (thread != null) {
+            thread.interrupt();
+            thread = null;
+            QUEUE.clear();
+        }
+    }
+
     private static void run() {
         ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
         while (true) {
@@ -57,7 +66,7 @@ final class Prefetcher {
                 Chunk oldest = inFlight.poll();
                 oldest.map().populate(oldest.offset(), oldest.length());
             } catch (InterruptedException e) {
-                // A daemon nobody interrupts; keep serving.
+                return; // stopped: the last map closed
             } catch (RuntimeException e) {
                 // startReadahead and populate count their own failures; nothing else throws.
             }

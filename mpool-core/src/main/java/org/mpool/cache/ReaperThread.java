@@ -26,8 +26,14 @@ final class ReaperThread {
         LockSupport.unpark(thread); // a permit is kept if the thread is busy: the wake-up is never lost
     }
 
-    static void unregister(CacheDomain domain) {
+    /** A domain closed; when it was the last one, the reaper and prefetch threads end. */
+    static synchronized void unregister(CacheDomain domain) {
         DOMAINS.remove(domain);
+        if (DOMAINS.isEmpty() && thread != null) {
+            thread.interrupt();
+            thread = null;
+            Prefetcher.stop();
+        }
     }
 
     /** Wakes the thread to pick up a changed period. */
@@ -38,7 +44,7 @@ final class ReaperThread {
     }
 
     private static void run() {
-        while (true) {
+        while (!Thread.currentThread().isInterrupted()) {
             long now = System.nanoTime();
             long next = now + IDLE_NANOS;
             for (CacheDomain d : DOMAINS) {

@@ -207,6 +207,9 @@ public final class LogPair implements AutoCloseable {
         if (compacting != null) {
             RecordLog abandoned = compacting;
             compacting = null;
+            // Its generation is spent: the next compaction formats a newer one. Reusing it would
+            // let frames this compaction left past the new header read as the new log's.
+            otherGeneration = abandoned.generation();
             try {
                 abandoned.close();
             } catch (MpoolException e) {

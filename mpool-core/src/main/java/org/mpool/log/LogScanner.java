@@ -405,8 +405,11 @@ final class LogScanner implements AutoCloseable {
         return why;
     }
 
+    /** Idempotent: readAll() closes, and a try-with-resources around it closes again. */
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mpool.common.MpoolException;
@@ -32,12 +31,8 @@ import org.mpool.format.Varint;
  * out what is really on the media.
  */
 public final class RecordLog implements AutoCloseable {
-    /** Background write-out of full buffer blocks, shared by all logs. */
-    static final Executor WRITE_BEHIND = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "mpool-log-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Background write-out of full buffer blocks, on threads shared by all logs (see WriteBehind). */
+    static final Executor WRITE_BEHIND = WriteBehind::execute;
 
     /** The smallest unit any device writes atomically: a torn write keeps or loses whole ones. */
     private static final int ATOMIC_WRITE_BYTES = 512;

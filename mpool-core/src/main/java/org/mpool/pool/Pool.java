@@ -19,6 +19,7 @@ import org.mpool.common.ObjectInfo;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
 import org.mpool.format.CatalogRecord;
+import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.ObjectTable;
 import org.mpool.meta.Shard;
@@ -86,6 +87,14 @@ public final class Pool implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            closeAll();
+        } finally {
+            WriteBehind.release(); // the last pool closed: the background threads end
+        }
+    }
+
+    private void closeAll() {
         RuntimeException first = logs.closeAll(); // open mlogs and MDCs flush what they hold
         RuntimeException metadata = closeMetadata();
         first = first != null ? first : metadata;
@@ -112,14 +121,18 @@ public final class Pool implements AutoCloseable {
     public synchronized void destroy() {
         checkWritable("destroy");
         closed = true;
-        logs.closeAll();
-        closeMetadata(); // the pool is going away: what its metadata logs say does not matter
-        for (PoolDevice d : devices.values()) {
-            try {
-                PoolDevice.wipe(d.device());
-            } finally {
-                d.device().close();
+        try {
+            logs.closeAll();
+            closeMetadata(); // the pool is going away: what its metadata logs say does not matter
+            for (PoolDevice d : devices.values()) {
+                try {
+                    PoolDevice.wipe(d.device());
+                } finally {
+                    d.device().close();
+                }
             }
+        } finally {
+            WriteBehind.release();
         }
     }
 
@@ -324,10 +337,12 @@ public final class Pool implements AutoCloseable {
      */
     public void flush() {
         checkWritable("flush");
-        logs.flushAll();
+        // The catalog first: a record an mlog holds about a deferred mblock must not outlive it
+        // across a crash between the two (the reverse leaves an mblock no record names yet).
         for (Shard s : shards) {
             s.flush();
         }
+        logs.flushAll();
     }
 
     // ---------------------------------------------------------------- maps

@@ -11,6 +11,7 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.FlushCombiningDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
+import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.Shard;
 import org.mpool.space.SpaceMap;
@@ -71,6 +72,7 @@ public final class PoolOpener {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));
                 }
             }
+            WriteBehind.acquire(); // released by the pool's close
             return pool;
         } catch (RuntimeException e) {
             for (int i = toClose.size() - 1; i >= 0; i--) {

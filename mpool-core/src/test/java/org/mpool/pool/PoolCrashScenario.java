@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mpool.MblockWriter;
+import org.mpool.Mlog;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
@@ -19,7 +20,9 @@ import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
+import org.mpool.common.PoolStats;
 import org.mpool.device.AlignedBuffers;
+import org.mpool.log.WriteBehind;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 import org.mpool.testing.MemoryDevice;
@@ -27,8 +30,11 @@ import org.mpool.testing.MemoryDevices;
 
 /**
  * A whole-pool workload for the crash explorer: allocate, write (partial last pages too),
- * commit (single and batched), abort, delete, mlogs, label changes and metadata compaction
- * on an 8 MiB pool of 1 MiB mblocks. Recovery must show exactly the acknowledged state.
+ * commit (single, batched and deferred, with owner tags), abort, delete, mlogs and MDCs with
+ * appends, flushes, closes, compactions and erases (see {@link LogWorkload}), root MDC appends,
+ * pool flushes, label changes and metadata compaction on an 8 MiB pool of 1 MiB mblocks.
+ * Recovery must show exactly the acknowledged state: what a deferred commit or an async
+ * append left unflushed may be missing, never wrong.
  */
 final class PoolCrashScenario implements CrashScenario<PoolModel> {
     private static final long DEVICE_BYTES = 8L << 20;
@@ -69,11 +75,21 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
 
     @Override
     public void run(BlockDevice device, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
+        WriteBehind.inlineOnThisThread(true); // the same device writes in the same order on every run
+        try {
+            runOps(device, model, random, cleanup);
+        } finally {
+            WriteBehind.inlineOnThisThread(false);
+        }
+    }
+
+    private void runOps(BlockDevice device, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
         Arena arena = Arena.ofShared();
         cleanup.add(arena);
         Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(device));
         cleanup.add(pool);
-        int ops = 6 + random.nextInt(10);
+        LogWorkload logs = new LogWorkload(pool, model, random, cleanup);
+        int ops = 8 + random.nextInt(12);
         for (int i = 0; i < ops; i++) {
             int op = random.nextInt(100);
             if (TRACE) {
@@ -81,20 +97,33 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
                         "  op %d kind %d objects %s maybe %s%n",
                         i, op, ids(model.objects.keySet()), ids(model.maybe.keySet()));
             }
-            if (op < 40) {
+            if (op < 30) {
                 commitOne(pool, model, arena, random);
-            } else if (op < 50) {
+            } else if (op < 37) {
                 commitBatch(pool, model, arena, random);
-            } else if (op < 58) {
-                MblockWriter w = allocate(pool, model);
+            } else if (op < 42) {
+                MblockWriter w = allocate(pool, model, random);
                 if (w != null) {
                     w.abort();
                 }
+            } else if (op < 54) {
+                deleteOne(pool, model, logs, random);
+            } else if (op < 60) {
+                logs.create();
+            } else if (op < 74) {
+                logs.append();
             } else if (op < 78) {
-                deleteOne(pool, model, random);
+                logs.flushOrClose();
+            } else if (op < 81) {
+                pool.flush();
+                model.deferred.forEach(id -> model.objects.put(id, model.maybe.remove(id)));
+                model.deferred.clear();
+                logs.poolFlushed();
+            } else if (op < 84) {
+                logs.compact();
             } else if (op < 86) {
-                mlog(pool, model);
-            } else if (op < 94) {
+                logs.erase();
+            } else if (op < 93) {
                 String label = "label-" + random.nextInt(1000);
                 model.labels.add(label);
                 pool.setProperty(Mpool.PROP_LABEL, label);
@@ -116,10 +145,14 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
                 .toString();
     }
 
-    private static MblockWriter allocate(Mpool pool, PoolModel model) {
+    /** A new mblock writer with an owner tag (0 a quarter of the time), or null when the pool is full. */
+    private static MblockWriter allocate(Mpool pool, PoolModel model, SplittableRandom random) {
         try {
             MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
             model.everIssued.add(w.id().value());
+            long owner = random.nextInt(4) == 0 ? 0 : random.nextLong(1, Long.MAX_VALUE);
+            w.owner(owner);
+            model.owners.put(w.id().value(), owner);
             return w;
         } catch (MpoolException e) {
             if (e.code() == ErrorCode.NO_SPACE) {
@@ -145,12 +178,17 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
     }
 
     private static void commitOne(Mpool pool, PoolModel model, Arena arena, SplittableRandom random) {
-        MblockWriter w = allocate(pool, model);
+        MblockWriter w = allocate(pool, model, random);
         if (w == null) {
             return;
         }
         byte[] data = write(w, arena, random);
         model.maybe.put(w.id().value(), data);
+        if (random.nextInt(4) == 0) {
+            w.commitDeferred(); // may or may not survive a crash until a pool flush returns
+            model.deferred.add(w.id().value());
+            return;
+        }
         w.commit();
         model.maybe.remove(w.id().value());
         model.objects.put(w.id().value(), data);
@@ -160,7 +198,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         List<MblockWriter> writers = new ArrayList<>();
         List<byte[]> datas = new ArrayList<>();
         for (int i = 0, n = 2 + random.nextInt(2); i < n; i++) {
-            MblockWriter w = allocate(pool, model);
+            MblockWriter w = allocate(pool, model, random);
             if (w == null) {
                 break;
             }
@@ -177,33 +215,18 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         }
     }
 
-    private static void deleteOne(Mpool pool, PoolModel model, SplittableRandom random) {
+    private static void deleteOne(Mpool pool, PoolModel model, LogWorkload logs, SplittableRandom random) {
         if (model.objects.isEmpty()) {
             return;
         }
         Long[] ids = model.objects.keySet().stream().sorted().toArray(Long[]::new);
         long id = ids[random.nextInt(ids.length)];
+        logs.closeIfOpen(id);
         byte[] data = model.objects.remove(id);
         model.maybe.put(id, data);
         pool.delete(new ObjectId(id));
         model.maybe.remove(id);
-    }
-
-    private static void mlog(Mpool pool, PoolModel model) {
-        ObjectId id;
-        try {
-            id = pool.allocateMlog(MediaClass.CAPACITY, 1);
-        } catch (MpoolException e) {
-            if (e.code() == ErrorCode.NO_SPACE) {
-                return;
-            }
-            throw e;
-        }
-        model.everIssued.add(id.value());
-        model.maybe.put(id.value(), new byte[0]);
-        pool.commit(id, 0);
-        model.maybe.remove(id.value());
-        model.objects.put(id.value(), new byte[0]);
+        model.logs.remove(id);
     }
 
     @Override
@@ -234,27 +257,54 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
             }
             long mblocks = 0;
             long mlogs = 0;
+            long mdcs = 0;
             for (ObjectInfo o : pool.objects()) {
                 long id = o.id().value();
                 byte[] expected = model.objects.containsKey(id) ? model.objects.get(id) : model.maybe.get(id);
                 if (expected == null) {
                     throw new AssertionError("object " + o.id() + " was never acknowledged nor in flight");
                 }
-                if (o.id().type() == ObjectId.Type.MBLOCK) {
-                    mblocks++;
-                    checkBytes(pool, arena, o, expected);
-                } else {
-                    mlogs++;
+                if (o.owner() != model.owners.get(id)) {
+                    throw new AssertionError("object " + o.id() + " has owner " + o.owner() + ", "
+                            + model.owners.get(id) + " was committed");
+                }
+                switch (o.id().type()) {
+                    case MBLOCK -> {
+                        mblocks++;
+                        checkBytes(pool, arena, o, expected);
+                    }
+                    case MLOG -> mlogs++;
+                    case MDC -> mdcs++;
+                }
+                if (o.id().type() != ObjectId.Type.MBLOCK) {
+                    checkRecords(pool, o.id(), model, next);
                 }
                 next.objects.put(id, expected);
+                next.owners.put(id, o.owner());
             }
-            if (pool.stats().mblocks() != mblocks || pool.stats().mlogs() != mlogs) {
-                throw new AssertionError("stats count " + pool.stats().mblocks() + " mblocks and "
-                        + pool.stats().mlogs() + " mlogs; the catalog lists " + mblocks + " and " + mlogs);
+            checkRecords(pool, null, model, next);
+            PoolStats stats = pool.stats();
+            if (stats.mblocks() != mblocks || stats.mlogs() != mlogs || stats.mdcs() != mdcs) {
+                throw new AssertionError("stats count " + stats.mblocks() + " mblocks, " + stats.mlogs() + " mlogs and "
+                        + stats.mdcs() + " MDCs; the catalog lists " + mblocks + ", " + mlogs + " and " + mdcs);
             }
             checkNewIdsAreNew(pool, next);
         }
         return next;
+    }
+
+    /** The records of an mlog or MDC ({@code id}) or the root MDC (null) are ones the model allows. */
+    private static void checkRecords(Mpool pool, ObjectId id, PoolModel model, PoolModel next) {
+        long key = id == null ? PoolModel.ROOT : id.value();
+        List<byte[]> found;
+        try (Mlog.Reader reader = pool.read(id)) {
+            found = reader.readAll();
+        }
+        String wrong = model.logs.get(key).check(found);
+        if (wrong != null) {
+            throw new AssertionError((id == null ? "the root MDC" : id.toString()) + " " + wrong);
+        }
+        next.logs.put(key, LogContents.recovered(found));
     }
 
     private static boolean exists(Mpool pool, long id) {

@@ -6,25 +6,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a pool must hold after a crash: the mblocks whose commit returned (and were not
- * deleted), each with its bytes; the objects an operation in flight may or may not have
- * changed; every id ever handed out (no id may come back); the acceptable labels.
+ * What a pool must hold after a crash: the objects whose commit returned (and were not
+ * deleted), mblocks with their bytes; the objects an operation in flight (or a deferred commit
+ * not yet flushed) may or may not have changed; each object's owner tag; the records of every
+ * mlog and MDC and of the root MDC; every id ever handed out (no id may come back); the
+ * acceptable labels.
  */
 final class PoolModel {
-    /** Committed and not deleted: id → bytes (mlogs map to an empty array). */
+    /** The key of the root MDC in {@link #logs}: no object id is negative. */
+    static final long ROOT = -1;
+
+    /** Committed and not deleted: id → bytes (mlogs and MDCs map to an empty array). */
     final Map<Long, byte[]> objects = new HashMap<>();
     /** Objects an operation in flight may have created or deleted: id → bytes if it exists. */
     final Map<Long, byte[]> maybe = new HashMap<>();
+    /** Mblocks committed with commitDeferred: in {@link #maybe} until a pool flush returns. */
+    final Set<Long> deferred = new HashSet<>();
+    /** The owner tag each object was committed with. */
+    final Map<Long, Long> owners = new HashMap<>();
+    /** The records of each mlog and MDC (by id) and of the root MDC ({@link #ROOT}). */
+    final Map<Long, LogContents> logs = new HashMap<>(Map.of(ROOT, new LogContents()));
 
     final Set<Long> everIssued = new HashSet<>();
     final Set<String> labels = new HashSet<>(Set.of(""));
-
-    PoolModel copy() {
-        PoolModel c = new PoolModel();
-        c.objects.putAll(objects);
-        c.maybe.putAll(maybe);
-        c.everIssued.addAll(everIssued);
-        c.labels.addAll(labels);
-        return c;
-    }
 }

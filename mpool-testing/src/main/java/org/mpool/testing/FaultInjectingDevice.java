@@ -206,6 +206,22 @@ public final class FaultInjectingDevice extends DeviceWrapper {
         }
     }
 
+    /**
+     * With {@code -Dmpool.trace.writes=true}, every write and flush is printed with where it was
+     * issued from: replaying one crash sequence this way shows which operation a crash point
+     * falls in.
+     */
+    private static final boolean TRACE_WRITES = Boolean.getBoolean("mpool.trace.writes");
+
+    private static void trace(String what) {
+        StackTraceElement[] stack = new Throwable().getStackTrace();
+        StringBuilder from = new StringBuilder();
+        for (int i = 2; i < Math.min(stack.length, 10); i++) {
+            from.append("\n    at ").append(stack[i]);
+        }
+        System.out.println(what + from);
+    }
+
     @Override
     public synchronized void read(long offset, MemorySegment buffer) {
         BlockDevice.checkIo(this, "read", offset, buffer);
@@ -220,6 +236,9 @@ public final class FaultInjectingDevice extends DeviceWrapper {
             crashed = true;
         }
         before(Op.WRITE, "write at offset " + offset);
+        if (TRACE_WRITES) {
+            trace("write " + writes + " at offset " + offset + ", " + buffer.byteSize() + " bytes");
+        }
         inner().write(offset, buffer);
         writes++;
         if (durable != null) {
@@ -230,6 +249,9 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     @Override
     public synchronized void flush() {
         before(Op.FLUSH, "flush");
+        if (TRACE_WRITES) {
+            trace("flush " + flushes + " after " + writes + " writes");
+        }
         inner().flush();
         flushes++;
         if (durable != null) {
