@@ -168,6 +168,7 @@ function _complete_mpool() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} check" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mblock" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog" ];    then _picocli_mpool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} quickstart" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_mpool; return $?; fi
@@ -180,7 +181,14 @@ function _complete_mpool() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog append" ];    then _picocli_mpool_mlog; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog cat" ];    then _picocli_mpool_mlog; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog erase" ];    then _picocli_mpool_mlog; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog list" ];    then _picocli_mpool_mlog; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog rm" ];    then _picocli_mpool_mlog; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc create" ];    then _picocli_mpool_mdc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc append" ];    then _picocli_mpool_mdc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc cat" ];    then _picocli_mpool_mdc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc compact" ];    then _picocli_mpool_mdc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc list" ];    then _picocli_mpool_mdc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc rm" ];    then _picocli_mpool_mdc; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(create)
@@ -197,33 +205,49 @@ function _complete_mpool() {
   local cmds11=(check)
   local cmds12=(mblock)
   local cmds13=(mlog)
-  local cmds14=(quickstart)
-  local cmds15=(help)
-  local cmds16=(generate-completion)
-  local cmds17=(mblock put)
-  local cmds18=(mblock get)
-  local cmds19=(mblock list)
-  local cmds20=(mblock stat)
-  local cmds21=(mblock rm)
-  local cmds22=(mlog create)
-  local cmds23=(mlog append)
-  local cmds24=(mlog cat)
-  local cmds25=(mlog erase)
-  local cmds26=(mlog rm)
+  local cmds14=(mdc)
+  local cmds15=(quickstart)
+  local cmds16=(help)
+  local cmds17=(generate-completion)
+  local cmds18=(mblock put)
+  local cmds19=(mblock get)
+  local cmds20=(mblock list)
+  local cmds21=(mblock stat)
+  local cmds22=(mblock rm)
+  local cmds23=(mlog create)
+  local cmds24=(mlog append)
+  local cmds25=(mlog cat)
+  local cmds26=(mlog erase)
+  local cmds27=(mlog list)
+  local cmds28=(mlog rm)
+  local cmds29=(mdc create)
+  local cmds30=(mdc append)
+  local cmds31=(mdc cat)
+  local cmds32=(mdc compact)
+  local cmds33=(mdc list)
+  local cmds34=(mdc rm)
 
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mlog_append; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mlog_create; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_mblock_list; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_mblock_get; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_mblock_put; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_help; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_quickstart; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_list; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mdc_append; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mdc_create; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_list; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mlog_append; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mlog_create; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_list; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_mblock_get; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_mblock_put; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_help; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_quickstart; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_mdc; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_mlog; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mpool_mblock; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mpool_check; return $?; fi
@@ -248,7 +272,7 @@ function _picocli_mpool() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy rename activate deactivate scan list get set show check mblock mlog quickstart help generate-completion"
+  local commands="create add destroy rename activate deactivate scan list get set show check mblock mlog mdc quickstart help generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -626,7 +650,25 @@ function _picocli_mpool_mlog() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create append cat erase rm"
+  local commands="create append cat erase list rm"
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `mdc` subcommand.
+function _picocli_mpool_mdc() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="create append cat compact list rm"
   local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
   local arg_opts=""
 
@@ -677,7 +719,7 @@ function _picocli_mpool_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy rename activate deactivate scan list get set show check mblock mlog quickstart generate-completion"
+  local commands="create add destroy rename activate deactivate scan list get set show check mblock mlog mdc quickstart generate-completion"
   local flag_opts="'-h' '--help' '--debug'"
   local arg_opts=""
 
@@ -741,7 +783,7 @@ function _picocli_mpool_mblock_get() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--map' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -839,7 +881,7 @@ function _picocli_mpool_mlog_create() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--capacity' '--class'"
+  local arg_opts="'--capacity' '--class' '--owner'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -848,6 +890,9 @@ function _picocli_mpool_mlog_create() {
       return
       ;;
     '--class')
+      return
+      ;;
+    '--owner')
       return
       ;;
   esac
@@ -915,8 +960,173 @@ function _picocli_mpool_mlog_erase() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_mpool_mlog_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'-o' '--units'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o')
+      return
+      ;;
+    '--units')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `rm` subcommand.
 function _picocli_mpool_mlog_rm() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `create` subcommand.
+function _picocli_mpool_mdc_create() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--capacity' '--class' '--owner'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--capacity')
+      return
+      ;;
+    '--class')
+      return
+      ;;
+    '--owner')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `append` subcommand.
+function _picocli_mpool_mdc_append() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cat` subcommand.
+function _picocli_mpool_mdc_cat() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--hex' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `compact` subcommand.
+function _picocli_mpool_mdc_compact() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_mpool_mdc_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'-o' '--units'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o')
+      return
+      ;;
+    '--units')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rm` subcommand.
+function _picocli_mpool_mdc_rm() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 

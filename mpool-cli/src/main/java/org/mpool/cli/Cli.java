@@ -1,10 +1,15 @@
 package org.mpool.cli;
 
+import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.mpool.Mpool;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
@@ -28,15 +33,127 @@ final class Cli {
         return Mpool.openReadOnly(locator().capacityDevice(name));
     }
 
-    /** Deletes objects (mblocks or mlogs) by id, all ids checked before anything is deleted. */
-    static void delete(String pool, List<String> ids) {
-        List<ObjectId> parsed = ids.stream().map(ObjectId::parse).toList();
+    /** The word {@code root}: where an MDC id is taken, it selects the pool's root MDC. */
+    static final String ROOT = "root";
+
+    /** Parses an object id and refuses one of another type: INVALID_ARGUMENT naming its type. */
+    static ObjectId objectId(String text, ObjectId.Type type) {
+        ObjectId id = ObjectId.parse(text);
+        if (id.type() != type) {
+            throw MpoolException.invalid(id + " is " + word(id.type()) + ", not " + word(type));
+        }
+        return id;
+    }
+
+    /** An MDC's id, or null for {@code root} (the pool's root MDC). */
+    static ObjectId mdcId(String text) {
+        return text.equals(ROOT) ? null : objectId(text, ObjectId.Type.MDC);
+    }
+
+    /** "an mblock", "an mlog", "an MDC". */
+    static String word(ObjectId.Type type) {
+        return "an " + (type == ObjectId.Type.MDC ? "MDC" : type.label());
+    }
+
+    /** How an MDC is named in messages. */
+    static String mdcName(ObjectId id) {
+        return id == null ? "the root MDC" : "MDC " + id;
+    }
+
+    /** Hex as ids are printed: {@code 0x} and 16 digits. */
+    static String hex(long value) {
+        return String.format("0x%016x", value);
+    }
+
+    /** An owner tag given in hex, with or without {@code 0x}. */
+    static long owner(String text) {
+        String t = text.trim();
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+            t = t.substring(2);
+        }
+        try {
+            return Long.parseUnsignedLong(t, 16);
+        } catch (NumberFormatException e) {
+            throw MpoolException.invalid("--owner takes a 64-bit tag in hex such as 0x2a, not '" + text + "'");
+        }
+    }
+
+    /**
+     * Deletes objects of {@code type} by id. Every id is checked first (its type, then that it
+     * exists): an id of another type, or of no object, deletes nothing.
+     */
+    static void delete(String pool, List<String> ids, ObjectId.Type type) {
+        Set<ObjectId> parsed = new LinkedHashSet<>();
+        for (String text : ids) {
+            if (type == ObjectId.Type.MDC && text.equals(ROOT)) {
+                throw MpoolException.invalid("the root MDC cannot be deleted (every pool has one)");
+            }
+            parsed.add(objectId(text, type));
+        }
         try (Mpool p = open(pool)) {
+            for (ObjectId id : parsed) {
+                p.info(id); // NOT_FOUND before anything is deleted
+            }
             for (ObjectId id : parsed) {
                 p.delete(id);
                 System.out.println("deleted " + id);
             }
         }
+    }
+
+    /** Where {@link #append} puts records: an open mlog or MDC. */
+    interface RecordSink {
+        /** Appends a record without waiting for it to be durable. */
+        void append(byte[] record);
+
+        void flush();
+
+        long remaining();
+    }
+
+    /**
+     * Appends {@code records}, or each line of standard input when there are none, then makes
+     * them durable; returns how many went in. When one does not fit (LOG_FULL), those before it
+     * are made durable and the error says how many they are.
+     */
+    static long append(List<String> records, String what, RecordSink sink) throws IOException {
+        long n = 0;
+        byte[] record = null;
+        try {
+            if (records.isEmpty()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    record = line.getBytes(StandardCharsets.UTF_8);
+                    sink.append(record);
+                    n++;
+                }
+            } else {
+                for (String r : records) {
+                    record = r.getBytes(StandardCharsets.UTF_8);
+                    sink.append(record);
+                    n++;
+                }
+            }
+        } catch (MpoolException e) {
+            if (e.code() != ErrorCode.LOG_FULL) {
+                throw e;
+            }
+            sink.flush();
+            long room = sink.remaining();
+            throw new MpoolException(
+                    ErrorCode.LOG_FULL,
+                    String.format(
+                            "%s is full: %d record(s) appended and durable, the rest not: record %d (%d bytes)"
+                                    + " does not fit, %s",
+                            what,
+                            n,
+                            n + 1,
+                            record.length,
+                            room < 0 ? "not even an empty one would" : room + " bytes can still be appended"),
+                    e);
+        }
+        sink.flush();
+        return n;
     }
 
     /**

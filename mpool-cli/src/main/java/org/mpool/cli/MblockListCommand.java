@@ -1,11 +1,7 @@
 package org.mpool.cli;
 
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mpool.Mpool;
 import org.mpool.common.ObjectId;
-import org.mpool.common.ObjectInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -14,7 +10,14 @@ import picocli.CommandLine.Parameters;
         name = "list",
         mixinStandardHelpOptions = true,
         description = "List a pool's mblocks. Needs no lock.",
-        footer = {"", "Fields: id type class length capacity offset", "", "Example:", "  mpool mblock list mp1 --json"})
+        footer = {
+            "",
+            ObjectRows.FIELDS,
+            "(owner: the tag the mblock was committed with, in hex; - or null when none)",
+            "",
+            "Example:",
+            "  mpool mblock list mp1 --json"
+        })
 final class MblockListCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
     String pool;
@@ -24,41 +27,7 @@ final class MblockListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report report = objectReport();
-        try (Mpool p = Cli.inspect(pool)) {
-            for (ObjectInfo o : p.objects()) {
-                if (o.id().type() == ObjectId.Type.MBLOCK) {
-                    addRow(report, o);
-                }
-            }
-        }
-        report.print(System.out, output);
+        ObjectRows.list(pool, ObjectId.Type.MBLOCK, output);
         return 0;
-    }
-
-    static Report objectReport() {
-        return new Report(List.of(
-                Report.text("id", "ID"),
-                Report.text("type", "TYPE"),
-                Report.text("class", "CLASS"),
-                Report.bytes("length", "LENGTH"),
-                Report.bytes("capacity", "CAPACITY"),
-                Report.number("offset", "OFFSET")));
-    }
-
-    static void addRow(Report report, ObjectInfo o) {
-        report.row(
-                "id",
-                o.id().toString(),
-                "type",
-                o.id().type().name().toLowerCase(Locale.ROOT),
-                "class",
-                o.mediaClass().label(),
-                "length",
-                o.lengthBytes(),
-                "capacity",
-                o.capacityBytes(),
-                "offset",
-                o.offsetBytes());
     }
 }

@@ -10,14 +10,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "stat",
         mixinStandardHelpOptions = true,
-        description = "Show what the catalog knows of an object (mblock or mlog). Needs no lock.",
-        footer = {
-            "",
-            "Fields: id type class length capacity offset",
-            "",
-            "Example:",
-            "  mpool mblock stat mp1 0x0000000000001101"
-        })
+        description = "Show what the catalog knows of an object (mblock, mlog or MDC). Needs no lock.",
+        footer = {"", ObjectRows.FIELDS, "", "Example:", "  mpool mblock stat mp1 0x0000000000001101"})
 final class MblockStatCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
     String pool;
@@ -30,9 +24,9 @@ final class MblockStatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report report = MblockListCommand.objectReport();
+        Report report = ObjectRows.report();
         try (Mpool p = Cli.inspect(pool)) {
-            MblockListCommand.addRow(report, p.info(ObjectId.parse(id)));
+            ObjectRows.add(report, p.info(ObjectId.parse(id)));
         }
         report.print(System.out, output);
         return 0;

@@ -1,9 +1,6 @@
 package org.mpool.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +14,8 @@ import picocli.CommandLine.Parameters;
         name = "append",
         mixinStandardHelpOptions = true,
         description = "Append records to an mlog: each argument is a record; without arguments, each line of "
-                + "standard input is one. Durable when the command returns.",
+                + "standard input is one. Durable when the command returns. When the mlog fills up, the "
+                + "records before the one that did not fit stay (durable) and the error (LOG_FULL) says how many.",
         footer = {
             "",
             "Examples:",
@@ -36,23 +34,26 @@ final class MlogAppendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ObjectId oid = ObjectId.parse(id);
-        long n = 0;
+        ObjectId oid = Cli.objectId(id, ObjectId.Type.MLOG);
+        long n;
         try (Mpool p = Cli.open(pool);
                 Mlog log = p.openMlog(oid)) {
-            if (records.isEmpty()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    log.append(line.getBytes(StandardCharsets.UTF_8), false);
-                    n++;
+            n = Cli.append(records, "mlog " + oid, new Cli.RecordSink() {
+                @Override
+                public void append(byte[] record) {
+                    log.append(record, false);
                 }
-            } else {
-                for (String r : records) {
-                    log.append(r.getBytes(StandardCharsets.UTF_8), false);
-                    n++;
+
+                @Override
+                public void flush() {
+                    log.flush();
                 }
-            }
-            log.flush();
+
+                @Override
+                public long remaining() {
+                    return log.remaining();
+                }
+            });
         }
         System.err.printf("appended %d record(s)%n", n);
         return 0;

@@ -30,7 +30,7 @@ final class MlogCatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         OutputStream out = System.out;
         try (Mpool p = Cli.inspect(pool);
-                Mlog.Reader r = p.read(ObjectId.parse(id))) {
+                Mlog.Reader r = p.read(Cli.objectId(id, ObjectId.Type.MLOG))) {
             while (r.next()) {
                 byte[] rec = r.recordBytes();
                 out.write(hex ? HexFormat.of().formatHex(rec).getBytes() : rec);

@@ -27,11 +27,15 @@ final class MlogCreateCommand implements Callable<Integer> {
     @Option(names = "--class", defaultValue = "capacity", description = "Media class: capacity or staging.")
     String mediaClass;
 
+    @Option(names = "--owner", paramLabel = "HEX", description = "A tag to commit it with (hex; default: none).")
+    String owner;
+
     @Override
     public Integer call() {
+        long tag = owner == null ? 0 : Cli.owner(owner);
         try (Mpool p = Cli.open(pool)) {
             ObjectId id = p.allocateMlog(MediaClass.parse(mediaClass), capacity);
-            p.commit(id, 0);
+            p.commit(id, tag);
             System.out.println(id);
         }
         return 0;

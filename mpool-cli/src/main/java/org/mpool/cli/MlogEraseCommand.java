@@ -22,7 +22,7 @@ final class MlogEraseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Mpool p = Cli.open(pool);
-                Mlog log = p.openMlog(ObjectId.parse(id))) {
+                Mlog log = p.openMlog(Cli.objectId(id, ObjectId.Type.MLOG))) {
             log.erase();
             System.out.printf("erased %s (generation %d)%n", id, log.generation());
         }

@@ -2,13 +2,14 @@ package org.mpool.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mpool.common.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(
         name = "rm",
         mixinStandardHelpOptions = true,
-        description = "Delete mlogs.",
+        description = "Delete mlogs. Every id is checked first: one that is not a committed mlog deletes nothing.",
         footer = {"", "Example:", "  mpool mlog rm mp1 0x0000000000001202"})
 final class MlogRmCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL")
@@ -19,7 +20,7 @@ final class MlogRmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Cli.delete(pool, ids);
+        Cli.delete(pool, ids, ObjectId.Type.MLOG);
         return 0;
     }
 }

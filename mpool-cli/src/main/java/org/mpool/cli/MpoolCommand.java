@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             MblockCommand.class,
             MlogCommand.class,
+            MdcCommand.class,
             QuickstartCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class

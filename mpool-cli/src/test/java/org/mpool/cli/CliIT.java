@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +142,90 @@ class CliIT {
     }
 
     @Test
+    void mdcsListsAndTypeRefusals() throws Exception {
+        ok("create", "meta", device.toString(), "--size", "1g", "--mblock-size", "1m");
+        String mdc = ok("mdc", "create", "meta", "--owner", "0x2a").out().trim();
+        assertThat(mdc).matches("0x[0-9a-f]{13}3[0-9a-f]{2}");
+        ok("mdc", "append", "meta", mdc, "a", "b");
+        Launcher.Run piped = mpool.runWithInput("c\n\nd\n".getBytes(), "mdc", "append", "meta", mdc);
+        assertThat(piped.exit()).as(piped.err()).isZero();
+        assertThat(piped.err()).contains("appended 3 record(s)");
+        assertThat(ok("mdc", "cat", "meta", mdc).out()).isEqualTo("a\nb\nc\n\nd\n");
+        assertThat(ok("mdc", "compact", "meta", mdc).out())
+                .contains("compacted MDC " + mdc + ": records 5 (4 bytes) before, 5 (4 bytes) after");
+        ok("mdc", "append", "meta", mdc, "e");
+        assertThat(ok("mdc", "cat", "meta", mdc, "--hex").out()).isEqualTo("61\n62\n63\n\n64\n65\n");
+
+        // the root MDC: no id, found again by every later run (each one opens the pool anew)
+        ok("mdc", "append", "meta", "root", "r1", "r2");
+        assertThat(ok("mdc", "compact", "meta", "root").out()).contains("compacted the root MDC: records 2");
+        assertThat(ok("mdc", "cat", "meta", "root").out()).isEqualTo("r1\nr2\n");
+
+        // lists by type, with the owner tag
+        String log = ok("mlog", "create", "meta", "--capacity", "1m").out().trim();
+        Launcher.Run put = mpool.runWithInput("x".getBytes(), "mblock", "put", "meta", "-");
+        assertThat(put.exit()).as(put.err()).isZero();
+        String block = put.out().trim();
+        assertThat(ok("mdc", "list", "meta", "--json").out())
+                .contains("\"id\": \"" + mdc + "\"", "\"type\": \"mdc\"", "\"owner\": \"0x000000000000002a\"")
+                .doesNotContain(log, block);
+        assertThat(ok("mlog", "list", "meta", "-o", "id,type,owner", "--noheadings")
+                        .out())
+                .isEqualTo(log + "  mlog  -\n");
+        assertThat(ok("mblock", "list", "meta", "-Y").out()).contains("- id: \"" + block + "\"", "  owner: null");
+
+        // rm refuses ids of another type, and "root", and deletes nothing when one id is wrong
+        assertThat(fails(2, "INVALID_ARGUMENT", "mblock", "rm", "meta", log).err())
+                .contains(log + " is an mlog, not an mblock");
+        assertThat(fails(2, "INVALID_ARGUMENT", "mlog", "rm", "meta", log, mdc).err())
+                .contains(mdc + " is an MDC, not an mlog");
+        assertThat(fails(2, "INVALID_ARGUMENT", "mdc", "rm", "meta", block).err())
+                .contains(block + " is an mblock, not an MDC");
+        assertThat(fails(2, "INVALID_ARGUMENT", "mdc", "rm", "meta", "root").err())
+                .contains("the root MDC cannot be deleted");
+        fails(1, "NOT_FOUND", "mdc", "rm", "meta", mdc, "0x0000000000fff301");
+        fails(2, "INVALID_ARGUMENT", "mdc", "cat", "meta", log);
+        assertThat(ok("mlog", "list", "meta", "-o", "id", "--noheadings").out()).isEqualTo(log + "\n");
+        assertThat(ok("mdc", "list", "meta", "-o", "id", "--noheadings").out()).isEqualTo(mdc + "\n");
+
+        // a full MDC or mlog: the records before the one that did not fit went in, and the error counts them
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 48; i++) {
+            big.append(String.valueOf((char) ('a' + i % 26)).repeat(65535)).append('\n');
+        }
+        List<String> full = new ArrayList<>();
+        for (String kind : List.of("mdc", "mlog")) {
+            full.add(ok(kind, "create", "meta", "--capacity", "1m").out().trim());
+            Launcher.Run r = mpool.runWithInput(big.toString().getBytes(), kind, "append", "meta", full.getLast());
+            assertThat(r.exit()).as(r.err()).isEqualTo(1);
+            Matcher m = Pattern.compile("is full: (\\d+) record\\(s\\) appended and durable")
+                    .matcher(r.err());
+            assertThat(m.find()).as(r.err()).isTrue();
+            int appended = Integer.parseInt(m.group(1));
+            assertThat(appended).isBetween(1, 47);
+            assertThat(r.err()).contains("[LOG_FULL]").doesNotContain("\tat org.mpool");
+            assertThat(ok(kind, "cat", "meta", full.getLast()).out().lines().count())
+                    .isEqualTo(appended);
+        }
+
+        // reading needs no lock: fine while this process holds the pool open
+        try (Mpool _ = Mpool.open(device)) {
+            assertThat(ok("mdc", "cat", "meta", mdc).out()).isEqualTo("a\nb\nc\n\nd\ne\n");
+            assertThat(ok("mdc", "list", "meta", "-o", "id", "--noheadings").out())
+                    .isEqualTo(mdc + "\n" + full.getFirst() + "\n");
+            assertThat(ok("mdc", "cat", "meta", "root").out()).isEqualTo("r1\nr2\n");
+            fails(1, "LOCKED", "mdc", "append", "meta", mdc, "f");
+        }
+
+        assertThat(ok("mdc", "rm", "meta", mdc, full.getFirst()).out())
+                .isEqualTo("deleted " + mdc + "\ndeleted " + full.getFirst() + "\n");
+        ok("mlog", "rm", "meta", log, full.getLast());
+        ok("mblock", "rm", "meta", block);
+        assertThat(ok("mdc", "list", "meta", "--json").out()).isEqualTo("[]\n");
+        ok("check", "meta");
+    }
+
+    @Test
     void errorsHaveCodesAndExitStatus() throws Exception {
         fails(2, "INVALID_ARGUMENT", "create", "bad/name", device.toString(), "--size", "1g");
         assertThat(mpool.run("create", "p", device.toString(), "--size", "12x").exit())
@@ -214,7 +300,15 @@ class CliIT {
                 List.of("mlog", "append"),
                 List.of("mlog", "cat"),
                 List.of("mlog", "erase"),
+                List.of("mlog", "list"),
                 List.of("mlog", "rm"),
+                List.of("mdc"),
+                List.of("mdc", "create"),
+                List.of("mdc", "append"),
+                List.of("mdc", "cat"),
+                List.of("mdc", "compact"),
+                List.of("mdc", "list"),
+                List.of("mdc", "rm"),
                 List.of("quickstart"))) {
             List<String> withHelp = new ArrayList<>(cmd);
             withHelp.add("--help");
