@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mpool.MblockWriter;
@@ -24,6 +28,9 @@ import org.mpool.common.ObjectInfo;
  * Mblocks against fio on the same file: the pool sits on a fully written file and reserves a
  * 2 GiB region for fio as an mlog, so both write the same kind of blocks. Small commits are
  * compared with a file per object (create, write 4 KiB, fsync, close) on the same file system.
+ * Groups of 64 small objects made durable together ({@link SmallGroups}): deferred commits and
+ * one flush, against durable commits, a batch commit, and 64 files with an fsync each and one
+ * of their directory.
  */
 final class PoolSuite implements Suite {
     private static final long FILE_BYTES = 6L << 30;
@@ -31,6 +38,8 @@ final class PoolSuite implements Suite {
     private static final long MBLOCK = 32L << 20;
     private static final int MIB = 1 << 20;
     private static final int KEEP = 24;
+    private static final String[] GROUP_SIDES = {"deferred + flush", "durable commits", "batch commit", "files + fsync"
+    };
 
     @Override
     public String name() {
@@ -46,6 +55,8 @@ final class PoolSuite implements Suite {
         Files.deleteIfExists(sparse);
         int n = c.rounds();
         double[][] m = new double[16][n];
+        // Groups of 64 small objects (SmallGroups): deferred, durable, batch, files.
+        SmallGroups.Run[][] g = new SmallGroups.Run[4][n];
         try (Mpool pool = Mpool.create(
                         "bench", file, new CreateOptions().mblockSize(MBLOCK).force(true));
                 Mpool smallPool = Mpool.create(
@@ -54,7 +65,8 @@ final class PoolSuite implements Suite {
                         "benchsparse",
                         sparse,
                         new CreateOptions().size(64L << 30).mblockSize(MIB));
-                Arena arena = Arena.ofShared()) {
+                Arena arena = Arena.ofShared();
+                ExecutorService deleters = Executors.newFixedThreadPool(8)) {
             ObjectId region = pool.allocateMlog(MediaClass.CAPACITY, FIO_REGION);
             pool.commit(region, 0);
             ObjectInfo info = pool.info(region);
@@ -64,6 +76,7 @@ final class PoolSuite implements Suite {
             // fio reads the very bytes our reads do: a range read over and over may be served
             // from the host's cache of the virtual disk, and the two sides must get the same.
             Range readRange = bytesOf(pool, readSet);
+            MemorySegment page = Files2.randomBuffer(arena, 4096, 5);
             for (int r = 0; r < n; r++) {
                 m[0][r] = settled(file, () -> mblockWrites(pool, arena, 1, c.seconds()));
                 m[1][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m") / MIB);
@@ -90,6 +103,26 @@ final class PoolSuite implements Suite {
                 m[10][r] = settled(file, () -> smallCommits(smallPool, arena, 16, c.seconds()));
                 m[11][r] = settled(file, () -> filePerObject(c.dir(), 16, c.seconds()));
                 m[12][r] = settled(file, () -> smallCommits(sparsePool, arena, 1, c.seconds()));
+                // The four ways to make a group of 64 durable, each from a settled device, in an
+                // order that rotates between rounds.
+                for (int k = 0; k < g.length; k++) {
+                    int side = (r + k) % g.length;
+                    Files2.settle(small);
+                    g[side][r] = switch (side) {
+                        case 0 -> SmallGroups.deferred(smallPool, page, deleters, c.seconds());
+                        case 1 -> SmallGroups.durable(smallPool, page, deleters, c.seconds());
+                        case 2 -> SmallGroups.batch(smallPool, page, deleters, c.seconds());
+                        default -> SmallGroups.files(c.dir(), c.seconds());
+                    };
+                    System.err.printf(
+                            Locale.ROOT,
+                            "bench: pool round %d, groups of 64, %s: %,.1f groups/s, p50 %,.0f µs, p99 %,.0f µs%n",
+                            r + 1,
+                            GROUP_SIDES[side],
+                            g[side][r].groupsPerSecond(),
+                            g[side][r].p50Micros(),
+                            g[side][r].p99Micros());
+                }
                 m[14][r] = settled(
                         file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m", "--fdatasync=32") / MIB);
                 m[15][r] = settled(
@@ -108,6 +141,7 @@ final class PoolSuite implements Suite {
                 m[13][r] = m[9][r];
             }
         }
+        Files.deleteIfExists(c.dir().resolve("object-groups"));
         Files.deleteIfExists(sparse);
         List<Result> out = new ArrayList<>();
         out.add(result(
@@ -156,7 +190,64 @@ final class PoolSuite implements Suite {
                 "file per object (create, write 4 KiB, fsync, close)",
                 m[13],
                 1.5));
+        String deferred = "64 × (allocate + 4 KiB + commitDeferred) + one pool.flush(), 1 thread, per group";
+        out.add(groups(
+                "deferred vs durable: " + deferred,
+                g[0],
+                "64 × (allocate + 4 KiB + commit()), a flush per object",
+                g[1]));
+        out.add(groups(
+                "deferred vs batch: " + deferred,
+                g[0],
+                "64 × (allocate + 4 KiB), then pool.commit(the 64 writers), one flush",
+                g[2]));
+        out.add(groups(
+                "deferred vs files: " + deferred,
+                g[0],
+                "64 files: create + write 4 KiB each, then fsync + close each, then one fsync of the directory",
+                g[3]));
+        double perObject = SmallGroups.SIZE * Measure.median(rates(g[0]));
+        out.add(new Result(
+                "pool",
+                "deferred vs file per object: " + deferred + ", in objects",
+                "objects/s",
+                perObject,
+                "file per object (create, write 4 KiB, fsync, close), the 1-thread case above",
+                Measure.median(m[9]),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "report (no numeric target)",
+                true));
         return out;
+    }
+
+    private static double[] rates(SmallGroups.Run[] runs) {
+        return Arrays.stream(runs).mapToDouble(SmallGroups.Run::groupsPerSecond).toArray();
+    }
+
+    /** A group case against another, in groups/s; the names carry objects/s (64 per group). */
+    private static Result groups(String name, SmallGroups.Run[] ours, String baseline, SmallGroups.Run[] base) {
+        double o = Measure.median(rates(ours));
+        double b = Measure.median(rates(base));
+        return new Result(
+                "pool",
+                String.format(Locale.ROOT, "%s (%,.0f objects/s)", name, SmallGroups.SIZE * o),
+                "groups/s",
+                o,
+                String.format(Locale.ROOT, "%s (%,.0f objects/s)", baseline, SmallGroups.SIZE * b),
+                b,
+                Measure.median(Arrays.stream(ours)
+                        .mapToDouble(SmallGroups.Run::p50Micros)
+                        .toArray()),
+                Measure.median(Arrays.stream(ours)
+                        .mapToDouble(SmallGroups.Run::p99Micros)
+                        .toArray()),
+                Measure.median(Arrays.stream(base)
+                        .mapToDouble(SmallGroups.Run::p99Micros)
+                        .toArray()),
+                "report (no numeric target)",
+                true);
     }
 
     /** Runs one case from a settled device (see {@link Files2#settle}). */
