@@ -44,7 +44,10 @@ public final class Mlog implements AutoCloseable {
         log.flush();
     }
 
-    /** Empties the log: a new generation starts, and no record of an older one is ever read again. */
+    /**
+     * Empties the log durably: a new generation starts, and no record of an older one is ever
+     * read again, even after a crash once this has returned.
+     */
     public void erase() {
         log.erase();
     }

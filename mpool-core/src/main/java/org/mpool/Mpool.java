@@ -168,7 +168,12 @@ public final class Mpool implements AutoCloseable {
         return new MblockWriter(pool.mblocks().allocate(mediaClass, fallBack));
     }
 
-    /** Commits many mblocks with one flush per device and one per metadata shard involved. */
+    /**
+     * Commits many mblocks with one flush per device and one per metadata shard involved. Not
+     * atomic as a batch: a crash during it may leave some committed and others not (each one
+     * whole or absent, like {@link MblockWriter#commitDeferred()}). A client makes a batch
+     * atomic with its own record naming the objects, appended after this returns.
+     */
     public void commit(List<MblockWriter> writers) {
         pool.mblocks().commit(writers.stream().map(MblockWriter::write).toList(), true);
     }
@@ -191,6 +196,14 @@ public final class Mpool implements AutoCloseable {
         pool.mblocks().read(id, offset, buffer);
     }
 
+    /**
+     * Reads a whole committed mblock with direct I/O into memory from {@code arena}; the
+     * segment returned holds exactly its written bytes (no padding to round up).
+     */
+    public MemorySegment readMblock(ObjectId id, Arena arena) {
+        return pool.mblocks().read(id, arena);
+    }
+
     /** What the catalog knows of a committed object. */
     public ObjectInfo info(ObjectId id) {
         return pool.info(id);
@@ -199,6 +212,14 @@ public final class Mpool implements AutoCloseable {
     /** Every committed object, in id order. */
     public List<ObjectInfo> objects() {
         return pool.objects();
+    }
+
+    /**
+     * The committed objects tagged {@code owner} (0: those without a tag), in id order: what a
+     * client's recovery compares with its own metadata to find orphans.
+     */
+    public List<ObjectInfo> objects(long owner) {
+        return pool.objects(owner);
     }
 
     /** Deletes a committed object; its space is reusable once this returns. BUSY while it is open or mapped. */

@@ -247,6 +247,24 @@ public final class ObjectTable {
         }
     }
 
+    /** Visits the entries tagged {@code owner}: compares the 23-bit index, never builds the others. */
+    public void forEachOwnedBy(long owner, Consumer<Entry> visitor) {
+        long stamp = lock.readLock();
+        try {
+            Integer index = ownerIndex.get(owner);
+            if (index == null) {
+                return;
+            }
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != EMPTY && ids[i] != TOMBSTONE && (int) (places[i] >>> OWNER_SHIFT) == index) {
+                    visitor.accept(entry(ids[i], places[i], lengths[i], crcs[i], owner));
+                }
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     private int indexOf(long id) {
         int mask = ids.length - 1;
         for (int i = mix(id) & mask, n = 0; n < ids.length; i = (i + 1) & mask, n++) {

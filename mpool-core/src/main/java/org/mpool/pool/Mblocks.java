@@ -1,5 +1,6 @@
 package org.mpool.pool;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,5 +162,21 @@ public final class Mblocks {
         }
         PoolDevice d = pool.device(e.mediaClass());
         d.device().read(d.zoneOffset(e.zone()) + offset, buffer);
+    }
+
+    /** Reads a whole committed mblock into a buffer from {@code arena}: exactly its written bytes. */
+    public MemorySegment read(ObjectId id, Arena arena) {
+        pool.checkOpen("read");
+        ObjectTable.Mblock e = pool.committedMblock(id);
+        MemorySegment buffer = AlignedBuffers.allocate(
+                arena, Math.max(MblockWrite.PAGE, AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE)));
+        PoolDevice d = pool.device(e.mediaClass());
+        if (e.lengthBytes() > 0) {
+            d.device()
+                    .read(
+                            d.zoneOffset(e.zone()),
+                            buffer.asSlice(0, AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE)));
+        }
+        return buffer.asSlice(0, e.lengthBytes());
     }
 }

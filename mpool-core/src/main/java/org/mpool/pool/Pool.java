@@ -286,6 +286,20 @@ public final class Pool implements AutoCloseable {
         for (Shard s : shards) {
             s.table().forEach(entries::add);
         }
+        return infos(entries);
+    }
+
+    /** The committed objects tagged {@code owner}, by id. */
+    public List<ObjectInfo> objects(long owner) {
+        checkOpen("list");
+        List<ObjectTable.Entry> entries = new ArrayList<>();
+        for (Shard s : shards) {
+            s.table().forEachOwnedBy(owner, entries::add);
+        }
+        return infos(entries);
+    }
+
+    private List<ObjectInfo> infos(List<ObjectTable.Entry> entries) {
         entries.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
         return entries.stream().map(this::info).toList();
     }

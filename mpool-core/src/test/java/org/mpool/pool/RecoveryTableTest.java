@@ -202,6 +202,7 @@ class RecoveryTableTest {
                 long used = pool.stats().classes().get(MediaClass.CAPACITY).usedBytes();
                 pool.mblocks().allocate(MediaClass.CAPACITY, false).write(pattern(arena, 3));
                 pool.logs().allocate(ObjectId.Type.MLOG, MediaClass.CAPACITY, 1 << 20);
+                pool.logs().allocate(ObjectId.Type.MDC, MediaClass.CAPACITY, 1 << 20);
                 faulty.flush();
                 return used;
             }

@@ -178,8 +178,8 @@ final class LsmEngine implements AutoCloseable {
         }
         int deleted = 0;
         // snippet: orphans
-        for (ObjectInfo o : pool.objects()) {
-            if (o.owner() == ENGINE_TAG && !named.contains(o.id())) {
+        for (ObjectInfo o : pool.objects(ENGINE_TAG)) {
+            if (!named.contains(o.id())) {
                 pool.delete(o.id()); // durable on return; its space is free again
                 deleted++;
             }
@@ -189,7 +189,7 @@ final class LsmEngine implements AutoCloseable {
     }
 
     long taggedObjects() {
-        return pool.objects().stream().filter(o -> o.owner() == ENGINE_TAG).count();
+        return pool.objects(ENGINE_TAG).size();
     }
 
     long namedObjects() {
