@@ -8,6 +8,7 @@ import org.mpool.cache.PageCache;
 import org.mpool.cache.SlotLayout;
 import org.mpool.common.ObjectId;
 import org.mpool.common.Reaper.Advice;
+import org.mpool.pool.Mblocks;
 
 /**
  * A collection of committed mblocks mapped read-only into one address range, made by
@@ -52,9 +53,20 @@ public final class Mcache implements AutoCloseable {
     }
 
     private final CacheMap map;
+    private final Mblocks mblocks;
 
-    Mcache(CacheMap map) {
+    Mcache(CacheMap map, Mblocks mblocks) {
         this.map = map;
+        this.mblocks = mblocks;
+    }
+
+    /**
+     * Reads every mapped mblock through the map and checks it against its checksums (mapped
+     * reads are not verified as they happen): page by page, or whole for mblocks committed before
+     * format version 3. Faults every page in. CORRUPT names the first mblock and page that fail.
+     */
+    public void verify() {
+        mblocks.verify(map);
     }
 
     /** The whole range, read-only: {@code size() * slotBytes()} bytes. */

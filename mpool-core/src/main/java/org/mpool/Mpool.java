@@ -169,6 +169,15 @@ public final class Mpool implements AutoCloseable {
     }
 
     /**
+     * Bytes one mblock of {@code mediaClass} can hold: its zone (the class's mblock size) less
+     * the table of page checksums at the zone's end — 4 KiB for zones up to 4 MiB, about 0.1%
+     * of larger ones. NOT_FOUND if the pool has no such class.
+     */
+    public long mblockCapacity(MediaClass mediaClass) {
+        return pool.mblocks().capacity(mediaClass);
+    }
+
+    /**
      * Commits many mblocks with one flush per device and one per metadata shard involved. Not
      * atomic as a batch: a crash during it may leave some committed and others not (each one
      * whole or absent, like {@link MblockWriter#commitDeferred()}). A client makes a batch
@@ -278,7 +287,7 @@ public final class Mpool implements AutoCloseable {
      *     mappings run out; UNSUPPORTED for memory devices
      */
     public Mcache map(List<ObjectId> mblocks, Advice advice) {
-        return new Mcache(pool.mblocks().map(mblocks, Objects.requireNonNull(advice, "advice")));
+        return new Mcache(pool.mblocks().map(mblocks, Objects.requireNonNull(advice, "advice")), pool.mblocks());
     }
 
     /** The reaper's tunables for this pool (defaults: {@link Reaper.Config#defaults()}). */

@@ -7,10 +7,14 @@ import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
+import org.mpool.format.ChunkTable;
 
 /** Mblocks with contents derived from a seed, for tests that compare what they read back. */
 final class MblockFixtures {
     private MblockFixtures() {}
+
+    /** What one mblock of a 1 MiB zone holds: the zone less its page-checksum table. */
+    static final long MIB_MBLOCK = ChunkTable.capacity(1 << 20);
 
     /** A file-backed pool's options: {@code sizeBytes} sparse, 1 MiB mblocks. */
     static CreateOptions oneMiBMblocks(long sizeBytes) {

@@ -37,10 +37,10 @@ class McacheContentTest {
                 Arena arena = Arena.ofConfined()) {
             pool.addStaging(dir.resolve("stage.img"), 128 * MiB, 2 * MiB, false);
             List<ObjectId> ids = new ArrayList<>();
-            long[] edgeLengths = {0, 1, 4095, 4096, 4097, MiB - 1, MiB};
+            long[] edgeLengths = {0, 1, 4095, 4096, 4097, MblockFixtures.MIB_MBLOCK - 1, MblockFixtures.MIB_MBLOCK};
             for (int i = 0; i < 40; i++) {
                 MediaClass mc = random.nextBoolean() ? MediaClass.CAPACITY : MediaClass.STAGING;
-                long max = mc == MediaClass.CAPACITY ? MiB : 2 * MiB;
+                long max = pool.mblockCapacity(mc);
                 long length = i < edgeLengths.length ? edgeLengths[i] : 1 + random.nextLong(max);
                 ids.add(MblockFixtures.write(pool, mc, length, random.nextLong()));
             }
@@ -91,7 +91,8 @@ class McacheContentTest {
         try (Mpool pool = Mpool.create("both", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(64 * MiB))) {
             List<ObjectId> ids = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, MiB - 4096 * i, 1000 + i));
+                ids.add(MblockFixtures.write(
+                        pool, MediaClass.CAPACITY, MblockFixtures.MIB_MBLOCK - 4096 * i, 1000 + i));
             }
             ExecutorService threads = Executors.newFixedThreadPool(4);
             try (Mcache map = pool.map(ids, Advice.WARM)) {
@@ -136,12 +137,12 @@ class McacheContentTest {
         try (Mpool pool = Mpool.create("big", dir.resolve("big.img"), options);
                 Arena arena = Arena.ofConfined()) {
             // One buffer for all: each mblock gets its own first and last page.
-            MemorySegment data = AlignedBuffers.allocate(arena, mblock);
+            MemorySegment data = AlignedBuffers.allocate(arena, pool.mblockCapacity(MediaClass.CAPACITY));
             MblockFixtures.fill(data, 77);
             List<ObjectId> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 MblockFixtures.fill(data.asSlice(0, 4096), 1000 + i);
-                MblockFixtures.fill(data.asSlice(mblock - 4096), 2000 + i);
+                MblockFixtures.fill(data.asSlice(data.byteSize() - 4096), 2000 + i);
                 try (MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY)) {
                     w.write(data);
                     w.commit();
@@ -152,7 +153,8 @@ class McacheContentTest {
             try (Mcache map = pool.map(ids, Advice.COLD)) {
                 assertThat(map.segment().byteSize()).isGreaterThan(1L << 30);
                 for (ObjectId id : ids) {
-                    for (long off : new long[] {0, mblock / 2, mblock - 4096}) {
+                    long length = data.byteSize();
+                    for (long off : new long[] {0, length / 2 / 4096 * 4096, length - 4096}) {
                         pool.readMblock(id, off, direct);
                         assertThat(map.segment()
                                         .asSlice(map.base(id) + off, 4096)
@@ -161,10 +163,13 @@ class McacheContentTest {
                                 .isEqualTo(-1);
                     }
                 }
-                // The very last byte of the range is the last byte of the last mblock.
+                // The last mblock's last byte is where its slot says; the slot's tail past it reads zeros.
+                ObjectId last = ids.getLast();
+                assertThat(map.segment(last).get(ValueLayout.JAVA_BYTE, map.length(last) - 1))
+                        .isEqualTo(direct.get(ValueLayout.JAVA_BYTE, 4095));
                 assertThat(map.segment()
                                 .get(ValueLayout.JAVA_BYTE, map.segment().byteSize() - 1))
-                        .isEqualTo(direct.get(ValueLayout.JAVA_BYTE, 4095));
+                        .isZero();
                 map.purge();
             }
         }

@@ -60,7 +60,7 @@ class McacheLifecycleTest {
     @Test
     void useAfterCloseThrowsIllegalStateException() {
         try (Mpool pool = newPool()) {
-            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, MiB, 3);
+            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, MblockFixtures.MIB_MBLOCK, 3);
             Mcache map = pool.map(List.of(a), Advice.WARM);
             MemorySegment whole = map.segment();
             MemorySegment ofA = map.segment(a);
@@ -81,7 +81,7 @@ class McacheLifecycleTest {
     @Test
     void closingWhileAnotherThreadReadsStopsTheReaderCleanly() throws Exception {
         try (Mpool pool = newPool()) {
-            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, MiB, 4);
+            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, MblockFixtures.MIB_MBLOCK, 4);
             Mcache map = pool.map(List.of(a), Advice.WARM);
             MemorySegment seg = map.segment(a);
             CountDownLatch reading = new CountDownLatch(1);

@@ -62,13 +62,14 @@ class McachePrefetchTest {
             } // closed at once: most of its 128 chunks are still queued
             try (Mcache second = pool.map(marker, Advice.WARM)) {
                 // The queue is served in order: once the marker is mapped in, the closed map's chunks were handled.
-                second.willNeed(0, MiB);
+                long marked = MblockFixtures.MIB_MBLOCK;
+                second.willNeed(0, marked);
                 assumeTrue(
-                        McacheResidencyTest.awaitResident(second, MiB) == MiB,
+                        McacheResidencyTest.awaitResident(second, marked) == marked,
                         "willNeed left the marker uncached: skipped");
-                assertThat(awaitMappedKiB(second.segment().address(), MiB, 1024))
+                assertThat(awaitMappedKiB(second.segment().address(), marked, marked / 1024))
                         .as("the marker is mapped in")
-                        .isEqualTo(1024);
+                        .isEqualTo(marked / 1024);
             }
             assertThat(pool.stats().reaper().errors()).as("hints that failed").isZero();
             try (Mcache again = pool.map(first, Advice.WARM)) {
@@ -82,7 +83,7 @@ class McachePrefetchTest {
     private static List<ObjectId> write(Mpool pool, int n) {
         List<ObjectId> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, MiB, i));
+            ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, MblockFixtures.MIB_MBLOCK, i));
         }
         return ids;
     }

@@ -28,7 +28,7 @@ class McacheResidencyTest {
         try (Mpool pool = Mpool.create("res", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(64 * MiB))) {
             List<ObjectId> ids = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, MiB - 512 * i, i));
+                ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, MblockFixtures.MIB_MBLOCK - 512 * i, i));
             }
             try (Mcache map = pool.map(ids, Advice.WARM)) {
                 // Written with O_DIRECT: nothing is cached yet.
@@ -57,17 +57,18 @@ class McacheResidencyTest {
     void closeKeepsPagesForTheNextMapAndDeleteDropsThem() throws InterruptedException {
         Path file = dir.resolve("cap.img");
         try (Mpool pool = Mpool.create("drop", file, MblockFixtures.oneMiBMblocks(64 * MiB))) {
-            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, MiB, 1);
+            long length = MblockFixtures.MIB_MBLOCK;
+            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, length, 1);
             try (Mcache map = pool.map(List.of(a), Advice.WARM)) {
-                map.willNeed(0, MiB);
-                assumeTrue(awaitResident(map, MiB) == MiB, "willNeed left the mblock uncached: skipped");
+                map.willNeed(0, length);
+                assumeTrue(awaitResident(map, length) == length, "willNeed left the mblock uncached: skipped");
             }
             try (Mcache again = pool.map(List.of(a), Advice.WARM)) {
                 assertThat(again.residentBytes())
                         .as("a new map of the same mblock finds it cached")
-                        .isEqualTo(MiB);
+                        .isEqualTo(length);
             }
-            assertThat(cachedBytesOf(file)).isGreaterThanOrEqualTo(MiB);
+            assertThat(cachedBytesOf(file)).isGreaterThanOrEqualTo(length);
             pool.delete(a);
             assertThat(cachedBytesOf(file))
                     .as("page cache of the pool file after the delete")

@@ -60,7 +60,7 @@ class OwnerQueryAndWholeReadTest {
         try (Mpool pool = Mpool.create(
                         "whole", MemoryDevices.DEFAULT_PATH, MblockFixtures.oneMiBMblocks(32L << 20), devices);
                 Arena arena = Arena.ofConfined()) {
-            for (long length : new long[] {0, 1, 4095, 4096, 4097, 70_001, 1 << 20}) {
+            for (long length : new long[] {0, 1, 4095, 4096, 4097, 70_001, pool.mblockCapacity(MediaClass.CAPACITY)}) {
                 ObjectId id = MblockFixtures.write(pool, MediaClass.CAPACITY, length, length);
                 MemorySegment expected =
                         AlignedBuffers.allocate(arena, Math.max(4096, AlignedBuffers.alignUp(length, 4096)));

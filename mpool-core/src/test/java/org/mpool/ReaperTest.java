@@ -17,6 +17,9 @@ import org.mpool.common.Reaper.Advice;
 /** The reaper keeps mapped page cache under the budget, coldest first, never PINNED. Measured with mincore. */
 class ReaperTest {
     private static final long MiB = 1 << 20;
+    /** Every mblock here is full: a 1 MiB zone less its checksum table, whole pages. */
+    private static final long BLOCK = MblockFixtures.MIB_MBLOCK;
+
     private static final Duration LONG = Duration.ofHours(1);
 
     @TempDir
@@ -25,7 +28,7 @@ class ReaperTest {
     private static List<ObjectId> writeMblocks(Mpool pool, int count, long seed) {
         List<ObjectId> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, MiB, seed + i));
+            ids.add(MblockFixtures.write(pool, MediaClass.CAPACITY, BLOCK, seed + i));
         }
         return ids;
     }
@@ -59,7 +62,7 @@ class ReaperTest {
                 assumeTrue(map.residentBytes() > 0, "mincore reports nothing resident: skipped");
                 assertThat(max).as("most resident during the scan").isLessThanOrEqualTo(budget + budget / 10);
                 assertThat(pool.stats().reaper().evictedBytes())
-                        .isGreaterThanOrEqualTo(64 * MiB - budget - budget / 10);
+                        .isGreaterThanOrEqualTo(64 * BLOCK - budget - budget / 10);
             }
         }
     }
@@ -116,19 +119,19 @@ class ReaperTest {
                 long hot0 = hot.residentBytes();
                 long pinned0 = pinned.residentBytes();
                 assumeTrue(
-                        hot0 == 8 * MiB && cold.residentBytes() == 8 * MiB && pinned0 == 4 * MiB,
+                        hot0 == 8 * BLOCK && cold.residentBytes() == 8 * BLOCK && pinned0 == 4 * BLOCK,
                         "the page cache did not keep the loaded maps (memory pressure?): skipped");
 
-                rescan(pool, 12 * MiB); // 20 MiB resident: down to 7/8 of 12 MiB = 10.5 MiB
+                rescan(pool, 12 * MiB); // about 20 MiB resident: down to 7/8 of 12 MiB = 10.5 MiB
                 assertThat(cold.residentBytes()).as("COLD").isZero();
-                assertThat(hot.residentBytes()).as("HOT").isBetween(4 * MiB, 8 * MiB - 1);
+                assertThat(hot.residentBytes()).as("HOT").isBetween(4 * MiB, 8 * BLOCK - 1);
                 assertThat(pinned.residentBytes()).as("PINNED").isEqualTo(pinned0);
 
                 rescan(pool, 2 * MiB); // below what is PINNED: everything else goes, PINNED stays
                 assertThat(hot.residentBytes()).as("HOT").isZero();
                 assertThat(pinned.residentBytes()).as("PINNED").isEqualTo(pinned0);
                 assertThat(pool.stats().reaper().evictions()).isEqualTo(16);
-                assertThat(pool.stats().reaper().evictedBytes()).isEqualTo(16 * MiB);
+                assertThat(pool.stats().reaper().evictedBytes()).isEqualTo(16 * BLOCK);
             }
         }
     }
@@ -158,7 +161,7 @@ class ReaperTest {
                     Thread.sleep(10);
                 }
                 assertThat(idle.residentBytes()).as("idle past the TTL").isZero();
-                assertThat(pinned.residentBytes()).as("PINNED").isEqualTo(2 * MiB);
+                assertThat(pinned.residentBytes()).as("PINNED").isEqualTo(2 * BLOCK);
                 assertThat(pool.stats().reaper().ttlEvictions()).isEqualTo(2);
             }
         }

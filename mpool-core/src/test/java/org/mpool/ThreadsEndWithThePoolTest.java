@@ -39,7 +39,7 @@ class ThreadsEndWithThePoolTest {
             }
             // The reaper (a map) and the prefetch thread (willNeed).
             MblockWriter w = b.allocateMblock(MediaClass.CAPACITY);
-            MemorySegment page = Mpool.allocateBuffer(arena, 1 << 20);
+            MemorySegment page = Mpool.allocateBuffer(arena, b.mblockCapacity(MediaClass.CAPACITY));
             w.write(page);
             w.commit();
             try (Mcache map = b.map(List.of(w.id()), Advice.WARM)) {

@@ -28,12 +28,17 @@ import java.util.UUID;
  *  14 MBLOCK       id u64, class u8, zone u64, length u64, crc32c u32, owner u64      (version 2)
  *  15 MLOG         id u64, class u8, first zone u64, zone count u64, owner u64        (version 2)
  *  16 MDC          id u64, class u8, first zone u64, zones per log u64, owner u64     (version 2)
+ *  17 MBLOCK_CHUNKED id u64, class u8, zone u64, length u64, crc32c of its chunk table u32,
+ *                   owner u64                                                       (version 3)
  * </pre>
  *
  * <p>An MDC object's two logs are its zones {@code [first, first + n)} and
  * {@code [first + n, first + 2n)}, n = zones per log. The root MDC's are the same, at the place
  * its ROOT_MDC record names. Version-2 writers write MBLOCK and MLOG; the version-1 records
- * MBLOCK_V1 and MLOG_V1 still decode, with owner 0. A record of unknown type, too short for its
+ * MBLOCK_V1 and MLOG_V1 still decode, with owner 0. Version-3 writers commit mblocks as
+ * MBLOCK_CHUNKED: the data is checked page by page against the {@link ChunkTable} at the end of
+ * the zone, whose CRC the record carries; MBLOCK records of mblocks committed before stay so
+ * (their data has one CRC of the whole). A record of unknown type, too short for its
  * fields, with stray bytes after them, or naming an unknown media class does not decode.
  */
 public sealed interface CatalogRecord {
@@ -48,6 +53,7 @@ public sealed interface CatalogRecord {
     byte MBLOCK = 14;
     byte MLOG = 15;
     byte MDC = 16;
+    byte MBLOCK_CHUNKED = 17;
 
     record Config(String key, String value) implements CatalogRecord {}
 
@@ -59,7 +65,17 @@ public sealed interface CatalogRecord {
     /** Where the root MDC's two logs are ({@code zonesPerLog} zones each, from {@code firstZone}). */
     record RootMdc(int classCode, long firstZone, long zonesPerLog) implements CatalogRecord {}
 
-    record Mblock(long id, int classCode, long zone, long length, int crc, long owner) implements CatalogRecord {}
+    /**
+     * A committed mblock. {@code crc}: the CRC32C of its data, or with {@code chunked} (format
+     * version 3) the CRC of its {@link ChunkTable}.
+     */
+    record Mblock(long id, int classCode, long zone, long length, int crc, long owner, boolean chunked)
+            implements CatalogRecord {
+        /** An mblock checked by one CRC of its whole data (committed before format version 3). */
+        public Mblock(long id, int classCode, long zone, long length, int crc, long owner) {
+            this(id, classCode, zone, length, crc, owner, false);
+        }
+    }
 
     record Mlog(long id, int classCode, long firstZone, long zoneCount, long owner) implements CatalogRecord {}
 
@@ -93,7 +109,7 @@ public sealed interface CatalogRecord {
             case RootMdc m ->
                 b.put(ROOT_MDC).put((byte) m.classCode()).putLong(m.firstZone()).putLong(m.zonesPerLog());
             case Mblock m ->
-                b.put(MBLOCK)
+                b.put(m.chunked() ? MBLOCK_CHUNKED : MBLOCK)
                         .putLong(m.id())
                         .put((byte) m.classCode())
                         .putLong(m.zone())
@@ -155,6 +171,9 @@ public sealed interface CatalogRecord {
                 case MLOG_V1 -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), 0);
                 case MBLOCK ->
                     new Mblock(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt(), b.getLong());
+                case MBLOCK_CHUNKED ->
+                    new Mblock(
+                            b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getInt(), b.getLong(), true);
                 case MLOG -> new Mlog(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getLong());
                 case MDC -> new Mdc(b.getLong(), classCode(b.get()), b.getLong(), b.getLong(), b.getLong());
                 case DELETE -> new Delete(b.getLong());

@@ -1,6 +1,7 @@
 package org.mpool.log;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -34,6 +35,12 @@ public final class LogPair implements AutoCloseable {
     private boolean closed;
     /** Open found a compaction cut short (the newer log has no end marker) and took the older log. */
     private boolean rolledBack;
+    /**
+     * The active log holds an OTHER_FORMATTED record (MdcRecord): a compaction formatted the other
+     * log after this one's end marker. One is enough: it tells open that the other log may be
+     * the newer one, whatever happened to it since.
+     */
+    private boolean otherFormattedRecorded;
     /** Told once when the MDC is closed (the pool keeps track of what is open). */
     private Runnable onClose = () -> {};
 
@@ -43,6 +50,7 @@ public final class LogPair implements AutoCloseable {
             RecordLog active,
             int activeIndex,
             long otherGeneration,
+            boolean otherFormattedRecorded,
             Executor writeBehind) {
         assert activeIndex == 0 || activeIndex == 1 : activeIndex;
         assert otherGeneration != active.generation() : "the two logs of an MDC share generation " + otherGeneration;
@@ -51,6 +59,8 @@ public final class LogPair implements AutoCloseable {
         this.active = active;
         this.activeIndex = activeIndex;
         this.otherGeneration = otherGeneration;
+        this.otherFormattedRecorded = otherFormattedRecorded;
+        active.reserveLastBlock();
     }
 
     /** Makes a new, empty MDC on two log extents and opens it. */
@@ -66,7 +76,7 @@ public final class LogPair implements AutoCloseable {
         RecordLog.format(second, 1, zeroFill, writeBehind).close();
         RecordLog log = RecordLog.format(first, 2, zeroFill, writeBehind);
         log.append(MdcRecord.endMarker(), true);
-        return new LogPair(first, second, log, 0, 1, writeBehind);
+        return new LogPair(first, second, log, 0, 1, false, writeBehind);
     }
 
     /** Opens an MDC, recovering whichever of its logs holds the last complete compaction. */
@@ -79,11 +89,19 @@ public final class LogPair implements AutoCloseable {
         long[] gens = {headerGeneration(first), headerGeneration(second)};
         for (int i : choiceOrder(gens)) {
             RecordLog log = RecordLog.open(specs[i], writeBehind);
-            if (holdsEndMarker(log)) {
+            Marks marks;
+            try (LogReader reader = log.reader()) {
+                marks = Marks.of(reader);
+            }
+            if (marks.complete()) {
+                if (gens[1 - i] < 0 && marks.otherFormatted()) {
+                    log.close();
+                    throw otherUnreadable(specs[1 - i], specs[i]);
+                }
                 // An unreadable header hides the other log's generation: start the next compaction
                 // far above anything it can have held, so no generation is ever used twice.
                 long other = gens[1 - i] >= 0 ? gens[1 - i] : log.generation() + UNKNOWN_GENERATION_STEP;
-                LogPair pair = new LogPair(first, second, log, i, other, writeBehind);
+                LogPair pair = new LogPair(first, second, log, i, other, marks.otherFormatted(), writeBehind);
                 pair.rolledBack = other > log.generation();
                 return pair;
             }
@@ -102,7 +120,10 @@ public final class LogPair implements AutoCloseable {
         for (int i : choiceOrder(gens)) {
             try (LogReader reader = RecordLog.read(specs[i])) {
                 Contents c = Contents.read(reader);
-                if (c.complete()) {
+                if (c.marks().complete()) {
+                    if (gens[1 - i] < 0 && c.marks().otherFormatted()) {
+                        throw otherUnreadable(specs[1 - i], specs[i]);
+                    }
                     return c.withDurability();
                 }
             }
@@ -129,6 +150,17 @@ public final class LogPair implements AutoCloseable {
                         + " has no complete log: neither holds a finished compaction");
     }
 
+    /**
+     * The log {@code unreadable} (its header damaged) was formatted for a compaction after
+     * {@code chosen}'s: it may hold the MDC's newest state, so taking {@code chosen} could
+     * silently go back to an older one.
+     */
+    private static MpoolException otherUnreadable(LogSpec unreadable, LogSpec chosen) {
+        return MpoolException.corrupt("the MDC on " + chosen.describe() + " and " + unreadable.describe()
+                + ": the header of " + unreadable.describe() + " is damaged, and it was formatted for a compaction"
+                + " after the other log's: it may hold the newest state, which cannot be read");
+    }
+
     private static long headerGeneration(LogSpec spec) {
         try (LogReader reader = RecordLog.read(spec)) {
             return reader.generation();
@@ -137,17 +169,6 @@ public final class LogPair implements AutoCloseable {
                 throw e; // an I/O error says nothing about which log is current
             }
             return -1; // an unreadable log cannot be the one to use; the other may be
-        }
-    }
-
-    private static boolean holdsEndMarker(RecordLog log) {
-        try (LogReader reader = log.reader()) {
-            while (reader.next()) {
-                if (MdcRecord.isEndMarker(reader.record())) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 
@@ -174,6 +195,12 @@ public final class LogPair implements AutoCloseable {
         }
         long generation = Math.max(active.generation(), otherGeneration) + 1;
         compacting = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
+        compacting.reserveLastBlock();
+        if (!otherFormattedRecorded) {
+            // After the format's flush: a crash before this leaves the other log's header whole.
+            active.appendToReserve(MdcRecord.otherFormatted(generation));
+            otherFormattedRecorded = true;
+        }
     }
 
     /**
@@ -188,12 +215,13 @@ public final class LogPair implements AutoCloseable {
             throw new MpoolException(ErrorCode.INVALID_STATE, "no compaction of this MDC is under way");
         }
         compacting.flush();
-        compacting.append(MdcRecord.endMarker(), true);
+        compacting.appendToReserve(MdcRecord.endMarker());
         RecordLog old = active;
         otherGeneration = old.generation();
         active = compacting;
         activeIndex = 1 - activeIndex;
         compacting = null;
+        otherFormattedRecorded = false;
         assert active.generation() > otherGeneration : "a compaction ended on an older generation";
         old.close();
     }
@@ -327,22 +355,43 @@ public final class LogPair implements AutoCloseable {
         }
     }
 
-    /** What one log of the pair holds: its client records, where each one's frame starts, and whether it is complete. */
-    private record Contents(List<byte[]> records, List<Long> positions, boolean complete, long watermark) {
+    /**
+     * The MDC's own records in one log: whether its compaction is complete (an end marker), and
+     * whether it says the other log was formatted after it (an OTHER_FORMATTED record).
+     */
+    private record Marks(boolean complete, boolean otherFormatted) {
+        static Marks of(LogReader reader) {
+            Marks marks = new Marks(false, false);
+            while (reader.next()) {
+                marks = marks.with(reader.record());
+            }
+            return marks;
+        }
+
+        Marks with(MemorySegment record) {
+            if (MdcRecord.isEndMarker(record)) {
+                return new Marks(true, otherFormatted);
+            }
+            return MdcRecord.isOtherFormatted(record) ? new Marks(complete, true) : this;
+        }
+    }
+
+    /** What one log of the pair holds: its client records, where each one's frame starts, and its marks. */
+    private record Contents(List<byte[]> records, List<Long> positions, Marks marks, long watermark) {
         static Contents read(LogReader reader) {
             List<byte[]> records = new ArrayList<>();
             List<Long> positions = new ArrayList<>();
-            boolean complete = false;
+            Marks marks = new Marks(false, false);
             while (reader.next()) {
-                byte[] bytes = reader.recordBytes();
-                if (MdcRecord.isEndMarker(bytes)) {
-                    complete = true;
-                } else if (MdcRecord.isUser(bytes)) {
-                    records.add(MdcRecord.clientBytes(bytes));
+                MemorySegment record = reader.record();
+                if (MdcRecord.isUser(record)) {
+                    records.add(MdcRecord.clientBytes(record).toArray(ValueLayout.JAVA_BYTE));
                     positions.add(reader.framePosition());
+                } else {
+                    marks = marks.with(record);
                 }
             }
-            return new Contents(records, positions, complete, reader.durableWatermark());
+            return new Contents(records, positions, marks, reader.durableWatermark());
         }
 
         List<Record> withDurability() {

@@ -24,6 +24,8 @@ final class LogRing {
     private final MemorySegment ring;
     private final long ringBytes;
     private final long capacity;
+    /** Where appends must end: the capacity, less a reserve the log's owner keeps (see {@link #limit}). */
+    private long limit;
 
     private long generation;
     private long epoch;
@@ -47,6 +49,7 @@ final class LogRing {
         this.ring = ring;
         this.ringBytes = ring.byteSize();
         this.capacity = capacity;
+        this.limit = capacity;
     }
 
     /**
@@ -130,19 +133,31 @@ final class LogRing {
             long room = LogFormat.blockEnd(pos) - pos;
             if (remaining <= room) {
                 long end = pos + remaining;
-                return end <= capacity ? end : Long.MAX_VALUE;
+                return end <= limit ? end : Long.MAX_VALUE;
             }
             remaining -= room;
             pos = LogFormat.blockEnd(pos) + BLOCK_HEADER_SIZE + FRAGMENT_HEADER_SIZE;
-            if (pos > capacity) {
+            if (pos > limit) {
                 return Long.MAX_VALUE;
             }
         }
     }
 
-    /** Frame payload bytes that still fit before the capacity. */
+    /**
+     * Lets appends reach only {@code limit} (whole blocks, at most the capacity): the blocks past
+     * it are kept for records of the log's owner, appended after lifting the limit.
+     */
+    void limit(long limit) {
+        assert limit % BLOCK_SIZE == 0 && limit <= capacity && limit >= BLOCK_SIZE : limit;
+        this.limit = limit;
+    }
+
+    /** Frame payload bytes that still fit before the limit. */
     long payloadRoom() {
         long pos = tail;
+        if (LogFormat.blockEnd(pos) > limit) {
+            return 0; // in the reserve, past the limit
+        }
         long room;
         if (frameOpen) {
             room = LogFormat.blockEnd(pos) - pos;
@@ -150,7 +165,7 @@ final class LogRing {
             long left = LogFormat.blockEnd(pos) - pos;
             room = left >= MIN_FRAME_START_ROOM ? left - FRAGMENT_HEADER_SIZE : 0;
         }
-        long fullBlocksLeft = (capacity - LogFormat.blockEnd(pos)) / BLOCK_SIZE;
+        long fullBlocksLeft = Math.max(0, limit - LogFormat.blockEnd(pos)) / BLOCK_SIZE;
         return room + fullBlocksLeft * LogFormat.BLOCK_PAYLOAD;
     }
 
@@ -161,6 +176,9 @@ final class LogRing {
      */
     boolean tryAppendInBlock(byte[] record) {
         int length = record.length;
+        if (tail >= limit) {
+            return false; // the tail is in the owner's reserve: the slow path refuses
+        }
         // Lengths of 16 KiB or more take the padded form (Varint): no size computation here.
         int header = length < 0x80 ? 1 : length < 0x4000 ? 2 : Varint.MAX_BYTES;
         long room = LogFormat.blockEnd(tail) - tail;
@@ -264,7 +282,7 @@ final class LogRing {
     }
 
     private boolean hasRoom(long blockStart) {
-        return blockStart + BLOCK_SIZE <= retainFrom + ringBytes && blockStart + BLOCK_SIZE <= capacity;
+        return blockStart + BLOCK_SIZE <= retainFrom + ringBytes && blockStart + BLOCK_SIZE <= limit;
     }
 
     private void enterBlock(long blockStart) {

@@ -619,6 +619,35 @@ public final class RecordLog implements AutoCloseable {
     }
 
     /**
+     * Keeps the log's last block for its owner's own records: appends fail with LOG_FULL before
+     * reaching it, except {@link #appendToReserve}. An MDC keeps it so that the records that make
+     * a compaction safe (docs/FORMAT.md §4) always fit, even when a client filled the log.
+     */
+    public void reserveLastBlock() {
+        lock.lock();
+        try {
+            ring.limit(spec.capacityBytes() - BLOCK_SIZE);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends {@code record} with a sync, into the reserved last block if need be. */
+    public void appendToReserve(byte[] record) {
+        lock.lock();
+        try {
+            ring.limit(spec.capacityBytes());
+        } finally {
+            lock.unlock();
+        }
+        try {
+            append(record, true);
+        } finally {
+            reserveLastBlock();
+        }
+    }
+
+    /**
      * The size of the largest record an append would take now, or -1 when the log is full:
      * not even an empty record fits (0 means an empty record still does).
      */

@@ -33,6 +33,8 @@ public final class ObjectTable {
     private static final int CLASS_SHIFT = 32;
     private static final long DELETING = 1L << 40;
     private static final int OWNER_SHIFT = 41;
+    /** In an mblock's length: its data is checked by a chunk table (lengths are at most 64 MiB). */
+    private static final long CHUNKED = 1L << 31;
 
     /** One committed object as the catalog knows it. */
     public sealed interface Entry permits Mblock, Mlog, Mdc {
@@ -53,9 +55,19 @@ public final class ObjectTable {
         boolean deleting();
     }
 
-    /** A committed mblock: one zone, {@code lengthBytes} of data whose CRC32C is {@code crc}. */
+    /**
+     * A committed mblock: one zone, {@code lengthBytes} of data; {@code crc} is the CRC32C of the
+     * data, or with {@code chunked} that of its chunk table (format version 3).
+     */
     public record Mblock(
-            long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, long owner, boolean deleting)
+            long id,
+            MediaClass mediaClass,
+            long zone,
+            long lengthBytes,
+            int crc,
+            long owner,
+            boolean chunked,
+            boolean deleting)
             implements Entry {
         @Override
         public long zoneCount() {
@@ -130,9 +142,11 @@ public final class ObjectTable {
     }
 
     /** Adds or replaces a committed mblock. */
-    public void putMblock(long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, long owner) {
+    public void putMblock(
+            long id, MediaClass mediaClass, long zone, long lengthBytes, int crc, long owner, boolean chunked) {
         assert ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK : ObjectIdBits.toString(id);
-        put(id, mediaClass, zone, lengthBytes, crc, owner);
+        assert lengthBytes >= 0 && lengthBytes <= Integer.MAX_VALUE : lengthBytes;
+        put(id, mediaClass, zone, chunked ? lengthBytes | CHUNKED : lengthBytes, crc, owner);
     }
 
     /** Adds or replaces a committed mlog. */
@@ -166,7 +180,8 @@ public final class ObjectTable {
             }
             ids[i] = id;
             places[i] = zone | (long) mediaClass.code() << CLASS_SHIFT | ownerBits;
-            lengths[i] = Math.toIntExact(length);
+            assert length >= 0 && length <= 0xFFFF_FFFFL : length;
+            lengths[i] = (int) length; // an mblock's may carry the CHUNKED bit
             crcs[i] = crc;
         } finally {
             lock.unlockWrite(stamp);
@@ -324,7 +339,10 @@ public final class ObjectTable {
         long zone = place & ZONE_MASK;
         boolean deleting = (place & DELETING) != 0;
         return switch (ObjectIdBits.typeCode(id)) {
-            case ObjectIdBits.TYPE_MBLOCK -> new Mblock(id, mc, zone, length, crc, owner, deleting);
+            case ObjectIdBits.TYPE_MBLOCK -> {
+                long bits = Integer.toUnsignedLong(length);
+                yield new Mblock(id, mc, zone, bits & ~CHUNKED, crc, owner, (bits & CHUNKED) != 0, deleting);
+            }
             case ObjectIdBits.TYPE_MLOG -> new Mlog(id, mc, zone, length, owner, deleting);
             default -> new Mdc(id, mc, zone, length, owner, deleting);
         };

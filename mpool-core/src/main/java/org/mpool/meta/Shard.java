@@ -229,7 +229,14 @@ public final class Shard implements AutoCloseable {
     private void apply(CatalogRecord r) {
         switch (r) {
             case CatalogRecord.Mblock m ->
-                table.putMblock(m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc(), m.owner());
+                table.putMblock(
+                        m.id(),
+                        MediaClass.fromCode(m.classCode()),
+                        m.zone(),
+                        m.length(),
+                        m.crc(),
+                        m.owner(),
+                        m.chunked());
             case CatalogRecord.Mlog m ->
                 table.putMlog(m.id(), MediaClass.fromCode(m.classCode()), m.firstZone(), m.zoneCount(), m.owner());
             case CatalogRecord.Mdc m ->
@@ -252,7 +259,8 @@ public final class Shard implements AutoCloseable {
     static CatalogRecord recordOf(ObjectTable.Entry e) {
         return switch (e) {
             case ObjectTable.Mblock m ->
-                new CatalogRecord.Mblock(m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc(), m.owner());
+                new CatalogRecord.Mblock(
+                        m.id(), m.mediaClass().code(), m.zone(), m.lengthBytes(), m.crc(), m.owner(), m.chunked());
             case ObjectTable.Mlog m ->
                 new CatalogRecord.Mlog(m.id(), m.mediaClass().code(), m.zone(), m.zoneCount(), m.owner());
             case ObjectTable.Mdc m ->

@@ -2,18 +2,19 @@ package org.mpool.pool;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.zip.CRC32C;
+import java.util.Arrays;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.device.AlignedBuffers;
+import org.mpool.format.ChunkTable;
 import org.mpool.spi.BlockDevice;
 
 /**
- * An allocated mblock being written: its zone, the bytes written so far and their CRC32C,
- * and whether it is still open for writing. {@link Mblocks} commits or aborts it. Used by one
- * thread at a time.
+ * An allocated mblock being written: its zone, the bytes written so far and the CRC32C of each
+ * of their pages (its {@link ChunkTable}, written at commit), and whether it is still open for
+ * writing. {@link Mblocks} commits or aborts it. Used by one thread at a time.
  */
 public final class MblockWrite {
     /** The unit of direct I/O to mblocks: every write but the last is whole pages. */
@@ -32,7 +33,9 @@ public final class MblockWrite {
     private final long zone;
     private final long zoneOffset;
     private final long capacity;
-    private final CRC32C crc = new CRC32C();
+    /** The CRC32C of each page written so far (the last one zero-padded). */
+    private final int[] pageCrcs;
+
     private long written;
     /** The tag the commit records (0: none). */
     private long owner;
@@ -50,7 +53,8 @@ public final class MblockWrite {
         this.device = device;
         this.zone = zone;
         this.zoneOffset = zone * zoneBytes;
-        this.capacity = zoneBytes;
+        this.capacity = ChunkTable.capacity(zoneBytes);
+        this.pageCrcs = new int[ChunkTable.pageCount(capacity)];
     }
 
     public ObjectId id() {
@@ -106,17 +110,21 @@ public final class MblockWrite {
         long whole = AlignedBuffers.alignDown(b.byteSize(), PAGE);
         if (whole > 0) {
             device.write(zoneOffset + written, b.asSlice(0, whole));
+            int first = (int) (written / PAGE);
+            for (long p = 0; p < whole; p += PAGE) {
+                pageCrcs[first + (int) (p / PAGE)] = ChunkTable.pageCrc(b.asSlice(p, PAGE));
+            }
         }
         long rest = b.byteSize() - whole;
         if (rest > 0) {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment page = AlignedBuffers.allocate(arena, PAGE);
+                MemorySegment page = AlignedBuffers.allocate(arena, PAGE); // zeroed: the padding on media
                 MemorySegment.copy(b, whole, page, 0, rest);
                 device.write(zoneOffset + written + whole, page);
+                pageCrcs[(int) ((written + whole) / PAGE)] = ChunkTable.pageCrc(page);
             }
             ended = true;
         }
-        crc.update(b.asByteBuffer());
         written += b.byteSize();
     }
 
@@ -164,8 +172,22 @@ public final class MblockWrite {
         return zone;
     }
 
-    int dataCrc() {
-        return (int) crc.getValue();
+    /**
+     * Writes the mblock's chunk table at the end of its zone (not flushed: the commit's flush
+     * covers it with the data) and returns the table's CRC, which the commit record carries.
+     */
+    int writeChunkTable() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment table = AlignedBuffers.allocate(arena, ChunkTable.pagesFor(ChunkTable.pageCount(written)));
+            int crc = ChunkTable.encode(table, id.value(), written, pageCrcs);
+            device.write(zoneOffset + capacity, table);
+            return crc;
+        }
+    }
+
+    /** The CRC of each data page written, for the pool's cache of chunk tables. */
+    int[] pageCrcs() {
+        return Arrays.copyOf(pageCrcs, ChunkTable.pageCount(written));
     }
 
     void checkWriting(String op) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 import org.mpool.cache.CacheMap;
 import org.mpool.cache.SlotLayout;
 import org.mpool.common.MediaClass;
@@ -15,18 +16,21 @@ import org.mpool.common.ObjectId;
 import org.mpool.common.Reaper.Advice;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
+import org.mpool.format.ChunkTable;
 import org.mpool.meta.ObjectTable;
 
 /**
  * The mblocks of a pool: allocate a zone, write it ({@link MblockWrite}), commit or abort,
- * read committed ones with direct I/O.
+ * read committed ones with direct I/O, verified page by page against their checksums.
  *
- * <p>Commit durability (docs/FORMAT.md §6): the commit record carries the data's length and
- * CRC32C, so on the capacity device data and record share one flush; data on another device
- * is flushed before the record.
+ * <p>Commit durability (docs/FORMAT.md §6): the commit writes the mblock's chunk table (a CRC32C
+ * per page) at the end of its zone, and the commit record carries the data's length and the
+ * table's CRC, so on the capacity device data, table and record share one flush; data on
+ * another device is flushed before the record.
  */
 public final class Mblocks {
     private final Pool pool;
+    private final ChunkTables tables = new ChunkTables();
 
     Mblocks(Pool pool) {
         this.pool = pool;
@@ -75,9 +79,11 @@ public final class Mblocks {
         pool.checkWritable("commit");
         assert w.pool() == pool : "a writer of another pool";
         assert pool.pending().contains(w.id().value()) : "a commit of an mblock not pending";
+        CatalogRecord.Mblock record = record(w, w.writeChunkTable());
         flushDataDevice(w.mediaClass());
-        pool.shard(w.id()).commit(record(w), durable);
+        pool.shard(w.id()).commit(record, durable);
         pool.pending().remove(w.id().value());
+        tables.put(w.id().value(), w.pageCrcs());
     }
 
     /** Commits many mblocks with one flush per device and one per metadata shard involved (none if deferred). */
@@ -86,19 +92,31 @@ public final class Mblocks {
         for (MblockWrite w : writers) {
             w.checkWriting("commit");
         }
-        writers.stream().map(MblockWrite::mediaClass).distinct().forEach(this::flushDataDevice);
         Map<Integer, List<CatalogRecord.Mblock>> byShard = new TreeMap<>();
         for (MblockWrite w : writers) {
-            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(record(w));
+            byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(record(w, w.writeChunkTable()));
         }
+        writers.stream().map(MblockWrite::mediaClass).distinct().forEach(this::flushDataDevice);
         byShard.forEach((s, records) -> pool.shards().get(s - 1).commit(records, durable));
         writers.forEach(MblockWrite::markCommitted);
         writers.forEach(w -> pool.pending().remove(w.id().value()));
+        writers.forEach(w -> tables.put(w.id().value(), w.pageCrcs()));
     }
 
-    private static CatalogRecord.Mblock record(MblockWrite w) {
+    private static CatalogRecord.Mblock record(MblockWrite w, int tableCrc) {
         return new CatalogRecord.Mblock(
-                w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), w.dataCrc(), w.ownerTag());
+                w.id().value(), w.mediaClass().code(), w.zone(), w.writtenBytes(), tableCrc, w.ownerTag(), true);
+    }
+
+    /** Bytes an mblock of {@code mediaClass} can hold (see {@link ChunkTable#capacity}). */
+    public long capacity(MediaClass mediaClass) {
+        pool.checkOpen("capacity");
+        return ChunkTable.capacity(pool.device(mediaClass).zoneBytes());
+    }
+
+    /** A deleted mblock's table is of no more use. */
+    void forget(long id) {
+        tables.remove(id);
     }
 
     /**
@@ -145,8 +163,10 @@ public final class Mblocks {
 
     /**
      * Reads committed mblock bytes {@code [offset, offset + buffer.byteSize())} into
-     * {@code buffer} with direct I/O. Offset and length are multiples of 4096; the range may
-     * reach into the zero padding of the last page but no further.
+     * {@code buffer} with direct I/O and verifies them. Offset and length are multiples of 4096;
+     * the range may reach into the zero padding of the last page but no further. CORRUPT names
+     * the first page that fails its checksum (mblocks committed before format version 3 have no
+     * page checksums: their reads are not verified; check and scrub verify them whole).
      */
     public void read(ObjectId id, long offset, MemorySegment buffer) {
         pool.checkOpen("read");
@@ -162,6 +182,43 @@ public final class Mblocks {
         }
         PoolDevice d = pool.device(e.mediaClass());
         d.device().read(d.zoneOffset(e.zone()) + offset, buffer);
+        verify(e, d, offset, buffer);
+    }
+
+    /**
+     * Verifies every mapped mblock of {@code map} through the map (what a reader of it sees):
+     * page by page, or whole for mblocks committed before format version 3. CORRUPT names the
+     * first mblock and page that fail.
+     */
+    public void verify(CacheMap map) {
+        pool.checkOpen("verify");
+        if (map.isClosed()) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "verify of a closed map");
+        }
+        for (int slot = 0; slot < map.layout().size(); slot++) {
+            SlotLayout.Piece piece = map.layout().pieces().get(slot);
+            ObjectTable.Mblock e = pool.committedMblock(piece.id()); // in use while mapped: still there
+            PoolDevice d = pool.device(e.mediaClass());
+            MemorySegment data = map.segment()
+                    .asSlice(map.layout().slotOffset(slot), AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE));
+            if (e.chunked()) {
+                ChunkTables.verify(e, d, tables.of(e, d), 0, data);
+            } else {
+                CRC32C crc = new CRC32C();
+                crc.update(data.asSlice(0, e.lengthBytes()).asByteBuffer());
+                if ((int) crc.getValue() != e.crc()) {
+                    throw MpoolException.corrupt("mblock " + piece.id() + ": its mapped bytes do not match its commit"
+                            + " checksum (committed before format version 3: no page checksums to name the page)");
+                }
+            }
+        }
+    }
+
+    /** Checks bytes read of {@code e} from {@code offset} against its page checksums, if it has them. */
+    void verify(ObjectTable.Mblock e, PoolDevice d, long offset, MemorySegment data) {
+        if (e.chunked()) {
+            ChunkTables.verify(e, d, tables.of(e, d), offset, data);
+        }
     }
 
     /** Reads a whole committed mblock into a buffer from {@code arena}: exactly its written bytes. */
@@ -172,10 +229,9 @@ public final class Mblocks {
                 arena, Math.max(MblockWrite.PAGE, AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE)));
         PoolDevice d = pool.device(e.mediaClass());
         if (e.lengthBytes() > 0) {
-            d.device()
-                    .read(
-                            d.zoneOffset(e.zone()),
-                            buffer.asSlice(0, AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE)));
+            MemorySegment pages = buffer.asSlice(0, AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE));
+            d.device().read(d.zoneOffset(e.zone()), pages);
+            verify(e, d, 0, pages);
         }
         return buffer.asSlice(0, e.lengthBytes());
     }

@@ -311,6 +311,7 @@ public final class Pool implements AutoCloseable {
         if (e instanceof ObjectTable.Mblock) {
             PoolDevice d = device(e.mediaClass());
             cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
+            mblocks.forget(e.id());
         }
         spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
     }

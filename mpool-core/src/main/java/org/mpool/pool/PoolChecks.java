@@ -8,11 +8,14 @@ import java.util.Locale;
 import java.util.function.LongBinaryOperator;
 import java.util.zip.CRC32C;
 import org.mpool.common.CheckReport;
+import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
+import org.mpool.format.ChunkTable;
 import org.mpool.format.Superblock;
 import org.mpool.log.RecordReader;
 import org.mpool.meta.ObjectTable;
@@ -36,7 +39,8 @@ public final class PoolChecks {
 
     /**
      * Verifies everything that carries a checksum: both superblock copies of every device, the
-     * data of every mblock against its commit CRC, every mlog's records, every MDC's records and
+     * data of every mblock against its page checksums (or, committed before format version 3, its
+     * commit CRC), every mlog's records, every MDC's records and
      * the root MDC's. Metadata logs and zone ownership were verified when the pool was opened.
      * Never changes anything.
      */
@@ -71,13 +75,27 @@ public final class PoolChecks {
     private static long checkMblock(Pool pool, ObjectId id, List<String> problems) {
         ObjectTable.Mblock e = pool.committedMblock(id);
         PoolDevice d = pool.device(e.mediaClass());
-        CatalogRecord.Mblock rec =
-                new CatalogRecord.Mblock(e.id(), e.mediaClass().code(), e.zone(), e.lengthBytes(), e.crc(), e.owner());
-        if (!dataMatches(d, rec)) {
+        if (e.chunked()) {
+            verifyPages(e, d); // CORRUPT, naming the page, is reported by the caller
+        } else if (!wholeDataMatches(d, e.zone(), e.lengthBytes(), e.crc())) {
             problems.add("mblock " + id + ": data at " + e.mediaClass().label() + " offset " + d.zoneOffset(e.zone())
                     + " (" + e.lengthBytes() + " bytes) does not match its commit checksum");
         }
         return e.lengthBytes();
+    }
+
+    /** Reads a chunked mblock's table and all its pages, verifying each; CORRUPT names what fails. */
+    static void verifyPages(ObjectTable.Mblock e, PoolDevice d) {
+        int[] crcs = ChunkTables.read(e, d);
+        long padded = AlignedBuffers.alignUp(e.lengthBytes(), MblockWrite.PAGE);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = AlignedBuffers.allocate(arena, READ_CHUNK_BYTES);
+            for (long off = 0; off < padded; off += READ_CHUNK_BYTES) {
+                MemorySegment piece = buf.asSlice(0, Math.min(READ_CHUNK_BYTES, padded - off));
+                d.device().read(d.zoneOffset(e.zone()) + off, piece);
+                ChunkTables.verify(e, d, crcs, off, piece);
+            }
+        }
     }
 
     /** Reads every record (each checked against its checksums on the way); returns their bytes. */
@@ -91,22 +109,46 @@ public final class PoolChecks {
         return bytes;
     }
 
-    /** Whether the data of the mblock a commit record names matches the record's length and CRC. */
+    /**
+     * Whether the data of the mblock a commit record names matches the record: page by page
+     * against its chunk table (whose CRC the record carries), or for records of mblocks
+     * committed before format version 3, its length and whole CRC.
+     */
     static boolean dataMatches(PoolDevice device, CatalogRecord.Mblock m) {
-        if (device == null || m.length() < 0 || m.length() > device.zoneBytes()) {
+        if (device == null || m.length() < 0) {
             return false;
         }
+        if (!m.chunked()) {
+            return m.length() <= device.zoneBytes() && wholeDataMatches(device, m.zone(), m.length(), m.crc());
+        }
+        if (m.length() > ChunkTable.capacity(device.zoneBytes())) {
+            return false;
+        }
+        ObjectTable.Mblock e = new ObjectTable.Mblock(
+                m.id(), MediaClass.fromCode(m.classCode()), m.zone(), m.length(), m.crc(), m.owner(), true, false);
+        try {
+            verifyPages(e, device);
+            return true;
+        } catch (MpoolException ex) {
+            if (ex.code() == ErrorCode.CORRUPT) {
+                return false;
+            }
+            throw ex;
+        }
+    }
+
+    private static boolean wholeDataMatches(PoolDevice device, long zone, long length, int expectedCrc) {
         CRC32C crc = new CRC32C();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(arena, READ_CHUNK_BYTES);
-            for (long off = 0; off < m.length(); off += READ_CHUNK_BYTES) {
-                long len = Math.min(READ_CHUNK_BYTES, m.length() - off);
+            for (long off = 0; off < length; off += READ_CHUNK_BYTES) {
+                long len = Math.min(READ_CHUNK_BYTES, length - off);
                 long readLen = AlignedBuffers.alignUp(len, MblockWrite.PAGE);
-                device.device().read(device.zoneOffset(m.zone()) + off, buf.asSlice(0, readLen));
+                device.device().read(device.zoneOffset(zone) + off, buf.asSlice(0, readLen));
                 crc.update(buf.asSlice(0, len).asByteBuffer());
             }
         }
-        return (int) crc.getValue() == m.crc();
+        return (int) crc.getValue() == expectedCrc;
     }
 
     /** Both superblock copies of a device must be valid; a bad one is reported (open repairs it). */

@@ -61,9 +61,9 @@ public final class PoolOpener {
                 spaces.get(MediaClass.CAPACITY).claim(root.firstZone(), 2 * root.zonesPerLog());
             }
             List<RecoveryCase.Found> found = findings(devices, config, shards);
-            if (!readOnly && UpgradeFromV1.applies(sb.version())) {
-                UpgradeFromV1.run(capacity, List.copyOf(devices.values()));
-                found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, "format version 1 upgraded to 2"));
+            String upgraded = readOnly ? null : Upgrades.run(sb.version(), capacity, List.copyOf(devices.values()));
+            if (upgraded != null) {
+                found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, upgraded));
             }
             assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
             Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards, found);

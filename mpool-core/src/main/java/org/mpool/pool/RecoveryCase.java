@@ -35,7 +35,7 @@ public enum RecoveryCase {
     DEVICE_MISSING(ErrorCode.NOT_FOUND),
     /**
      * A pool of an older format version: a read-write open upgrades it step by step
-     * (UpgradeFromV1, ...), each step crash-safe; a read-only open reads it as it is.
+     * (Upgrades: UpgradeFromV1, UpgradeFromV2), each step crash-safe; a read-only open reads it as it is.
      */
     UPGRADED(null);
 

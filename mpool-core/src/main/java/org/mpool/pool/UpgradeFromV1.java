@@ -18,18 +18,8 @@ import org.mpool.format.FormatVersion;
 final class UpgradeFromV1 {
     private UpgradeFromV1() {}
 
-    /** Whether a pool whose capacity superblock says {@code version} needs this step. */
-    static boolean applies(int version) {
-        return version == FormatVersion.V1;
-    }
-
-    /** Rewrites every device's superblock as version 2: the capacity device's last, as create does. */
+    /** Rewrites every device's superblock as version 2. */
     static void run(PoolDevice capacity, List<PoolDevice> devices) {
-        for (PoolDevice d : devices) {
-            if (d != capacity) {
-                d.update(d.superblock().withVersion(FormatVersion.V2));
-            }
-        }
-        capacity.update(capacity.superblock().withVersion(FormatVersion.V2));
+        Upgrades.rewriteSuperblocks(capacity, devices, FormatVersion.V2);
     }
 }

@@ -35,7 +35,8 @@ class CatalogRecordTest {
             (int) CatalogRecord.ID_RESERVE,
             (int) CatalogRecord.MBLOCK,
             (int) CatalogRecord.MLOG,
-            (int) CatalogRecord.MDC);
+            (int) CatalogRecord.MDC,
+            (int) CatalogRecord.MBLOCK_CHUNKED);
 
     @Provide
     Arbitrary<CatalogRecord.Config> configs() {
@@ -72,7 +73,8 @@ class CatalogRecordTest {
                         Arbitraries.longs(),
                         Arbitraries.longs(),
                         Arbitraries.integers(),
-                        Arbitraries.longs())
+                        Arbitraries.longs(),
+                        Arbitraries.of(true, false))
                 .as(CatalogRecord.Mblock::new);
     }
 
@@ -229,6 +231,10 @@ class CatalogRecordTest {
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mblock(0x1101, 0, 7, 4096, -1, 0x0102))))
                 .as("MBLOCK")
                 .isEqualTo("0e" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000" + "ffffffff"
+                        + "0201000000000000");
+        assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mblock(0x1101, 0, 7, 4096, -1, 0x0102, true))))
+                .as("MBLOCK_CHUNKED")
+                .isEqualTo("11" + "0111000000000000" + "00" + "0700000000000000" + "0010000000000000" + "ffffffff"
                         + "0201000000000000");
         assertThat(HEX.formatHex(CatalogRecord.encode(new CatalogRecord.Mlog(0x1201, 1, 9, 2, -1))))
                 .as("MLOG")

@@ -39,17 +39,20 @@ class ObjectTableTest {
         return ObjectIdBits.pack(uniquifier, ObjectIdBits.TYPE_MBLOCK, 1);
     }
 
-    /** The entry the table gives for {@code id}: an mblock's length and CRC, or an mlog's zone count (no CRC). */
+    /**
+     * The entry the table gives for {@code id}: an mblock's length and CRC, or an mlog's zone
+     * count (no CRC). Mblocks with an odd CRC are chunked (their CRC is their chunk table's).
+     */
     static ObjectTable.Entry entry(long id, MediaClass mc, long zone, long length, int crc, boolean deleting) {
         return ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK
-                ? new ObjectTable.Mblock(id, mc, zone, length, crc, 0, deleting)
+                ? new ObjectTable.Mblock(id, mc, zone, length, crc, 0, (crc & 1) != 0, deleting)
                 : new ObjectTable.Mlog(id, mc, zone, length, 0, deleting);
     }
 
     /** Puts an mblock or an mlog, as {@code id}'s type says. */
     static void put(ObjectTable table, long id, MediaClass mc, long zone, long length, int crc) {
         if (ObjectIdBits.typeCode(id) == ObjectIdBits.TYPE_MBLOCK) {
-            table.putMblock(id, mc, zone, length, crc, 0);
+            table.putMblock(id, mc, zone, length, crc, 0, (crc & 1) != 0);
         } else {
             table.putMlog(id, mc, zone, length, 0);
         }

@@ -84,7 +84,7 @@ class ShardTest {
     }
 
     private static ObjectTable.Entry mblockEntry(ObjectId id, MediaClass mc, long zone, long length, int crc) {
-        return new ObjectTable.Mblock(id.value(), mc, zone, length, crc, 0, false);
+        return new ObjectTable.Mblock(id.value(), mc, zone, length, crc, 0, false, false);
     }
 
     /** Commits an mblock with fields derived from its id; returns its entry. */

@@ -178,9 +178,9 @@ class RecoveryTableTest {
         });
         List<FaultInjectingDevice.UnflushedWrite> unflushed = faulty.unflushedWrites();
         assertThat(unflushed)
-                .as("the data write, then the shard log's block with the commit record")
-                .hasSize(2);
-        try (MemoryDevice image = faulty.crashImage(List.of(dataFate, Fate.KEPT), 1);
+                .as("the data write, its page-checksum table, then the shard log's block with the commit record")
+                .hasSize(3);
+        try (MemoryDevice image = faulty.crashImage(List.of(dataFate, Fate.KEPT, Fate.KEPT), 1);
                 Pool pool = PoolOpener.open(CAPACITY, MemoryDevices.serving(image), false)) {
             assertThat(rows(pool)).as("the commit no flush confirmed").contains(row);
             if (dataFate == Fate.LOST) {
