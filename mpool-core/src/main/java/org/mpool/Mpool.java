@@ -170,8 +170,8 @@ public final class Mpool implements AutoCloseable {
 
     /**
      * Bytes one mblock of {@code mediaClass} can hold: its zone (the class's mblock size) less
-     * the table of page checksums at the zone's end — 4 KiB for zones up to 4 MiB, about 0.1%
-     * of larger ones. NOT_FOUND if the pool has no such class.
+     * the table of page checksums at the zone's end — one 4 KiB page for zones up to 2 MiB,
+     * about 0.1% of larger ones (docs/FORMAT.md §5). NOT_FOUND if the pool has no such class.
      */
     public long mblockCapacity(MediaClass mediaClass) {
         return pool.mblocks().capacity(mediaClass);
@@ -312,11 +312,21 @@ public final class Mpool implements AutoCloseable {
 
     /**
      * Verifies everything that carries a checksum: both superblock copies of every device, the
-     * data of every mblock against its commit CRC, every mlog's and MDC's records. {@code progress}
+     * data of every mblock against its page checksums (before format version 3: its whole CRC),
+     * every mlog's and MDC's records. {@code progress}
      * hears (done, total) after each object. Never changes anything.
      */
     public CheckReport check(LongBinaryOperator progress) {
         return PoolChecks.check(pool, progress);
+    }
+
+    /**
+     * {@link #check} at a bounded pace: reads at most {@code maxBytesPerSecond} of object data
+     * on average (0: unlimited), for a periodic scrub of a pool in use. Finds damage before a
+     * reader does: bad pages of mblocks (named with their offsets), damaged log records.
+     */
+    public CheckReport scrub(long maxBytesPerSecond, LongBinaryOperator progress) {
+        return PoolChecks.check(pool, maxBytesPerSecond, progress);
     }
 
     /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */

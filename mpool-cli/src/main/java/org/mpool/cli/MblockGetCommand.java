@@ -66,6 +66,7 @@ final class MblockGetCommand implements Callable<Integer> {
 
     private static void copyMapped(Mpool p, ObjectId oid, OutputStream out) throws IOException {
         try (Mcache m = p.map(List.of(oid), Advice.WARM)) {
+            m.verify(); // maps check nothing as they are read: verify before a byte goes out
             MemorySegment bytes = m.segment(oid);
             byte[] chunk = new byte[CHUNK];
             for (long off = 0; off < bytes.byteSize(); off += CHUNK) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             SetCommand.class,
             ShowCommand.class,
             CheckCommand.class,
+            ScrubCommand.class,
             MblockCommand.class,
             MlogCommand.class,
             MdcCommand.class,

@@ -45,7 +45,20 @@ public final class PoolChecks {
      * Never changes anything.
      */
     public static CheckReport check(Pool pool, LongBinaryOperator progress) {
+        return check(pool, 0, progress);
+    }
+
+    /**
+     * Like {@link #check(Pool, LongBinaryOperator)}, reading at most {@code maxBytesPerSecond}
+     * of objects' data on average (0: as fast as the devices go), so a scrub of a busy pool
+     * leaves the devices to its users. INVALID_STATE if the thread is interrupted.
+     */
+    public static CheckReport check(Pool pool, long maxBytesPerSecond, LongBinaryOperator progress) {
         pool.checkOpen("check");
+        if (maxBytesPerSecond < 0) {
+            throw MpoolException.invalid("scrub rate must be positive (or 0: unlimited), got " + maxBytesPerSecond);
+        }
+        long started = System.nanoTime();
         List<String> problems = new ArrayList<>(health(pool));
         List<ObjectInfo> all = pool.objects();
         long done = 0;
@@ -58,9 +71,11 @@ public final class PoolChecks {
                     case MDC -> recordBytes(pool.logs().readMdc(o.id()));
                 };
             } catch (MpoolException ex) {
-                problems.add(o.id().type().label() + " " + o.id() + ": " + ex.getMessage());
+                String named = o.id().type().label() + " " + o.id();
+                problems.add(ex.getMessage().startsWith(named) ? ex.getMessage() : named + ": " + ex.getMessage());
             }
             progress.applyAsLong(++done, all.size());
+            pace(started, bytes, maxBytesPerSecond);
         }
         if (pool.config().rootMdc() != null) {
             try {
@@ -70,6 +85,23 @@ public final class PoolChecks {
             }
         }
         return new CheckReport(all.size(), bytes, problems);
+    }
+
+    /** Sleeps until {@code bytes} read since {@code started} are within the rate (0: none). */
+    private static void pace(long started, long bytes, long maxBytesPerSecond) {
+        if (maxBytesPerSecond == 0) {
+            return;
+        }
+        long dueNanos = (long) (bytes * 1e9 / maxBytesPerSecond);
+        long aheadNanos = dueNanos - (System.nanoTime() - started);
+        if (aheadNanos > 0) {
+            try {
+                Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MpoolException(ErrorCode.INVALID_STATE, "scrub interrupted");
+            }
+        }
     }
 
     private static long checkMblock(Pool pool, ObjectId id, List<String> problems) {
