@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.UUID;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.linux.Errno;
@@ -74,6 +74,11 @@ public final class NativeDevice implements BlockDevice {
         public boolean isFile(BlockDevice device) {
             return device instanceof NativeDevice n && n.kind() == Kind.FILE;
         }
+
+        @Override
+        public Runnable lockPool(UUID poolUuid) {
+            return PoolLockFiles.lock(poolUuid);
+        }
     };
 
     private final Path path;
@@ -84,7 +89,8 @@ public final class NativeDevice implements BlockDevice {
     private final int logicalBlockSize;
     private final int physicalBlockSize;
     private final int optimalIoSize;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Every call that uses {@link #fd} passes it; close waits for them (see IoGate). */
+    private final IoGate gate = new IoGate();
 
     private NativeDevice(Path path, Kind kind, int fd, boolean readOnly) {
         this.path = path;
@@ -114,7 +120,7 @@ public final class NativeDevice implements BlockDevice {
         int flags = (options.readOnly() ? LibC.O_RDONLY : LibC.O_RDWR) | LibC.O_DIRECT | LibC.O_CLOEXEC;
         int fd = LibC.open(path.toString(), flags, 0);
         if (fd < 0) {
-            throw openError(path, -fd);
+            throw openError(path, -fd, options.readOnly());
         }
         return finishOpen(path, kind, fd, options);
     }
@@ -134,7 +140,7 @@ public final class NativeDevice implements BlockDevice {
         int flags = LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_DIRECT | LibC.O_CLOEXEC;
         int fd = LibC.open(path.toString(), flags, 0660);
         if (fd < 0) {
-            throw openError(path, -fd);
+            throw openError(path, -fd, options.readOnly());
         }
         int r = LibC.ftruncate(fd, sizeBytes);
         if (r < 0) {
@@ -144,6 +150,13 @@ public final class NativeDevice implements BlockDevice {
                     Errno.toErrorCode(-r),
                     "cannot size " + path + " to " + sizeBytes + " bytes: " + Errno.name(-r) + " (" + Errno.describe(-r)
                             + ")");
+        }
+        try {
+            syncDirectoryOf(path); // the new name survives a crash as surely as what is written in it
+        } catch (RuntimeException e) {
+            LibC.close(fd);
+            deleteQuietly(path);
+            throw e;
         }
         return finishOpen(path, Kind.FILE, fd, options);
     }
@@ -196,11 +209,30 @@ public final class NativeDevice implements BlockDevice {
         };
     }
 
-    private static MpoolException openError(Path path, int errno) {
-        String hint = errno == Errno.EINVAL ? " (the file system may not support O_DIRECT)" : "";
+    static MpoolException openError(Path path, int errno, boolean readOnly) {
+        String hint = switch (errno) {
+            case Errno.EINVAL -> " (the file system may not support O_DIRECT)";
+            case Errno.EACCES, Errno.EPERM ->
+                ": " + (readOnly ? "reading" : "opening it for writing") + " needs "
+                        + (readOnly ? "read" : "read and write") + " permission" + ownerOf(path);
+            case Errno.EROFS -> ": the file system is read-only (open the pool read-only)";
+            default -> "";
+        };
         return new MpoolException(
                 Errno.toErrorCode(errno),
                 "cannot open " + path + ": " + Errno.name(errno) + " (" + Errno.describe(errno) + ")" + hint);
+    }
+
+    /** "; it is owned by uid:gid with mode 0660", or nothing if that cannot be read either. */
+    private static String ownerOf(Path path) {
+        try {
+            int uid = (Integer) Files.getAttribute(path, "unix:uid");
+            int gid = (Integer) Files.getAttribute(path, "unix:gid");
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            return String.format("; it is owned by %d:%d with mode %04o", uid, gid, mode & 07777);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private long query(long result, String what) {
@@ -209,6 +241,27 @@ public final class NativeDevice implements BlockDevice {
                     Errno.toErrorCode((int) -result), what + " on " + path + " failed: " + Errno.name((int) -result));
         }
         return result;
+    }
+
+    /** fsync(2)s the directory holding {@code path}, so its entry for {@code path} is durable. */
+    static void syncDirectoryOf(Path path) {
+        Path dir = path.toAbsolutePath().getParent();
+        int fd = LibC.open(dir.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new MpoolException(
+                    Errno.toErrorCode(-fd),
+                    "cannot open " + dir + " to sync it: " + Errno.name(-fd) + " (" + Errno.describe(-fd) + ")");
+        }
+        try {
+            int r = LibC.fsync(fd);
+            if (r < 0) {
+                throw new MpoolException(
+                        Errno.toErrorCode(-r),
+                        "cannot sync directory " + dir + ": " + Errno.name(-r) + " (" + Errno.describe(-r) + ")");
+            }
+        } finally {
+            LibC.close(fd);
+        }
     }
 
     private static void deleteQuietly(Path path) {
@@ -259,7 +312,15 @@ public final class NativeDevice implements BlockDevice {
 
     @Override
     public void read(long offset, MemorySegment buffer) {
-        ensureOpen("read");
+        enter("read");
+        try {
+            readAll(offset, buffer);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void readAll(long offset, MemorySegment buffer) {
         BlockDevice.checkIo(this, "read", offset, buffer);
         long done = 0;
         long length = buffer.byteSize();
@@ -283,7 +344,15 @@ public final class NativeDevice implements BlockDevice {
 
     @Override
     public void write(long offset, MemorySegment buffer) {
-        ensureOpen("write");
+        enter("write");
+        try {
+            writeAll(offset, buffer);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void writeAll(long offset, MemorySegment buffer) {
         checkWritable("write");
         BlockDevice.checkIo(this, "write", offset, buffer);
         long done = 0;
@@ -302,11 +371,17 @@ public final class NativeDevice implements BlockDevice {
 
     @Override
     public void flush() {
-        ensureOpen("flush");
         if (readOnly) {
+            ensureOpen("flush");
             return;
         }
-        int r = LibC.fdatasync(fd);
+        enter("flush");
+        int r;
+        try {
+            r = LibC.fdatasync(fd);
+        } finally {
+            gate.exit();
+        }
         if (r < 0) {
             throw new MpoolException(
                     Errno.toErrorCode(-r),
@@ -318,7 +393,15 @@ public final class NativeDevice implements BlockDevice {
 
     @Override
     public void discard(long offset, long length) {
-        ensureOpen("discard");
+        enter("discard");
+        try {
+            discardRange(offset, length);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void discardRange(long offset, long length) {
         checkWritable("discard");
         BlockDevice.checkRange(this, "discard", offset, length);
         if (length == 0) {
@@ -343,7 +426,7 @@ public final class NativeDevice implements BlockDevice {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (gate.close()) { // no call in flight can reach fd any more
             LibC.close(fd); // closing the fd also releases its flock; only once, or a reused fd would go
         }
     }
@@ -355,7 +438,14 @@ public final class NativeDevice implements BlockDevice {
     }
 
     private void ensureOpen(String op) {
-        if (closed.get()) {
+        if (gate.isShut()) {
+            throw BlockDevice.closedError(this, op);
+        }
+    }
+
+    /** Passes the gate for a call that uses the descriptor; follow with {@code gate.exit()}. */
+    private void enter(String op) {
+        if (!gate.enter()) {
             throw BlockDevice.closedError(this, op);
         }
     }

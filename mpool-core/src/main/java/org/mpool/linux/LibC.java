@@ -29,6 +29,8 @@ public final class LibC {
     public static final int O_CLOEXEC = 02000000;
     /** O_DIRECT differs between architectures. */
     public static final int O_DIRECT = System.getProperty("os.arch").equals("aarch64") ? 0200000 : 040000;
+    /** O_DIRECTORY too (it and O_DIRECT trade places on aarch64). */
+    public static final int O_DIRECTORY = System.getProperty("os.arch").equals("aarch64") ? 040000 : 0200000;
 
     public static final int SEEK_END = 2;
     public static final int LOCK_EX = 2;
@@ -82,6 +84,7 @@ public final class LibC {
     private static final MethodHandle PWRITE =
             downcall("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FSYNC = downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FALLOCATE =
             downcall("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FTRUNCATE =
@@ -89,6 +92,7 @@ public final class LibC {
     private static final MethodHandle LSEEK =
             downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CHMOD = downcall("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IOCTL = downcall(
             "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
@@ -170,6 +174,16 @@ public final class LibC {
         }
     }
 
+    /** fsync(2): for directories, whose entries fdatasync need not cover. */
+    public static int fsync(int fd) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try {
+            return (int) result((int) FSYNC.invokeExact(state, fd), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int fallocate(int fd, int mode, long offset, long length) {
         MemorySegment state = CALL_STATE_SEGMENT.get();
         try {
@@ -202,6 +216,16 @@ public final class LibC {
         MemorySegment state = CALL_STATE_SEGMENT.get();
         try {
             return (int) result((int) FLOCK.invokeExact(state, fd, operation), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** chmod(2): the only way to set the sticky bit. Returns 0 or -errno. */
+    public static int chmod(String path, int mode) {
+        MemorySegment state = CALL_STATE_SEGMENT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) result((int) CHMOD.invokeExact(state, arena.allocateFrom(path), mode), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -54,6 +54,8 @@ public final class Pool implements AutoCloseable {
     private final LogObjects logs = new LogObjects(this);
     /** What open recovered from (rows of the recovery table it acted on). */
     private final List<RecoveryCase.Found> recovery;
+    /** Releases the pool-wide writer lock (BlockDevice.Provider#lockPool) once the devices are closed. */
+    private final Runnable poolLock;
 
     private volatile boolean closed;
 
@@ -64,7 +66,8 @@ public final class Pool implements AutoCloseable {
             Map<MediaClass, SpaceMap> spaces,
             ConfigCatalog config,
             Shard[] shards,
-            List<RecoveryCase.Found> recovery) {
+            List<RecoveryCase.Found> recovery,
+            Runnable poolLock) {
         assert devices.containsKey(MediaClass.CAPACITY) : "a pool without a capacity device";
         assert devices.keySet().equals(spaces.keySet()) : "a device without a space map, or the reverse";
         assert shards.length >= 1 && shards.length <= Layout.MAX_SHARDS : shards.length;
@@ -75,6 +78,7 @@ public final class Pool implements AutoCloseable {
         this.config = config;
         this.shards = shards;
         this.recovery = List.copyOf(recovery);
+        this.poolLock = poolLock;
         this.cache = new CacheDomain(this::name, Reaper.Config.defaults());
     }
 
@@ -90,6 +94,7 @@ public final class Pool implements AutoCloseable {
         try {
             closeAll();
         } finally {
+            poolLock.run(); // after the devices: no write of this handle can follow
             WriteBehind.release(); // the last pool closed: the background threads end
         }
     }
@@ -132,6 +137,7 @@ public final class Pool implements AutoCloseable {
                 }
             }
         } finally {
+            poolLock.run();
             WriteBehind.release();
         }
     }

@@ -35,7 +35,9 @@ public final class PoolDevice {
     /** Reads the superblock of an open device; NOT_FOUND if it holds no mpool. */
     static PoolDevice read(Path path, BlockDevice device, boolean file) {
         Superblock[] valid = new Superblock[Superblock.COPY_OFFSETS.length];
-        PoolDevice d = new PoolDevice(path, device, file, readSuperblock(device, path.toString(), valid));
+        Superblock sb = readSuperblock(device, path.toString(), valid);
+        checkSize(path, device, sb);
+        PoolDevice d = new PoolDevice(path, device, file, sb);
         for (Superblock copy : valid) {
             d.badCopiesAtOpen += copy == null ? 1 : 0;
         }
@@ -74,6 +76,20 @@ public final class PoolDevice {
                     : new MpoolException(ErrorCode.NOT_FOUND, name + " holds no mpool");
         }
         return best;
+    }
+
+    /**
+     * A device smaller than its superblock says (a file truncated, a volume shrunk under the
+     * pool) has lost the zones past its end: refused at open, before a read or write reaches
+     * them, rather than failing later writes with a puzzling error.
+     */
+    static void checkSize(Path path, BlockDevice device, Superblock sb) {
+        long needed = sb.zoneCount() * sb.zoneBytes();
+        if (device.sizeBytes() < needed) {
+            throw MpoolException.corrupt(path + " is smaller than the pool on it: " + device.sizeBytes()
+                    + " bytes, the pool's " + sb.zoneCount() + " zones of " + sb.zoneBytes() + " bytes need " + needed
+                    + " (was it truncated or shrunk? grow it back to at least that size)");
+        }
     }
 
     /** Writes {@code sb} with the next generation, crash-safely, and makes it current. */

@@ -38,6 +38,9 @@ public final class PoolOpener {
                         capacityPath + " is the " + capacity.mediaClass().label() + " device of pool '" + sb.poolName()
                                 + "': open its capacity device");
             }
+            // One writer per pool, whatever path reached its devices (a loop device over its file).
+            Runnable poolLock = readOnly ? () -> {} : provider.lockPool(sb.poolUuid());
+            toClose.add(poolLock::run);
             ConfigCatalog config = readOnly
                     ? ConfigCatalog.load(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1))
                     : ConfigCatalog.open(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1));
@@ -66,7 +69,7 @@ public final class PoolOpener {
                 found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, upgraded));
             }
             assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
-            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards, found);
+            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards, found, poolLock);
             if (!readOnly) {
                 for (PoolDevice d : devices.values()) {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));

@@ -119,5 +119,14 @@ public interface BlockDevice extends AutoCloseable {
         default boolean hasOwnership() {
             return true;
         }
+
+        /**
+         * Takes the lock that makes this process the only writer of pool {@code poolUuid},
+         * whatever path its devices were opened by; the action returned releases it. LOCKED if
+         * another open holds it. Devices in memory have one path each: the default takes none.
+         */
+        default Runnable lockPool(UUID poolUuid) {
+            return () -> {};
+        }
     }
 }
