@@ -47,7 +47,7 @@ class QuickstartCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains(
                         "32.0 MiB committed",
-                        "all bytes as written",
+                        "every page checked against its checksum",
                         "the mlog holds 10000 records",
                         "destroyed the pool");
     }

@@ -118,7 +118,19 @@ public final class NativeDevice implements BlockDevice {
     public static NativeDevice open(Path path, OpenOptions options) {
         Kind kind = kindOf(path);
         int flags = (options.readOnly() ? LibC.O_RDONLY : LibC.O_RDWR) | LibC.O_DIRECT | LibC.O_CLOEXEC;
+        boolean claim = kind == Kind.BLOCK && options.exclusive() && !options.readOnly();
+        if (claim) {
+            // O_EXCL on a block device claims it in the kernel: refused while it is mounted, part
+            // of a dm or md device, or claimed by another program, which a flock would not see.
+            flags |= LibC.O_EXCL;
+        }
         int fd = LibC.open(path.toString(), flags, 0);
+        if (claim && fd == -Errno.EBUSY) {
+            throw new MpoolException(
+                    ErrorCode.LOCKED,
+                    path + " is in use by the kernel or another program (mounted, part of a dm or md device, or"
+                            + " opened exclusively)");
+        }
         if (fd < 0) {
             throw openError(path, -fd, options.readOnly());
         }

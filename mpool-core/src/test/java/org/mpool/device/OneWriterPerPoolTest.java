@@ -2,6 +2,7 @@ package org.mpool.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,35 @@ class OneWriterPerPoolTest {
                 assertThat(byLoop.name()).isEqualTo("aliased");
             }
             Mpool.open(file).close(); // released by the close
+        } finally {
+            LoopDevices.detach(loop);
+        }
+    }
+
+    /** A mounted block device is claimed by the kernel: O_EXCL makes the open fail, a flock alone would not. */
+    @Test
+    void aMountedBlockDeviceIsNotOpenedForWriting() throws Exception {
+        Path file = dir.resolve("fs.img");
+        NativeDevice.createFile(file, 64L << 20, NativeDevice.OpenOptions.SHARED).close();
+        Path loop = LoopDevices.attach(file);
+        Path mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        try {
+            Commands.Result mkfs = Commands.run("mkfs.ext4", "-q", "-F", loop.toString());
+            assumeTrue(mkfs.ok(), () -> "mkfs.ext4 failed (" + mkfs + "): skipped");
+            Commands.Result mount = Commands.run("mount", loop.toString(), mountPoint.toString());
+            assumeTrue(mount.ok(), () -> "mount failed (" + mount + "): skipped");
+            try {
+                MpoolException e = catchThrowableOfType(
+                        MpoolException.class,
+                        () -> NativeDevice.open(loop, NativeDevice.OpenOptions.EXCLUSIVE)
+                                .close());
+                assertThat(e).as("a read-write open of a mounted device").isNotNull();
+                assertThat(e.code()).isEqualTo(ErrorCode.LOCKED);
+                assertThat(e.getMessage()).contains("mounted");
+                NativeDevice.open(loop, NativeDevice.OpenOptions.READ_ONLY).close(); // inspecting it is fine
+            } finally {
+                Commands.run("umount", mountPoint.toString());
+            }
         } finally {
             LoopDevices.detach(loop);
         }
