@@ -80,6 +80,20 @@ public final class Mpool implements AutoCloseable {
         return new Mpool(PoolOpener.open(capacityDevice, provider, false));
     }
 
+    /**
+     * Like {@link #open(Path)}, for a pool whose other devices may have moved: a device that is
+     * not where the pool last saw it is looked for among {@code candidates} (matched by pool and
+     * device UUID), and where it was found is recorded in the pool.
+     */
+    public static Mpool open(Path capacityDevice, List<Path> candidates) {
+        return new Mpool(PoolOpener.open(capacityDevice, candidates, NativeDevice.PROVIDER, false));
+    }
+
+    /** Like {@link #open(Path, List)}, to inspect: no lock, nothing written (a moved device is not recorded). */
+    public static Mpool openReadOnly(Path capacityDevice, List<Path> candidates) {
+        return new Mpool(PoolOpener.open(capacityDevice, candidates, NativeDevice.PROVIDER, true));
+    }
+
     /** Opens a pool to inspect it: no lock, nothing written (recovery neither); changes fail with PERMISSION. */
     public static Mpool openReadOnly(Path capacityDevice) {
         return openReadOnly(capacityDevice, NativeDevice.PROVIDER);
