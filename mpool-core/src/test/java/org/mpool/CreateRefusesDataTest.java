@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,25 @@ class CreateRefusesDataTest {
         Mpool.create("zeros", file("zeros.img", 0, null), options()).close();
         Mpool.create("middle", file("middle.img", 32 * MIB, "not looked at"), options())
                 .close();
+    }
+
+    @Test
+    void anEmptyDeviceAndNegativeIdsAreInvalid() throws Exception {
+        Path empty = dir.resolve("empty.img");
+        Files.createFile(empty);
+        assertThatThrownBy(() -> Mpool.create("p", empty, options()))
+                .hasMessageContaining("is empty (0 bytes)")
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        Path dev = file("ids.img", 0, null);
+        assertThatThrownBy(() -> Mpool.create("p", dev, options().owner(-5, null, null)))
+                .hasMessageContaining("uid must be a non-negative number")
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThatThrownBy(() -> Mpool.create("p", dev, options().owner(null, -1, null)))
+                .hasMessageContaining("gid must be a non-negative number")
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
     }
 
     @Test
