@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.LongBinaryOperator;
 import org.mpool.common.CheckReport;
@@ -128,6 +129,14 @@ public final class Mpool implements AutoCloseable {
     /** Every mpool device among {@code paths} and the machine's block devices. */
     public static List<BlockDevice.Label> scan(List<Path> paths) {
         return DeviceProbe.scan(paths);
+    }
+
+    /**
+     * The process that has the pool on {@code device} open for changes (it holds the device's
+     * exclusive lock), if any: what tools show as "in use by". Read-only opens take no lock.
+     */
+    public static OptionalLong lockHolder(Path device) {
+        return DeviceProbe.lockHolder(device);
     }
 
     /** Wipes the superblocks of a device whose pool cannot be opened (LOCKED while anyone uses it). */

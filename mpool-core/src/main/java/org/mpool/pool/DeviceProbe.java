@@ -8,12 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.Superblock;
+import org.mpool.linux.ProcLocks;
 import org.mpool.spi.BlockDevice;
 
 /** What devices hold, without opening a pool: probe one, scan many, wipe a superblock. */
@@ -83,6 +85,11 @@ public final class DeviceProbe {
         try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.EXCLUSIVE)) {
             PoolDevice.wipe(d);
         }
+    }
+
+    /** The process holding {@code device}'s exclusive lock (a pool open for changes), if any. */
+    public static OptionalLong lockHolder(Path device) {
+        return ProcLocks.flockHolder(device);
     }
 
     /** Whole block devices and partitions the kernel lists, except empty ones (unused loop devices, ramdisks). */
