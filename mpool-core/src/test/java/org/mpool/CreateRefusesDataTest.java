@@ -65,9 +65,18 @@ class CreateRefusesDataTest {
         Path empty = dir.resolve("empty.img");
         Files.createFile(empty);
         assertThatThrownBy(() -> Mpool.create("p", empty, options()))
-                .hasMessageContaining("is empty (0 bytes)")
+                .hasMessageContaining("is empty or smaller than one block")
                 .extracting(e -> ((MpoolException) e).code())
                 .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        Path tiny = Files.writeString(dir.resolve("tiny.img"), "four");
+        assertThatThrownBy(() -> Mpool.create("p", tiny, options()))
+                .hasMessageContaining("smaller than one block")
+                .extracting(e -> ((MpoolException) e).code())
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(Mpool.probe(tiny))
+                .as("too small for a superblock: no pool device")
+                .isEmpty();
+        assertThat(Mpool.probe(empty)).isEmpty();
         Path dev = file("ids.img", 0, null);
         assertThatThrownBy(() -> Mpool.create("p", dev, options().owner(-5, null, null)))
                 .hasMessageContaining("uid must be a non-negative number")

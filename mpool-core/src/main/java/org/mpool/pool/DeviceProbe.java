@@ -30,6 +30,9 @@ public final class DeviceProbe {
             throw new MpoolException(ErrorCode.NOT_FOUND, device + ": no such file or device");
         }
         try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.READ_ONLY)) {
+            if (d.sizeBytes() < Superblock.COPY_OFFSETS[Superblock.COPY_OFFSETS.length - 1] + Superblock.SIZE) {
+                return Optional.empty(); // too small to hold the superblock copies: no pool device
+            }
             return Optional.of(label(device, PoolDevice.readSuperblock(d, device.toString())));
         } catch (MpoolException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {

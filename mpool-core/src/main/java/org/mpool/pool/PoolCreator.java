@@ -193,8 +193,8 @@ public final class PoolCreator {
         BlockDevice d = provider.open(path, true);
         try {
             if (d.sizeBytes() == 0) {
-                throw MpoolException.invalid(path + " is empty (0 bytes): a pool needs a device with room for it"
-                        + " (a missing file is created with a size)");
+                throw MpoolException.invalid(path + " is empty or smaller than one block (0 usable bytes): a pool"
+                        + " needs a device with room for it (a missing file is created with a size)");
             }
             if (sizeBytes > 0 && provider.isFile(d) && d.sizeBytes() != AlignedBuffers.alignUp(sizeBytes, 4096)) {
                 throw new MpoolException(
