@@ -184,15 +184,9 @@ final class PoolLocator {
                 .forEach(l ->
                         devices.put(l.mediaClass(), l.device().toAbsolutePath().normalize()));
         Registry.Entry updated = new Registry.Entry(f.name(), f.uuid(), e.active(), devices);
-        if (!updated.equals(e)) {
-            registry.update(list -> {
-                list.replaceAll(x -> x.equals(e) ? updated : x);
-                return list;
-            });
-            if (!devices.equals(e.devices())) {
-                notes.println("mpool: pool " + f.name() + " found at " + describe(devices, e.devices())
-                        + "; registry updated");
-            }
+        if (!updated.equals(e) && follow(e, updated) && !devices.equals(e.devices())) {
+            notes.println(
+                    "mpool: pool " + f.name() + " found at " + describe(devices, e.devices()) + "; registry updated");
         }
         return new Found(f.uuid(), f.name(), f.devices(), updated);
     }
@@ -250,14 +244,29 @@ final class PoolLocator {
                 devices.put(mc, p.toAbsolutePath().normalize());
             }
         }
-        if (!devices.equals(f.entry().devices())) {
-            Registry.Entry e = f.entry();
-            registry.update(list -> {
-                list.replaceAll(x -> x.equals(e) ? new Registry.Entry(x.name(), x.uuid(), x.active(), devices) : x);
-                return list;
-            });
+        Registry.Entry e = f.entry();
+        if (!devices.equals(e.devices())) {
+            follow(e, new Registry.Entry(e.name(), e.uuid(), e.active(), devices));
         }
         return pool;
+    }
+
+    /**
+     * Replaces {@code before} with {@code after} in the registry, if it is still there. Best
+     * effort: a registry this user cannot write (another's, read-only) is a warning, not a
+     * failure of a command that only looked. Returns whether the entry was replaced.
+     */
+    private boolean follow(Registry.Entry before, Registry.Entry after) {
+        try {
+            registry.update(list -> {
+                list.replaceAll(x -> x.equals(before) ? after : x);
+                return list;
+            });
+            return true;
+        } catch (MpoolException ex) {
+            notes.println("mpool: warning: " + ex.getMessage());
+            return false;
+        }
     }
 
     /** Records a pool in the registry, active or not, with where its devices are now. */
