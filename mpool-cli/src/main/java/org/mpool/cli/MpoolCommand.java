@@ -40,14 +40,17 @@ import picocli.CommandLine.Command;
         },
         footer = {
             "",
-            "Pools on files are remembered in a registry ($MPOOL_CONFIG, /etc/mpool/pools for root, "
-                    + "else ~/.config/mpool/pools); pools on block devices are found by their superblock.",
+            "Pools are named by name or UUID. The registry ($MPOOL_CONFIG, /etc/mpool/pools for root, else "
+                    + "~/.config/mpool/pools) remembers where each pool's devices were and whether it is active; "
+                    + "devices that moved are found again by their UUIDs on block devices and the paths given to "
+                    + "scan or activate --search.",
             "Exit status: 0 success, 1 failure, 2 usage error. Errors never print a stack trace unless --debug.",
             "",
             "Examples:",
             "  mpool create mp1 /var/lib/mpool/mp1.img --size 100g",
             "  mpool list",
             "  mpool show mp1",
+            "  mpool scan --activate",
             "  mpool quickstart"
         })
 public final class MpoolCommand implements Runnable {
