@@ -1,5 +1,6 @@
 package org.mpool.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
@@ -29,8 +30,14 @@ final class RenameCommand implements Callable<Integer> {
     public Integer call() {
         PoolLocator locator = Cli.locator();
         PoolLocator.Found found = locator.find(oldName);
+        List<Registry.Entry> stale = new ArrayList<>();
         for (PoolLocator.Surveyed p : locator.survey(List.of())) {
-            if (p.name().equals(newName) && !p.devices().isEmpty() && !p.uuid().equals(found.uuid())) {
+            if (!p.name().equals(newName) || found.uuid().equals(p.uuid())) {
+                continue;
+            }
+            if (p.devices().isEmpty()) {
+                stale.add(p.entry()); // a pool of that name is gone: its entry goes with the name
+            } else {
                 throw new MpoolException(
                         ErrorCode.EXISTS,
                         "a pool named '" + newName + "' exists already on "
@@ -42,12 +49,13 @@ final class RenameCommand implements Callable<Integer> {
             pool.rename(newName);
             renamed = PoolLocator.entry(pool, found.active());
         }
-        if (found.entry() != null) {
-            locator.registry().update(list -> {
-                list.replaceAll(e -> e.equals(found.entry()) ? renamed : e);
-                return list;
-            });
-        }
+        locator.registry().update(list -> {
+            list.removeAll(stale);
+            if (found.entry() != null) {
+                list.replaceAll(e -> e.is(found.uuid()) ? renamed : e);
+            }
+            return list;
+        });
         System.out.printf("renamed pool %s to %s%n", found.name(), newName);
         return 0;
     }

@@ -2,6 +2,7 @@ package org.mpool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -103,5 +104,30 @@ class PoolLocatorTest {
         } finally {
             Files.delete(blocker);
         }
+    }
+
+    @Test
+    void renamingOntoTheNameOfAPoolThatIsGoneForgetsIt() {
+        Path gone = dir.resolve("gone.img");
+        UUID goneUuid = create("target", gone);
+        Path dev = dir.resolve("src.img");
+        UUID uuid = create("src", dev);
+        PoolLocator locator = locator();
+        locator.registry().put(new Registry.Entry("target", goneUuid, true, Map.of(MediaClass.CAPACITY, gone)));
+        locator.registry().put(new Registry.Entry("src", uuid, true, Map.of(MediaClass.CAPACITY, dev)));
+        Mpool.wipe(gone);
+        System.setProperty("mpool.config", dir.resolve("pools").toString());
+        PrintStream out = System.out;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertThat(MpoolCommand.execute("rename", "src", "target")).isZero();
+        } finally {
+            System.setOut(out);
+            System.clearProperty("mpool.config");
+        }
+        assertThat(locator.registry().entries())
+                .extracting(Registry.Entry::name, Registry.Entry::uuid)
+                .containsExactly(tuple("target", uuid));
+        assertThat(locator().find("target").capacity()).isEqualTo(dev);
     }
 }
