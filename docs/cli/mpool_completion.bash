@@ -157,6 +157,7 @@ function _complete_mpool() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} create" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} add" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} destroy" ];    then _picocli_mpool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} wipe" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rename" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} activate" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deactivate" ];    then _picocli_mpool; return $?; fi
@@ -194,71 +195,73 @@ function _complete_mpool() {
   local cmds0=(create)
   local cmds1=(add)
   local cmds2=(destroy)
-  local cmds3=(rename)
-  local cmds4=(activate)
-  local cmds5=(deactivate)
-  local cmds6=(scan)
-  local cmds7=(list)
-  local cmds8=(get)
-  local cmds9=(set)
-  local cmds10=(show)
-  local cmds11=(check)
-  local cmds12=(mblock)
-  local cmds13=(mlog)
-  local cmds14=(mdc)
-  local cmds15=(quickstart)
-  local cmds16=(help)
-  local cmds17=(generate-completion)
-  local cmds18=(mblock put)
-  local cmds19=(mblock get)
-  local cmds20=(mblock list)
-  local cmds21=(mblock stat)
-  local cmds22=(mblock rm)
-  local cmds23=(mlog create)
-  local cmds24=(mlog append)
-  local cmds25=(mlog cat)
-  local cmds26=(mlog erase)
-  local cmds27=(mlog list)
-  local cmds28=(mlog rm)
-  local cmds29=(mdc create)
-  local cmds30=(mdc append)
-  local cmds31=(mdc cat)
-  local cmds32=(mdc compact)
-  local cmds33=(mdc list)
-  local cmds34=(mdc rm)
+  local cmds3=(wipe)
+  local cmds4=(rename)
+  local cmds5=(activate)
+  local cmds6=(deactivate)
+  local cmds7=(scan)
+  local cmds8=(list)
+  local cmds9=(get)
+  local cmds10=(set)
+  local cmds11=(show)
+  local cmds12=(check)
+  local cmds13=(mblock)
+  local cmds14=(mlog)
+  local cmds15=(mdc)
+  local cmds16=(quickstart)
+  local cmds17=(help)
+  local cmds18=(generate-completion)
+  local cmds19=(mblock put)
+  local cmds20=(mblock get)
+  local cmds21=(mblock list)
+  local cmds22=(mblock stat)
+  local cmds23=(mblock rm)
+  local cmds24=(mlog create)
+  local cmds25=(mlog append)
+  local cmds26=(mlog cat)
+  local cmds27=(mlog erase)
+  local cmds28=(mlog list)
+  local cmds29=(mlog rm)
+  local cmds30=(mdc create)
+  local cmds31=(mdc append)
+  local cmds32=(mdc cat)
+  local cmds33=(mdc compact)
+  local cmds34=(mdc list)
+  local cmds35=(mdc rm)
 
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_list; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mdc_append; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mdc_create; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_list; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mlog_append; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mlog_create; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_list; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_mblock_get; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_mblock_put; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_help; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_quickstart; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_mdc; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_mlog; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mpool_mblock; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mpool_check; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_mpool_show; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_mpool_set; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mpool_get; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mpool_list; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mpool_scan; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mpool_deactivate; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mpool_activate; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_mpool_rename; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_list; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mdc_append; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mdc_create; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_list; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_append; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mlog_create; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_list; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_get; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_mblock_put; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_help; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_quickstart; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_mdc; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_mlog; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_mblock; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mpool_check; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mpool_show; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_mpool_set; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_mpool_get; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mpool_list; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mpool_scan; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mpool_deactivate; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mpool_activate; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mpool_rename; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_mpool_wipe; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_mpool_destroy; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_mpool_add; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_mpool_create; return $?; fi
@@ -272,7 +275,7 @@ function _picocli_mpool() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy rename activate deactivate scan list get set show check mblock mlog mdc quickstart help generate-completion"
+  local commands="create add destroy wipe rename activate deactivate scan list get set show check mblock mlog mdc quickstart help generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -410,6 +413,31 @@ function _picocli_mpool_destroy() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `wipe` subcommand.
+function _picocli_mpool_wipe() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--force' '-y' '--yes' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "wipe" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 2147483647 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `rename` subcommand.
 function _picocli_mpool_rename() {
   # Get completion data
@@ -432,10 +460,22 @@ function _picocli_mpool_rename() {
 function _picocli_mpool_activate() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts=""
+  local arg_opts="'--search'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--search')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -471,7 +511,7 @@ function _picocli_mpool_scan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--activate' '--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--activate' '--deactivate' '--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'-o' '--units'"
 
   type compopt &>/dev/null && compopt +o default
@@ -538,12 +578,15 @@ function _picocli_mpool_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-o' '--units'"
+  local flag_opts="'-n' '--numeric' '--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'-p' '--property' '-o' '--units'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-p'|'--property')
+      return
+      ;;
     '-o')
       return
       ;;
@@ -719,7 +762,7 @@ function _picocli_mpool_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy rename activate deactivate scan list get set show check mblock mlog mdc quickstart generate-completion"
+  local commands="create add destroy wipe rename activate deactivate scan list get set show check mblock mlog mdc quickstart generate-completion"
   local flag_opts="'-h' '--help' '--debug'"
   local arg_opts=""
 
@@ -1151,4 +1194,3 @@ function _picocli_mpool_mdc_rm() {
 # The `-o default` option means that if the function generated no matches, the
 # default Bash completions and the Readline default filename completions are performed.
 complete -F _complete_mpool -o default mpool mpool.sh mpool.bash
-

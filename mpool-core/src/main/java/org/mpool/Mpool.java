@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.LongBinaryOperator;
 import org.mpool.common.CheckReport;
@@ -80,6 +81,20 @@ public final class Mpool implements AutoCloseable {
         return new Mpool(PoolOpener.open(capacityDevice, provider, false));
     }
 
+    /**
+     * Like {@link #open(Path)}, for a pool whose other devices may have moved: a device that is
+     * not where the pool last saw it is looked for among {@code candidates} (matched by pool and
+     * device UUID), and where it was found is recorded in the pool.
+     */
+    public static Mpool open(Path capacityDevice, List<Path> candidates) {
+        return new Mpool(PoolOpener.open(capacityDevice, candidates, NativeDevice.PROVIDER, false));
+    }
+
+    /** Like {@link #open(Path, List)}, to inspect: no lock, nothing written (a moved device is not recorded). */
+    public static Mpool openReadOnly(Path capacityDevice, List<Path> candidates) {
+        return new Mpool(PoolOpener.open(capacityDevice, candidates, NativeDevice.PROVIDER, true));
+    }
+
     /** Opens a pool to inspect it: no lock, nothing written (recovery neither); changes fail with PERMISSION. */
     public static Mpool openReadOnly(Path capacityDevice) {
         return openReadOnly(capacityDevice, NativeDevice.PROVIDER);
@@ -114,6 +129,14 @@ public final class Mpool implements AutoCloseable {
     /** Every mpool device among {@code paths} and the machine's block devices. */
     public static List<BlockDevice.Label> scan(List<Path> paths) {
         return DeviceProbe.scan(paths);
+    }
+
+    /**
+     * The process that has the pool on {@code device} open for changes (it holds the device's
+     * exclusive lock), if any: what tools show as "in use by". Read-only opens take no lock.
+     */
+    public static OptionalLong lockHolder(Path device) {
+        return DeviceProbe.lockHolder(device);
     }
 
     /** Wipes the superblocks of a device whose pool cannot be opened (LOCKED while anyone uses it). */

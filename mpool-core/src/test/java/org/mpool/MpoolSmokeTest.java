@@ -88,6 +88,7 @@ class MpoolSmokeTest {
             assertThatThrownBy(() -> Mpool.open(dev))
                     .extracting(e -> ((MpoolException) e).code())
                     .isEqualTo(ErrorCode.LOCKED);
+            assertThat(Mpool.lockHolder(dev)).hasValue(ProcessHandle.current().pid());
             assertThatThrownBy(() -> pool.allocateMblock(MediaClass.STAGING))
                     .extracting(e -> ((MpoolException) e).code())
                     .isEqualTo(ErrorCode.NOT_FOUND);
@@ -98,6 +99,12 @@ class MpoolSmokeTest {
             w.write(buf);
             w.commit();
             assertThat(pool.info(w.id()).capacityBytes()).isEqualTo(2 << 20);
+        }
+        assertThat(Mpool.lockHolder(dev)).as("closed: nobody holds it").isEmpty();
+        try (Mpool _ = Mpool.openReadOnly(dev)) {
+            assertThat(Mpool.lockHolder(dev))
+                    .as("a read-only open takes no lock")
+                    .isEmpty();
         }
         try (Mpool pool = Mpool.open(dev)) {
             assertThat(pool.stats().classes()).containsKey(MediaClass.STAGING);

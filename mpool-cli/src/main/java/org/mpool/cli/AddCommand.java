@@ -20,10 +20,10 @@ import picocli.CommandLine.Parameters;
             "  mpool add mp1 /var/lib/mpool/mp1-fast.img --class staging --size 10g --mblock-size 4m"
         })
 final class AddCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String name;
 
-    @Parameters(index = "1", paramLabel = "DEVICE")
+    @Parameters(index = "1", paramLabel = "DEVICE", description = "A block device or a file (created with --size).")
     Path device;
 
     @Option(names = "--class", required = true, description = "Media class of the device: staging.")
@@ -38,7 +38,7 @@ final class AddCommand implements Callable<Integer> {
             description = "Mblock size of the class (default: the capacity mblock size).")
     long mblockSize;
 
-    @Option(names = "--force", description = "Overwrite a device that holds a pool or a file system.")
+    @Option(names = "--force", description = "Overwrite a device that holds a pool, a file system or other data.")
     boolean force;
 
     @Option(
@@ -52,15 +52,25 @@ final class AddCommand implements Callable<Integer> {
         if (mc != MediaClass.STAGING) {
             throw MpoolException.invalid("a pool has exactly one capacity device; add a device with --class staging");
         }
+        Registry.checkPath(device);
+        PoolLocator locator = Cli.locator();
+        PoolLocator.Found found = locator.find(name);
+        Cli.requireActive(found);
         if (force) {
             Cli.confirm("Overwrite whatever " + device + " holds?", yes);
         }
-        try (Mpool pool = Cli.open(name)) {
+        try (Mpool pool = locator.open(found)) {
             long mb = mblockSize > 0
                     ? mblockSize
                     : pool.stats().classes().get(MediaClass.CAPACITY).mblockSizeBytes();
-            pool.addStaging(device, size, mb, force);
-            System.out.printf("added %s to pool %s as its staging class (%s mblocks)%n", device, name, Units.human(mb));
+            try {
+                pool.addStaging(device, size, mb, force);
+            } catch (MpoolException e) {
+                throw Cli.inCliWords(e);
+            }
+            locator.register(pool, true);
+            System.out.printf(
+                    "added %s to pool %s as its staging class (%s mblocks)%n", device, pool.name(), Units.human(mb));
         }
         return 0;
     }

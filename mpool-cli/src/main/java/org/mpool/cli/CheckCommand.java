@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
             "  mpool check mp1 --read-only   # while another process uses it"
         })
 final class CheckCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name, its UUID or one of its devices.")
     String name;
 
     @Option(names = "--read-only", description = "Take no lock and write nothing (recovery is not run).")
@@ -28,7 +28,9 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CheckReport report;
-        try (Mpool pool = readOnly ? Cli.inspect(name) : Cli.open(name)) {
+        PoolLocator locator = Cli.locator();
+        PoolLocator.Found found = locator.find(name);
+        try (Mpool pool = readOnly ? locator.inspect(found) : locator.open(found)) {
             report = pool.check(new Progress("check " + name)::update);
         }
         for (String p : report.problems()) {
@@ -36,7 +38,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         System.out.printf(
                 "%s: %s; %d objects, %s of data verified%n",
-                name,
+                found.name(),
                 report.healthy() ? "no problems found" : report.problems().size() + " problem(s) found",
                 report.objectsChecked(),
                 Units.human(report.bytesChecked()));

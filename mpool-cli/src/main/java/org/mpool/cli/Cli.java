@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.mpool.Mpool;
+import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
@@ -23,14 +24,50 @@ final class Cli {
         return new PoolLocator(Registry.standard(), System.err);
     }
 
-    /** Opens a pool for changes (exclusive lock; recovery runs). */
-    static Mpool open(String name) {
-        return Mpool.open(locator().capacityDevice(name));
+    /**
+     * Opens an active pool for changes (exclusive lock; recovery runs). An inactive pool is
+     * refused with INVALID_STATE: changes go to pools that were activated.
+     */
+    static Mpool open(String target) {
+        PoolLocator locator = locator();
+        PoolLocator.Found f = locator.find(target);
+        requireActive(f);
+        return locator.open(f);
     }
 
-    /** Opens a pool for inspection: no lock, nothing written. */
-    static Mpool inspect(String name) {
-        return Mpool.openReadOnly(locator().capacityDevice(name));
+    /** Opens a pool for inspection: no lock, nothing written; active or not. */
+    static Mpool inspect(String target) {
+        PoolLocator locator = locator();
+        return locator.inspect(locator.find(target));
+    }
+
+    static void requireActive(PoolLocator.Found f) {
+        if (!f.active()) {
+            throw new MpoolException(
+                    ErrorCode.INVALID_STATE,
+                    "pool '" + f.name() + "' is not active: activate it first ('mpool activate " + f.name() + "')");
+        }
+    }
+
+    /** Refuses a media class the pool lacks, naming the command that adds it. */
+    static void requireClass(Mpool pool, MediaClass mc) {
+        if (pool.devicePath(mc) == null) {
+            throw new MpoolException(
+                    ErrorCode.NOT_FOUND,
+                    "pool '" + pool.name() + "' has no " + mc.label() + " device"
+                            + (mc == MediaClass.STAGING
+                                    ? "; add one with 'mpool add " + pool.name() + " DEVICE --class staging'"
+                                    : ""));
+        }
+    }
+
+    /** A core message in the command's words: {@code force} is the {@code --force} option here. */
+    static MpoolException inCliWords(MpoolException e) {
+        String m = e.getMessage();
+        if (m == null || !m.endsWith("use force to overwrite it")) {
+            return e;
+        }
+        return new MpoolException(e.code(), m.replace("use force to overwrite it", "use --force to overwrite it"), e);
     }
 
     /** The word {@code root}: where an MDC id is taken, it selects the pool's root MDC. */
@@ -172,25 +209,61 @@ final class Cli {
         }
     }
 
-    /** A user or group given by number or by name (looked up in /etc/passwd or /etc/group). */
+    /** The largest user or group id Linux takes ({@code (uid_t) -1} means "no change"). */
+    private static final long MAX_ID = 0xFFFF_FFFEL;
+
+    /**
+     * A user or group given by number or by name (looked up in /etc/passwd or /etc/group);
+     * INVALID_ARGUMENT for a negative or too large number, or a name not found.
+     */
     static Integer id(String value, String database, String what) {
         if (value == null) {
             return null;
         }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
+        String v = value.trim();
+        if (v.matches("[-+]?[0-9]+")) {
+            long n;
             try {
-                for (String line : Files.readAllLines(Path.of(database))) {
-                    String[] f = line.split(":");
-                    if (f.length > 2 && f[0].equals(value)) {
-                        return Integer.parseInt(f[2]);
-                    }
-                }
-            } catch (IOException | NumberFormatException ignored) {
-                // reported below
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                n = -1;
             }
-            throw MpoolException.invalid("unknown " + what + " '" + value + "'");
+            if (n < 0 || n > Math.min(MAX_ID, Integer.MAX_VALUE)) {
+                throw MpoolException.invalid(
+                        what + " id must be a number from 0 to " + Integer.MAX_VALUE + ", not '" + value + "'");
+            }
+            return (int) n;
+        }
+        for (String[] f : entries(database)) {
+            if (f[0].equals(v)) {
+                try {
+                    return Integer.parseInt(f[2]);
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        throw MpoolException.invalid("unknown " + what + " '" + value + "' (not in " + database + ")");
+    }
+
+    /** The name of user or group {@code id} in {@code database}, or the number when it has none. */
+    static String idName(String id, String database) {
+        for (String[] f : entries(database)) {
+            if (f[2].equals(id)) {
+                return f[0];
+            }
+        }
+        return id;
+    }
+
+    private static List<String[]> entries(String database) {
+        try {
+            return Files.readAllLines(Path.of(database)).stream()
+                    .map(line -> line.split(":"))
+                    .filter(f -> f.length > 2)
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 
@@ -207,9 +280,5 @@ final class Cli {
         } catch (NumberFormatException e) {
             throw MpoolException.invalid("--mode takes octal permissions such as 0660, not '" + value + "'");
         }
-    }
-
-    static boolean isRegularFileOrAbsent(Path p) {
-        return !Files.exists(p) || Files.isRegularFile(p);
     }
 }

@@ -9,7 +9,6 @@ import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.PoolStats;
-import org.mpool.spi.BlockDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "create",
         mixinStandardHelpOptions = true,
-        description = "Create a pool on a block device or a file (a missing file is created sparse with --size).",
+        description = "Create a pool on a block device or a file (a missing file is created sparse with --size) and "
+                + "activate it. Refuses a device that holds a pool, a file system or any data in its first or "
+                + "last MiB unless --force.",
         footer = {
             "",
             "Examples:",
@@ -32,7 +33,10 @@ final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DEVICE", description = "Capacity device: a block device or a file.")
     Path device;
 
-    @Option(names = "--size", converter = SizeConverter.class, description = "Size of a file device to create.")
+    @Option(
+            names = "--size",
+            converter = SizeConverter.class,
+            description = "Size of a file device to create (e.g. 100g).")
     long size;
 
     @Option(
@@ -75,7 +79,7 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "4", description = "Metadata shards MDC-1..N (default 4).")
     int shards;
 
-    @Option(names = "--force", description = "Overwrite a device that holds a pool or a file system.")
+    @Option(names = "--force", description = "Overwrite a device that holds a pool, a file system or other data.")
     boolean force;
 
     @Option(
@@ -85,16 +89,13 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PoolLocator locator = Cli.locator();
-        for (BlockDevice.Label f : locator.scan(List.of())) {
-            if (f.poolName().equals(name)
-                    && !f.device().equals(device.toAbsolutePath().normalize())) {
-                throw new MpoolException(
-                        ErrorCode.EXISTS, "a pool named '" + name + "' exists already on " + f.device());
-            }
+        if (staging == null && (stagingSize > 0 || stagingMblockSize > 0)) {
+            throw MpoolException.invalid("--staging-size and --staging-mblock-size describe a staging device:"
+                    + " give it with --staging DEVICE");
         }
-        if (force) {
-            Cli.confirm("Overwrite whatever " + device + (staging != null ? " and " + staging : "") + " hold?", yes);
+        Registry.checkPath(device);
+        if (staging != null) {
+            Registry.checkPath(staging);
         }
         CreateOptions o = new CreateOptions()
                 .size(size)
@@ -107,15 +108,34 @@ final class CreateCommand implements Callable<Integer> {
         if (staging != null) {
             o.staging(staging, stagingSize, stagingMblockSize);
         }
-        try (Mpool pool = Mpool.create(name, device, o)) {
-            if (Cli.isRegularFileOrAbsent(device)) {
-                locator.registry().put(name, device);
+        PoolLocator locator = Cli.locator();
+        for (PoolLocator.Surveyed p : locator.survey(List.of())) {
+            PoolLocator.Found f = p.found();
+            if (p.name().equals(name)
+                    && f.capacity() != null
+                    && !f.capacity().equals(device.toAbsolutePath().normalize())) {
+                throw new MpoolException(
+                        ErrorCode.EXISTS, "a pool named '" + name + "' exists already on " + f.capacity());
             }
+        }
+        if (force) {
+            Cli.confirm("Overwrite whatever " + device + (staging != null ? " and " + staging : "") + " hold?", yes);
+        }
+        try (Mpool pool = create(o)) {
+            locator.registerNew(pool);
             PoolStats.ClassStats cap = pool.stats().classes().get(MediaClass.CAPACITY);
             System.out.printf(
-                    "created pool %s on %s: %s, %s mblocks, uuid %s%n",
+                    "created pool %s on %s: %s, %s mblocks, uuid %s (active)%n",
                     name, device, Units.human(cap.totalBytes()), Units.human(cap.mblockSizeBytes()), pool.uuid());
         }
         return 0;
+    }
+
+    private Mpool create(CreateOptions o) {
+        try {
+            return Mpool.create(name, device, o);
+        } catch (MpoolException e) {
+            throw Cli.inCliWords(e);
+        }
     }
 }

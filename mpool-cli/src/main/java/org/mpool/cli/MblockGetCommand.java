@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 final class MblockGetCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
 
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID")
@@ -41,8 +41,8 @@ final class MblockGetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ObjectId oid = ObjectId.parse(id);
-        OutputStream out = System.out;
+        ObjectId oid = Cli.objectId(id, ObjectId.Type.MBLOCK);
+        OutputStream out = Stdout.stream();
         try (Mpool p = Cli.inspect(pool);
                 Arena arena = Arena.ofConfined()) {
             ObjectInfo info = p.info(oid);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
             "  mpool mblock list mp1 --json"
         })
 final class MblockListCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Mixin

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
         description = "Show what the catalog knows of an object (mblock, mlog or MDC). Needs no lock.",
         footer = {"", ObjectRows.FIELDS, "", "Example:", "  mpool mblock stat mp1 0x0000000000001101"})
 final class MblockStatCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID")

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
             "  printf 'a\\nb\\n' | mpool mdc append mp1 root"
         })
 final class MdcAppendCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID|root")

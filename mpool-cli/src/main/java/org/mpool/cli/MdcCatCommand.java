@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         description = "Print an MDC's records (its current state), one per line. Needs no lock.",
         footer = {"", "Examples:", "  mpool mdc cat mp1 0x0000000000001301", "  mpool mdc cat mp1 root --hex"})
 final class MdcCatCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID|root")
@@ -27,7 +27,7 @@ final class MdcCatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OutputStream out = System.out;
+        OutputStream out = Stdout.stream();
         try (Mpool p = Cli.inspect(pool);
                 Mlog.Reader r = p.read(Cli.mdcId(id))) {
             while (r.next()) {

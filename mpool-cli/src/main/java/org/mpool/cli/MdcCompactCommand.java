@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
                 + "written to its other log. A failure leaves the old state.",
         footer = {"", "Examples:", "  mpool mdc compact mp1 0x0000000000001301", "  mpool mdc compact mp1 root"})
 final class MdcCompactCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID|root")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         description = "Create (allocate and commit) an MDC and print its id.",
         footer = {"", "Example:", "  mpool mdc create mp1 --capacity 8m --owner 0x2a"})
 final class MdcCreateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Option(
@@ -35,6 +35,7 @@ final class MdcCreateCommand implements Callable<Integer> {
         long tag = owner == null ? 0 : Cli.owner(owner);
         MediaClass mc = MediaClass.parse(mediaClass);
         try (Mpool p = Cli.open(pool)) {
+            Cli.requireClass(p, mc);
             ObjectId id = p.allocateMdc(mc, capacity);
             p.commit(id, tag);
             System.out.println(id);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "  mpool mdc list mp1 --json"
         })
 final class MdcListCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Mixin

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
                 + "The root MDC cannot be deleted.",
         footer = {"", "Example:", "  mpool mdc rm mp1 0x0000000000001301"})
 final class MdcRmCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")

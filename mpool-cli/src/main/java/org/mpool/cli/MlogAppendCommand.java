@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
             "  printf 'a\\nb\\n' | mpool mlog append mp1 0x0000000000001202"
         })
 final class MlogAppendCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID")

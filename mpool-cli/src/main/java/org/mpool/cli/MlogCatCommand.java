@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         description = "Print an mlog's records, one per line, from the start. Needs no lock.",
         footer = {"", "Example:", "  mpool mlog cat mp1 0x0000000000001202 --hex"})
 final class MlogCatCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID")
@@ -28,7 +28,7 @@ final class MlogCatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OutputStream out = System.out;
+        OutputStream out = Stdout.stream();
         try (Mpool p = Cli.inspect(pool);
                 Mlog.Reader r = p.read(Cli.objectId(id, ObjectId.Type.MLOG))) {
             while (r.next()) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         description = "Create (allocate and commit) an mlog and print its id.",
         footer = {"", "Example:", "  mpool mlog create mp1 --capacity 64m --class staging"})
 final class MlogCreateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Option(
@@ -33,8 +33,10 @@ final class MlogCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long tag = owner == null ? 0 : Cli.owner(owner);
+        MediaClass mc = MediaClass.parse(mediaClass);
         try (Mpool p = Cli.open(pool)) {
-            ObjectId id = p.allocateMlog(MediaClass.parse(mediaClass), capacity);
+            Cli.requireClass(p, mc);
+            ObjectId id = p.allocateMlog(mc, capacity);
             p.commit(id, tag);
             System.out.println(id);
         }

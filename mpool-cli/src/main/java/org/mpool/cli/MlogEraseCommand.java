@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
         description = "Erase an mlog: empty it (a new generation starts).",
         footer = {"", "Example:", "  mpool mlog erase mp1 0x0000000000001202"})
 final class MlogEraseCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "ID")

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
             "  mpool mlog list mp1 -o id,owner --noheadings"
         })
 final class MlogListCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Mixin

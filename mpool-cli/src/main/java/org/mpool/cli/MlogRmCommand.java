@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
         description = "Delete mlogs. Every id is checked first: one that is not a committed mlog deletes nothing.",
         footer = {"", "Example:", "  mpool mlog rm mp1 0x0000000000001202"})
 final class MlogRmCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String pool;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")

@@ -54,6 +54,9 @@ final class QuickstartCommand implements Callable<Integer> {
         if (mblocks < 1 || mblocks > 64) {
             throw MpoolException.invalid("--mblocks must be 1 to 64, got " + mblocks);
         }
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw MpoolException.invalid("--dir " + dir + " is not a directory");
+        }
         Path workDir = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("mpool-quickstart");
         Path file = workDir.resolve("quickstart.img");
         if (Files.exists(file)) {

@@ -22,7 +22,17 @@ final class Report {
         PERCENT
     }
 
-    record Column(String field, String header, Kind kind) {}
+    /** A column; one not {@code byDefault} is shown only when {@code -o} names it. */
+    record Column(String field, String header, Kind kind, boolean byDefault) {
+        Column(String field, String header, Kind kind) {
+            this(field, header, kind, true);
+        }
+
+        /** This column, shown only when asked for with {@code -o}. */
+        Column onRequest() {
+            return new Column(field, header, kind, false);
+        }
+    }
 
     private final List<Column> columns;
     private final List<Map<String, Object>> rows = new ArrayList<>();
@@ -71,7 +81,7 @@ final class Report {
 
     private List<Column> select(List<String> fields) {
         if (fields == null || fields.isEmpty()) {
-            return columns;
+            return columns.stream().filter(Column::byDefault).toList();
         }
         List<Column> out = new ArrayList<>();
         for (String f : fields) {

@@ -10,11 +10,15 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "set",
         mixinStandardHelpOptions = true,
-        description = "Set pool properties: label, uid, gid, mode (octal), spare (percent). uid, gid and mode "
-                + "are applied to the device files at once.",
-        footer = {"", "Examples:", "  mpool set mp1 label='LSM data'", "  mpool set mp1 uid=1000 gid=1000 mode=0600"})
+        description = "Set pool properties: label, uid, gid (numbers or names), mode (octal), spare (percent). "
+                + "uid, gid and mode are applied to the device files at once. The pool must be active.",
+        footer = {"", "Examples:", "  mpool set mp1 label='LSM data'", "  mpool set mp1 uid=1000 gid=disk mode=0600"})
 final class SetCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME")
+    /** The properties set takes. */
+    static final List<String> SETTABLE =
+            List.of(Mpool.PROP_LABEL, Mpool.PROP_UID, Mpool.PROP_GID, Mpool.PROP_MODE, Mpool.PROP_SPARE);
+
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String name;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PROPERTY=VALUE")
@@ -22,23 +26,33 @@ final class SetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String a : assignments) {
-            if (a.indexOf('=') <= 0) {
+        String[][] parsed = new String[assignments.size()][];
+        for (int i = 0; i < parsed.length; i++) {
+            String a = assignments.get(i);
+            int eq = a.indexOf('=');
+            if (eq <= 0) {
                 throw MpoolException.invalid("'" + a + "' is not PROPERTY=VALUE");
             }
+            String key = a.substring(0, eq).trim();
+            String value = a.substring(eq + 1);
+            if (!SETTABLE.contains(key)) {
+                throw MpoolException.invalid((GetCommand.PROPERTIES.contains(key)
+                                ? "property '" + key + "' cannot be set"
+                                : "unknown property '" + key + "'")
+                        + "; settable: " + String.join(", ", SETTABLE));
+            }
+            if (key.equals(Mpool.PROP_UID)) {
+                value = String.valueOf(Cli.id(value, "/etc/passwd", "user"));
+            } else if (key.equals(Mpool.PROP_GID)) {
+                value = String.valueOf(Cli.id(value, "/etc/group", "group"));
+            }
+            parsed[i] = new String[] {key, value};
         }
         try (Mpool pool = Cli.open(name)) {
-            for (String a : assignments) {
-                int eq = a.indexOf('=');
-                String key = a.substring(0, eq).trim();
-                String value = a.substring(eq + 1);
-                if (key.equals(Mpool.PROP_UID)) {
-                    value = String.valueOf(Cli.id(value, "/etc/passwd", "user"));
-                } else if (key.equals(Mpool.PROP_GID)) {
-                    value = String.valueOf(Cli.id(value, "/etc/group", "group"));
-                }
-                pool.setProperty(key, value);
-                System.out.printf("%s: %s=%s%n", name, key, pool.properties().get(key));
+            for (String[] kv : parsed) {
+                pool.setProperty(kv[0], kv[1]);
+                System.out.printf(
+                        "%s: %s=%s%n", pool.name(), kv[0], pool.properties().get(kv[0]));
             }
         }
         return 0;

@@ -1,5 +1,6 @@
 package org.mpool.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,19 +15,22 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "show",
         mixinStandardHelpOptions = true,
-        description = "Show a pool in detail: its media classes and devices, usage, objects, metadata shards "
-                + "and health. Needs no lock.",
+        description = "Show a pool in detail: its state, its media classes and devices with each one's own usage, "
+                + "objects and health, its metadata shards and the reaper. Usage as in 'list': USABLE is TOTAL "
+                + "without the SPARE, AVAIL what objects can still take. Needs no lock.",
         footer = {
             "",
-            "Fields: mpool uuid label class device total used free spare mblocksize mblocks mlogs shards health",
-            "        reaperbudget reaperttl reaperperiod",
+            "Fields (one row per media class): mpool uuid label state class device total usable used avail capacity",
+            "        spare mblocksize mblocks mlogs mdcs shards health reaperbudget reaperttl reaperperiod;",
+            "        on request (-o): free (free zones, the spare included)",
             "",
             "Examples:",
             "  mpool show mp1",
-            "  mpool show mp1 -Y"
+            "  mpool show mp1 -o class,used,avail,mblocks,mlogs",
+            "  mpool show 4ea3a3fb-c61c-4d05-9df3-597b03eba8c7 -Y"
         })
 final class ShowCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name, its UUID or one of its devices.")
     String name;
 
     @Mixin
@@ -38,115 +42,103 @@ final class ShowCommand implements Callable<Integer> {
                 Report.text("mpool", "MPOOL"),
                 Report.text("uuid", "UUID"),
                 Report.text("label", "LABEL"),
+                Report.text("state", "STATE"),
                 Report.text("class", "CLASS"),
                 Report.text("device", "DEVICE"),
                 Report.bytes("total", "TOTAL"),
+                Report.bytes("usable", "USABLE"),
                 Report.bytes("used", "USED"),
-                Report.bytes("free", "FREE"),
+                Report.bytes("avail", "AVAIL"),
+                Report.percent("capacity", "CAPACITY"),
                 Report.bytes("spare", "SPARE"),
                 Report.bytes("mblocksize", "MBLOCKSIZE"),
                 Report.number("mblocks", "MBLOCKS"),
                 Report.number("mlogs", "MLOGS"),
+                Report.number("mdcs", "MDCS"),
                 Report.number("shards", "SHARDS"),
                 Report.text("health", "HEALTH"),
                 Report.text("reaperbudget", "REAPERBUDGET"),
                 Report.text("reaperttl", "REAPERTTL"),
-                Report.text("reaperperiod", "REAPERPERIOD")));
-        try (Mpool pool = Cli.inspect(name)) {
+                Report.text("reaperperiod", "REAPERPERIOD"),
+                Report.bytes("free", "FREE").onRequest()));
+        PoolLocator locator = Cli.locator();
+        PoolLocator.Found found = locator.find(name);
+        String state = new PoolLocator.Surveyed(found.uuid(), found.name(), found.devices(), found.entry()).state();
+        String poolHealth;
+        PoolStats stats;
+        try (Mpool pool = locator.inspect(found)) {
             Reaper.Config reaper = pool.reaperConfig();
-            PoolStats stats = pool.stats();
+            stats = pool.stats();
             List<String> problems = pool.health();
-            String health = problems.isEmpty() ? "optimal" : "degraded: " + String.join("; ", problems);
+            poolHealth = health(problems);
             for (Map.Entry<MediaClass, PoolStats.ClassStats> e : stats.classes().entrySet()) {
                 PoolStats.ClassStats c = e.getValue();
+                Path device = pool.devicePath(e.getKey());
+                List<String> own = problems.stream()
+                        .filter(p -> p.startsWith(device + ":"))
+                        .toList();
                 report.row(
-                        "mpool",
-                        pool.name(),
-                        "uuid",
-                        pool.uuid().toString(),
-                        "label",
-                        pool.properties().get(Mpool.PROP_LABEL),
-                        "class",
-                        e.getKey().label(),
-                        "device",
-                        pool.devicePath(e.getKey()).toString(),
-                        "total",
-                        c.totalBytes(),
-                        "used",
-                        c.usedBytes(),
-                        "free",
-                        c.freeBytes(),
-                        "spare",
-                        c.spareBytes(),
-                        "mblocksize",
-                        c.mblockSizeBytes(),
-                        "mblocks",
-                        stats.mblocks(),
-                        "mlogs",
-                        stats.mlogs(),
-                        "shards",
-                        stats.shards(),
-                        "health",
-                        health,
-                        "reaperbudget",
-                        reaper.budgetText(),
-                        "reaperttl",
-                        Units.duration(reaper.ttl()),
-                        "reaperperiod",
-                        Units.duration(reaper.period()));
+                        "mpool", pool.name(),
+                        "uuid", pool.uuid().toString(),
+                        "label", pool.properties().get(Mpool.PROP_LABEL),
+                        "state", state,
+                        "class", e.getKey().label(),
+                        "device", device.toString(),
+                        "total", c.totalBytes(),
+                        "usable", c.usableBytes(),
+                        "used", c.usedBytes(),
+                        "avail", c.availableBytes(),
+                        "capacity", c.usableBytes() <= 0 ? 100.0 : 100.0 * c.usedBytes() / c.usableBytes(),
+                        "spare", c.spareBytes(),
+                        "mblocksize", c.mblockSizeBytes(),
+                        "mblocks", c.mblocks(),
+                        "mlogs", c.mlogs(),
+                        "mdcs", c.mdcs(),
+                        "shards", stats.shards(),
+                        "health", health(own),
+                        "reaperbudget", reaper.budgetText(),
+                        "reaperttl", Units.duration(reaper.ttl()),
+                        "reaperperiod", Units.duration(reaper.period()),
+                        "free", c.freeBytes());
             }
         }
         if (output.format() == OutputOptions.Format.TABLE && (output.fields == null || output.fields.isEmpty())) {
-            printDetail(report);
+            printDetail(report, stats, poolHealth);
         } else {
             report.print(System.out, output);
         }
         return 0;
     }
 
-    /** The default view: one "key: value" block, then one line per media class. */
-    private void printDetail(Report report) {
+    private static String health(List<String> problems) {
+        return problems.isEmpty() ? "optimal" : "degraded: " + String.join("; ", problems);
+    }
+
+    /** The default view: one "key: value" block for the pool, then one line per media class. */
+    private void printDetail(Report report, PoolStats stats, String health) {
         Map<String, Object> first = report.rows().get(0);
         System.out.printf(
-                "mpool:   %s%nuuid:    %s%nlabel:   %s%nhealth:  %s%nobjects: %s mblocks, %s mlogs%n"
+                "mpool:   %s%nuuid:    %s%nlabel:   %s%nstate:   %s%nhealth:  %s%n"
+                        + "objects: %d mblocks, %d mlogs, %d MDCs%n"
                         + "shards:  %s metadata shards (MDC-1..N)%nreaper:  page-cache budget %s, idle maps evicted after %s, "
                         + "checked every %s%n",
                 first.get("mpool"),
                 first.get("uuid"),
                 first.get("label"),
-                first.get("health"),
-                first.get("mblocks"),
-                first.get("mlogs"),
+                first.get("state"),
+                health,
+                stats.mblocks(),
+                stats.mlogs(),
+                stats.mdcs(),
                 first.get("shards"),
                 first.get("reaperbudget"),
                 first.get("reaperttl"),
                 first.get("reaperperiod"));
-        Report classes = new Report(List.of(
-                Report.text("class", "CLASS"),
-                Report.text("device", "DEVICE"),
-                Report.bytes("total", "TOTAL"),
-                Report.bytes("used", "USED"),
-                Report.bytes("free", "FREE"),
-                Report.bytes("spare", "SPARE"),
-                Report.bytes("mblocksize", "MBLOCKSIZE")));
-        for (Map<String, Object> r : report.rows()) {
-            classes.row(
-                    "class",
-                    r.get("class"),
-                    "device",
-                    r.get("device"),
-                    "total",
-                    r.get("total"),
-                    "used",
-                    r.get("used"),
-                    "free",
-                    r.get("free"),
-                    "spare",
-                    r.get("spare"),
-                    "mblocksize",
-                    r.get("mblocksize"));
-        }
         System.out.println();
-        classes.print(System.out, output);
+        OutputOptions classes = new OutputOptions();
+        classes.units = output.units;
+        classes.noHeadings = output.noHeadings;
+        classes.fields = List.of("class,device,total,used,avail,capacity,spare,mblocksize,mblocks,mlogs,mdcs");
+        report.print(System.out, classes);
     }
 }

@@ -1,5 +1,7 @@
 package org.mpool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,12 +26,47 @@ final class Launcher {
         return runWithInput(null, args);
     }
 
+    /** Runs and asserts exit status 0. */
+    Run ok(String... args) throws IOException, InterruptedException {
+        Run r = run(args);
+        assertThat(r.exit())
+                .as("mpool %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
+                .isZero();
+        return r;
+    }
+
+    /** Runs and asserts the exit status, and an error line {@code mpool: ... [CODE]} without a stack trace. */
+    Run fails(int exit, String code, String... args) throws IOException, InterruptedException {
+        Run r = run(args);
+        assertThat(r.exit())
+                .as("exit of mpool %s; stderr: %s", String.join(" ", args), r.err())
+                .isEqualTo(exit);
+        assertThat(r.err())
+                .as("stderr of mpool %s", String.join(" ", args))
+                .contains("[" + code + "]")
+                .startsWith("mpool: ");
+        assertThat(r.err()).as("no stack trace without --debug").doesNotContain("\tat ");
+        return r;
+    }
+
     Run runWithInput(byte[] stdin, String... args) throws IOException, InterruptedException {
+        return run(stdin, null, args);
+    }
+
+    /** Runs with standard output sent to {@code stdout} (a file, {@code /dev/full}...); {@code out} is then empty. */
+    Run runTo(Path stdout, String... args) throws IOException, InterruptedException {
+        return run(null, stdout, args);
+    }
+
+    private Run run(byte[] stdin, Path stdout, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(root.resolve("mpool").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("MPOOL_CONFIG", registry.toString());
+        if (stdout != null) {
+            pb.redirectOutput(stdout.toFile());
+        }
         Process p = pb.start();
         // Fed from a thread: a command may stop reading (a full mlog) or write before it reads.
         Thread in = Thread.ofPlatform().start(() -> {

@@ -30,7 +30,8 @@ class SizeConverterTest {
                 "8kb = 8192",
                 "8MB = 8388608",
                 "'  16m  ' = 16777216",
-                "8388607t = 9223370937343148032"
+                "1048576t = 1152921504606846976",
+                "1152921504606846976 = 1152921504606846976"
             })
     void convertsSizes(String input, long expected) {
         assertThat(converter.convert(input)).isEqualTo(expected);
@@ -51,6 +52,10 @@ class SizeConverterTest {
                 "12 m",
                 "0x10",
                 "8388608t",
+                "8388607t",
+                "1048577t",
+                "1152921504606846977",
+                "9223372036854775807",
                 "99999999999999999999",
                 "1kk",
                 "m1"

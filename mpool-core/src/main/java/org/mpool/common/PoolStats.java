@@ -20,6 +20,27 @@ public record PoolStats(
      * @param freeBytes bytes of free zones, spare included
      * @param spareBytes bytes of free zones only metadata may use
      * @param mblockSizeBytes the class's fixed mblock (zone) size
+     * @param mblocks committed mblocks in this class
+     * @param mlogs committed mlogs in this class
+     * @param mdcs committed MDCs in this class (the root MDC not counted)
      */
-    public record ClassStats(long totalBytes, long usedBytes, long freeBytes, long spareBytes, long mblockSizeBytes) {}
+    public record ClassStats(
+            long totalBytes,
+            long usedBytes,
+            long freeBytes,
+            long spareBytes,
+            long mblockSizeBytes,
+            long mblocks,
+            long mlogs,
+            long mdcs) {
+        /** What objects may still take: the free bytes beyond the spare (0 once data reaches the spare). */
+        public long availableBytes() {
+            return Math.max(0, freeBytes - spareBytes);
+        }
+
+        /** What objects may take in all: the total without the spare. */
+        public long usableBytes() {
+            return totalBytes - spareBytes;
+        }
+    }
 }

@@ -8,12 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.NativeDevice;
 import org.mpool.format.Superblock;
+import org.mpool.linux.ProcLocks;
 import org.mpool.spi.BlockDevice;
 
 /** What devices hold, without opening a pool: probe one, scan many, wipe a superblock. */
@@ -28,6 +30,9 @@ public final class DeviceProbe {
             throw new MpoolException(ErrorCode.NOT_FOUND, device + ": no such file or device");
         }
         try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.READ_ONLY)) {
+            if (d.sizeBytes() < Superblock.COPY_OFFSETS[Superblock.COPY_OFFSETS.length - 1] + Superblock.SIZE) {
+                return Optional.empty(); // too small to hold the superblock copies: no pool device
+            }
             return Optional.of(label(device, PoolDevice.readSuperblock(d, device.toString())));
         } catch (MpoolException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
@@ -83,6 +88,11 @@ public final class DeviceProbe {
         try (BlockDevice d = NativeDevice.open(device, NativeDevice.OpenOptions.EXCLUSIVE)) {
             PoolDevice.wipe(d);
         }
+    }
+
+    /** The process holding {@code device}'s exclusive lock (a pool open for changes), if any. */
+    public static OptionalLong lockHolder(Path device) {
+        return ProcLocks.flockHolder(device);
     }
 
     /** Whole block devices and partitions the kernel lists, except empty ones (unused loop devices, ramdisks). */

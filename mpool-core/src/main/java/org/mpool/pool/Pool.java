@@ -332,17 +332,33 @@ public final class Pool implements AutoCloseable {
 
     public PoolStats stats() {
         checkOpen("stats");
+        Map<MediaClass, long[]> perClass = new EnumMap<>(MediaClass.class);
+        long[] counts = new long[ObjectId.Type.values().length];
+        for (Shard s : shards) {
+            s.table().forEach(e -> {
+                int type = new ObjectId(e.id()).type().ordinal();
+                counts[type]++;
+                perClass.computeIfAbsent(e.mediaClass(), mc -> new long[counts.length])[type]++;
+            });
+        }
         Map<MediaClass, PoolStats.ClassStats> classes = new EnumMap<>(MediaClass.class);
         spaces.forEach((mc, s) -> {
             long zb = devices.get(mc).zoneBytes();
             long total = s.zoneCount() * zb;
             long used = s.usedZones() * zb;
-            classes.put(mc, new PoolStats.ClassStats(total, used, total - used, s.spareZones() * zb, zb));
+            long[] c = perClass.getOrDefault(mc, new long[counts.length]);
+            classes.put(
+                    mc,
+                    new PoolStats.ClassStats(
+                            total,
+                            used,
+                            total - used,
+                            s.spareZones() * zb,
+                            zb,
+                            c[ObjectId.Type.MBLOCK.ordinal()],
+                            c[ObjectId.Type.MLOG.ordinal()],
+                            c[ObjectId.Type.MDC.ordinal()]));
         });
-        long[] counts = new long[ObjectId.Type.values().length];
-        for (Shard s : shards) {
-            s.table().forEach(e -> counts[new ObjectId(e.id()).type().ordinal()]++);
-        }
         return new PoolStats(
                 classes,
                 counts[ObjectId.Type.MBLOCK.ordinal()],

@@ -37,8 +37,12 @@ public final class PoolCreator {
         String label = PoolProperties.validate(PoolProperties.LABEL, o.label());
         String spare = PoolProperties.validate(PoolProperties.SPARE, String.valueOf(o.sparePercent()));
         int[] owner = DeviceOwnership.defaultOwner();
-        int uid = o.uid() != null ? o.uid() : owner[0];
-        int gid = o.gid() != null ? o.gid() : owner[1];
+        int uid = o.uid() != null
+                ? Integer.parseInt(PoolProperties.validate(PoolProperties.UID, o.uid() + ""))
+                : owner[0];
+        int gid = o.gid() != null
+                ? Integer.parseInt(PoolProperties.validate(PoolProperties.GID, o.gid() + ""))
+                : owner[1];
         int mode = o.mode() != null ? o.mode() : PoolProperties.DEFAULT_MODE;
         DeviceOwnership.checkMode(mode);
         if (o.stagingDevice() != null) {
@@ -188,6 +192,10 @@ public final class PoolCreator {
         }
         BlockDevice d = provider.open(path, true);
         try {
+            if (d.sizeBytes() == 0) {
+                throw MpoolException.invalid(path + " is empty or smaller than one block (0 usable bytes): a pool"
+                        + " needs a device with room for it (a missing file is created with a size)");
+            }
             if (sizeBytes > 0 && provider.isFile(d) && d.sizeBytes() != AlignedBuffers.alignUp(sizeBytes, 4096)) {
                 throw new MpoolException(
                         ErrorCode.EXISTS,

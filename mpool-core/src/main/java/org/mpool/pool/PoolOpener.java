@@ -29,6 +29,15 @@ public final class PoolOpener {
     private PoolOpener() {}
 
     public static Pool open(Path capacityPath, BlockDevice.Provider provider, boolean readOnly) {
+        return open(capacityPath, List.of(), provider, readOnly);
+    }
+
+    /**
+     * Opens a pool whose other devices may have moved: a device that is not at the path MDC-0
+     * records is looked for among {@code candidates} (by pool and device UUID). A read-write
+     * open records where it was found, so the next open needs no candidates.
+     */
+    public static Pool open(Path capacityPath, List<Path> candidates, BlockDevice.Provider provider, boolean readOnly) {
         List<AutoCloseable> toClose = new ArrayList<>();
         try {
             PoolDevice capacity = openDevice(capacityPath, provider, readOnly, toClose);
@@ -49,7 +58,16 @@ public final class PoolOpener {
             devices.put(MediaClass.CAPACITY, capacity);
             CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
             if (stagingInfo != null) {
-                devices.put(MediaClass.STAGING, openStaging(provider, readOnly, sb, stagingInfo, toClose));
+                PoolDevice staging = openStaging(provider, readOnly, sb, stagingInfo, candidates, toClose);
+                devices.put(MediaClass.STAGING, staging);
+                if (!readOnly && !staging.path().toAbsolutePath().toString().equals(stagingInfo.path())) {
+                    config.update(List.of(new CatalogRecord.MediaClassInfo(
+                            stagingInfo.classCode(),
+                            stagingInfo.deviceUuid(),
+                            stagingInfo.zoneBytes(),
+                            stagingInfo.zoneCount(),
+                            staging.path().toAbsolutePath().toString())));
+                }
             }
             int spare = PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
             Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
@@ -163,31 +181,66 @@ public final class PoolOpener {
             Path path, BlockDevice.Provider provider, boolean readOnly, List<AutoCloseable> toClose) {
         BlockDevice raw = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
         BlockDevice device = new FlushCombiningDevice(raw);
-        toClose.add(device);
-        return PoolDevice.read(path, device, provider.isFile(raw));
+        try {
+            PoolDevice d = PoolDevice.read(path, device, provider.isFile(raw));
+            toClose.add(device);
+            return d;
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
     }
 
+    /** Opens the staging device where MDC-0 says it is, else the candidate that carries its UUIDs. */
     private static PoolDevice openStaging(
             BlockDevice.Provider provider,
             boolean readOnly,
             Superblock capSb,
             CatalogRecord.MediaClassInfo info,
+            List<Path> candidates,
             List<AutoCloseable> toClose) {
-        Path path = Path.of(info.path());
-        PoolDevice staging;
+        Path recorded = Path.of(info.path());
+        MpoolException notThere;
         try {
-            staging = openDevice(path, provider, readOnly, toClose);
+            PoolDevice staging = openDevice(recorded, provider, readOnly, toClose);
+            if (isDevice(staging, capSb, info)) {
+                return staging;
+            }
+            close(staging, toClose);
+            notThere = new MpoolException(
+                    ErrorCode.NOT_FOUND,
+                    "pool '" + capSb.poolName() + "': " + recorded + " is not its staging device any more (device UUID "
+                            + info.deviceUuid() + " expected)");
         } catch (MpoolException e) {
-            throw new MpoolException(
+            notThere = new MpoolException(
                     e.code(), "pool '" + capSb.poolName() + "': cannot open its staging device: " + e.getMessage(), e);
         }
-        Superblock sb = staging.superblock();
-        if (!sb.poolUuid().equals(capSb.poolUuid()) || !sb.deviceUuid().equals(info.deviceUuid())) {
-            throw new MpoolException(
-                    ErrorCode.NOT_FOUND,
-                    "pool '" + capSb.poolName() + "': " + path + " is not its staging device any more (device UUID "
-                            + info.deviceUuid() + " expected)");
+        for (Path candidate : candidates) {
+            if (candidate.toAbsolutePath().equals(recorded.toAbsolutePath()) || !provider.exists(candidate)) {
+                continue;
+            }
+            PoolDevice staging;
+            try {
+                staging = openDevice(candidate, provider, readOnly, toClose);
+            } catch (MpoolException e) {
+                notThere.addSuppressed(e);
+                continue;
+            }
+            if (isDevice(staging, capSb, info)) {
+                return staging;
+            }
+            close(staging, toClose);
         }
-        return staging;
+        throw notThere;
+    }
+
+    private static boolean isDevice(PoolDevice d, Superblock capSb, CatalogRecord.MediaClassInfo info) {
+        Superblock sb = d.superblock();
+        return sb.poolUuid().equals(capSb.poolUuid()) && sb.deviceUuid().equals(info.deviceUuid());
+    }
+
+    private static void close(PoolDevice d, List<AutoCloseable> toClose) {
+        toClose.remove(d.device());
+        d.device().close();
     }
 }

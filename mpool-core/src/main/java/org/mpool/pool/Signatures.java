@@ -19,14 +19,44 @@ public final class Signatures {
 
     private Signatures() {}
 
-    /** A description of what the device holds ("an mpool named x", "an ext4 file system"...), if anything. */
+    /**
+     * A description of what the device holds ("an mpool named x", "an ext4 file system"...), if
+     * anything: a known signature, else any non-zero byte in its first or last {@link #DATA_BYTES}
+     * ("unrecognised data"). Empty for a device of zeros.
+     */
     public static Optional<String> find(BlockDevice device) {
         long len = Math.min(PROBE_BYTES, device.sizeBytes());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment head = AlignedBuffers.allocate(arena, AlignedBuffers.alignUp(len, device.logicalBlockSize()));
             device.read(0, head.asSlice(0, AlignedBuffers.alignDown(head.byteSize(), device.logicalBlockSize())));
-            return identify(head);
+            Optional<String> known = identify(head);
+            if (known.isPresent()) {
+                return known;
+            }
+            return unrecognisedData(device, arena);
         }
+    }
+
+    /** Bytes at each end of a device that must be zero for it to count as empty. */
+    static final long DATA_BYTES = 1 << 20;
+
+    private static Optional<String> unrecognisedData(BlockDevice device, Arena arena) {
+        long block = device.logicalBlockSize();
+        long len = AlignedBuffers.alignDown(Math.min(DATA_BYTES, device.sizeBytes()), block);
+        if (len == 0) {
+            return Optional.empty();
+        }
+        MemorySegment buf = AlignedBuffers.allocate(arena, len);
+        MemorySegment zeros = arena.allocate(len); // zeroed by the arena
+        device.read(0, buf);
+        if (buf.mismatch(zeros) >= 0) {
+            return Optional.of("unrecognised data (non-zero bytes in its first " + len / 1024 + " KiB)");
+        }
+        device.read(AlignedBuffers.alignDown(device.sizeBytes() - len, block), buf);
+        if (buf.mismatch(zeros) >= 0) {
+            return Optional.of("unrecognised data (non-zero bytes in its last " + len / 1024 + " KiB)");
+        }
+        return Optional.empty();
     }
 
     static Optional<String> identify(MemorySegment head) {
