@@ -167,6 +167,7 @@ function _complete_mpool() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} set" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} show" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} check" ];    then _picocli_mpool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scrub" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mblock" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mlog" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mdc" ];    then _picocli_mpool; return $?; fi
@@ -205,53 +206,55 @@ function _complete_mpool() {
   local cmds10=(set)
   local cmds11=(show)
   local cmds12=(check)
-  local cmds13=(mblock)
-  local cmds14=(mlog)
-  local cmds15=(mdc)
-  local cmds16=(quickstart)
-  local cmds17=(help)
-  local cmds18=(generate-completion)
-  local cmds19=(mblock put)
-  local cmds20=(mblock get)
-  local cmds21=(mblock list)
-  local cmds22=(mblock stat)
-  local cmds23=(mblock rm)
-  local cmds24=(mlog create)
-  local cmds25=(mlog append)
-  local cmds26=(mlog cat)
-  local cmds27=(mlog erase)
-  local cmds28=(mlog list)
-  local cmds29=(mlog rm)
-  local cmds30=(mdc create)
-  local cmds31=(mdc append)
-  local cmds32=(mdc cat)
-  local cmds33=(mdc compact)
-  local cmds34=(mdc list)
-  local cmds35=(mdc rm)
+  local cmds13=(scrub)
+  local cmds14=(mblock)
+  local cmds15=(mlog)
+  local cmds16=(mdc)
+  local cmds17=(quickstart)
+  local cmds18=(help)
+  local cmds19=(generate-completion)
+  local cmds20=(mblock put)
+  local cmds21=(mblock get)
+  local cmds22=(mblock list)
+  local cmds23=(mblock stat)
+  local cmds24=(mblock rm)
+  local cmds25=(mlog create)
+  local cmds26=(mlog append)
+  local cmds27=(mlog cat)
+  local cmds28=(mlog erase)
+  local cmds29=(mlog list)
+  local cmds30=(mlog rm)
+  local cmds31=(mdc create)
+  local cmds32=(mdc append)
+  local cmds33=(mdc cat)
+  local cmds34=(mdc compact)
+  local cmds35=(mdc list)
+  local cmds36=(mdc rm)
 
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_list; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mdc_append; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mdc_create; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_list; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_append; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mlog_create; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_list; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_get; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_mblock_put; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_help; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_quickstart; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_mdc; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_mlog; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_mblock; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_mpool_mdc_list; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_append; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mdc_create; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mlog_list; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_append; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_create; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_list; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_get; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_put; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_help; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_quickstart; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_mdc; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_mlog; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_mblock; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_scrub; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mpool_check; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mpool_show; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_mpool_set; return $?; fi
@@ -275,7 +278,7 @@ function _picocli_mpool() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy wipe rename activate deactivate scan list get set show check mblock mlog mdc quickstart help generate-completion"
+  local commands="create add destroy wipe rename activate deactivate scan list get set show check scrub mblock mlog mdc quickstart help generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -670,6 +673,33 @@ function _picocli_mpool_check() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `scrub` subcommand.
+function _picocli_mpool_scrub() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--rate'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--rate')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `mblock` subcommand.
 function _picocli_mpool_mblock() {
   # Get completion data
@@ -762,7 +792,7 @@ function _picocli_mpool_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy wipe rename activate deactivate scan list get set show check mblock mlog mdc quickstart generate-completion"
+  local commands="create add destroy wipe rename activate deactivate scan list get set show check scrub mblock mlog mdc quickstart generate-completion"
   local flag_opts="'-h' '--help' '--debug'"
   local arg_opts=""
 

@@ -57,7 +57,8 @@ class OneWriterPerPoolTest {
     @Test
     void aMountedBlockDeviceIsNotOpenedForWriting() throws Exception {
         Path file = dir.resolve("fs.img");
-        NativeDevice.createFile(file, 64L << 20, NativeDevice.OpenOptions.SHARED).close();
+        NativeDevice.createFile(file, 64L << 20, NativeDevice.OpenOptions.SHARED)
+                .close();
         Path loop = LoopDevices.attach(file);
         Path mountPoint = Files.createDirectory(dir.resolve("mnt"));
         try {
