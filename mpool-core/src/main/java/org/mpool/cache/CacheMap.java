@@ -221,6 +221,29 @@ public final class CacheMap {
         return out;
     }
 
+    /**
+     * Resident bytes of the mapped pages that {@code [offset, offset + length)} touches (mincore,
+     * whole pages); pages of a slot past its mblock's length are not mapped and not counted.
+     */
+    public long residentBytes(long offset, long length) {
+        checkRange("residency", offset, length);
+        long pages = (AlignedBuffers.alignUp(offset + length, LibC.PAGE_SIZE)
+                        - AlignedBuffers.alignDown(offset, LibC.PAGE_SIZE))
+                / LibC.PAGE_SIZE;
+        long[] resident = {0};
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment vector = scratch.allocate(Math.max(1, Math.min(pages, PageCache.MINCORE_PAGES)));
+            withOpenRange(
+                    "residency",
+                    () -> forEachSlot(offset, length, (slot, from, len) -> {
+                        if (len > 0) {
+                            resident[0] += PageCache.residentPages(address + from, len, vector) * LibC.PAGE_SIZE;
+                        }
+                    }));
+        }
+        return resident[0];
+    }
+
     /** Drops every page of this map from the page cache (pages another mapping holds stay). */
     public void purge() {
         withOpenRange("purge", () -> {
