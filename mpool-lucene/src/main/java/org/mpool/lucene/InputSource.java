@@ -159,6 +159,11 @@ final class InputSource {
         return closed.get();
     }
 
+    /** The map's advice (of its first mblock), or null for bytes in memory: for tests. */
+    Advice advice() {
+        return map == null ? null : map.advice(blob.mblocks.getFirst());
+    }
+
     /** Unmaps (or frees) the bytes and releases the file; idempotent. */
     void close() throws IOException {
         if (!closed.compareAndSet(false, true)) {

@@ -363,6 +363,10 @@ final class MpoolIndexInput extends IndexInput implements RandomAccessInput {
         }
     }
 
+    InputSource source() {
+        return source;
+    }
+
     private void ensureOpen() {
         if (source.isClosed()) {
             throw new AlreadyClosedException("already closed: " + this);
