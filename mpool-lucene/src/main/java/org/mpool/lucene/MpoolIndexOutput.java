@@ -166,7 +166,7 @@ final class MpoolIndexOutput extends IndexOutput {
                 if (w != null) {
                     w.commitDeferred(); // full: immutable and readable now, durable at the next pool flush
                 }
-                w = store.pool.allocateMblock(store.options.mediaClass()).owner(store.tag);
+                w = allocate();
                 writers.add(w);
             }
             assert w.capacityBytes() - w.writtenBytes() >= n : "a buffer divides the mblock size";
@@ -179,6 +179,18 @@ final class MpoolIndexOutput extends IndexOutput {
         } catch (IllegalStateException e) {
             failed = true;
             throw closedError(e);
+        }
+    }
+
+    /** A new mblock for the file; when the pool is full, after freeing the data of deletes that wait for a flush. */
+    private MblockWriter allocate() throws IOException {
+        try {
+            return store.pool.allocateMblock(store.options.mediaClass()).owner(store.tag);
+        } catch (MpoolException e) {
+            if (e.code() != MpoolException.ErrorCode.NO_SPACE || !store.freeQueued()) {
+                throw e;
+            }
+            return store.pool.allocateMblock(store.options.mediaClass()).owner(store.tag);
         }
     }
 

@@ -52,10 +52,14 @@ import org.mpool.common.ObjectInfo;
  *
  * <h2>Deletes</h2>
  *
- * <p>A delete takes the name away at once (a new file may take it); the data goes when the last
- * input of the file closes (the mblocks of a mapped file are BUSY). Until then the file is a
- * pending deletion. A crash or close before that leaves mblocks no record names: freed as
- * orphans at the next open.
+ * <p>A delete takes the name away at once (a new file may take it) and appends its record. The
+ * data goes later, in two steps. While inputs of the file are open, it is a pending deletion
+ * (the mblocks of a mapped file are BUSY). Then its mblocks wait in {@link #toFree} until the
+ * delete record is durable — the next sync, syncMetaData or close flushes the catalog, as does a
+ * queue of {@link #FREE_BATCH_BYTES} — and only then are they deleted. So a file is whole or gone
+ * after a crash, never a name without its data, and deletes take effect in the order they were
+ * made (Lucene deletes a commit's segments file before the files it names). Mblocks of a delete
+ * whose record is durable but not yet freed are orphans at the next open: freed then.
  */
 final class Store {
     /** A name's file: being written, or written. */
@@ -83,7 +87,7 @@ final class Store {
         final List<ObjectId> mblocks;
         private String name; // guarded by the store's lock
         private long dataSeq; // the record that named the data
-        private long nameSeq; // the record that gave the current name
+        private long deleteSeq; // the record that deleted it
         private int opens;
         private boolean deleted;
 
@@ -111,6 +115,9 @@ final class Store {
         }
     }
 
+    /** Deleted data waiting for its records to be durable: past this, a catalog flush frees it. */
+    static final long FREE_BATCH_BYTES = 64L << 20;
+
     final Mpool pool;
     final String name;
     final long tag;
@@ -122,6 +129,10 @@ final class Store {
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<String, Node> files = new TreeMap<>(); // guarded by lock
     private final Set<Blob> pendingDeletes = new LinkedHashSet<>(); // guarded by lock
+    /** Deleted files no input holds, waiting for their delete record to be durable. */
+    private final List<Blob> toFree = new ArrayList<>(); // guarded by lock
+
+    private long toFreeBytes; // guarded by lock
     private final Set<String> heldLocks = new HashSet<>(); // guarded by lock
     private Catalog catalog; // guarded by lock
     private long appended; // guarded by lock
@@ -367,7 +378,6 @@ final class Store {
             long seq = append(b.record(w.name));
             b.name = w.name;
             b.dataSeq = seq;
-            b.nameSeq = seq;
             files.put(w.name, b);
             return true;
         } finally {
@@ -390,7 +400,7 @@ final class Store {
 
     void delete(String file) throws IOException {
         ensureOpen();
-        Blob free = null;
+        boolean batchFull = false;
         lock.lock();
         try {
             Node n = node(file);
@@ -400,11 +410,11 @@ final class Store {
                     w.removed = true; // its output frees what it wrote when it closes
                 }
                 case Blob b -> {
-                    append(new CatalogRecord.Delete(file));
+                    b.deleteSeq = append(new CatalogRecord.Delete(file));
                     files.remove(file);
                     b.deleted = true;
                     if (b.opens == 0) {
-                        free = b;
+                        batchFull = queueFree(b);
                     } else {
                         pendingDeletes.add(b);
                     }
@@ -413,9 +423,20 @@ final class Store {
         } finally {
             lock.unlock();
         }
-        if (free != null) {
-            free(free);
+        if (batchFull) {
+            flushCatalog();
         }
+    }
+
+    /** Queues a deleted, closed file's mblocks; true when the queue is full enough to flush for. */
+    private boolean queueFree(Blob b) {
+        assert lock.isHeldByCurrentThread() && b.deleted && b.opens == 0;
+        if (b.isInline()) {
+            return false;
+        }
+        toFree.add(b);
+        toFreeBytes += b.length;
+        return toFreeBytes >= FREE_BATCH_BYTES;
     }
 
     void rename(String from, String to) throws IOException {
@@ -427,8 +448,7 @@ final class Store {
                 throw new FileAlreadyExistsException("cannot rename " + from + " to " + to + ": it exists in " + this);
             }
             if (n instanceof Blob b) {
-                long seq = append(new CatalogRecord.Rename(from, to));
-                b.nameSeq = seq;
+                append(new CatalogRecord.Rename(from, to));
                 b.name = to;
             } else {
                 ((Writing) n).name = to; // no record yet: the output's close records it under the new name
@@ -469,31 +489,67 @@ final class Store {
         }
     }
 
-    /** An input of {@code b} closed: if it was the last one and the file is deleted, its data goes. */
+    /** An input of {@code b} closed: if it was the last one and the file is deleted, its data may go. */
     void release(Blob b) throws IOException {
-        boolean free;
+        boolean batchFull = false;
         lock.lock();
         try {
             assert b.opens > 0 : "a release without an acquire";
             b.opens--;
-            free = b.opens == 0 && b.deleted;
-            if (free) {
+            if (b.opens == 0 && b.deleted) {
                 pendingDeletes.remove(b);
+                batchFull = queueFree(b);
             }
         } finally {
             lock.unlock();
         }
-        if (free && !closed) { // closed: the next open frees the orphans
-            free(b);
+        if (batchFull && !closed) {
+            flushCatalog();
         }
     }
 
-    /** Deletes a file's mblocks (durable each); after trying them all, the first failure. */
-    void free(Blob b) throws IOException {
-        if (b.isInline()) {
-            return;
+    /**
+     * Deletes the mblocks of the queued files whose delete records are durable (each delete
+     * durable on return); after trying them all, the first failure. Called outside the lock.
+     */
+    private void freeDurablyDeleted() throws IOException {
+        List<ObjectId> ids = new ArrayList<>();
+        lock.lock();
+        try {
+            var it = toFree.iterator();
+            while (it.hasNext()) {
+                Blob b = it.next();
+                if (b.deleteSeq <= catalogFlushed) {
+                    ids.addAll(b.mblocks);
+                    toFreeBytes -= b.length;
+                    it.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
         }
-        freeMblocks(b.mblocks, "deleting " + b.name);
+        freeMblocks(ids, "freeing deleted files");
+    }
+
+    /** For an output that needs room: makes the queued deletes durable and frees their space. */
+    boolean freeQueued() throws IOException {
+        lock.lock();
+        try {
+            if (toFree.isEmpty()) {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        flushCatalog();
+        return true;
+    }
+
+    /** Deletes the data of a file that was never published (deleted while being written). */
+    void free(Blob b) throws IOException {
+        if (!b.isInline()) {
+            freeMblocks(b.mblocks, "deleting a file deleted while it was written");
+        }
     }
 
     void freeMblocks(List<ObjectId> ids, String what) throws IOException {
@@ -532,14 +588,12 @@ final class Store {
     void sync(Collection<String> names) throws IOException {
         ensureOpen();
         boolean needPool = false;
-        boolean needCatalog = false;
         lock.lock();
         try {
             for (String file : names) {
                 switch (node(file)) {
                     case Blob b -> {
                         needPool |= b.dataSeq > poolFlushed;
-                        needCatalog |= b.nameSeq > catalogFlushed;
                     }
                     case Writing w ->
                         throw new IOException("cannot sync " + file + " in " + this + ": it is still open for writing");
@@ -550,8 +604,8 @@ final class Store {
         }
         if (needPool) {
             flushPool();
-        } else if (needCatalog) {
-            flushCatalog();
+        } else {
+            flushCatalog(); // nothing to flush if the names are durable; frees what waits
         }
     }
 
@@ -582,8 +636,10 @@ final class Store {
         } finally {
             lock.unlock();
         }
+        freeDurablyDeleted();
     }
 
+    /** Makes the catalog durable, then frees what durable deletes released. */
     private void flushCatalog() throws IOException {
         lock.lock();
         try {
@@ -596,6 +652,7 @@ final class Store {
         } finally {
             lock.unlock();
         }
+        freeDurablyDeleted();
     }
 
     /** Appends a record (making room first if the catalog is half full); its number. */
@@ -769,6 +826,11 @@ final class Store {
 
     /** Called by the registry when the last directory instance closes: flushes and closes the catalog. */
     void close() throws IOException {
+        try {
+            flushCatalog(); // deletes become durable, and their data is freed
+        } catch (IOException | RuntimeException e) {
+            // the close goes on: what was not freed is an orphan at the next open
+        }
         lock.lock();
         try {
             if (closed) {

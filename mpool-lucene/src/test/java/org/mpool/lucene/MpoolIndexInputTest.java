@@ -182,6 +182,9 @@ class MpoolIndexInputTest {
         assertThat(d.getPendingDeletions()).as("the old file is still held").containsExactly("a");
         in.close();
         assertThat(d.getPendingDeletions()).isEqualTo(Set.of());
+        // The data goes once the delete record is durable: at the next sync, syncMetaData or close.
+        assertThat(d.pool().info(ids.getFirst()).lengthBytes()).isEqualTo(MiB);
+        d.syncMetaData();
         for (ObjectId id : ids) {
             assertThatThrownBy(() -> d.pool().info(id)).isInstanceOf(MpoolException.class);
         }
