@@ -65,8 +65,7 @@ class PowerLossTest {
     private void trial(long seed) throws Exception {
         // A dry run counts the writes of the whole workload; the crash falls at one of them.
         long total;
-        {
-            FaultInjectingDevice fid = FaultInjectingDevice.forCrashes(new MemoryDevice("cap", 64L * MiB));
+        try (FaultInjectingDevice fid = FaultInjectingDevice.forCrashes(new MemoryDevice("cap", 64L * MiB))) {
             MemoryDevices devices = MemoryDevices.serving(fid);
             try (Mpool pool = Mpool.create("pl", MemoryDevices.DEFAULT_PATH, options(), devices)) {
                 workload(pool, seed, new ArrayList<>());
@@ -74,26 +73,27 @@ class PowerLossTest {
             total = fid.writeCount();
         }
         Random r = new Random(seed);
-        FaultInjectingDevice fid = FaultInjectingDevice.forCrashes(new MemoryDevice("cap", 64L * MiB));
-        MemoryDevices devices = MemoryDevices.serving(fid);
-        Mpool pool = Mpool.create("pl", MemoryDevices.DEFAULT_PATH, options(), devices);
-        long created = fid.writeCount();
-        fid.crashAfterWrites(created + (long) (r.nextDouble() * (total - created)));
         List<Commit> done = new ArrayList<>();
-        try {
-            workload(pool, seed, done);
-        } catch (IOException | MpoolException expected) {
-            // the power failed
-        }
-        try {
-            pool.close();
-        } catch (MpoolException expected) {
-            // flushing at close fails too: the power is off
-        }
-        MemoryDevices after = MemoryDevices.serving(fid.crashImage(seed));
-        try (Mpool reopened = Mpool.open(MemoryDevices.DEFAULT_PATH, after);
-                MpoolDirectory d = MpoolDirectory.open(reopened, "d")) {
-            check(d, done);
+        try (FaultInjectingDevice fid = FaultInjectingDevice.forCrashes(new MemoryDevice("cap", 64L * MiB))) {
+            MemoryDevices devices = MemoryDevices.serving(fid);
+            Mpool pool = Mpool.create("pl", MemoryDevices.DEFAULT_PATH, options(), devices);
+            long created = fid.writeCount();
+            fid.crashAfterWrites(created + (long) (r.nextDouble() * (total - created)));
+            try {
+                workload(pool, seed, done);
+            } catch (IOException | MpoolException expected) {
+                // the power failed
+            }
+            try {
+                pool.close();
+            } catch (MpoolException expected) {
+                // flushing at close fails too: the power is off
+            }
+            try (MemoryDevice image = fid.crashImage(seed);
+                    Mpool reopened = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(image));
+                    MpoolDirectory d = MpoolDirectory.open(reopened, "d")) {
+                check(d, done);
+            }
         }
     }
 
