@@ -227,6 +227,17 @@ public final class Mpool implements AutoCloseable {
         pool.delete(id);
     }
 
+    /**
+     * Deletes many committed objects with one flush per metadata shard involved (a loop of
+     * {@link #delete(ObjectId)} flushes once per object): durable on return, their space
+     * reusable. Not atomic as a batch: an object that cannot be deleted (BUSY, NOT_FOUND) is
+     * skipped, the others are deleted, and then the first such failure is thrown with the rest
+     * suppressed. A crash during the call may leave any subset deleted.
+     */
+    public void delete(List<ObjectId> ids) {
+        pool.delete(ids);
+    }
+
     /** Allocates an empty mlog of at least {@code capacityBytes} (whole zones); it exists after {@link #commit(ObjectId, long)}. */
     public ObjectId allocateMlog(MediaClass mediaClass, long capacityBytes) {
         return pool.logs().allocate(ObjectId.Type.MLOG, mediaClass, capacityBytes);
