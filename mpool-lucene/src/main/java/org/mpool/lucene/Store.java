@@ -247,15 +247,15 @@ final class Store {
                 default -> throw new AssertionError("replay yields files only: " + r);
             }
         }
-        int orphans = 0;
+        List<ObjectId> orphans = new ArrayList<>();
         for (ObjectInfo info : tagged.values()) {
             if (!named.contains(info.id())) {
-                pool.delete(info.id());
-                orphans++;
+                orphans.add(info.id());
             }
         }
+        pool.delete(orphans); // one flush for them all
         MpoolDirectory.OpenReport report =
-                new MpoolDirectory.OpenReport(created, replay.records(), live.size(), lost, orphans);
+                new MpoolDirectory.OpenReport(created, replay.records(), live.size(), lost, orphans.size());
         Store s = new Store(pool, name, tag, o, catalog, report);
         s.lock.lock();
         try {
@@ -552,24 +552,34 @@ final class Store {
         }
     }
 
+    /**
+     * Deletes mblocks as one batch (one flush for all: {@code Mpool.delete(List)}). An mblock
+     * already gone is fine; any other failure is reported after the rest are deleted, and what
+     * was not deleted is an orphan that the next open frees.
+     */
     void freeMblocks(List<ObjectId> ids, String what) throws IOException {
-        MpoolException failure = null;
-        for (ObjectId id : ids) {
-            try {
-                pool.delete(id);
-            } catch (MpoolException e) {
-                if (e.code() == ErrorCode.NOT_FOUND) {
-                    continue;
-                }
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            pool.delete(ids);
+        } catch (MpoolException e) {
+            List<MpoolException> all = new ArrayList<>();
+            all.add(e);
+            for (Throwable t : e.getSuppressed()) {
+                if (t instanceof MpoolException m) {
+                    all.add(m);
                 }
             }
-        }
-        if (failure != null) { // what was not deleted is an orphan: the next open frees it
-            throw Errors.io(failure, what + " in " + this);
+            MpoolException failure = null;
+            for (MpoolException m : all) {
+                if (m.code() != ErrorCode.NOT_FOUND && failure == null) {
+                    failure = m;
+                }
+            }
+            if (failure != null) {
+                throw Errors.io(failure, what + " in " + this);
+            }
         }
     }
 
@@ -593,7 +603,8 @@ final class Store {
             for (String file : names) {
                 switch (node(file)) {
                     case Blob b -> {
-                        needPool |= b.dataSeq > poolFlushed;
+                        // An inline file's data is its record: the catalog flush below covers it.
+                        needPool |= !b.isInline() && b.dataSeq > poolFlushed;
                     }
                     case Writing w ->
                         throw new IOException("cannot sync " + file + " in " + this + ": it is still open for writing");
