@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.mpool.Mcache;
 import org.mpool.common.MpoolException;
@@ -31,6 +32,12 @@ final class InputSource {
     private final Arena arena;
     private final MemorySegment file;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Readahead has been asked for up to here (a file offset), by any input of this file: a
+     * merge reads a file through many clones (one per term's postings, say), and each would
+     * otherwise ask again for the windows the others asked for.
+     */
+    private final AtomicLong readaheadEnd = new AtomicLong();
 
     private InputSource(Store store, Store.Blob blob, Mcache map, Arena arena, MemorySegment file) {
         this.store = store;
@@ -121,6 +128,23 @@ final class InputSource {
             map.willNeed(offset, length);
         } catch (MpoolException e) {
             throw closedOr(e);
+        }
+    }
+
+    /**
+     * Claims the readahead of file range {@code [at, to)} for the caller: returns where the part
+     * nobody asked for yet starts ({@code to} if there is none). A reader that jumped past the
+     * claimed end claims from where it is.
+     */
+    long claimReadahead(long at, long to) {
+        while (true) {
+            long end = readaheadEnd.get();
+            if (end >= to) {
+                return to;
+            }
+            if (readaheadEnd.compareAndSet(end, to)) {
+                return Math.max(end, at);
+            }
         }
     }
 

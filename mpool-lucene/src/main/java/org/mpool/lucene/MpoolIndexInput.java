@@ -44,10 +44,8 @@ final class MpoolIndexInput extends IndexInput implements RandomAccessInput {
     private final boolean isClone;
 
     private long pos;
-    /** At this position, ask for more readahead; MAX_VALUE: never (a random input). */
+    /** At this position, see about more readahead; MAX_VALUE: never (a random input). */
     private long readaheadAt;
-    /** Readahead has been asked for up to here (a position of this input). */
-    private long readaheadEnd;
     /** Prefetches in a row that found their pages resident: only powers of two look again. */
     private int prefetchHits;
 
@@ -72,19 +70,23 @@ final class MpoolIndexInput extends IndexInput implements RandomAccessInput {
     }
 
     private void setSequential(boolean sequential) {
-        readaheadEnd = pos;
         readaheadAt = sequential && source.mapped() ? pos : Long.MAX_VALUE;
     }
 
-    /** Asks for readahead up to two windows past the position, once per window read. */
+    /**
+     * Keeps readahead up to two windows past the position, looking again a window later. The
+     * file's inputs share what was asked for ({@link InputSource#claimReadahead}), so a range is
+     * asked for once however many clones read it.
+     */
     private void readahead() {
-        long from = Math.max(readaheadEnd, pos);
-        long to = Math.min(length, pos + 2 * READAHEAD_WINDOW_BYTES);
-        if (to > from) {
-            source.willNeed(fileOffset + from, to - from);
+        long at = fileOffset + pos;
+        long end = fileOffset + length;
+        long to = Math.min(end, at + 2 * READAHEAD_WINDOW_BYTES);
+        long from = source.claimReadahead(at, to);
+        if (from < to) {
+            source.willNeed(from, to - from);
         }
-        readaheadEnd = Math.max(readaheadEnd, to);
-        readaheadAt = to >= length ? Long.MAX_VALUE : to - READAHEAD_WINDOW_BYTES;
+        readaheadAt = to >= end ? Long.MAX_VALUE : to - READAHEAD_WINDOW_BYTES - fileOffset;
     }
 
     // ------------------------------------------------------------------ sequential reads

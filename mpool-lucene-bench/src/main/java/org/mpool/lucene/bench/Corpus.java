@@ -33,7 +33,7 @@ final class Corpus {
     /** Cumulative Zipf weights over {@link #vocabulary}, for sampling by rank. */
     private final double[] cdf;
 
-    private Corpus(String[] vocabulary, double[] cdf, List<Doc> docs) {
+    Corpus(String[] vocabulary, double[] cdf, List<Doc> docs) {
         this.vocabulary = vocabulary;
         this.cdf = cdf;
         this.docs = docs;
@@ -64,6 +64,10 @@ final class Corpus {
             docs[i] = new Doc(i, title, body, date, CATEGORIES[dr.nextInt(CATEGORIES.length)]);
         });
         return new Corpus(vocabulary, cdf, Arrays.asList(docs));
+    }
+
+    double[] cdf() {
+        return cdf;
     }
 
     /** A word of rank {@code rank} (0: the most frequent). */
