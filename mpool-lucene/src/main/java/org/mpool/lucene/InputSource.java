@@ -57,7 +57,9 @@ final class InputSource {
         }
         Mcache map;
         try {
-            map = store.pool.map(blob.mblocks, policy.advice());
+            // READONCE: read and closed by the opening thread (Lucene's contract), so the map can be
+            // confined, and its close then needs no handshake with every thread (docs/MCACHE.md).
+            map = store.pool.map(blob.mblocks, policy.advice(), policy.readOnce());
         } catch (MpoolException e) {
             if (e.code() == ErrorCode.UNSUPPORTED) {
                 return readWhole(store, blob, what);

@@ -87,6 +87,7 @@ public final class LuceneBench {
         long seed = 42;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mpool-bench", "lucene");
         Path out = null;
+        List<Side> sides = List.of(Side.MMAP, Side.MPOOL);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "lucene" -> {} // the suite's name, as ./bench passes it
@@ -98,6 +99,7 @@ public final class LuceneBench {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i], "lucene");
                 case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> sides = List.of(Side.valueOf(args[++i].toUpperCase(Locale.ROOT))); // for profiling
                 case "-h", "--help" -> {
                     System.out.println("usage: bench lucene [--docs N] [--rounds N] [--threads N] [--queries N]"
                             + " [--mblock SIZE] [--dir DIR] [--out DIR] [--seed N]");
@@ -131,14 +133,18 @@ public final class LuceneBench {
                 threads,
                 Math.max(1, docs / 50),
                 mblock);
-        warmUp.run(Side.MMAP);
-        warmUp.run(Side.MPOOL);
+        for (Side s : sides) {
+            warmUp.run(s);
+        }
         System.err.printf(Locale.ROOT, "bench lucene: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         List<Run> mpool = new ArrayList<>();
         List<Run> mmap = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             Side[] order = r % 2 == 0 ? new Side[] {Side.MMAP, Side.MPOOL} : new Side[] {Side.MPOOL, Side.MMAP};
             for (Side s : order) {
+                if (!sides.contains(s)) {
+                    continue;
+                }
                 Run run = bench.run(s);
                 (s == Side.MPOOL ? mpool : mmap).add(run);
                 System.err.printf(
@@ -156,6 +162,9 @@ public final class LuceneBench {
                         run.hotBytes() >> 20,
                         run.mergeCacheGrowthBytes() >> 20);
             }
+        }
+        if (mpool.isEmpty() || mmap.isEmpty()) {
+            return; // one side only (--only): no ratios
         }
         List<String> table = Report.table(mpool, mmap, docs);
         String header = "`./bench lucene --docs " + docs + " --rounds " + rounds + " --threads " + threads
