@@ -18,6 +18,9 @@ import org.apache.lucene.tests.store.BaseDirectoryTestCase;
  *       the file system, then syncs it.
  * </ul>
  *
+ * <p>The other directories the suite makes ({@code testCopyFrom}'s {@code newDirectory()}) are
+ * MpoolDirectories too: this module runs its tests with {@code -Dtests.directory=} this class.
+ *
  * <p>Seeds: {@code mvn test -pl mpool-lucene -Dtest=MpoolDirectoryTest -Dtests.seed=DEADBEEF}
  * (the failing seed is printed on failure).
  */
