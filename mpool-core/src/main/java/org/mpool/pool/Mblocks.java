@@ -142,7 +142,7 @@ public final class Mblocks {
      * Maps committed mblocks into one address range (see {@code Mcache}); they are in use, so
      * not deletable, until the map closes.
      */
-    public CacheMap map(List<ObjectId> ids, Advice advice) {
+    public CacheMap map(List<ObjectId> ids, Advice advice, boolean confined) {
         pool.checkOpen("map");
         SlotLayout.checkIds(ids);
         List<SlotLayout.Piece> pieces = new ArrayList<>(ids.size());
@@ -158,7 +158,7 @@ public final class Mblocks {
             throw ex;
         }
         Runnable release = () -> pieces.forEach(p -> pool.inUse().release(p.id().value()));
-        return pool.cache().map(pieces, mc -> pool.device(mc).device(), advice, release);
+        return pool.cache().map(pieces, mc -> pool.device(mc).device(), advice, confined, release);
     }
 
     /**
