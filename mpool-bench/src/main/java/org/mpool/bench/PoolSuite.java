@@ -124,6 +124,18 @@ final class PoolSuite implements Suite {
                                 settled(file, () -> verifiedRandomReads(pool, readSet, arena, c.seconds(), round)),
                         () -> m[19][round] = settled(
                                 file, () -> plainRandomReads(file, readOffsets, capacity, arena, c.seconds(), round)));
+                System.err.printf(
+                        Locale.ROOT,
+                        "bench: pool round %d, verified vs plain O_DIRECT reads (%s first): 1 MiB %,.0f vs %,.0f MiB/s (%.2f),"
+                                + " 4 KiB random, 16 threads %,.0f vs %,.0f reads/s (%.2f)%n",
+                        r + 1,
+                        plainFirst ? "plain" : "verified",
+                        m[16][r],
+                        m[17][r],
+                        m[16][r] / m[17][r],
+                        m[18][r],
+                        m[19][r],
+                        m[18][r] / m[19][r]);
                 m[8][r] = settled(file, () -> smallCommits(smallPool, arena, 1, c.seconds()));
                 m[9][r] = settled(file, () -> filePerObject(c.dir(), 1, c.seconds()));
                 m[10][r] = settled(file, () -> smallCommits(smallPool, arena, 16, c.seconds()));
