@@ -84,6 +84,11 @@ public final class Mblocks {
     public void commit(List<MblockWrite> writers, boolean durable) {
         pool.checkWritable("commit");
         for (MblockWrite w : writers) {
+            if (w.pool() != pool) {
+                // Its zone is not this handle's to record: another pool's, or one the reopen freed.
+                throw MpoolException.invalid("commit of mblock " + w.id() + ": its writer is of another pool, or of"
+                        + " an earlier handle of this one");
+            }
             w.checkWriting("commit");
         }
         writers.stream().map(MblockWrite::mediaClass).distinct().forEach(this::flushDataDevice);
