@@ -3,8 +3,10 @@ package org.mpool.pool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.mpool.cache.CacheMap;
 import org.mpool.cache.SlotLayout;
@@ -83,7 +85,11 @@ public final class Mblocks {
     /** Commits many mblocks with one flush per device and one per metadata shard involved (none if deferred). */
     public void commit(List<MblockWrite> writers, boolean durable) {
         pool.checkWritable("commit");
+        Set<ObjectId> ids = new HashSet<>();
         for (MblockWrite w : writers) {
+            if (!ids.add(w.id())) {
+                throw MpoolException.invalid("commit of mblock " + w.id() + ": its writer is listed twice");
+            }
             if (w.pool() != pool) {
                 // Its zone is not this handle's to record: another pool's, or one the reopen freed.
                 throw MpoolException.invalid("commit of mblock " + w.id() + ": its writer is of another pool, or of"
