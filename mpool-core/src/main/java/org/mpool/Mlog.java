@@ -46,7 +46,8 @@ public final class Mlog implements AutoCloseable {
 
     /**
      * Empties the log durably: a new generation starts, and no record of an older one is ever
-     * read again, even after a crash once this has returned.
+     * read again, even after a crash once this has returned. Sync appends still waiting for a
+     * flush when it runs return: their records were appended, then erased.
      */
     public void erase() {
         log.erase();
