@@ -96,7 +96,9 @@ public final class MblockWrite {
                             + " bytes used");
         }
         for (MemorySegment b : buffers) {
-            writeOne(b);
+            if (b.byteSize() > 0) { // an empty buffer writes nothing, even after a partial page
+                writeOne(b);
+            }
         }
         assert written <= capacity : written + " bytes in an mblock of " + capacity;
     }
