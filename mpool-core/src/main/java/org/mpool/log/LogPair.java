@@ -25,6 +25,14 @@ public final class LogPair implements AutoCloseable {
     /** How far to jump past a generation that could not be read. */
     static final long UNKNOWN_GENERATION_STEP = 1L << 32;
 
+    /**
+     * Payload room a compaction keeps for its end marker. The marker (a 1-byte record and its
+     * length) goes in a frame of its own after compactEnd's flush: a fragment header and 2
+     * bytes in the block, or, with less than MIN_FRAME_START_ROOM left there, a block of its
+     * own. 64 bytes of room are either that much in the block or a block to spare.
+     */
+    static final long END_MARKER_ROOM = 64;
+
     private final LogSpec[] specs;
     private final Executor writeBehind;
     private RecordLog active;
@@ -177,6 +185,7 @@ public final class LogPair implements AutoCloseable {
         active.flush();
         long generation = Math.max(active.generation(), otherGeneration) + 1;
         compacting = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
+        compacting.keepFree(END_MARKER_ROOM); // or a state that fills the log could never end
     }
 
     /**
@@ -191,6 +200,7 @@ public final class LogPair implements AutoCloseable {
             throw new MpoolException(ErrorCode.INVALID_STATE, "no compaction of this MDC is under way");
         }
         compacting.flush();
+        compacting.keepFree(0);
         compacting.append(MdcRecord.endMarker(), true);
         RecordLog old = active;
         otherGeneration = old.generation();

@@ -68,6 +68,9 @@ public final class RecordLog implements AutoCloseable {
     private boolean writing;
 
     private boolean recordInProgress;
+    /** Payload bytes appends must leave free (see {@link #keepFree}); 0 for most logs. */
+    private long keepFreeBytes;
+
     private boolean writeBehindScheduled;
     private MpoolException failure;
     private boolean closed;
@@ -221,7 +224,11 @@ public final class RecordLog implements AutoCloseable {
         try {
             lock.lock();
             try {
-                if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
+                if (!recordInProgress
+                        && failure == null
+                        && !closed
+                        && keepFreeBytes == 0
+                        && ring.tryAppendInBlock(record)) {
                     tailUnvouched = true;
                     if (sync) {
                         commitThrough(ring.tail(), false);
@@ -265,7 +272,7 @@ public final class RecordLog implements AutoCloseable {
             awaitNoRecordInProgress();
             checkWritable("append");
             int header = Varint.encode(length, varint);
-            if (ring.endAfter(header + length) == Long.MAX_VALUE) {
+            if (ring.endAfter(header + length + keepFreeBytes) == Long.MAX_VALUE) {
                 throw new MpoolException(
                         ErrorCode.LOG_FULL,
                         spec.describe() + " is full: a " + length + "-byte record does not fit (" + remaining()
@@ -582,6 +589,21 @@ public final class RecordLog implements AutoCloseable {
     }
 
     /**
+     * Makes appends leave {@code bytes} of payload room free (LOG_FULL otherwise, and
+     * {@link #remaining} counts without them), for a record the owner must still be able to
+     * append: an MDC's compaction keeps room for its end marker. 0 lifts it.
+     */
+    public void keepFree(long bytes) {
+        assert bytes >= 0 : bytes;
+        lock.lock();
+        try {
+            keepFreeBytes = bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Iterates the records written so far, from the start. Records still in the write buffer
      * (async appends not yet flushed or written out) are not included.
      */
@@ -633,7 +655,7 @@ public final class RecordLog implements AutoCloseable {
     public long remaining() {
         lock.lock();
         try {
-            long room = ring.payloadRoom();
+            long room = ring.payloadRoom() - keepFreeBytes;
             long best = -1;
             for (int v = 1; v <= Varint.MAX_BYTES; v++) {
                 long candidate = room - v;
