@@ -166,7 +166,7 @@ public final class Mblocks {
         if (offset < 0
                 || offset % MblockWrite.PAGE != 0
                 || buffer.byteSize() % MblockWrite.PAGE != 0
-                || offset + buffer.byteSize() > readable) {
+                || offset > readable - buffer.byteSize()) { // not offset + size: it may overflow
             throw MpoolException.invalid("read of mblock " + id + ": range [" + offset + ", "
                     + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthBytes()
                     + " written bytes (" + readable + " with padding)");
