@@ -53,7 +53,7 @@ final class ApiModelOps {
         // what lanes share
         t.add(new Op("shared append", 10, l -> l.shared != null && l.shared.append(l)));
         t.add(new Op("shared read", 2, l -> l.shared != null && l.shared.read(l)));
-        t.add(new Op("shared erase", 1, l -> l.shared != null && l.shared.erase(l)));
+        t.add(new Op("shared erase", 3, l -> l.shared != null && l.shared.erase(l)));
         t.add(new Op("contended open", 4, l -> l.contended != null && l.contended.use(l)));
         t.add(new Op("contended delete", 1, l -> l.contended != null && l.contended.delete(l)));
         // the pool

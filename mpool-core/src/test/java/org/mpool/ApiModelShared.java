@@ -105,7 +105,7 @@ final class ApiModelShared {
             return false;
         }
         byte[] record = l.bytes(8 + l.random.nextInt(200));
-        boolean sync = l.random.nextInt(3) == 0;
+        boolean sync = l.random.nextBoolean();
         long serial = serial(record);
         l.expect.begin("append " + record.length + " bytes" + (sync ? " sync" : "") + " to the shared " + log);
         long start = clock.incrementAndGet();
@@ -127,7 +127,7 @@ final class ApiModelShared {
 
     /** Lane 0 erases the shared log now and then, while the others append (sync appenders wait on flushes). */
     boolean erase(ApiModelLane l) {
-        if (log == null || l.lane != 0 || l.random.nextInt(4) != 0) {
+        if (log == null || l.lane != 0 || l.random.nextBoolean()) {
             return false;
         }
         l.expect.begin("erase the shared " + log + " while other lanes append");
