@@ -55,7 +55,8 @@ public final class Mlog implements AutoCloseable {
 
     /**
      * Iterates the records written so far, from the start. Records still in the write buffer
-     * (async appends not yet flushed or written out) are not included.
+     * (async appends not yet flushed or written out) are not included. An erase by another
+     * thread meanwhile ends it early: it then returns a prefix of one generation's records.
      */
     public Reader reader() {
         return new Reader(log.reader());

@@ -609,16 +609,20 @@ public final class RecordLog implements AutoCloseable {
      */
     public LogReader reader() {
         long limit;
+        long generation;
         lock.lock();
         try {
             if (closed) {
                 throw new MpoolException(ErrorCode.INVALID_STATE, "read of " + spec.describe() + ": the log is closed");
             }
             limit = writtenEnd;
+            generation = ring.generation();
         } finally {
             lock.unlock();
         }
-        return new LogReader(new LogScanner(spec, limit), true);
+        // The scan reads the media without the lock: an erase meanwhile (even before it reads
+        // block 0) makes what it finds past the new generation's writes look like damage.
+        return new LogReader(new LogScanner(spec, limit), true, () -> generation() != generation);
     }
 
     public LogSpec spec() {
