@@ -106,6 +106,14 @@ final class ApiModelRun {
                 p.get(Mpool.PROP_SPARE).equals(String.valueOf(spare))
                         && p.get(Mpool.PROP_LABEL).isEmpty(),
                 () -> "a new pool's properties: " + p);
+        main.begin("create again: a bad name, bad options, over the pool without force");
+        main.fails("create", () -> env.create("-bad", options), ErrorCode.INVALID_ARGUMENT);
+        CreateOptions badMblocks = new CreateOptions().size(capacityBytes).mblockSize(3 * MIB);
+        main.fails("create", () -> env.create("other", badMblocks), ErrorCode.INVALID_ARGUMENT);
+        CreateOptions badShards =
+                new CreateOptions().size(capacityBytes).mblockSize(MIB).shards(0);
+        main.fails("create", () -> env.create("other", badShards), ErrorCode.INVALID_ARGUMENT);
+        main.fails("create", () -> env.create("other", options), ErrorCode.EXISTS, ErrorCode.LOCKED);
         ApiModelCheck.live(main, pool, model);
     }
 
