@@ -14,27 +14,28 @@ import org.mpool.common.ObjectId;
 
 /**
  * What the lanes of a concurrent phase share: committed mblocks frozen for the phase (every
- * lane reads and maps them, nobody deletes them), and one open mlog every lane appends to,
- * reads, and lane 0 now and then erases. The shared mlog's outcome cannot be predicted call by
- * call, so each call is journaled with when it started and ended (one clock for all lanes),
+ * lane reads and maps them, nobody deletes them), and one open log — an mlog, or an MDC a third
+ * of the time — every lane appends to and reads, and lane 0 now and then erases (an mlog). The
+ * shared log's outcome cannot be predicted call by call, so each call is journaled with when it started and ended (one clock for all lanes),
  * and {@link #finish} judges the log against the journal: every acknowledged record there
  * exactly once (unless an erase may have taken it), none that failed, each lane's in its
  * order, and a record acknowledged before another began ahead of it.
  */
 final class ApiModelShared {
-    /** One append to the shared mlog: by whom, what, when; {@code ok} false if it failed (LOG_FULL). */
+    /** One append to the shared log: by whom, what, when; {@code ok} false if it failed (LOG_FULL). */
     private record Append(int lane, long serial, byte[] record, long start, long end, boolean ok) {}
 
     private record Span(long start, long end) {}
 
-    /** A read of the shared mlog through its handle. */
+    /** A read of the shared log through its handle. */
     private record Read(List<byte[]> records, long start, long end, String lane) {}
 
     final List<ApiModel.Obj> frozen;
-    /** The shared mlog, or null if the pool had no room for one. */
+    /** The shared mlog or MDC, or null if the pool had no room for one. */
     private final ApiModel.Obj log;
 
-    private final Mlog handle;
+    /** The shared log's handle: an {@link Mlog}, or an {@link Mdc} (which has no erase). */
+    private final AutoCloseable handle;
     private final AtomicLong clock = new AtomicLong();
     private final ConcurrentLinkedQueue<Append> appends = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Span> erases = new ConcurrentLinkedQueue<>();
@@ -43,10 +44,10 @@ final class ApiModelShared {
     private ApiModelShared(List<ApiModel.Obj> frozen, ApiModel.Obj log) {
         this.frozen = frozen;
         this.log = log;
-        this.handle = log == null ? null : (Mlog) log.handle;
+        this.handle = log == null ? null : log.handle;
     }
 
-    /** Freezes a few mblocks and opens (or makes) the shared mlog. Runs with no lane running. */
+    /** Freezes a few mblocks and opens (or makes) the shared log. Runs with no lane running. */
     static ApiModelShared start(ApiModelExpect e, Mpool pool, ApiModel model, SplittableRandom random) {
         List<ApiModel.Obj> mblocks = new ArrayList<>(model.select(o -> o.committed && o.type == ObjectId.Type.MBLOCK));
         List<ApiModel.Obj> frozen = new ArrayList<>();
@@ -59,12 +60,19 @@ final class ApiModelShared {
                 && o.type == ObjectId.Type.MLOG
                 && o.mediaClass == MediaClass.CAPACITY
                 && o.logBytes >= (2L << 20));
-        ApiModel.Obj log = mlogs.isEmpty() ? newLog(e, pool, model, random) : mlogs.get(random.nextInt(mlogs.size()));
+        // An MDC a third of the time (appends only: its compactions are its owner's to order).
+        List<ApiModel.Obj> mdcs =
+                model.select(o -> o.committed && o.type == ObjectId.Type.MDC && o.compaction == null);
+        ApiModel.Obj log = !mdcs.isEmpty() && random.nextInt(3) == 0
+                ? mdcs.get(random.nextInt(mdcs.size()))
+                : mlogs.isEmpty() ? newLog(e, pool, model, random) : mlogs.get(random.nextInt(mlogs.size()));
         if (log != null) {
             log.frozen = true;
             if (log.handle == null) {
                 e.begin("open the shared " + log);
-                log.handle = e.ok("openMlog", () -> pool.openMlog(log.id));
+                log.handle = e.ok(
+                        "open",
+                        () -> log.type == ObjectId.Type.MLOG ? pool.openMlog(log.id) : pool.openMdc(log.id));
             }
         }
         return new ApiModelShared(List.copyOf(frozen), log);
@@ -109,7 +117,8 @@ final class ApiModelShared {
         long serial = serial(record);
         l.expect.begin("append " + record.length + " bytes" + (sync ? " sync" : "") + " to the shared " + log);
         long start = clock.incrementAndGet();
-        ErrorCode code = l.expect.either("append", () -> handle.append(record, sync), ErrorCode.LOG_FULL);
+        ErrorCode code =
+                l.expect.either("append", () -> ApiModelLogs.append(handle, record, sync), ErrorCode.LOG_FULL);
         appends.add(new Append(l.lane, serial, record, start, clock.incrementAndGet(), code == null));
         return true;
     }
@@ -120,19 +129,19 @@ final class ApiModelShared {
         }
         l.expect.begin("read the shared " + log);
         long start = clock.incrementAndGet();
-        List<byte[]> records = l.expect.ok("reader", () -> handle.reader().readAll());
+        List<byte[]> records = l.expect.ok("reader", () -> ApiModelLogs.reader(handle).readAll());
         reads.add(new Read(records, start, clock.incrementAndGet(), l.expect.lane()));
         return true;
     }
 
     /** Lane 0 erases the shared log now and then, while the others append (sync appenders wait on flushes). */
     boolean erase(ApiModelLane l) {
-        if (log == null || l.lane != 0 || l.random.nextBoolean()) {
+        if (!(handle instanceof Mlog m) || l.lane != 0 || l.random.nextBoolean()) {
             return false;
         }
         l.expect.begin("erase the shared " + log + " while other lanes append");
         long start = clock.incrementAndGet();
-        l.expect.succeeds("erase", handle::erase);
+        l.expect.succeeds("erase", m::erase);
         erases.add(new Span(start, clock.incrementAndGet()));
         return true;
     }
@@ -148,8 +157,8 @@ final class ApiModelShared {
         }
         log.frozen = false;
         e.begin("judge the shared " + log + ": " + appends.size() + " appends, " + erases.size() + " erases");
-        e.succeeds("flush", handle::flush);
-        List<byte[]> got = e.ok("reader", () -> handle.reader().readAll());
+        e.succeeds("flush", () -> ApiModelLogs.flush(handle));
+        List<byte[]> got = e.ok("reader", () -> ApiModelLogs.reader(handle).readAll());
         Span lastErase = erases.stream()
                 .max((a, b) -> Long.compare(a.start(), b.start()))
                 .orElse(null);
@@ -203,10 +212,12 @@ final class ApiModelShared {
         }
         log.records = new ArrayList<>(got);
         log.durableCount = got.size();
-        log.generation += erases.size();
-        e.check(
-                handle.generation() == log.generation,
-                () -> "the shared log's generation is " + handle.generation() + ", expected " + log.generation);
+        if (handle instanceof Mlog m) {
+            log.generation += erases.size();
+            e.check(
+                    m.generation() == log.generation,
+                    () -> "the shared log's generation is " + m.generation() + ", expected " + log.generation);
+        }
     }
 
     private static long serial(byte[] record) {
