@@ -162,7 +162,7 @@ final class ApiModelMaps {
         e.check(map.mblocks().equals(m.ids()), () -> "the map holds " + map.mblocks() + ", expected " + m.ids());
         long slot = 0;
         for (ObjectId id : m.ids()) {
-            slot = Math.max(slot, model.classModel(model.objects.get(id.value()).mediaClass).zoneBytes);
+            slot = Math.max(slot, model.classModel(model.objects.get(id.value()).mediaClass).mblockCapacity);
         }
         long slotBytes = slot;
         e.check(map.slotBytes() == slotBytes, () -> "slots of " + map.slotBytes() + " bytes, expected " + slotBytes);

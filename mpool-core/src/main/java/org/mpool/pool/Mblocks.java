@@ -161,8 +161,8 @@ public final class Mblocks {
             for (ObjectId id : ids) {
                 ObjectTable.Mblock e = (ObjectTable.Mblock) pool.acquire(id, ObjectId.Type.MBLOCK);
                 PoolDevice d = pool.device(e.mediaClass());
-                pieces.add(new SlotLayout.Piece(
-                        id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), d.zoneBytes()));
+                long capacity = e.chunked() ? ChunkTable.capacity(d.zoneBytes()) : d.zoneBytes();
+                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), capacity));
             }
         } catch (RuntimeException ex) {
             pieces.forEach(p -> pool.inUse().release(p.id().value()));
