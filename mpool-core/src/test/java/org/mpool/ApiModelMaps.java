@@ -66,10 +66,7 @@ final class ApiModelMaps {
     }
 
     static boolean use(ApiModelLane l) {
-        ApiModel.MapModel m = l.any(l.model.maps.stream()
-                .filter(x -> x.home() % l.lanes == l.lane)
-                .sorted((a, b) -> a.ids().get(0).compareTo(b.ids().get(0)))
-                .toList());
+        ApiModel.MapModel m = ownMap(l);
         if (m == null) {
             return false;
         }
@@ -123,11 +120,16 @@ final class ApiModelMaps {
         return true;
     }
 
-    static boolean close(ApiModelLane l) {
-        ApiModel.MapModel m = l.any(l.model.maps.stream()
+    /** One of the maps this lane looks after (null if none), drawn in a replayable order. */
+    private static ApiModel.MapModel ownMap(ApiModelLane l) {
+        return l.any(l.model.maps.stream()
                 .filter(x -> x.home() % l.lanes == l.lane)
                 .sorted((a, b) -> a.ids().get(0).compareTo(b.ids().get(0)))
                 .toList());
+    }
+
+    static boolean close(ApiModelLane l) {
+        ApiModel.MapModel m = ownMap(l);
         if (m == null) {
             return false;
         }
