@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mpool.cache.CacheDomain;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
@@ -18,7 +19,6 @@ import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
-import org.mpool.format.CatalogRecord;
 import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.ObjectTable;
@@ -44,6 +44,8 @@ public final class Pool implements AutoCloseable {
     private final ConfigCatalog config;
     private final Shard[] shards;
     private final AtomicInteger nextShard = new AtomicInteger();
+    /** Discards of deleted objects' zones that the device refused (see {@link #discard}). */
+    private final AtomicLong discardFailures = new AtomicLong();
     /** Objects in use (open mlogs and MDCs, mapped mblocks): deleting them fails with BUSY. */
     private final UseCounts inUse = new UseCounts();
     /** Allocated but uncommitted objects: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
@@ -58,6 +60,8 @@ public final class Pool implements AutoCloseable {
     private final Runnable poolLock;
 
     private volatile boolean closed;
+    /** Property {@code discard}: deleted objects' zones are discarded before they are freed. */
+    private volatile boolean discardDeleted;
 
     Pool(
             BlockDevice.Provider provider,
@@ -79,7 +83,9 @@ public final class Pool implements AutoCloseable {
         this.shards = shards;
         this.recovery = List.copyOf(recovery);
         this.poolLock = poolLock;
-        this.cache = new CacheDomain(this::name, Reaper.Config.defaults());
+        Map<String, String> stored = config.properties();
+        this.cache = new CacheDomain(this::name, PoolProperties.reaperConfig(stored));
+        this.discardDeleted = PoolProperties.discard(stored);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -205,16 +211,22 @@ public final class Pool implements AutoCloseable {
     /** All properties: the settable ones and the read-only facts (name, uuid, mblock sizes). */
     public Map<String, String> properties() {
         Map<String, String> p = new TreeMap<>();
+        Map<String, String> stored = config.properties();
         int[] owner = DeviceOwnership.defaultOwner();
         p.put("name", name());
         p.put("uuid", uuid().toString());
-        p.put(PoolProperties.LABEL, config.property(PoolProperties.LABEL, ""));
-        p.put(PoolProperties.UID, config.property(PoolProperties.UID, String.valueOf(owner[0])));
-        p.put(PoolProperties.GID, config.property(PoolProperties.GID, String.valueOf(owner[1])));
+        p.put(PoolProperties.LABEL, stored.getOrDefault(PoolProperties.LABEL, ""));
+        p.put(PoolProperties.UID, stored.getOrDefault(PoolProperties.UID, String.valueOf(owner[0])));
+        p.put(PoolProperties.GID, stored.getOrDefault(PoolProperties.GID, String.valueOf(owner[1])));
         p.put(
                 PoolProperties.MODE,
-                config.property(PoolProperties.MODE, String.format("%04o", PoolProperties.DEFAULT_MODE)));
-        p.put(PoolProperties.SPARE, String.valueOf(sparePercent()));
+                stored.getOrDefault(PoolProperties.MODE, String.format("%04o", PoolProperties.DEFAULT_MODE)));
+        p.put(PoolProperties.SPARE, String.valueOf(PoolProperties.sparePercent(stored.get(PoolProperties.SPARE))));
+        for (MediaClass mc : MediaClass.values()) {
+            p.put(PoolProperties.spareOf(mc), String.valueOf(PoolProperties.sparePercent(stored, mc)));
+        }
+        p.put(PoolProperties.DISCARD, PoolProperties.discard(stored) ? "on" : "off");
+        p.putAll(PoolProperties.reaperProperties(stored));
         for (Map.Entry<MediaClass, PoolDevice> e : devices.entrySet()) {
             p.put(
                     "mblocksize." + e.getKey().label(),
@@ -223,7 +235,10 @@ public final class Pool implements AutoCloseable {
         return p;
     }
 
-    /** Sets a property: label, uid, gid, mode (octal) or spare (percent). Durable on return. */
+    /**
+     * Sets a property (see {@link PoolProperties}); durable on return and in force at once:
+     * spares resize the classes' reserves, reaper settings reconfigure the reaper.
+     */
     public synchronized void setProperty(String key, String value) {
         checkWritable("set");
         String normalized = PoolProperties.validate(key, value);
@@ -232,9 +247,12 @@ public final class Pool implements AutoCloseable {
             p.put(key, normalized);
             applyOwnership(p, devices.values().stream().map(PoolDevice::path).toList());
         }
-        config.update(List.of(new CatalogRecord.Config(key, normalized)));
-        if (key.equals(PoolProperties.SPARE)) {
-            spaces.values().forEach(s -> s.setSparePercent(Integer.parseInt(normalized)));
+        config.update(PoolProperties.records(key, normalized, config.properties()));
+        Map<String, String> stored = config.properties();
+        spaces.forEach((mc, s) -> s.setSparePercent(PoolProperties.sparePercent(stored, mc)));
+        discardDeleted = PoolProperties.discard(stored);
+        if (key.startsWith("reaper.")) {
+            cache.configure(PoolProperties.reaperConfig(stored));
         }
     }
 
@@ -251,8 +269,9 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    int sparePercent() {
-        return PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
+    /** The spare percentage of {@code mediaClass} (its own property, else {@code spare}). */
+    int sparePercent(MediaClass mediaClass) {
+        return PoolProperties.sparePercent(config.properties(), mediaClass);
     }
 
     // ---------------------------------------------------------------- objects
@@ -310,16 +329,37 @@ public final class Pool implements AutoCloseable {
         return entries.stream().map(this::info).toList();
     }
 
-    /** Deletes a committed mblock or mlog; its space is reusable once this returns. */
+    /**
+     * Deletes a committed object; its space is reusable once this returns. The DELETE record is
+     * durable before anything else happens (a crash can never resurrect an object whose zone
+     * was reused or discarded); then, with {@code discard=on}, its zones are discarded; only
+     * then are they freed.
+     */
     public void delete(ObjectId id) {
         checkWritable("delete");
         ObjectTable.Entry e = shard(id).delete(id, inUse::inUse);
+        PoolDevice d = device(e.mediaClass());
         if (e instanceof ObjectTable.Mblock) {
-            PoolDevice d = device(e.mediaClass());
             cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
             mblocks.forget(e.id());
         }
+        if (discardDeleted) {
+            discard(d, e.zone(), e.zoneCount());
+        }
         spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
+    }
+
+    /**
+     * Discards zones no object owns any more. A hint to the device: a failure leaves the zones'
+     * old bytes, which nothing reads (a reused zone is rewritten before it is read), so it is
+     * counted, not thrown — the delete is durable already and the zones are freed all the same.
+     */
+    private void discard(PoolDevice d, long zone, long zones) {
+        try {
+            d.device().discard(d.zoneOffset(zone), zones * d.zoneBytes());
+        } catch (MpoolException ex) {
+            discardFailures.incrementAndGet();
+        }
     }
 
     /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */

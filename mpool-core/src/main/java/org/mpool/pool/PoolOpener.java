@@ -60,18 +60,11 @@ public final class PoolOpener {
             if (stagingInfo != null) {
                 PoolDevice staging = openStaging(provider, readOnly, sb, stagingInfo, candidates, toClose);
                 devices.put(MediaClass.STAGING, staging);
-                if (!readOnly && !staging.path().toAbsolutePath().toString().equals(stagingInfo.path())) {
-                    config.update(List.of(new CatalogRecord.MediaClassInfo(
-                            stagingInfo.classCode(),
-                            stagingInfo.deviceUuid(),
-                            stagingInfo.zoneBytes(),
-                            stagingInfo.zoneCount(),
-                            staging.path().toAbsolutePath().toString())));
-                }
             }
-            int spare = PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
+            List<String> grown = recordDevices(devices, config, readOnly);
             Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
             for (PoolDevice d : devices.values()) {
+                int spare = PoolProperties.sparePercent(config.properties(), d.mediaClass());
                 SpaceMap space = new SpaceMap(d.mediaClass(), d.superblock().zoneCount(), spare);
                 space.claim(0, 1);
                 spaces.put(d.mediaClass(), space);
@@ -82,6 +75,7 @@ public final class PoolOpener {
                 spaces.get(MediaClass.CAPACITY).claim(root.firstZone(), 2 * root.zonesPerLog());
             }
             List<RecoveryCase.Found> found = findings(devices, config, shards);
+            grown.forEach(g -> found.add(new RecoveryCase.Found(RecoveryCase.GROWN_DEVICE_RECORDED, g)));
             String upgraded = readOnly ? null : Upgrades.run(sb.version(), capacity, List.copyOf(devices.values()));
             if (upgraded != null) {
                 found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, upgraded));
@@ -105,6 +99,50 @@ public final class PoolOpener {
             }
             throw e;
         }
+    }
+
+    /**
+     * Checks MDC-0's record of each media class against its device, and (read-write) records
+     * anew a device that moved or grew. The superblock's zone count decides a class's size: a
+     * grow writes it first, then the record (see {@link Growth}), so a record behind its
+     * superblock is a grow a crash cut short; one ahead of it cannot come from a crash and is
+     * CORRUPT. Returns what was found behind, for the recovery report.
+     */
+    private static List<String> recordDevices(
+            Map<MediaClass, PoolDevice> devices, ConfigCatalog config, boolean readOnly) {
+        List<String> grown = new ArrayList<>();
+        List<CatalogRecord> update = new ArrayList<>();
+        for (PoolDevice d : devices.values()) {
+            CatalogRecord.MediaClassInfo info = config.mediaClasses().get(d.mediaClass());
+            if (info == null) {
+                continue; // the capacity class of a pool made before MDC-0 recorded it
+            }
+            long zones = d.superblock().zoneCount();
+            if (info.zoneCount() > zones) {
+                throw MpoolException.corrupt("MDC-0 records " + info.zoneCount() + " zones for the "
+                        + d.mediaClass().label() + " device " + d.path() + ", its superblock " + zones
+                        + ": a media class never shrinks");
+            }
+            boolean moved = !d.path().toAbsolutePath().toString().equals(info.path());
+            if (info.zoneCount() < zones) {
+                grown.add(d.mediaClass().label() + " device " + d.path() + ": grown from " + info.zoneCount() + " to "
+                        + zones + " zones" + (readOnly ? "" : "; recorded"));
+            }
+            if ((moved && d.mediaClass() != MediaClass.CAPACITY) || info.zoneCount() < zones) {
+                update.add(new CatalogRecord.MediaClassInfo(
+                        info.classCode(),
+                        info.deviceUuid(),
+                        info.zoneBytes(),
+                        zones,
+                        moved && d.mediaClass() != MediaClass.CAPACITY
+                                ? d.path().toAbsolutePath().toString()
+                                : info.path()));
+            }
+        }
+        if (!readOnly && !update.isEmpty()) {
+            config.update(update);
+        }
+        return grown;
     }
 
     /** What the open recovered from: the rows of the recovery table it acted on. */

@@ -48,7 +48,8 @@ public final class Staging {
                                 mblockSizeBytes,
                                 sb.zoneCount(),
                                 path.toAbsolutePath().toString())));
-                SpaceMap space = new SpaceMap(MediaClass.STAGING, sb.zoneCount(), pool.sparePercent());
+                SpaceMap space =
+                        new SpaceMap(MediaClass.STAGING, sb.zoneCount(), pool.sparePercent(MediaClass.STAGING));
                 space.claim(0, 1);
                 pool.addClass(MediaClass.STAGING, staging, space);
                 added = true;
