@@ -15,6 +15,7 @@ import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
+import org.mpool.common.PoolCounters;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
 import org.mpool.common.Reaper.Advice;
@@ -24,6 +25,7 @@ import org.mpool.pool.DeviceProbe;
 import org.mpool.pool.Growth;
 import org.mpool.pool.Pool;
 import org.mpool.pool.PoolChecks;
+import org.mpool.pool.PoolCountersReader;
 import org.mpool.pool.PoolCreator;
 import org.mpool.pool.PoolOpener;
 import org.mpool.pool.PoolProperties;
@@ -152,6 +154,16 @@ public final class Mpool implements AutoCloseable {
      */
     public static OptionalLong lockHolder(Path device) {
         return DeviceProbe.lockHolder(device);
+    }
+
+    /**
+     * The counters a process published for pool {@code poolUuid}: the process that has it open
+     * for writing publishes {@link PoolStats#counters()} where other processes read them (a page
+     * beside the pool's lock), and leaves the final counts there when it closes the pool. Empty
+     * if no process did (pools on memory devices, or never opened for writing on this machine).
+     */
+    public static Optional<PoolCounters> publishedCounters(UUID poolUuid) {
+        return PoolCountersReader.read(Objects.requireNonNull(poolUuid, "poolUuid"));
     }
 
     /** Wipes the superblocks of a device whose pool cannot be opened (LOCKED while anyone uses it). */
@@ -368,7 +380,10 @@ public final class Mpool implements AutoCloseable {
         pool.setReaperConfig(Objects.requireNonNull(config, "config"));
     }
 
-    /** Usage per media class, object counts, and what the reaper has done. */
+    /**
+     * Usage per media class, object counts, what the reaper has done, and what this open of the
+     * pool has counted (device calls and bytes, log flush rounds, commits...: docs/OBSERVABILITY.md).
+     */
     public PoolStats stats() {
         return pool.stats();
     }

@@ -8,6 +8,7 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
+import org.mpool.observe.Counter;
 import org.mpool.spi.BlockDevice;
 
 /**
@@ -86,6 +87,7 @@ public final class Growth {
             pool.config().update(List.of(mediaClassRecord(pool, mediaClass, d)));
             progress.applyAsLong(3, STEPS);
             pool.space(mediaClass).grow(zones);
+            pool.counters().increment(Counter.GROWS);
             progress.applyAsLong(STEPS, STEPS);
             return zones * zoneBytes;
         }

@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.mpool.cache.CacheDomain;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
@@ -23,6 +22,8 @@ import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.ObjectTable;
 import org.mpool.meta.Shard;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Counters;
 import org.mpool.space.SpaceMap;
 import org.mpool.spi.BlockDevice;
 
@@ -44,8 +45,10 @@ public final class Pool implements AutoCloseable {
     private final ConfigCatalog config;
     private final Shard[] shards;
     private final AtomicInteger nextShard = new AtomicInteger();
-    /** Discards of deleted objects' zones that the device refused (see {@link #discard}). */
-    private final AtomicLong discardFailures = new AtomicLong();
+    /** What this open counts (device calls, flush rounds, commits...): PoolStats.counters. */
+    private final Counters counters;
+    /** Where other processes read {@link #counters}, if anywhere; marked closed at close. */
+    private final CounterPublication published;
     /** Objects in use (open mlogs and MDCs, mapped mblocks): deleting them fails with BUSY. */
     private final UseCounts inUse = new UseCounts();
     /** Allocated but uncommitted objects: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
@@ -71,7 +74,9 @@ public final class Pool implements AutoCloseable {
             ConfigCatalog config,
             Shard[] shards,
             List<RecoveryCase.Found> recovery,
-            Runnable poolLock) {
+            Runnable poolLock,
+            Counters counters,
+            CounterPublication published) {
         assert devices.containsKey(MediaClass.CAPACITY) : "a pool without a capacity device";
         assert devices.keySet().equals(spaces.keySet()) : "a device without a space map, or the reverse";
         assert shards.length >= 1 && shards.length <= Layout.MAX_SHARDS : shards.length;
@@ -83,8 +88,10 @@ public final class Pool implements AutoCloseable {
         this.shards = shards;
         this.recovery = List.copyOf(recovery);
         this.poolLock = poolLock;
+        this.counters = counters;
+        this.published = published;
         Map<String, String> stored = config.properties();
-        this.cache = new CacheDomain(this::name, PoolProperties.reaperConfig(stored));
+        this.cache = new CacheDomain(this::name, PoolProperties.reaperConfig(stored), counters);
         this.discardDeleted = PoolProperties.discard(stored);
     }
 
@@ -100,6 +107,7 @@ public final class Pool implements AutoCloseable {
         try {
             closeAll();
         } finally {
+            published.close(); // the counts are final
             poolLock.run(); // after the devices: no write of this handle can follow
             WriteBehind.release(); // the last pool closed: the background threads end
         }
@@ -143,6 +151,7 @@ public final class Pool implements AutoCloseable {
                 }
             }
         } finally {
+            published.remove(); // no pool, no counters
             poolLock.run();
             WriteBehind.release();
         }
@@ -347,6 +356,7 @@ public final class Pool implements AutoCloseable {
             discard(d, e.zone(), e.zoneCount());
         }
         spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
+        counters.increment(Counter.DELETES);
     }
 
     /**
@@ -358,7 +368,7 @@ public final class Pool implements AutoCloseable {
         try {
             d.device().discard(d.zoneOffset(zone), zones * d.zoneBytes());
         } catch (MpoolException ex) {
-            discardFailures.incrementAndGet();
+            counters.increment(Counter.DISCARD_FAILURES);
         }
     }
 
@@ -405,7 +415,13 @@ public final class Pool implements AutoCloseable {
                 counts[ObjectId.Type.MLOG.ordinal()],
                 counts[ObjectId.Type.MDC.ordinal()],
                 shards.length,
-                cache.stats());
+                cache.stats(),
+                counters.snapshot());
+    }
+
+    /** What this open counts. */
+    Counters counters() {
+        return counters;
     }
 
     /**

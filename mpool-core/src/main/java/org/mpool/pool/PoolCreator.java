@@ -18,6 +18,7 @@ import org.mpool.format.Superblock;
 import org.mpool.format.ZoneZero;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.Shard;
+import org.mpool.observe.Counters;
 import org.mpool.space.SpaceMap;
 import org.mpool.spi.BlockDevice;
 
@@ -83,7 +84,7 @@ public final class PoolCreator {
                     ZoneZero.RESERVED_BYTES,
                     ZoneZero.mdc0LogBytes(zoneBytes),
                     System.currentTimeMillis());
-            PoolDevice capacity = new PoolDevice(capacityPath, cap, provider.isFile(cap), sb);
+            PoolDevice capacity = new PoolDevice(capacityPath, cap, provider.isFile(cap), sb, Counters.NONE);
 
             List<CatalogRecord> config = new ArrayList<>();
             config.add(new CatalogRecord.Config(PoolProperties.LABEL, label));

@@ -8,12 +8,15 @@ import java.util.Map;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.device.CountingDevice;
 import org.mpool.device.FlushCombiningDevice;
+import org.mpool.device.NativeDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
 import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.Shard;
+import org.mpool.observe.Counters;
 import org.mpool.space.SpaceMap;
 import org.mpool.spi.BlockDevice;
 
@@ -39,8 +42,9 @@ public final class PoolOpener {
      */
     public static Pool open(Path capacityPath, List<Path> candidates, BlockDevice.Provider provider, boolean readOnly) {
         List<AutoCloseable> toClose = new ArrayList<>();
+        Counters counters = new Counters();
         try {
-            PoolDevice capacity = openDevice(capacityPath, provider, readOnly, toClose);
+            PoolDevice capacity = openDevice(capacityPath, provider, readOnly, counters, toClose);
             Superblock sb = capacity.superblock();
             if (capacity.mediaClass() != MediaClass.CAPACITY) {
                 throw MpoolException.invalid(
@@ -50,6 +54,11 @@ public final class PoolOpener {
             // One writer per pool, whatever path reached its devices (a loop device over its file).
             Runnable poolLock = readOnly ? () -> {} : provider.lockPool(sb.poolUuid());
             toClose.add(poolLock::run);
+            // The lock holder publishes the pool's counters for other processes (mpool show --stats).
+            CounterPublication published = readOnly || provider != NativeDevice.PROVIDER
+                    ? CounterPublication.NONE
+                    : CounterPublication.start(sb.poolUuid(), counters);
+            toClose.add(published);
             ConfigCatalog config = readOnly
                     ? ConfigCatalog.load(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1))
                     : ConfigCatalog.open(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1));
@@ -58,7 +67,7 @@ public final class PoolOpener {
             devices.put(MediaClass.CAPACITY, capacity);
             CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
             if (stagingInfo != null) {
-                PoolDevice staging = openStaging(provider, readOnly, sb, stagingInfo, candidates, toClose);
+                PoolDevice staging = openStaging(provider, readOnly, sb, stagingInfo, candidates, counters, toClose);
                 devices.put(MediaClass.STAGING, staging);
             }
             List<String> grown = recordDevices(devices, config, readOnly);
@@ -81,7 +90,8 @@ public final class PoolOpener {
                 found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, upgraded));
             }
             assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
-            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards, found, poolLock);
+            Pool pool =
+                    new Pool(provider, readOnly, devices, spaces, config, shards, found, poolLock, counters, published);
             if (!readOnly) {
                 for (PoolDevice d : devices.values()) {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));
@@ -216,11 +226,15 @@ public final class PoolOpener {
 
     /** Opens a device of the pool; shards, mlogs and mblock commits share it, so its flushes are combined. */
     private static PoolDevice openDevice(
-            Path path, BlockDevice.Provider provider, boolean readOnly, List<AutoCloseable> toClose) {
+            Path path,
+            BlockDevice.Provider provider,
+            boolean readOnly,
+            Counters counters,
+            List<AutoCloseable> toClose) {
         BlockDevice raw = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
-        BlockDevice device = new FlushCombiningDevice(raw);
+        BlockDevice device = new FlushCombiningDevice(new CountingDevice(raw, counters));
         try {
-            PoolDevice d = PoolDevice.read(path, device, provider.isFile(raw));
+            PoolDevice d = PoolDevice.read(path, device, provider.isFile(raw), counters);
             toClose.add(device);
             return d;
         } catch (RuntimeException e) {
@@ -236,11 +250,12 @@ public final class PoolOpener {
             Superblock capSb,
             CatalogRecord.MediaClassInfo info,
             List<Path> candidates,
+            Counters counters,
             List<AutoCloseable> toClose) {
         Path recorded = Path.of(info.path());
         MpoolException notThere;
         try {
-            PoolDevice staging = openDevice(recorded, provider, readOnly, toClose);
+            PoolDevice staging = openDevice(recorded, provider, readOnly, counters, toClose);
             if (isDevice(staging, capSb, info)) {
                 return staging;
             }
@@ -259,7 +274,7 @@ public final class PoolOpener {
             }
             PoolDevice staging;
             try {
-                staging = openDevice(candidate, provider, readOnly, toClose);
+                staging = openDevice(candidate, provider, readOnly, counters, toClose);
             } catch (MpoolException e) {
                 notThere.addSuppressed(e);
                 continue;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.device.CountingDevice;
 import org.mpool.device.FlushCombiningDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -33,13 +34,13 @@ public final class Staging {
             Layout.checkMblockSize(mblockSizeBytes, "staging mblock size");
             BlockDevice.Provider provider = pool.provider();
             BlockDevice raw = PoolCreator.openNewDevice(provider, path, sizeBytes, force, new ArrayList<>());
-            BlockDevice dev = new FlushCombiningDevice(raw);
+            BlockDevice dev = new FlushCombiningDevice(new CountingDevice(raw, pool.counters()));
             boolean added = false;
             try {
                 Superblock capSb = pool.capacity().superblock();
                 Superblock sb = PoolCreator.stagingSuperblock(
                         capSb.poolName(), capSb.poolUuid(), dev, path, mblockSizeBytes, false);
-                PoolDevice staging = new PoolDevice(path, dev, provider.isFile(raw), null);
+                PoolDevice staging = new PoolDevice(path, dev, provider.isFile(raw), null, pool.counters());
                 staging.update(sb);
                 pool.config()
                         .update(List.of(new CatalogRecord.MediaClassInfo(

@@ -152,6 +152,9 @@ class DiscardTest {
             assertThat(pool.stats().classes().get(MediaClass.CAPACITY).freeBytes())
                     .as("the zone is free all the same")
                     .isEqualTo(free);
+            assertThat(pool.stats().counters().get("discardFailures"))
+                    .as("counted, not lost")
+                    .isEqualTo(1);
         }
     }
 
