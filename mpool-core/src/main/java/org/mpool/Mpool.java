@@ -210,7 +210,12 @@ public final class Mpool implements AutoCloseable {
 
     /** Adds a staging media class on {@code device} (created sparse with {@code sizeBytes} if missing). */
     public void addStaging(Path device, long sizeBytes, long mblockSizeBytes, boolean force) {
-        Staging.add(pool, device, sizeBytes, mblockSizeBytes, force);
+        addStaging(device, sizeBytes, mblockSizeBytes, force, false);
+    }
+
+    /** Like {@link #addStaging(Path, long, long, boolean)}; with {@code discard}, the device is discarded whole first (TRIM). */
+    public void addStaging(Path device, long sizeBytes, long mblockSizeBytes, boolean force, boolean discard) {
+        Staging.add(pool, device, sizeBytes, mblockSizeBytes, force, discard);
     }
 
     /**

@@ -84,7 +84,7 @@ final class CreateCommand implements Callable<Integer> {
     boolean force;
 
     @Option(
-            names = "--discard",
+            names = {"-D", "--discard"},
             description = "Discard every device whole first (TRIM on a block device, a hole on a file): an SSD or a"
                     + " thin volume learns nothing it holds is in use.")
     boolean discard;

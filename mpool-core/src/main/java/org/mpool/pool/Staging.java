@@ -21,8 +21,11 @@ import org.mpool.spi.BlockDevice;
 public final class Staging {
     private Staging() {}
 
-    /** Adds a staging media class on {@code path} (created sparse with {@code sizeBytes} if missing). */
-    public static void add(Pool pool, Path path, long sizeBytes, long mblockSizeBytes, boolean force) {
+    /**
+     * Adds a staging media class on {@code path} (created sparse with {@code sizeBytes} if
+     * missing); with {@code discard}, the device is discarded whole first.
+     */
+    public static void add(Pool pool, Path path, long sizeBytes, long mblockSizeBytes, boolean force, boolean discard) {
         synchronized (pool) {
             pool.checkWritable("add");
             if (pool.hasMediaClass(MediaClass.STAGING)) {
@@ -40,6 +43,9 @@ public final class Staging {
                 Superblock capSb = pool.capacity().superblock();
                 Superblock sb = PoolCreator.stagingSuperblock(
                         capSb.poolName(), capSb.poolUuid(), dev, path, mblockSizeBytes, false);
+                if (discard) {
+                    PoolCreator.discardWhole(dev);
+                }
                 PoolDevice staging = new PoolDevice(path, dev, provider.isFile(raw), null, pool.counters());
                 staging.update(sb);
                 pool.config()
