@@ -52,24 +52,23 @@ final class Files2 {
         return file;
     }
 
-    /**
-     * Makes everything written to {@code file} so far durable (fsync), so the next case does not
-     * pay for the previous one's unflushed writes: a run that ends with gigabytes in the device's
-     * write cache would otherwise make the next case's first flush drain them.
-     */
     /** The bytes the file system allocated for {@code file}: st_blocks × 512 ({@code stat -c %b}). */
     static long allocatedBytes(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("stat", "-c", "%b", file.toString())
                 .redirectErrorStream(true)
                 .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-                .strip();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         if (p.waitFor() != 0) {
             throw new IOException("stat " + file + " failed: " + out);
         }
         return Long.parseLong(out) * 512;
     }
 
+    /**
+     * Makes everything written to {@code file} so far durable (fsync), so the next case does not
+     * pay for the previous one's unflushed writes: a run that ends with gigabytes in the device's
+     * write cache would otherwise make the next case's first flush drain them.
+     */
     static void settle(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(false);

@@ -403,7 +403,9 @@ final class PoolSuite implements Suite {
         Path file = dir.resolve("trim.img");
         Files.deleteIfExists(file);
         try (Mpool pool = Mpool.create(
-                "benchtrim", file, new CreateOptions().size(512L * MIB).mblockSize(MIB).shards(1))) {
+                "benchtrim",
+                file,
+                new CreateOptions().size(512L * MIB).mblockSize(MIB).shards(1))) {
             pool.setProperty(Mpool.PROP_DISCARD, discard ? "on" : "off");
             MemorySegment data = Files2.randomBuffer(arena, pool.mblockCapacity(MediaClass.CAPACITY), 11);
             List<ObjectId> ids = new ArrayList<>();

@@ -154,7 +154,17 @@ final class ShowCommand implements Callable<Integer> {
                 Report.text("counter", "COUNTER"),
                 Report.number("value", "VALUE")));
         for (Map.Entry<String, Long> e : c.counters().entrySet()) {
-            report.row("mpool", found.name(), "pid", c.pid(), "state", state, "counter", e.getKey(), "value", e.getValue());
+            report.row(
+                    "mpool",
+                    found.name(),
+                    "pid",
+                    c.pid(),
+                    "state",
+                    state,
+                    "counter",
+                    e.getKey(),
+                    "value",
+                    e.getValue());
         }
         if (output.format() == OutputOptions.Format.TABLE && !output.noHeadings) {
             Instant opened = Instant.ofEpochMilli(c.openedMillis());

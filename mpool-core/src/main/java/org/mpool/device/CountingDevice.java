@@ -1,6 +1,7 @@
 package org.mpool.device;
 
 import java.lang.foreign.MemorySegment;
+import org.mpool.common.MpoolException;
 import org.mpool.observe.Counter;
 import org.mpool.observe.Counters;
 import org.mpool.observe.Events;
@@ -24,12 +25,15 @@ public final class CountingDevice extends ForwardingDevice {
     public void read(long offset, MemorySegment buffer) {
         Events.DeviceIo event = new Events.DeviceIo();
         event.begin();
-        boolean failed = true;
+        Outcome outcome = Outcome.FAILED;
         try {
             inner().read(offset, buffer);
-            failed = false;
+            outcome = Outcome.DONE;
+        } catch (MpoolException e) {
+            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
+            throw e;
         } finally {
-            done(event, "read", offset, buffer.byteSize(), failed, Counter.DEVICE_READS, Counter.DEVICE_READ_BYTES);
+            done(event, "read", offset, buffer.byteSize(), outcome, Counter.DEVICE_READS, Counter.DEVICE_READ_BYTES);
         }
     }
 
@@ -37,12 +41,15 @@ public final class CountingDevice extends ForwardingDevice {
     public void write(long offset, MemorySegment buffer) {
         Events.DeviceIo event = new Events.DeviceIo();
         event.begin();
-        boolean failed = true;
+        Outcome outcome = Outcome.FAILED;
         try {
             inner().write(offset, buffer);
-            failed = false;
+            outcome = Outcome.DONE;
+        } catch (MpoolException e) {
+            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
+            throw e;
         } finally {
-            done(event, "write", offset, buffer.byteSize(), failed, Counter.DEVICE_WRITES, Counter.DEVICE_WRITE_BYTES);
+            done(event, "write", offset, buffer.byteSize(), outcome, Counter.DEVICE_WRITES, Counter.DEVICE_WRITE_BYTES);
         }
     }
 
@@ -50,12 +57,15 @@ public final class CountingDevice extends ForwardingDevice {
     public void flush() {
         Events.DeviceIo event = new Events.DeviceIo();
         event.begin();
-        boolean failed = true;
+        Outcome outcome = Outcome.FAILED;
         try {
             inner().flush();
-            failed = false;
+            outcome = Outcome.DONE;
+        } catch (MpoolException e) {
+            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
+            throw e;
         } finally {
-            done(event, "flush", 0, 0, failed, Counter.DEVICE_FLUSHES, null);
+            done(event, "flush", 0, 0, outcome, Counter.DEVICE_FLUSHES, null);
         }
     }
 
@@ -63,32 +73,49 @@ public final class CountingDevice extends ForwardingDevice {
     public void discard(long offset, long length) {
         Events.DeviceIo event = new Events.DeviceIo();
         event.begin();
-        boolean failed = true;
+        Outcome outcome = Outcome.FAILED;
         try {
             inner().discard(offset, length);
-            failed = false;
+            outcome = Outcome.DONE;
+        } catch (MpoolException e) {
+            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
+            throw e;
         } finally {
-            done(event, "discard", offset, length, failed, Counter.DEVICE_DISCARDS, Counter.DEVICE_DISCARD_BYTES);
+            done(event, "discard", offset, length, outcome, Counter.DEVICE_DISCARDS, Counter.DEVICE_DISCARD_BYTES);
         }
     }
 
+    /** A call the device refused for its arguments (a heap or unaligned buffer) before any I/O. */
+    private static boolean refused(MpoolException e) {
+        return e.code() == MpoolException.ErrorCode.INVALID_ARGUMENT;
+    }
+
+    /** How a device call ended: done, failed, or refused for its arguments before any I/O. */
+    private enum Outcome {
+        DONE,
+        FAILED,
+        REFUSED
+    }
+
     private void done(
-            Events.DeviceIo event, String op, long offset, long bytes, boolean failed, Counter calls, Counter amount) {
+            Events.DeviceIo event, String op, long offset, long bytes, Outcome outcome, Counter calls, Counter amount) {
         event.end();
-        if (failed) {
-            counters.increment(Counter.DEVICE_ERRORS);
-        } else {
-            counters.increment(calls);
-            if (amount != null) {
-                counters.add(amount, bytes);
+        switch (outcome) {
+            case DONE -> {
+                counters.increment(calls);
+                if (amount != null) {
+                    counters.add(amount, bytes);
+                }
             }
+            case FAILED -> counters.increment(Counter.DEVICE_ERRORS);
+            case REFUSED -> {} // a caller's mistake (a heap or unaligned buffer): no I/O, no device error
         }
         if (event.shouldCommit()) {
             event.device = name();
             event.operation = op;
             event.offset = offset;
             event.bytes = bytes;
-            event.failed = failed;
+            event.failed = outcome != Outcome.DONE;
             event.commit();
         }
     }

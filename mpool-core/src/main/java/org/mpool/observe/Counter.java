@@ -17,7 +17,7 @@ public enum Counter {
     /** Discards (TRIM, hole punch) and their bytes. */
     DEVICE_DISCARDS("deviceDiscards"),
     DEVICE_DISCARD_BYTES("deviceDiscardBytes"),
-    /** Device calls that failed. */
+    /** Device calls that failed (a call refused for its arguments before any I/O is not counted). */
     DEVICE_ERRORS("deviceErrors"),
     /** Flush rounds of the pool's logs (metadata shards, MDC-0, mlogs, MDCs): one write-out and one flush each. */
     LOG_FLUSH_ROUNDS("logFlushRounds"),

@@ -346,7 +346,14 @@ public final class Pool implements AutoCloseable {
      */
     public void delete(ObjectId id) {
         checkWritable("delete");
-        ObjectTable.Entry e = shard(id).delete(id, inUse::inUse);
+        release(shard(id).delete(id, inUse::inUse));
+    }
+
+    /**
+     * The zones of an object whose DELETE is durable: its cached pages and page table dropped,
+     * then (with {@code discard=on}) its zones discarded, then freed.
+     */
+    private void release(ObjectTable.Entry e) {
         PoolDevice d = device(e.mediaClass());
         if (e instanceof ObjectTable.Mblock) {
             cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
@@ -373,9 +380,10 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * Deletes many committed objects with one flush per metadata shard involved, then frees
-     * their zones. Not atomic: an object that cannot go is skipped, the rest go, and then the
-     * first failure is thrown (later ones suppressed).
+     * Deletes many committed objects with one flush per metadata shard involved, then releases
+     * their zones as {@link #delete(ObjectId)} does (discarded first with {@code discard=on}).
+     * Not atomic: an object that cannot go is skipped, the rest go, and then the first failure is
+     * thrown (later ones suppressed).
      */
     public void delete(List<ObjectId> ids) {
         checkWritable("delete");
@@ -392,13 +400,7 @@ public final class Pool implements AutoCloseable {
                 failures.add(ex);
                 continue;
             }
-            for (ObjectTable.Entry entry : deleted) {
-                if (entry instanceof ObjectTable.Mblock) {
-                    PoolDevice d = device(entry.mediaClass());
-                    cache.dropCached(entry.mediaClass(), d.zoneOffset(entry.zone()), d.zoneBytes());
-                }
-                spaces.get(entry.mediaClass()).free(entry.zone(), entry.zoneCount());
-            }
+            deleted.forEach(this::release);
         }
         if (!failures.isEmpty()) {
             MpoolException first = failures.getFirst();
