@@ -3,12 +3,18 @@ package org.mpool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import jdk.jfr.Recording;
@@ -18,10 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
 import org.mpool.common.PoolCounters;
 import org.mpool.common.Reaper;
 import org.mpool.common.Reaper.Advice;
+import org.mpool.device.CounterFiles;
+import org.mpool.format.CounterPage;
+import org.mpool.observe.Counters;
 import org.mpool.testing.MemoryDevices;
 
 /**
@@ -213,6 +224,80 @@ class ObservabilityTest {
         assertThat(byType.getOrDefault("org.mpool.ReaperEviction", List.of()))
                 .as("an event per eviction the reaper counted")
                 .hasSize((int) evictions);
+    }
+
+    /**
+     * The counter page is a file anyone may damage (it has no checksum: its counters change in
+     * place). Whatever it holds, a reader gets the counters or CORRUPT naming the file, never
+     * another exception or another pool's counts; the next open for writing replaces it.
+     */
+    @Test
+    void aDamagedCounterPageIsReportedAndTheNextOpenReplacesIt() throws IOException {
+        Path file = dir.resolve("dmg.img");
+        UUID uuid;
+        try (Mpool pool = Mpool.create("dmg", file, MblockFixtures.oneMiBMblocks(64 * MIB))) {
+            uuid = pool.uuid();
+        }
+        Path page = CounterFiles.pathOf(uuid);
+        byte[] good = Files.readAllBytes(page);
+        assertThat(good).hasSize(CounterPage.SIZE);
+        Map<String, byte[]> damaged = new LinkedHashMap<>();
+        damaged.put("empty", new byte[0]);
+        damaged.put("truncated", Arrays.copyOf(good, 100));
+        damaged.put("zeros", new byte[CounterPage.SIZE]);
+        damaged.put("another magic", with(good, CounterPage.OFF_MAGIC, 0x55));
+        damaged.put("a newer layout", withInt(good, CounterPage.OFF_VERSION, CounterPage.VERSION + 1));
+        damaged.put("too many counters", withInt(good, CounterPage.OFF_COUNT, CounterPage.MAX_COUNTERS + 1));
+        damaged.put("a negative count", withInt(good, CounterPage.OFF_COUNT, -1));
+        damaged.put("no process", withLong(good, CounterPage.OFF_PID, 0));
+        damaged.put("another pool's", with(good, CounterPage.OFF_UUID + 3, 0x42));
+        Random random = new Random(17);
+        for (int i = 0; i < 20; i++) {
+            byte[] noise = good.clone();
+            for (int k = 0; k < 1 + random.nextInt(8); k++) {
+                noise[random.nextInt(CounterPage.OFF_COUNTERS)] = (byte) random.nextInt(256);
+            }
+            damaged.put("noise " + i, noise);
+        }
+        for (Map.Entry<String, byte[]> d : damaged.entrySet()) {
+            Files.write(page, d.getValue());
+            Optional<PoolCounters> read;
+            try {
+                read = Mpool.publishedCounters(uuid);
+            } catch (MpoolException e) {
+                assertThat(e.code()).as(d.getKey()).isEqualTo(ErrorCode.CORRUPT);
+                assertThat(e.getMessage()).as(d.getKey()).contains(page.toString());
+                continue;
+            }
+            // noise that left the header whole (a counter, the times): read as it is
+            assertThat(read).as(d.getKey()).isPresent();
+            assertThat(read.get().pool()).as(d.getKey()).isEqualTo(uuid);
+            assertThat(read.get().counters().keySet()).as(d.getKey()).hasSizeLessThanOrEqualTo(Counters.count());
+        }
+        Files.write(page, new byte[7]);
+        try (Mpool _ = Mpool.open(file)) {
+            assertThat(Mpool.publishedCounters(uuid).orElseThrow().live())
+                    .as("a new page")
+                    .isTrue();
+        }
+    }
+
+    private static byte[] with(byte[] page, int offset, int value) {
+        byte[] b = page.clone();
+        b[offset] ^= (byte) value;
+        return b;
+    }
+
+    private static byte[] withInt(byte[] page, int offset, int value) {
+        byte[] b = page.clone();
+        MemorySegment.ofArray(b).set(ValueLayout.JAVA_INT_UNALIGNED, offset, value);
+        return b;
+    }
+
+    private static byte[] withLong(byte[] page, int offset, long value) {
+        byte[] b = page.clone();
+        MemorySegment.ofArray(b).set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
+        return b;
     }
 
     @Test

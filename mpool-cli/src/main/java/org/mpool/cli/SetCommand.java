@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
         description = "Set pool properties: label, uid, gid (numbers or names), mode (octal); spare.capacity and"
                 + " spare.staging (0-100: percent of the class kept free for metadata, the reference's"
                 + " spare_pct_capacity and spare_pct_staging) and spare (0-50: both classes); discard (on: the zones"
-                + " of deleted objects are discarded); reaper.budget (N% of RAM or a size), reaper.ttl (a duration,"
+                + " of deleted objects are discarded); reaper.budget (N%% of RAM or a size), reaper.ttl (a duration,"
                 + " 0: off) and reaper.period (1ms to 1h), applied at every open. uid, gid and mode are applied to"
                 + " the device files at once. The pool must be active.",
         footer = {

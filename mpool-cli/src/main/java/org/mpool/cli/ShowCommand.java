@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
+import org.mpool.common.MpoolException;
 import org.mpool.common.PoolCounters;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
@@ -135,7 +136,19 @@ final class ShowCommand implements Callable<Integer> {
      */
     private int showStats() {
         PoolLocator.Found found = Cli.locator().find(name);
-        Optional<PoolCounters> published = Mpool.publishedCounters(found.uuid());
+        Optional<PoolCounters> published;
+        try {
+            published = Mpool.publishedCounters(found.uuid());
+        } catch (MpoolException e) {
+            if (e.code() != MpoolException.ErrorCode.CORRUPT) {
+                throw e;
+            }
+            throw new MpoolException(
+                    e.code(),
+                    e.getMessage() + " (the counts are lost, the pool is not: the next process that opens it for"
+                            + " changes writes a new page)",
+                    e);
+        }
         if (published.isEmpty()) {
             System.err.printf(
                     "mpool: show: pool %s has no counters yet: they are published by a process that opens it for"
@@ -188,6 +201,11 @@ final class ShowCommand implements Callable<Integer> {
         return problems.isEmpty() ? "optimal" : "degraded: " + String.join("; ", problems);
     }
 
+    /** A reaper budget as people read it: {@code 25% of RAM}, {@code 2.0 GiB}. */
+    private static String budget(String text) {
+        return text.endsWith("%") ? text + " of RAM" : Units.human(Long.parseLong(text));
+    }
+
     /** The default view: one "key: value" block for the pool, then one line per media class. */
     private void printDetail(Report report, PoolStats stats, String health) {
         Map<String, Object> first = report.rows().get(0);
@@ -205,7 +223,7 @@ final class ShowCommand implements Callable<Integer> {
                 stats.mlogs(),
                 stats.mdcs(),
                 first.get("shards"),
-                first.get("reaperbudget"),
+                budget((String) first.get("reaperbudget")),
                 first.get("reaperttl"),
                 first.get("reaperperiod"));
         System.out.println();

@@ -1,6 +1,7 @@
 package org.mpool.device;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
@@ -69,12 +70,14 @@ public final class CounterFiles {
         }
     }
 
-    /** A copy of pool {@code uuid}'s counter page, if there is one. */
+    /**
+     * A copy of pool {@code uuid}'s counter page (its first {@link CounterPage#SIZE} bytes: less
+     * if the file is shorter), if there is one.
+     */
     public static Optional<MemorySegment> read(UUID uuid) {
         Path file = pathOf(uuid);
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            return Optional.of(MemorySegment.ofArray(bytes));
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(MemorySegment.ofArray(in.readNBytes(CounterPage.SIZE)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

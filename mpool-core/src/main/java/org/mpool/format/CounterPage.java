@@ -69,22 +69,32 @@ public final class CounterPage {
         page.set(U64, OFF_CLOSED, millis);
     }
 
-    /** The header of {@code page}; a FormatException if it is not a counter page of a version known here. */
+    /**
+     * The header of {@code page}; a FormatException if it is not a counter page of a version
+     * known here, or its header is impossible (no checksum: the counters change in place, so
+     * the header's fields are checked one by one, and the reader checks the pool's UUID).
+     */
     public static Header readHeader(MemorySegment page) throws FormatException {
         if (page.byteSize() < SIZE || page.get(U64, OFF_MAGIC) != MAGIC) {
             throw new FormatException("not an mpool counter page");
         }
         int version = page.get(U32, OFF_VERSION);
         int count = page.get(U32, OFF_COUNT);
-        if (version != VERSION || count < 0 || count > MAX_COUNTERS) {
-            throw new FormatException("counter page of version " + version + " with " + count + " counters");
+        if (version != VERSION) {
+            throw new FormatException(
+                    "counter page of layout version " + version + " (this code reads " + VERSION + ")");
         }
-        return new Header(
-                count,
-                page.get(U64, OFF_PID),
-                page.get(U64, OFF_OPENED),
-                page.get(U64, OFF_CLOSED),
-                new UUID(page.get(U64, OFF_UUID), page.get(U64, OFF_UUID + 8)));
+        if (count < 0 || count > MAX_COUNTERS) {
+            throw new FormatException("counter page with " + count + " counters (at most " + MAX_COUNTERS + ")");
+        }
+        long pid = page.get(U64, OFF_PID);
+        long opened = page.get(U64, OFF_OPENED);
+        long closed = page.get(U64, OFF_CLOSED);
+        if (pid <= 0 || opened <= 0 || closed < 0) {
+            throw new FormatException(
+                    "counter page of process " + pid + ", opened at " + opened + " ms, closed at " + closed + " ms");
+        }
+        return new Header(count, pid, opened, closed, new UUID(page.get(U64, OFF_UUID), page.get(U64, OFF_UUID + 8)));
     }
 
     /** Byte offset of counter slot {@code i}. */

@@ -83,6 +83,10 @@ final class CounterPublication implements AutoCloseable {
         } catch (FormatException e) {
             throw MpoolException.corrupt(CounterFiles.pathOf(uuid) + ": " + e.getMessage());
         }
+        if (!h.pool().equals(uuid)) {
+            throw MpoolException.corrupt(
+                    CounterFiles.pathOf(uuid) + ": the counter page of pool " + h.pool() + ", not of " + uuid);
+        }
         OptionalLong holder = PoolLockFiles.holder(uuid);
         boolean live = h.closedMillis() == 0 && holder.isPresent() && holder.getAsLong() == h.pid();
         return Optional.of(new PoolCounters(

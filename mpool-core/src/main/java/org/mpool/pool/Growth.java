@@ -48,14 +48,14 @@ public final class Growth {
             pool.checkWritable("grow");
             if (newSizeBytes < 0) {
                 throw MpoolException.invalid(
-                        "grow: a size must be positive (0: the whole device), got " + newSizeBytes);
+                        "the size to grow to must be positive (0: the whole device), got " + newSizeBytes);
             }
             PoolDevice d = pool.device(mediaClass);
             Superblock sb = d.superblock();
             long zoneBytes = sb.zoneBytes();
             long poolBytes = sb.zoneCount() * zoneBytes;
             if (newSizeBytes > 0 && newSizeBytes < poolBytes) {
-                throw MpoolException.invalid("grow: pool '" + pool.name() + "' uses " + poolBytes + " bytes of "
+                throw MpoolException.invalid("pool '" + pool.name() + "' uses " + poolBytes + " bytes of "
                         + d.path() + " (" + sb.zoneCount() + " zones of " + zoneBytes + "); a pool never shrinks,"
                         + " so the size must be at least that, got " + newSizeBytes);
             }
@@ -63,7 +63,7 @@ public final class Growth {
             long deviceBytes = device.refreshSize();
             if (newSizeBytes > deviceBytes) {
                 if (!d.isFile()) {
-                    throw MpoolException.invalid("grow: " + d.path() + " has " + deviceBytes + " bytes, fewer than the "
+                    throw MpoolException.invalid(d.path() + " has " + deviceBytes + " bytes, fewer than the "
                             + newSizeBytes + " asked for; mpool extends only files: grow the device first (for a"
                             + " logical volume, lvextend), then grow the pool");
                 }
@@ -79,7 +79,7 @@ public final class Growth {
                 return poolBytes; // less than a zone beyond the pool: nothing to add
             }
             if (zones > Integer.MAX_VALUE) {
-                throw MpoolException.invalid("grow: " + zones + " zones of " + zoneBytes + " bytes are more than a"
+                throw MpoolException.invalid(zones + " zones of " + zoneBytes + " bytes are more than a"
                         + " media class holds (" + Integer.MAX_VALUE + ")");
             }
             d.update(sb.withZoneCount(zones)); // the commit point
