@@ -148,7 +148,10 @@ public final class Mpool implements AutoCloseable {
         return DeviceProbe.probe(device);
     }
 
-    /** Every mpool device among {@code paths} and the machine's block devices. */
+    /**
+     * Every mpool device among {@code paths} (a directory: the files and devices in it) and the
+     * machine's block devices.
+     */
     public static List<BlockDevice.Label> scan(List<Path> paths) {
         return DeviceProbe.scan(paths);
     }

@@ -96,7 +96,8 @@ class CliOperationsIT {
         Path movedCap = dir.resolve("elsewhere").resolve("cap.img");
         Files.move(cap, movedCap);
         mpool.fails(1, "NOT_FOUND", "show", "mv");
-        Launcher.Run scan = mpool.ok("scan", movedCap.toString(), "-o", "device,class,state", "--noheadings");
+        Launcher.Run scan =
+                mpool.ok("scan", movedCap.getParent().toString(), "-o", "device,class,state", "--noheadings");
         assertThat(ours(scan.out())).containsExactly(movedCap + " capacity active", movedStaging + " staging active");
         assertThat(scan.err()).contains("pool mv found at " + movedCap, "registry updated");
         assertThat(mpool.ok("show", "mv", "-o", "device", "--noheadings").out()).startsWith(movedCap + "\n");
