@@ -42,15 +42,27 @@ class DiscardTest {
 
     @Test
     void deletesGiveTheirBlocksBackWhenDiscardIsOn() throws Exception {
-        long kept = allocatedAfterDeletes("off.img", "off");
-        long given = allocatedAfterDeletes("on.img", "on");
+        long kept = allocatedAfterDeletes("off.img", "off", false);
+        long given = allocatedAfterDeletes("on.img", "on", false);
         assertThat(kept - given)
                 .as("8 deleted 1 MiB mblocks: %d bytes allocated with discard off, %d with it on", kept, given)
                 .isGreaterThanOrEqualTo(8 * MIB - 8 * 4096);
     }
 
-    /** A pool file with 8 full mblocks deleted under {@code discard}; the bytes the file holds after. */
-    private long allocatedAfterDeletes(String name, String discard) throws Exception {
+    @Test
+    void aBatchDeleteDiscardsToo() throws Exception {
+        long kept = allocatedAfterDeletes("batch-off.img", "off", true);
+        long given = allocatedAfterDeletes("batch-on.img", "on", true);
+        assertThat(kept - given)
+                .as("8 mblocks deleted in one batch: %d bytes allocated with discard off, %d with it on", kept, given)
+                .isGreaterThanOrEqualTo(8 * MIB - 8 * 4096);
+    }
+
+    /**
+     * A pool file with 8 full mblocks deleted under {@code discard} (one by one, or in one
+     * {@code delete(List)}); the bytes the file holds after.
+     */
+    private long allocatedAfterDeletes(String name, String discard, boolean batch) throws Exception {
         Path file = dir.resolve(name);
         try (Mpool pool = Mpool.create(
                         "trim",
@@ -68,7 +80,15 @@ class DiscardTest {
                 ids.add(w.id());
             }
             long before = allocatedBytes(file);
-            ids.forEach(pool::delete);
+            long deletes = pool.stats().counters().get("deletes");
+            if (batch) {
+                pool.delete(ids);
+            } else {
+                ids.forEach(pool::delete);
+            }
+            assertThat(pool.stats().counters().get("deletes") - deletes)
+                    .as("counted")
+                    .isEqualTo(8);
             long after = allocatedBytes(file);
             if (discard.equals("off")) {
                 assertThat(after).as("discard off: the blocks stay").isGreaterThanOrEqualTo(before);
