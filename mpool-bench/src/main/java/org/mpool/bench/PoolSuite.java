@@ -65,6 +65,9 @@ final class PoolSuite implements Suite {
         double[][] m = new double[21][n];
         // Groups of 64 small objects (SmallGroups): deferred, durable, batch, files.
         SmallGroups.Run[][] g = new SmallGroups.Run[4][n];
+        // Deletes of full 1 MiB mblocks, discard on [0] and off [1]: rate, and MiB the file holds after.
+        double[][] trim = new double[2][n];
+        double[][] trimAllocated = new double[2][n];
         try (Mpool pool = Mpool.create(
                         "bench", file, new CreateOptions().mblockSize(MBLOCK).force(true));
                 Mpool smallPool = Mpool.create(
@@ -185,6 +188,23 @@ final class PoolSuite implements Suite {
                                         "--size=" + FIO_REGION / 2)
                                 / MIB);
                 m[13][r] = m[9][r];
+                // Deletes with discard on and off, alternating which goes first.
+                for (int k = 0; k < 2; k++) {
+                    boolean on = (r + k) % 2 == 0;
+                    Deletes d = deletes(c.dir(), on, arena);
+                    trim[on ? 0 : 1][r] = d.perSecond();
+                    trimAllocated[on ? 0 : 1][r] = d.allocatedAfterMib();
+                    System.err.printf(
+                            Locale.ROOT,
+                            "bench: pool round %d, %d deletes with discard=%s: %,.0f deletes/s, %.1f MiB allocated"
+                                    + " before, %.1f after%n",
+                            r + 1,
+                            DELETES,
+                            on ? "on" : "off",
+                            d.perSecond(),
+                            d.allocatedBeforeMib(),
+                            d.allocatedAfterMib());
+                }
             }
         }
         Files.deleteIfExists(c.dir().resolve("object-groups"));
@@ -279,6 +299,32 @@ final class PoolSuite implements Suite {
                 g[0],
                 "64 files: create + write 4 KiB each, then fsync + close each, then one fsync of the directory",
                 g[3]));
+        out.add(new Result(
+                "pool",
+                "delete of " + DELETES + " full 1 MiB mblocks, discard=on (each zone punched out of the file after its"
+                        + " DELETE is durable), 1 thread",
+                "deletes/s",
+                Measure.median(trim[0]),
+                "the same deletes, discard=off",
+                Measure.median(trim[1]),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "report (no numeric target)",
+                true));
+        out.add(new Result(
+                "pool",
+                "pool file's allocated blocks (st_blocks) after deleting " + DELETES + " full 1 MiB mblocks,"
+                        + " discard=on",
+                "MiB",
+                Measure.median(trimAllocated[0]),
+                "the same after the deletes with discard=off",
+                Measure.median(trimAllocated[1]),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "report (no numeric target)",
+                true));
         double perObject = SmallGroups.SIZE * Measure.median(rates(g[0]));
         out.add(new Result(
                 "pool",
@@ -356,6 +402,46 @@ final class PoolSuite implements Suite {
                 Double.NaN,
                 "≥ " + factor + "× baseline",
                 b == 0 || o >= factor * b);
+    }
+
+    /** Full 1 MiB mblocks written, then deleted and timed, per discard setting and round. */
+    private static final int DELETES = 256;
+
+    /** One run of the deletes: their rate, and the file's allocated MiB before and after them. */
+    private record Deletes(double perSecond, double allocatedBeforeMib, double allocatedAfterMib) {}
+
+    /**
+     * A fresh sparse pool file with {@value #DELETES} full 1 MiB mblocks, then their deletes, timed,
+     * with {@code discard} on or off: what a discard costs a delete, and what it gives back to the
+     * file system (st_blocks).
+     */
+    private static Deletes deletes(Path dir, boolean discard, Arena arena) throws Exception {
+        Path file = dir.resolve("trim.img");
+        Files.deleteIfExists(file);
+        try (Mpool pool = Mpool.create(
+                "benchtrim",
+                file,
+                new CreateOptions().size(512L * MIB).mblockSize(MIB).shards(1))) {
+            pool.setProperty(Mpool.PROP_DISCARD, discard ? "on" : "off");
+            MemorySegment data = Files2.randomBuffer(arena, pool.mblockCapacity(MediaClass.CAPACITY), 11);
+            List<ObjectId> ids = new ArrayList<>();
+            for (int i = 0; i < DELETES; i++) {
+                MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+                w.write(data);
+                w.commit();
+                ids.add(w.id());
+            }
+            Files2.settle(file);
+            double before = Files2.allocatedBytes(file) / (double) MIB;
+            long start = System.nanoTime();
+            for (ObjectId id : ids) {
+                pool.delete(id);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Deletes(DELETES / seconds, before, Files2.allocatedBytes(file) / (double) MIB);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** A byte range of the pool file. */

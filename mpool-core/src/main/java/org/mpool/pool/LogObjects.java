@@ -14,6 +14,8 @@ import org.mpool.log.LogSpec;
 import org.mpool.log.RecordLog;
 import org.mpool.log.RecordReader;
 import org.mpool.meta.ObjectTable;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Events;
 
 /**
  * The objects of a pool made of logs: mlogs (one log of whole zones) and MDCs (two, one after
@@ -76,9 +78,13 @@ public final class LogObjects {
         CatalogRecord record = a.type() == ObjectId.Type.MLOG
                 ? new CatalogRecord.Mlog(id.value(), a.mediaClass().code(), a.firstZone(), a.zones(), owner)
                 : new CatalogRecord.Mdc(id.value(), a.mediaClass().code(), a.firstZone(), a.zones() / 2, owner);
+        Events.Commit event = new Events.Commit();
+        event.begin();
         pool.shard(id).commit(record, true);
         allocated.remove(id.value());
         pool.pending().remove(id.value());
+        pool.counters().increment(Counter.COMMITS);
+        Mblocks.committed(event, pool, 1, 0, true);
     }
 
     /** Frees an allocated, uncommitted mlog or MDC: it never existed. */
