@@ -159,6 +159,16 @@ public final class Mcache implements AutoCloseable {
     }
 
     /**
+     * Bytes of {@code [offset, offset + length)} of the range in the page cache now, in whole
+     * pages (mincore on the pages the range touches; bytes of a slot past its mblock's length are
+     * not mapped and never count). Cheap for small ranges: one mincore call per slot touched.
+     * INVALID_ARGUMENT for a range outside the map; INVALID_STATE after close.
+     */
+    public long residentBytes(long offset, long length) {
+        return map.residentBytes(offset, length);
+    }
+
+    /**
      * Drops this map's pages from the page cache (MADV_DONTNEED, then POSIX_FADV_DONTNEED on
      * the device range). Pages that another map or process still maps stay.
      */

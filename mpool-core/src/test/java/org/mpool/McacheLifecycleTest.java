@@ -106,6 +106,49 @@ class McacheLifecycleTest {
     }
 
     @Test
+    void aConfinedMapIsReadAndClosedByItsThreadOnly() throws Exception {
+        Mpool pool = newPool();
+        {
+            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, 8192, 1);
+            Mcache confined = pool.map(List.of(a), Advice.COLD, true);
+            MemorySegment seg = confined.segment(a);
+            byte first = seg.get(ValueLayout.JAVA_BYTE, 0);
+            AtomicReference<Throwable> read = new AtomicReference<>();
+            AtomicReference<Throwable> close = new AtomicReference<>();
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    seg.get(ValueLayout.JAVA_BYTE, 0);
+                } catch (Throwable t) {
+                    read.set(t);
+                }
+                try {
+                    confined.close();
+                } catch (Throwable t) {
+                    close.set(t);
+                }
+            });
+            other.join();
+            assertThat(read.get()).isInstanceOf(WrongThreadException.class);
+            assertThat(close.get())
+                    .as("another thread cannot close it")
+                    .isInstanceOf(MpoolException.class)
+                    .extracting(e -> ((MpoolException) e).code())
+                    .isEqualTo(ErrorCode.BUSY);
+            assertThat(confined.isClosed()).isFalse();
+            assertThat(seg.get(ValueLayout.JAVA_BYTE, 0)).as("still mapped").isEqualTo(first);
+            assertCode(() -> pool.delete(a), ErrorCode.BUSY);
+            confined.close();
+            assertThatThrownBy(() -> seg.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+            pool.delete(a); // released by its close
+            // The pool's close closes a confined map of its own thread like any other.
+            ObjectId b = MblockFixtures.write(pool, MediaClass.CAPACITY, 4096, 2);
+            Mcache last = pool.map(List.of(b), Advice.WARM, true);
+            pool.close();
+            assertThat(last.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void closingThePoolClosesItsMaps() {
         Mcache map;
         try (Mpool pool = newPool()) {

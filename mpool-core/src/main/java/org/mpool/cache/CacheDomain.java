@@ -69,7 +69,11 @@ public final class CacheDomain implements AutoCloseable {
      * {@code devices} gives; {@code release} runs once when the map closes, or now if it fails.
      */
     public CacheMap map(
-            List<SlotLayout.Piece> pieces, Function<MediaClass, BlockDevice> devices, Advice advice, Runnable release) {
+            List<SlotLayout.Piece> pieces,
+            Function<MediaClass, BlockDevice> devices,
+            Advice advice,
+            boolean confined,
+            Runnable release) {
         boolean done = false;
         SlotLayout layout = SlotLayout.of(pieces);
         long total = layout.totalBytes();
@@ -88,7 +92,7 @@ public final class CacheDomain implements AutoCloseable {
             }
             CacheMap map;
             try {
-                map = CacheMap.open(this, layout, perSlot, advice, release);
+                map = CacheMap.open(this, layout, perSlot, advice, confined, release);
             } catch (RuntimeException e) {
                 mappedBytes.addAndGet(-total);
                 throw e;

@@ -36,7 +36,9 @@ public final class CacheMap {
     private final long[] mappedBytes;
     private final Map<ObjectId, Integer> slots = new HashMap<>();
     private final long address;
-    private final Arena arena = Arena.ofShared();
+    /** Shared, or confined to the thread that made the map (then closing it needs no handshake). */
+    private final Arena arena;
+
     private final MemorySegment segment;
     private final AtomicIntegerArray advice;
     private final AtomicLongArray lastAccessNanos;
@@ -56,8 +58,10 @@ public final class CacheMap {
             MapSource[] sources,
             long address,
             Advice initial,
+            boolean confined,
             Runnable onClose) {
         this.domain = domain;
+        this.arena = confined ? Arena.ofConfined() : Arena.ofShared();
         this.layout = layout;
         this.sources = sources;
         this.address = address;
@@ -80,8 +84,17 @@ public final class CacheMap {
                 .asReadOnly();
     }
 
-    /** Reserves the range and maps every mblock over it; on failure nothing stays mapped. */
-    static CacheMap open(CacheDomain domain, SlotLayout layout, MapSource[] sources, Advice advice, Runnable onClose) {
+    /**
+     * Reserves the range and maps every mblock over it; on failure nothing stays mapped. A
+     * {@code confined} map can be read and closed by the calling thread only.
+     */
+    static CacheMap open(
+            CacheDomain domain,
+            SlotLayout layout,
+            MapSource[] sources,
+            Advice advice,
+            boolean confined,
+            Runnable onClose) {
         long total = layout.totalBytes();
         long address = Mappings.reserve(total);
         try {
@@ -102,7 +115,7 @@ public final class CacheMap {
                     PageCache.hint(address + layout.slotOffset(i), mapped, LibC.MADV_RANDOM);
                 }
             }
-            return new CacheMap(domain, layout, sources, address, advice, onClose);
+            return new CacheMap(domain, layout, sources, address, advice, confined, onClose);
         } catch (RuntimeException | Error e) {
             Mappings.unmap(address, total);
             throw e;
@@ -221,6 +234,29 @@ public final class CacheMap {
         return out;
     }
 
+    /**
+     * Resident bytes of the mapped pages that {@code [offset, offset + length)} touches (mincore,
+     * whole pages); pages of a slot past its mblock's length are not mapped and not counted.
+     */
+    public long residentBytes(long offset, long length) {
+        checkRange("residency", offset, length);
+        long pages = (AlignedBuffers.alignUp(offset + length, LibC.PAGE_SIZE)
+                        - AlignedBuffers.alignDown(offset, LibC.PAGE_SIZE))
+                / LibC.PAGE_SIZE;
+        long[] resident = {0};
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment vector = scratch.allocate(Math.max(1, Math.min(pages, PageCache.MINCORE_PAGES)));
+            withOpenRange(
+                    "residency",
+                    () -> forEachSlot(offset, length, (slot, from, len) -> {
+                        if (len > 0) {
+                            resident[0] += PageCache.residentPages(address + from, len, vector) * LibC.PAGE_SIZE;
+                        }
+                    }));
+        }
+        return resident[0];
+    }
+
     /** Drops every page of this map from the page cache (pages another mapping holds stay). */
     public void purge() {
         withOpenRange("purge", () -> {
@@ -296,6 +332,13 @@ public final class CacheMap {
                 // A native call (say, a write to a channel) holds a slice of the segment right now.
                 throw new MpoolException(
                         ErrorCode.BUSY, "map is in use by a native call; close it when that returns", e);
+            } catch (WrongThreadException e) {
+                // Only its owner can know it is not reading the map now: the map stays.
+                throw new MpoolException(
+                        ErrorCode.BUSY,
+                        "a confined map is closed by the thread that made it, not by "
+                                + Thread.currentThread().getName(),
+                        e);
             }
             closed = true;
         } finally {

@@ -36,11 +36,13 @@ public final class PageCache {
     }
 
     /**
-     * Resident pages of {@code [address, address + length)}, using {@code vector} (at least
-     * {@link #MINCORE_PAGES} bytes) as mincore's output.
+     * Resident pages of {@code [address, address + length)}, using {@code vector} (a byte per
+     * page of the range, or {@link #MINCORE_PAGES} bytes if that is fewer) as mincore's output.
      */
     static long residentPages(long address, long length, MemorySegment vector) {
         long page = LibC.PAGE_SIZE;
+        assert vector.byteSize() >= Math.min(MINCORE_PAGES, (length + page - 1) / page)
+                : "mincore would write past its vector of " + vector.byteSize() + " bytes";
         long resident = 0;
         for (long off = 0; off < length; off += MINCORE_PAGES * page) {
             long len = Math.min(MINCORE_PAGES * page, length - off);

@@ -277,24 +277,7 @@ public final class Shard implements AutoCloseable {
         compaction.readLock().lock();
         ObjectTable.Entry entry;
         try {
-            entry = table.get(id.value());
-            if (entry == null) {
-                throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist (or is not committed)");
-            }
-            if (busy.test(id.value())) { // the common case, before readers could see the mark
-                throw new MpoolException(
-                        ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
-            }
-            // Mark, then ask again: a user that acquires the object and then checks the mark
-            // (Mpool.acquire) cannot slip between the two.
-            if (!table.setDeleting(id.value(), true)) {
-                throw new MpoolException(ErrorCode.BUSY, "object " + id + " is being deleted by another thread");
-            }
-            if (busy.test(id.value())) {
-                table.setDeleting(id.value(), false);
-                throw new MpoolException(
-                        ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
-            }
+            entry = markDeleting(id, busy);
             try {
                 mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id.value())), true);
             } catch (RuntimeException e) {
@@ -306,6 +289,73 @@ public final class Shard implements AutoCloseable {
             compaction.readLock().unlock();
         }
         maybeCompact();
+        return entry;
+    }
+
+    /**
+     * Deletes many committed objects of this shard with one flush, and returns the entries of
+     * those deleted (the caller frees their zones, after this returns). An object that cannot
+     * go (unknown, BUSY) is skipped and its failure added to {@code failures}; the others go.
+     * If the flush fails, none is deleted (their marks are cleared) and the failure is thrown.
+     */
+    public List<ObjectTable.Entry> delete(List<ObjectId> ids, LongPredicate busy, List<MpoolException> failures) {
+        checkWritable();
+        List<ObjectTable.Entry> marked = new ArrayList<>(ids.size());
+        compaction.readLock().lock();
+        try {
+            for (ObjectId id : ids) {
+                assert id.shard() == index : "an object of another shard";
+                ObjectTable.Entry entry;
+                try {
+                    entry = markDeleting(id, busy);
+                } catch (MpoolException e) {
+                    failures.add(e);
+                    continue;
+                }
+                try {
+                    mdc.append(CatalogRecord.encode(new CatalogRecord.Delete(id.value())), false);
+                } catch (MpoolException e) { // LOG_FULL, IO: this one stays
+                    table.setDeleting(id.value(), false);
+                    failures.add(e);
+                    continue;
+                }
+                marked.add(entry);
+            }
+            try {
+                mdc.flush();
+            } catch (RuntimeException e) {
+                marked.forEach(entry -> table.setDeleting(entry.id(), false));
+                throw e;
+            }
+            marked.forEach(entry -> table.remove(entry.id()));
+        } finally {
+            compaction.readLock().unlock();
+        }
+        maybeCompact();
+        return marked;
+    }
+
+    /**
+     * The entry of {@code id}, marked as being deleted: NOT_FOUND if there is none, BUSY if it
+     * is in use or already being deleted. Called under the compaction read lock.
+     */
+    private ObjectTable.Entry markDeleting(ObjectId id, LongPredicate busy) {
+        ObjectTable.Entry entry = table.get(id.value());
+        if (entry == null) {
+            throw new MpoolException(ErrorCode.NOT_FOUND, "object " + id + " does not exist (or is not committed)");
+        }
+        if (busy.test(id.value())) { // the common case, before readers could see the mark
+            throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
+        }
+        // Mark, then ask again: a user that acquires the object and then checks the mark
+        // (Mpool.acquire) cannot slip between the two.
+        if (!table.setDeleting(id.value(), true)) {
+            throw new MpoolException(ErrorCode.BUSY, "object " + id + " is being deleted by another thread");
+        }
+        if (busy.test(id.value())) {
+            table.setDeleting(id.value(), false);
+            throw new MpoolException(ErrorCode.BUSY, "object " + id + " is in use (mapped or open); close it first");
+        }
         return entry;
     }
 

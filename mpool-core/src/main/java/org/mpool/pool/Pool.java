@@ -322,6 +322,41 @@ public final class Pool implements AutoCloseable {
         spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
     }
 
+    /**
+     * Deletes many committed objects with one flush per metadata shard involved, then frees
+     * their zones. Not atomic: an object that cannot go is skipped, the rest go, and then the
+     * first failure is thrown (later ones suppressed).
+     */
+    public void delete(List<ObjectId> ids) {
+        checkWritable("delete");
+        Map<Integer, List<ObjectId>> byShard = new TreeMap<>();
+        for (ObjectId id : ids) {
+            byShard.computeIfAbsent(id.shard(), k -> new ArrayList<>()).add(id);
+        }
+        List<MpoolException> failures = new ArrayList<>();
+        for (Map.Entry<Integer, List<ObjectId>> e : byShard.entrySet()) {
+            List<ObjectTable.Entry> deleted;
+            try {
+                deleted = shard(e.getValue().getFirst()).delete(e.getValue(), inUse::inUse, failures);
+            } catch (MpoolException ex) {
+                failures.add(ex);
+                continue;
+            }
+            for (ObjectTable.Entry entry : deleted) {
+                if (entry instanceof ObjectTable.Mblock) {
+                    PoolDevice d = device(entry.mediaClass());
+                    cache.dropCached(entry.mediaClass(), d.zoneOffset(entry.zone()), d.zoneBytes());
+                }
+                spaces.get(entry.mediaClass()).free(entry.zone(), entry.zoneCount());
+            }
+        }
+        if (!failures.isEmpty()) {
+            MpoolException first = failures.getFirst();
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
     /** Compacts every metadata shard now (normally automatic); recovery then reads only live state. */
     public void compactMetadata() {
         checkWritable("compact");

@@ -1,12 +1,14 @@
 package org.mpool.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fate;
 import org.mpool.testing.MemoryDevice;
@@ -104,16 +108,51 @@ class CrashImageTest {
                         case KEPT -> assertThat(newSectors).as(why).isEqualTo(sectors);
                         case LOST -> assertThat(newSectors).as(why).isZero();
                         case TORN -> sawMixedTear |= newSectors > 0 && newSectors < sectors;
+                        case GARBLED -> throw new AssertionError("garbled without garbling allowed: " + why);
                     }
                     seen.add(fates.get(w));
                     assertOldAfter(image.media(), write, why);
                 }
             }
         }
-        assertThat(seen).as(Seeds.describe(seed)).containsExactlyInAnyOrder(Fate.values());
+        assertThat(seen).as(Seeds.describe(seed)).containsExactlyInAnyOrder(Fate.KEPT, Fate.TORN, Fate.LOST);
         assertThat(sawMixedTear)
                 .as("some torn write mixes old and new sectors, " + Seeds.describe(seed))
                 .isTrue();
+    }
+
+    /**
+     * Where garbling is allowed, a garbled write holds exactly one sector that is neither old
+     * nor new; its other sectors are old or new. Where it is not, an image cannot be asked for
+     * with a garbled fate.
+     */
+    @Test
+    void aGarbledWriteHasOneSectorOfNoiseAndOnlyWhereAllowed() {
+        MpoolException refused = catchThrowableOfType(
+                MpoolException.class, () -> device.crashImage(Collections.nCopies(unflushed.size(), Fate.GARBLED), 1));
+        assertThat(refused).as("garbling where not allowed").isNotNull();
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        device.garbling(offset -> true);
+        boolean sawGarbled = false;
+        for (int i = 0; i < 200; i++) {
+            List<Fate> fates = new ArrayList<>();
+            try (MemoryDevice image = device.crashImage(new Random(seed + i), fates)) {
+                for (int w = 0; w < unflushed.size(); w++) {
+                    Write write = unflushed.get(w);
+                    int noise = 0;
+                    for (long at = write.offset; at < write.offset + write.length; at += SECTOR) {
+                        MemorySegment sector = image.media().asSlice(at, SECTOR);
+                        boolean known = BytePatterns.firstMismatch(sector, at, NEW) == -1
+                                || BytePatterns.firstMismatch(sector, at, OLD) == -1;
+                        noise += known ? 0 : 1;
+                    }
+                    String why = "write " + w + " (" + fates.get(w) + ") in image " + i + ", " + Seeds.describe(seed);
+                    assertThat(noise).as(why).isEqualTo(fates.get(w) == Fate.GARBLED ? 1 : 0);
+                    sawGarbled |= fates.get(w) == Fate.GARBLED;
+                }
+            }
+        }
+        assertThat(sawGarbled).as("some write garbled, " + Seeds.describe(seed)).isTrue();
     }
 
     /** Counts the write's sectors holding new bytes, failing if any holds neither old nor new. */

@@ -3,14 +3,17 @@ package org.mpool.pool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import org.mpool.MblockWriter;
 import org.mpool.Mlog;
 import org.mpool.Mpool;
@@ -29,109 +32,167 @@ import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.MemoryDevices;
 
 /**
- * A whole-pool workload for the crash explorer: allocate, write (partial last pages too),
- * commit (single, batched and deferred, with owner tags), abort, delete, mlogs and MDCs with
- * appends, flushes, closes, compactions and erases (see {@link LogWorkload}), root MDC appends,
- * pool flushes, label changes and metadata compaction on an 8 MiB pool of 1 MiB mblocks.
- * Recovery must show exactly the acknowledged state: what a deferred commit or an async
- * append left unflushed may be missing, never wrong.
+ * A whole-pool workload for the crash explorer, on a pool of two devices that lose power
+ * together: a 12 MiB capacity device and a 4 MiB staging device, 1 MiB mblocks, two or three
+ * metadata shards. Several clients interleave (drawn from the seed, so every run issues the same
+ * writes): mblocks written across other clients' operations, committed singly, in batches or
+ * deferred, with owner tags, in both classes ({@link MblockWorkload}); aborts and deletes;
+ * mlogs and MDCs with appends, flushes, closes, compactions and erases, and the root MDC
+ * ({@link LogWorkload}); pool flushes; label changes and renames; catalog compaction. A crash
+ * may garble a superblock write (the two-copy protocol is for media that do not write sectors
+ * atomically); other writes are torn at sectors or lost. Recovery must show exactly the
+ * acknowledged state — what a deferred commit or an async append left unflushed may be missing,
+ * never wrong — and account for every zone: each class's used space is its metadata plus its
+ * objects, and no two objects overlap.
  */
 final class PoolCrashScenario implements CrashScenario<PoolModel> {
-    private static final long DEVICE_BYTES = 8L << 20;
+    private static final long CAPACITY_BYTES = 12L << 20;
+    private static final long STAGING_BYTES = 4L << 20;
+    static final Path STAGING = Path.of("/memory/staging");
     private static final int BLOCK = 4096;
+
+    /** A seed's new pool: the non-zero blocks of each device, and each class's used bytes empty. */
+    private record Created(List<Map<Long, byte[]>> blocks, Map<MediaClass, Long> baseUsed) {}
+
     /**
      * Pool creation draws random UUIDs: each seed's new pool is made once and kept (only its
      * non-zero blocks: a new pool is mostly zeros), so every run of a seed starts alike.
      */
-    private static final Map<Long, Map<Long, byte[]>> CREATED = new ConcurrentHashMap<>();
+    private static final Map<Long, Created> CREATED = new ConcurrentHashMap<>();
 
     @Override
     public Start<PoolModel> start(long seed) {
-        Map<Long, byte[]> blocks = CREATED.computeIfAbsent(seed, s -> {
-            try (MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES)) {
-                Mpool.create(
-                                "crash",
-                                MemoryDevices.DEFAULT_PATH,
-                                new CreateOptions()
-                                        .mblockSize(1 << 20)
-                                        .shards(1)
-                                        .sparePercent(0),
-                                MemoryDevices.serving(media))
-                        .close();
-                Map<Long, byte[]> nonZero = new HashMap<>();
-                for (long off = 0; off < DEVICE_BYTES; off += BLOCK) {
-                    MemorySegment block = media.media().asSlice(off, BLOCK);
-                    if (block.mismatch(MemorySegment.ofArray(new byte[BLOCK])) >= 0) {
-                        nonZero.put(off, block.toArray(ValueLayout.JAVA_BYTE));
-                    }
-                }
-                return nonZero;
+        Created created = CREATED.computeIfAbsent(seed, PoolCrashScenario::create);
+        List<MemoryDevice> devices =
+                List.of(new MemoryDevice("capacity", CAPACITY_BYTES), new MemoryDevice("staging", STAGING_BYTES));
+        for (int d = 0; d < devices.size(); d++) {
+            MemoryDevice media = devices.get(d);
+            created.blocks()
+                    .get(d)
+                    .forEach((off, bytes) ->
+                            MemorySegment.copy(bytes, 0, media.media(), ValueLayout.JAVA_BYTE, off, BLOCK));
+        }
+        PoolModel model = new PoolModel();
+        model.baseUsed.putAll(created.baseUsed());
+        return new Start<>(devices, model);
+    }
+
+    private static Created create(long seed) {
+        try (MemoryDevice cap = new MemoryDevice("capacity", CAPACITY_BYTES);
+                MemoryDevice staging = new MemoryDevice("staging", STAGING_BYTES)) {
+            MemoryDevices provider = provider(cap, staging);
+            Map<MediaClass, Long> baseUsed = new EnumMap<>(MediaClass.class);
+            try (Mpool pool = Mpool.create(
+                    "crash",
+                    MemoryDevices.DEFAULT_PATH,
+                    new CreateOptions()
+                            .mblockSize(1 << 20)
+                            .shards(2 + (int) Math.floorMod(seed, 2L))
+                            .sparePercent(0)
+                            .staging(STAGING, STAGING_BYTES, 1 << 20),
+                    provider)) {
+                pool.stats().classes().forEach((mc, c) -> baseUsed.put(mc, c.usedBytes()));
             }
-        });
-        MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES);
-        blocks.forEach((off, bytes) -> MemorySegment.copy(bytes, 0, media.media(), ValueLayout.JAVA_BYTE, off, BLOCK));
-        return new Start<>(media, new PoolModel());
+            return new Created(List.of(nonZeroBlocks(cap), nonZeroBlocks(staging)), baseUsed);
+        }
+    }
+
+    private static Map<Long, byte[]> nonZeroBlocks(MemoryDevice media) {
+        Map<Long, byte[]> nonZero = new HashMap<>();
+        for (long off = 0; off < media.sizeBytes(); off += BLOCK) {
+            MemorySegment block = media.media().asSlice(off, BLOCK);
+            if (block.mismatch(MemorySegment.ofArray(new byte[BLOCK])) >= 0) {
+                nonZero.put(off, block.toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+        return nonZero;
+    }
+
+    private static MemoryDevices provider(BlockDevice capacity, BlockDevice staging) {
+        return MemoryDevices.serving(capacity).put(STAGING, staging);
+    }
+
+    /** Superblock writes may be garbled: the protocol of two copies, each flushed, is for that. */
+    @Override
+    public boolean mayGarble(int device, long offset) {
+        return offset < 2L * BLOCK;
     }
 
     @Override
     public void run(BlockDevice device, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
+        throw new UnsupportedOperationException("a pool with a staging device: run on both devices");
+    }
+
+    @Override
+    public void run(List<BlockDevice> devices, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
         WriteBehind.inlineOnThisThread(true); // the same device writes in the same order on every run
         try {
-            runOps(device, model, random, cleanup);
+            runOps(devices, model, random, cleanup);
         } finally {
             WriteBehind.inlineOnThisThread(false);
         }
     }
 
-    private void runOps(BlockDevice device, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
+    private void runOps(
+            List<BlockDevice> devices, PoolModel model, SplittableRandom random, List<AutoCloseable> cleanup) {
         Arena arena = Arena.ofShared();
         cleanup.add(arena);
-        Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(device));
+        Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, provider(devices.get(0), devices.get(1)));
         cleanup.add(pool);
         LogWorkload logs = new LogWorkload(pool, model, random, cleanup);
-        int ops = 8 + random.nextInt(12);
+        MblockWorkload mblocks = new MblockWorkload(pool, model, random, arena);
+        int ops = 10 + random.nextInt(14);
         for (int i = 0; i < ops; i++) {
+            int client = random.nextInt(MblockWorkload.CLIENTS);
             int op = random.nextInt(100);
             if (TRACE) {
                 System.out.printf(
-                        "  op %d kind %d objects %s maybe %s%n",
-                        i, op, ids(model.objects.keySet()), ids(model.maybe.keySet()));
+                        "  op %d kind %d client %d objects %s maybe %s%n",
+                        i, op, client, ids(model.objects.keySet()), ids(model.maybe.keySet()));
             }
-            if (op < 30) {
-                commitOne(pool, model, arena, random);
-            } else if (op < 37) {
-                commitBatch(pool, model, arena, random);
-            } else if (op < 42) {
-                MblockWriter w = allocate(pool, model, random);
-                if (w != null) {
-                    w.abort();
-                }
+            if (op < 14) {
+                mblocks.start(client);
+            } else if (op < 32) {
+                mblocks.finish(client);
+            } else if (op < 40) {
+                mblocks.commitOne();
+            } else if (op < 43) {
+                mblocks.abortOne();
             } else if (op < 54) {
                 deleteOne(pool, model, logs, random);
-            } else if (op < 60) {
+            } else if (op < 59) {
                 logs.create();
-            } else if (op < 74) {
+            } else if (op < 71) {
                 logs.append();
-            } else if (op < 78) {
+            } else if (op < 75) {
                 logs.flushOrClose();
-            } else if (op < 81) {
+            } else if (op < 78) {
                 pool.flush();
                 model.deferred.forEach(id -> model.objects.put(id, model.maybe.remove(id)));
                 model.deferred.clear();
                 logs.poolFlushed();
-            } else if (op < 84) {
+            } else if (op < 81) {
                 logs.compact();
-            } else if (op < 86) {
+            } else if (op < 83) {
                 logs.erase();
-            } else if (op < 93) {
+            } else if (op < 89) {
                 String label = "label-" + random.nextInt(1000);
                 model.labels.add(label);
                 pool.setProperty(Mpool.PROP_LABEL, label);
                 model.labels.clear();
                 model.labels.add(label);
+            } else if (op < 94) {
+                String name = "crash" + random.nextInt(1000);
+                model.names.add(name);
+                pool.rename(name);
+                model.names.clear();
+                model.names.add(name);
             } else {
                 pool.compactMetadata();
             }
+            // A zone leaked in the running pool would be found again only by its next open:
+            // the books must balance after every operation, not only after recovery.
+            checkSpace(pool, model, mblocks::pendingZones);
         }
     }
 
@@ -143,76 +204,6 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
                 .map(id -> new ObjectId(id).toString())
                 .toList()
                 .toString();
-    }
-
-    /** A new mblock writer with an owner tag (0 a quarter of the time), or null when the pool is full. */
-    private static MblockWriter allocate(Mpool pool, PoolModel model, SplittableRandom random) {
-        try {
-            MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
-            model.everIssued.add(w.id().value());
-            long owner = random.nextInt(4) == 0 ? 0 : random.nextLong(1, Long.MAX_VALUE);
-            w.owner(owner);
-            model.owners.put(w.id().value(), owner);
-            return w;
-        } catch (MpoolException e) {
-            if (e.code() == ErrorCode.NO_SPACE) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private static byte[] write(MblockWriter w, Arena arena, SplittableRandom random) {
-        int length = random.nextInt(3) == 0 ? 4096 * (1 + random.nextInt(8)) : 1 + random.nextInt(20_000);
-        byte[] data = new byte[length];
-        random.nextBytes(data);
-        MemorySegment buf = AlignedBuffers.allocate(arena, AlignedBuffers.alignUp(length, 4096));
-        MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, length);
-        long whole = AlignedBuffers.alignDown(length, 4096);
-        if (whole > 0 && whole < length) {
-            w.write(buf.asSlice(0, whole), buf.asSlice(whole, length - whole)); // scatter/gather
-        } else {
-            w.write(buf.asSlice(0, length));
-        }
-        return data;
-    }
-
-    private static void commitOne(Mpool pool, PoolModel model, Arena arena, SplittableRandom random) {
-        MblockWriter w = allocate(pool, model, random);
-        if (w == null) {
-            return;
-        }
-        byte[] data = write(w, arena, random);
-        model.maybe.put(w.id().value(), data);
-        if (random.nextInt(4) == 0) {
-            w.commitDeferred(); // may or may not survive a crash until a pool flush returns
-            model.deferred.add(w.id().value());
-            return;
-        }
-        w.commit();
-        model.maybe.remove(w.id().value());
-        model.objects.put(w.id().value(), data);
-    }
-
-    private static void commitBatch(Mpool pool, PoolModel model, Arena arena, SplittableRandom random) {
-        List<MblockWriter> writers = new ArrayList<>();
-        List<byte[]> datas = new ArrayList<>();
-        for (int i = 0, n = 2 + random.nextInt(2); i < n; i++) {
-            MblockWriter w = allocate(pool, model, random);
-            if (w == null) {
-                break;
-            }
-            writers.add(w);
-            datas.add(write(w, arena, random));
-        }
-        for (int i = 0; i < writers.size(); i++) {
-            model.maybe.put(writers.get(i).id().value(), datas.get(i));
-        }
-        pool.commit(writers);
-        for (int i = 0; i < writers.size(); i++) {
-            model.maybe.remove(writers.get(i).id().value());
-            model.objects.put(writers.get(i).id().value(), datas.get(i));
-        }
     }
 
     private static void deleteOne(Mpool pool, PoolModel model, LogWorkload logs, SplittableRandom random) {
@@ -231,10 +222,17 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
 
     @Override
     public PoolModel recover(MemoryDevice image, PoolModel model) {
+        throw new UnsupportedOperationException("a pool with a staging device: recover from both images");
+    }
+
+    @Override
+    public PoolModel recover(List<MemoryDevice> images, PoolModel model) {
         PoolModel next = new PoolModel();
         next.everIssued.addAll(model.everIssued);
-        try (MemoryDevice copy = MemoryDevice.copyOf(image);
-                Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, MemoryDevices.serving(copy));
+        next.baseUsed.putAll(model.baseUsed);
+        try (MemoryDevice capacity = MemoryDevice.copyOf(images.get(0));
+                MemoryDevice staging = MemoryDevice.copyOf(images.get(1));
+                Mpool pool = Mpool.open(MemoryDevices.DEFAULT_PATH, provider(capacity, staging));
                 Arena arena = Arena.ofConfined()) {
             String label = pool.properties().get(Mpool.PROP_LABEL);
             if (!model.labels.contains(label)) {
@@ -243,6 +241,12 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
             }
             next.labels.clear();
             next.labels.add(label);
+            if (!model.names.contains(pool.name())) {
+                throw new AssertionError(
+                        "name '" + pool.name() + "' was never acknowledged (expected one of " + model.names + ")");
+            }
+            next.names.clear();
+            next.names.add(pool.name());
             for (Map.Entry<Long, byte[]> e : model.objects.entrySet()) {
                 if (!exists(pool, e.getKey())) {
                     throw new AssertionError("acknowledged object " + new ObjectId(e.getKey()) + " is missing");
@@ -288,6 +292,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
                 throw new AssertionError("stats count " + stats.mblocks() + " mblocks, " + stats.mlogs() + " mlogs and "
                         + stats.mdcs() + " MDCs; the catalog lists " + mblocks + ", " + mlogs + " and " + mdcs);
             }
+            checkSpace(pool, model, mc -> 0);
             checkNewIdsAreNew(pool, next);
         }
         return next;
@@ -329,6 +334,44 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
         byte[] read = buf.asSlice(0, expected.length).toArray(ValueLayout.JAVA_BYTE);
         if (!Arrays.equals(read, expected)) {
             throw new AssertionError("mblock " + o.id() + " reads back other bytes than were committed");
+        }
+    }
+
+    /**
+     * Every zone is accounted for: each class's used bytes are its metadata's (as the new pool
+     * had them) plus its objects' zones and those of mblocks being written ({@code pending}),
+     * free is the rest, and no two objects share a zone.
+     */
+    private static void checkSpace(Mpool pool, PoolModel model, ToLongFunction<MediaClass> pending) {
+        PoolStats stats = pool.stats();
+        for (Map.Entry<MediaClass, PoolStats.ClassStats> e : stats.classes().entrySet()) {
+            MediaClass mc = e.getKey();
+            PoolStats.ClassStats c = e.getValue();
+            List<ObjectInfo> objects = pool.objects().stream()
+                    .filter(o -> o.mediaClass() == mc)
+                    .sorted(Comparator.comparingLong(ObjectInfo::offsetBytes))
+                    .toList();
+            long live = objects.stream().mapToLong(ObjectInfo::capacityBytes).sum()
+                    + pending.applyAsLong(mc) * c.mblockSizeBytes();
+            long expected = model.baseUsed.get(mc) + live;
+            if (c.usedBytes() != expected) {
+                throw new AssertionError(mc.label() + " class: " + c.usedBytes() + " bytes used, but its metadata ("
+                        + model.baseUsed.get(mc) + "), its " + objects.size() + " objects and "
+                        + pending.applyAsLong(mc) + " mblocks being written (" + live + ") make " + expected
+                        + ": a zone leaked or was freed twice");
+            }
+            if (c.freeBytes() != c.totalBytes() - c.usedBytes()) {
+                throw new AssertionError(mc.label() + " class: free " + c.freeBytes() + " + used " + c.usedBytes()
+                        + " != total " + c.totalBytes());
+            }
+            for (int i = 1; i < objects.size(); i++) {
+                ObjectInfo before = objects.get(i - 1);
+                if (before.offsetBytes() + before.capacityBytes()
+                        > objects.get(i).offsetBytes()) {
+                    throw new AssertionError(
+                            "objects " + before.id() + " and " + objects.get(i).id() + " overlap");
+                }
+            }
         }
     }
 

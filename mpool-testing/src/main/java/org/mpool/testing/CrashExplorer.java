@@ -11,8 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
-import org.mpool.testing.FaultInjectingDevice.Fault;
-import org.mpool.testing.FaultInjectingDevice.Op;
+import org.mpool.spi.BlockDevice;
 
 /**
  * Crashes a {@link CrashScenario} at chosen device writes and checks every recovery.
@@ -36,6 +35,8 @@ public final class CrashExplorer<M> {
     private final int imagesPerCrash;
     private final AtomicLong crashPoints = new AtomicLong();
     private final AtomicLong imagesChecked = new AtomicLong();
+    private final AtomicLong enumeratedPoints = new AtomicLong();
+    private final AtomicLong sampledPoints = new AtomicLong();
     private final Queue<String> violations = new ConcurrentLinkedQueue<>();
 
     /**
@@ -104,25 +105,28 @@ public final class CrashExplorer<M> {
     public Counts countsOf(long seed) {
         long[] writes = new long[2];
         long[] flushes = new long[2];
-        byte[][] media = new byte[2][];
+        byte[][][] media = new byte[2][][];
         for (int run = 0; run < 2; run++) {
             CrashScenario.Start<M> start = scenario.start(seed);
-            FaultInjectingDevice device = FaultInjectingDevice.forCrashes(start.media());
+            List<FaultInjectingDevice> devices = crashDevices(start.devices());
             List<AutoCloseable> cleanup = new ArrayList<>();
             try {
-                scenario.run(device, start.model(), new SplittableRandom(Seeds.derive(seed, 0)), cleanup);
+                scenario.run(
+                        asBlockDevices(devices), start.model(), new SplittableRandom(Seeds.derive(seed, 0)), cleanup);
             } catch (RuntimeException | AssertionError e) {
                 violations.add(name + " " + seed + ": the workload fails without any crash: " + describe(e));
                 return new Counts(0, 0);
             } finally {
                 closeAll(cleanup);
             }
-            writes[run] = device.writeCount();
-            flushes[run] = device.flushCount();
-            media[run] = start.media().media().toArray(ValueLayout.JAVA_BYTE);
-            device.close();
+            writes[run] = devices.getFirst().writeCount();
+            flushes[run] = devices.getFirst().flushCount();
+            media[run] = start.devices().stream()
+                    .map(d -> d.media().toArray(ValueLayout.JAVA_BYTE))
+                    .toArray(byte[][]::new);
+            devices.forEach(FaultInjectingDevice::close);
         }
-        if (writes[0] != writes[1] || flushes[0] != flushes[1] || !Arrays.equals(media[0], media[1])) {
+        if (writes[0] != writes[1] || flushes[0] != flushes[1] || !Arrays.deepEquals(media[0], media[1])) {
             violations.add(name + " " + seed + ": the workload is not deterministic (" + writes[0] + " vs " + writes[1]
                     + " writes): crash points cannot be replayed");
         }
@@ -132,70 +136,110 @@ public final class CrashExplorer<M> {
     /** Runs one crash sequence and checks its recoveries; violations are recorded, not thrown. */
     public void run(Sequence sequence) {
         CrashScenario.Start<M> start = scenario.start(sequence.seed());
-        MemoryDevice media = start.media();
+        List<MemoryDevice> media = start.devices();
         M model = start.model();
         int rounds = sequence.crashPoints().length;
         for (int round = 0; round < rounds; round++) {
             String where = name + " sequence " + sequence.replay() + ", round " + round;
-            FaultInjectingDevice device = FaultInjectingDevice.forCrashes(media);
+            List<FaultInjectingDevice> devices = crashDevices(media);
+            CrashClock clock = devices.getFirst().clock();
             long point = sequence.crashPoints()[round];
             if (point >= 0) {
-                device.crashAfterWrites(point);
+                clock.crashAfterWrites(point);
             } else {
-                device.inject(new Fault(Op.FLUSH, ErrorCode.IO, -1 - point, 1L << 40));
+                clock.crashDuringFlush(-1 - point);
             }
             List<AutoCloseable> cleanup = new ArrayList<>();
             String failure = null;
             try {
-                scenario.run(device, model, new SplittableRandom(Seeds.derive(sequence.seed(), round)), cleanup);
+                scenario.run(
+                        asBlockDevices(devices),
+                        model,
+                        new SplittableRandom(Seeds.derive(sequence.seed(), round)),
+                        cleanup);
             } catch (MpoolException e) {
-                boolean flushFailed = point < 0 && device.flushCount() == -1 - point;
-                if (e.code() != ErrorCode.IO || !(device.crashed() || flushFailed)) {
+                if (e.code() != ErrorCode.IO || !clock.crashed()) {
                     failure = "the workload failed, but not from the crash: " + describe(e);
                 }
             } catch (RuntimeException | AssertionError e) {
                 failure = "the workload failed: " + describe(e);
             } finally {
-                if (!device.crashed()) {
-                    device.crashNow(); // the flush failed, or the workload ended: power fails now
+                if (!clock.crashed()) {
+                    clock.crashNow(); // the workload ended: power fails now
                 }
                 closeAll(cleanup);
             }
             if (failure != null) {
                 violations.add(where + ": " + failure);
-                device.close();
+                devices.forEach(FaultInjectingDevice::close);
                 return;
             }
             crashPoints.incrementAndGet();
-            int images = round == rounds - 1 ? imagesPerCrash : 1;
-            MemoryDevice next = null;
+            boolean last = round == rounds - 1;
+            Images images = last ? Images.of(devices, imagesPerCrash) : Images.sampled(1);
+            (images.enumerated() ? enumeratedPoints : sampledPoints).incrementAndGet();
+            List<MemoryDevice> next = null;
             M nextModel = null;
-            for (int i = 0; i < images; i++) {
+            for (int i = 0; i < images.count(); i++) {
                 long imageSeed = Seeds.derive(sequence.seed(), 1_000L * (round + 1) + i);
-                MemoryDevice image = device.crashImage(imageSeed);
+                List<MemoryDevice> image = images.build(devices, i, imageSeed);
                 try {
                     M recovered = scenario.recover(image, model);
                     imagesChecked.incrementAndGet();
-                    if (i == 0) {
+                    if (i == 0 && !last) {
                         next = image;
                         nextModel = recovered;
                         continue;
                     }
                 } catch (RuntimeException | AssertionError e) {
-                    violations.add(where + ", crash image seed " + imageSeed + " (" + device.unflushedWriteCount()
-                            + " unflushed writes): " + describe(e));
-                    image.close();
-                    closeQuietly(next);
-                    device.close();
+                    violations.add(where + ", crash image " + images.describe(devices, i, imageSeed) + " ("
+                            + unflushed(devices) + " unflushed writes): " + describe(e));
+                    image.forEach(CrashExplorer::closeQuietly);
+                    if (next != null) {
+                        next.forEach(CrashExplorer::closeQuietly);
+                    }
+                    devices.forEach(FaultInjectingDevice::close);
                     return;
                 }
-                image.close();
+                image.forEach(CrashExplorer::closeQuietly);
             }
-            device.close(); // also closes this round's media
+            devices.forEach(FaultInjectingDevice::close); // also closes this round's media
             media = next;
             model = nextModel;
         }
-        media.close();
+        if (media != null) {
+            media.forEach(CrashExplorer::closeQuietly);
+        }
+    }
+
+    /** The scenario's devices wrapped on one crash clock, garbling where the scenario allows. */
+    private List<FaultInjectingDevice> crashDevices(List<MemoryDevice> media) {
+        List<FaultInjectingDevice> devices = FaultInjectingDevice.forCrashes(media);
+        for (int i = 0; i < devices.size(); i++) {
+            int index = i;
+            devices.get(i).garbling(offset -> scenario.mayGarble(index, offset));
+        }
+        return devices;
+    }
+
+    private static List<BlockDevice> asBlockDevices(List<FaultInjectingDevice> devices) {
+        return List.copyOf(devices);
+    }
+
+    private static int unflushed(List<FaultInjectingDevice> devices) {
+        return devices.stream()
+                .mapToInt(FaultInjectingDevice::unflushedWriteCount)
+                .sum();
+    }
+
+    /** Crash points whose images covered every combination of fates of their unflushed writes. */
+    public long enumeratedPoints() {
+        return enumeratedPoints.get();
+    }
+
+    /** Crash points whose images were a sample (more combinations than {@link Images#ENUMERATE_AT_MOST}). */
+    public long sampledPoints() {
+        return sampledPoints.get();
     }
 
     public long crashPoints() {
@@ -212,7 +256,8 @@ public final class CrashExplorer<M> {
 
     /** A summary line, and the first violations if there are any. */
     public String report(long elapsedNanos) {
-        StringBuilder s = new StringBuilder(name + ": " + crashPoints() + " crash points, " + imagesChecked()
+        StringBuilder s = new StringBuilder(name + ": " + crashPoints() + " crash points (" + enumeratedPoints()
+                + " with every combination of fates, " + sampledPoints() + " sampled), " + imagesChecked()
                 + " crash images checked, " + violations.size() + " violations, " + elapsedNanos / 1_000_000 + " ms");
         violations.stream().limit(10).forEach(v -> s.append("\n  ").append(v));
         return s.toString();

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongPredicate;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.spi.BlockDevice;
@@ -15,10 +16,14 @@ import org.mpool.spi.BlockDevice;
  * power loss. It models a volatile write cache: a write is durable only once a later flush
  * completes. After a simulated crash, {@link #crashImage} builds what the media could hold:
  * every flushed write, plus a seeded random subset of the unflushed ones, some of them torn
- * at {@value #SECTOR}-byte granularity (each sector either old or new, in any combination).
+ * at {@value #SECTOR}-byte granularity (each sector either old or new, in any combination),
+ * and — where {@link #garbling} allows — garbled (one sector neither old nor new).
  *
- * <p>Operations are serialised, so the order of writes and flushes is exact. Everything is
- * deterministic: the same workload and seed give the same image.
+ * <p>Several devices can share one {@link CrashClock} ({@link #forCrashes(List)}): their writes
+ * and flushes are counted in one sequence and power fails for all at once.
+ *
+ * <p>Operations are serialised (on the clock), so the order of writes and flushes is exact.
+ * Everything is deterministic: the same workload and seed give the same image.
  */
 public final class FaultInjectingDevice extends DeviceWrapper {
     /** The unit of atomicity on power loss. */
@@ -50,8 +55,16 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     /** What became of one unflushed write in a crash image. */
     public enum Fate {
         KEPT,
+        /** Each sector old or new. */
         TORN,
-        LOST
+        LOST,
+        /**
+         * Power failed while one of the sectors it changes was being written: that sector holds
+         * random bytes, the others are old or new as if TORN. A sector rewritten with the bytes
+         * it holds is never garbled (the model every store that rewrites a partial last page
+         * relies on). Only for writes {@link #garbling} allows.
+         */
+        GARBLED
     }
 
     private record PendingWrite(long offset, byte[] data) {}
@@ -62,66 +75,105 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     private final List<PendingWrite> unflushed = new ArrayList<>();
     private final List<Armed> faults = new ArrayList<>();
     private final long[] opCounts = new long[Op.values().length];
-    private long writes;
-    private long flushes;
-    private long crashAfterWrites = Long.MAX_VALUE;
-    private boolean crashed;
+    private final CrashClock clock;
+    /** Which writes (by offset) may be garbled in a crash; none unless {@link #garbling} says. */
+    private LongPredicate mayGarble = offset -> false;
 
-    private FaultInjectingDevice(BlockDevice inner, boolean trackCrashState) {
+    private FaultInjectingDevice(BlockDevice inner, boolean trackCrashState, CrashClock clock) {
         super(inner);
         this.durable = trackCrashState ? MemoryDevice.copyOf(inner) : null;
+        this.clock = clock;
     }
 
     /** Injects I/O errors only; cheap for any device size. */
     public static FaultInjectingDevice forErrors(BlockDevice inner) {
-        return new FaultInjectingDevice(inner, false);
+        return new FaultInjectingDevice(inner, false, new CrashClock());
     }
 
     /** Injects errors and simulates power loss; keeps a copy of the device, so keep it small. */
     public static FaultInjectingDevice forCrashes(BlockDevice inner) {
-        return new FaultInjectingDevice(inner, true);
+        return new FaultInjectingDevice(inner, true, new CrashClock());
+    }
+
+    /** Like {@link #forCrashes(BlockDevice)} for the devices of one machine: one clock, one power failure. */
+    public static List<FaultInjectingDevice> forCrashes(List<? extends BlockDevice> inner) {
+        CrashClock clock = new CrashClock();
+        return inner.stream().map(d -> new FaultInjectingDevice(d, true, clock)).toList();
+    }
+
+    /** The clock this device counts its writes and flushes on (shared by the devices of one machine). */
+    public CrashClock clock() {
+        return clock;
+    }
+
+    /**
+     * Lets a crash garble the unflushed writes at offsets {@code mayGarble} accepts (see
+     * {@link Fate#GARBLED}). Returns this device.
+     */
+    public FaultInjectingDevice garbling(LongPredicate mayGarble) {
+        synchronized (clock) {
+            this.mayGarble = mayGarble;
+        }
+        return this;
     }
 
     /** Adds a fault rule; rules are consulted in the order added. */
-    public synchronized void inject(Fault fault) {
-        faults.add(new Armed(fault, opCounts[fault.op.ordinal()]));
+    public void inject(Fault fault) {
+        synchronized (clock) {
+            faults.add(new Armed(fault, opCounts[fault.op.ordinal()]));
+        }
     }
 
-    public synchronized void clearFaults() {
-        faults.clear();
+    public void clearFaults() {
+        synchronized (clock) {
+            faults.clear();
+        }
     }
 
     /**
      * Power fails when write number {@code n + 1} is issued (counting every write since this
      * device was made): that write and every later operation fail with IO.
      */
-    public synchronized void crashAfterWrites(long n) {
+    public void crashAfterWrites(long n) {
         if (durable == null) {
             throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
         }
-        crashAfterWrites = n;
+        clock.crashAfterWrites(n);
     }
 
     /** Power fails now. */
-    public synchronized void crashNow() {
-        crashAfterWrites(writes);
-        crashed = true;
+    public void crashNow() {
+        if (durable == null) {
+            throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
+        }
+        clock.crashNow();
     }
 
-    public synchronized boolean crashed() {
-        return crashed;
+    public boolean crashed() {
+        return clock.crashed();
     }
 
-    public synchronized long writeCount() {
-        return writes;
+    /** Writes issued on this device's clock (by all its devices). */
+    public long writeCount() {
+        return clock.writeCount();
     }
 
-    public synchronized long flushCount() {
-        return flushes;
+    /** Flushes completed on this device's clock (by all its devices). */
+    public long flushCount() {
+        return clock.flushCount();
     }
 
-    public synchronized int unflushedWriteCount() {
-        return unflushed.size();
+    public int unflushedWriteCount() {
+        synchronized (clock) {
+            return unflushed.size();
+        }
+    }
+
+    /** Whether a crash may garble unflushed write {@code i} (in issue order): how many fates it can meet. */
+    public List<Boolean> garbleableUnflushed() {
+        synchronized (clock) {
+            return unflushed.stream().map(w -> mayGarble.test(w.offset)).toList();
+        }
     }
 
     /**
@@ -129,21 +181,23 @@ public final class FaultInjectingDevice extends DeviceWrapper {
      * kept whole, torn, or lost at random from {@code seed}. Writes are applied in issue order,
      * so a later kept write wins over an earlier one where they overlap.
      */
-    public synchronized MemoryDevice crashImage(long seed) {
+    public MemoryDevice crashImage(long seed) {
         return crashImage(new Random(seed), null);
     }
 
     /** Like {@link #crashImage(long)}, recording each unflushed write's fate into {@code fates}. */
-    public synchronized MemoryDevice crashImage(Random random, List<Fate> fates) {
-        MemoryDevice image = durableImage();
-        for (PendingWrite w : unflushed) {
-            Fate fate = Fate.values()[random.nextInt(3)];
-            if (fates != null) {
-                fates.add(fate);
+    public MemoryDevice crashImage(Random random, List<Fate> fates) {
+        synchronized (clock) {
+            MemoryDevice image = durableImage();
+            for (PendingWrite w : unflushed) {
+                Fate fate = Fate.values()[random.nextInt(mayGarble.test(w.offset) ? 4 : 3)];
+                if (fates != null) {
+                    fates.add(fate);
+                }
+                apply(w, fate, random, image.media());
             }
-            apply(w, fate, random, image.media());
+            return image;
         }
-        return image;
     }
 
     /**
@@ -151,23 +205,49 @@ public final class FaultInjectingDevice extends DeviceWrapper {
      * a TORN write keeps each of its sectors or not as {@code tearSeed} draws. For enumerating
      * every combination of fates, or building one by hand.
      */
-    public synchronized MemoryDevice crashImage(List<Fate> fates, long tearSeed) {
-        if (fates.size() != unflushed.size()) {
-            throw MpoolException.invalid(fates.size() + " fates for " + unflushed.size() + " unflushed writes");
+    public MemoryDevice crashImage(List<Fate> fates, long tearSeed) {
+        synchronized (clock) {
+            if (fates.size() != unflushed.size()) {
+                throw MpoolException.invalid(fates.size() + " fates for " + unflushed.size() + " unflushed writes");
+            }
+            MemoryDevice image = durableImage();
+            Random tears = new Random(tearSeed);
+            for (int i = 0; i < unflushed.size(); i++) {
+                PendingWrite w = unflushed.get(i);
+                if (fates.get(i) == Fate.GARBLED && !mayGarble.test(w.offset)) {
+                    throw MpoolException.invalid(
+                            "unflushed write " + i + " at offset " + w.offset + " may not be garbled (see garbling)");
+                }
+                apply(w, fates.get(i), tears, image.media());
+            }
+            return image;
         }
-        MemoryDevice image = durableImage();
-        Random tears = new Random(tearSeed);
-        for (int i = 0; i < unflushed.size(); i++) {
-            apply(unflushed.get(i), fates.get(i), tears, image.media());
-        }
-        return image;
     }
 
     /** Puts what survives of {@code w} under {@code fate} onto {@code media}. */
     private static void apply(PendingWrite w, Fate fate, Random tears, MemorySegment media) {
-        for (int s = 0; s < w.data.length; s += SECTOR) {
-            if (fate == Fate.KEPT || (fate == Fate.TORN && tears.nextBoolean())) {
-                MemorySegment.copy(w.data, s, media, JAVA_BYTE, w.offset + s, Math.min(SECTOR, w.data.length - s));
+        int sectors = (w.data.length + SECTOR - 1) / SECTOR;
+        int garbled = -1;
+        if (fate == Fate.GARBLED) {
+            List<Integer> changed = new ArrayList<>();
+            for (int i = 0; i < sectors; i++) {
+                int n = Math.min(SECTOR, w.data.length - i * SECTOR);
+                MemorySegment now = media.asSlice(w.offset + (long) i * SECTOR, n);
+                if (now.mismatch(MemorySegment.ofArray(w.data).asSlice((long) i * SECTOR, n)) >= 0) {
+                    changed.add(i);
+                }
+            }
+            garbled = changed.isEmpty() ? -1 : changed.get(tears.nextInt(changed.size()));
+        }
+        for (int i = 0; i < sectors; i++) {
+            int s = i * SECTOR;
+            int n = Math.min(SECTOR, w.data.length - s);
+            if (i == garbled) {
+                byte[] noise = new byte[n];
+                tears.nextBytes(noise);
+                MemorySegment.copy(noise, 0, media, JAVA_BYTE, w.offset + s, n);
+            } else if (fate == Fate.KEPT || ((fate == Fate.TORN || fate == Fate.GARBLED) && tears.nextBoolean())) {
+                MemorySegment.copy(w.data, s, media, JAVA_BYTE, w.offset + s, n);
             }
         }
     }
@@ -176,27 +256,30 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     public record UnflushedWrite(long offset, int lengthBytes) {}
 
     /** The writes not yet flushed, in issue order: those a crash now may keep, tear or lose. */
-    public synchronized List<UnflushedWrite> unflushedWrites() {
-        return unflushed.stream()
-                .map(w -> new UnflushedWrite(w.offset, w.data.length))
-                .toList();
+    public List<UnflushedWrite> unflushedWrites() {
+        synchronized (clock) {
+            return unflushed.stream()
+                    .map(w -> new UnflushedWrite(w.offset, w.data.length))
+                    .toList();
+        }
     }
 
     /**
      * The crash image in which every unflushed write is lost: what the media holds as of the
      * last completed flush.
      */
-    public synchronized MemoryDevice durableImage() {
-        if (durable == null) {
-            throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
+    public MemoryDevice durableImage() {
+        synchronized (clock) {
+            if (durable == null) {
+                throw new MpoolException(ErrorCode.INVALID_STATE, "crash simulation needs forCrashes()");
+            }
+            return MemoryDevice.copyOf(durable);
         }
-        return MemoryDevice.copyOf(durable);
     }
 
+    /** Under the clock's lock. */
     private void before(Op op, String what) {
-        if (crashed) {
-            throw new MpoolException(ErrorCode.IO, what + " on " + name() + ": simulated power loss");
-        }
+        clock.failIfCrashed(what + " on " + name());
         long n = opCounts[op.ordinal()]++;
         for (Armed armed : faults) {
             if (armed.fires(op, n)) {
@@ -223,53 +306,61 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     }
 
     @Override
-    public synchronized void read(long offset, MemorySegment buffer) {
+    public void read(long offset, MemorySegment buffer) {
         BlockDevice.checkIo(this, "read", offset, buffer);
-        before(Op.READ, "read at offset " + offset);
-        inner().read(offset, buffer);
+        synchronized (clock) {
+            before(Op.READ, "read at offset " + offset);
+            inner().read(offset, buffer);
+        }
     }
 
     @Override
-    public synchronized void write(long offset, MemorySegment buffer) {
+    public void write(long offset, MemorySegment buffer) {
         BlockDevice.checkIo(this, "write", offset, buffer);
-        if (!crashed && writes >= crashAfterWrites) {
-            crashed = true;
-        }
-        before(Op.WRITE, "write at offset " + offset);
-        if (TRACE_WRITES) {
-            trace("write " + writes + " at offset " + offset + ", " + buffer.byteSize() + " bytes");
-        }
-        inner().write(offset, buffer);
-        writes++;
-        if (durable != null) {
-            unflushed.add(new PendingWrite(offset, buffer.toArray(JAVA_BYTE)));
-        }
-    }
-
-    @Override
-    public synchronized void flush() {
-        before(Op.FLUSH, "flush");
-        if (TRACE_WRITES) {
-            trace("flush " + flushes + " after " + writes + " writes");
-        }
-        inner().flush();
-        flushes++;
-        if (durable != null) {
-            for (PendingWrite w : unflushed) {
-                MemorySegment.copy(w.data, 0, durable.media(), JAVA_BYTE, w.offset, w.data.length);
+        synchronized (clock) {
+            clock.beforeWrite("write at offset " + offset + " on " + name());
+            before(Op.WRITE, "write at offset " + offset);
+            if (TRACE_WRITES) {
+                trace("write " + clock.writeCount() + " at offset " + offset + " of " + name() + ", "
+                        + buffer.byteSize() + " bytes");
             }
-            unflushed.clear();
+            inner().write(offset, buffer);
+            clock.wrote();
+            if (durable != null) {
+                unflushed.add(new PendingWrite(offset, buffer.toArray(JAVA_BYTE)));
+            }
         }
     }
 
     @Override
-    public synchronized void discard(long offset, long length) {
+    public void flush() {
+        synchronized (clock) {
+            before(Op.FLUSH, "flush");
+            clock.beforeFlush("flush of " + name());
+            if (TRACE_WRITES) {
+                trace("flush " + clock.flushCount() + " of " + name() + " after " + clock.writeCount() + " writes");
+            }
+            inner().flush();
+            clock.flushed();
+            if (durable != null) {
+                for (PendingWrite w : unflushed) {
+                    MemorySegment.copy(w.data, 0, durable.media(), JAVA_BYTE, w.offset, w.data.length);
+                }
+                unflushed.clear();
+            }
+        }
+    }
+
+    @Override
+    public void discard(long offset, long length) {
         BlockDevice.checkRange(this, "discard", offset, length);
-        before(Op.DISCARD, "discard at offset " + offset);
-        inner().discard(offset, length);
-        // A discard is modelled as an unflushed write of zeros: it may or may not survive a crash.
-        if (durable != null && length > 0) {
-            unflushed.add(new PendingWrite(offset, new byte[Math.toIntExact(length)]));
+        synchronized (clock) {
+            before(Op.DISCARD, "discard at offset " + offset);
+            inner().discard(offset, length);
+            // A discard is modelled as an unflushed write of zeros: it may or may not survive a crash.
+            if (durable != null && length > 0) {
+                unflushed.add(new PendingWrite(offset, new byte[Math.toIntExact(length)]));
+            }
         }
     }
 
