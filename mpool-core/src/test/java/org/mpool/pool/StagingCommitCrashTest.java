@@ -29,7 +29,10 @@ import org.mpool.testing.MemoryDevices;
  * device loses every write it had not flushed, while the capacity device keeps all of its own
  * (the commit record included). An mblock whose commit returned must read back with its bytes,
  * so the commit flushes the staging device's data before it writes the record on the capacity
- * device (docs/FORMAT.md §6). The pool crash explorer runs on one device and cannot see this.
+ * device (docs/FORMAT.md §6). The pool crash explorer also explores staging pools (both devices
+ * lose power together); this takes the worst case of that fault model directly, for each way of
+ * committing. Killed mutation: no flush of the staging device before the commit record
+ * (Mblocks.flushDataDevice).
  */
 class StagingCommitCrashTest {
     private static final Path CAPACITY = MemoryDevices.DEFAULT_PATH;

@@ -29,9 +29,9 @@ import org.mpool.testing.MemoryDevices;
  * flushed is garbled; a valid copy must remain, of the old generation or the new, and the pool
  * must open.
  *
- * <p>The crash explorers cannot see a missing flush between the copies: their model tears a
- * write at 512-byte sectors, each old or new, and a superblock's checked bytes lie in its first
- * sector, so a torn copy is always old or new, never invalid.
+ * <p>The pool crash explorer sees the same hole through its GARBLED fate, at the crash points its
+ * workloads happen to reach; this walks every point of one update and garbles every unflushed
+ * write, every time. Killed mutation: no flush between the two copies (PoolDevice.writeBoth).
  */
 class SuperblockUpdateCrashTest {
     private static final Path PATH = MemoryDevices.DEFAULT_PATH;
