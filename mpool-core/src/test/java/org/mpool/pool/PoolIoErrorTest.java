@@ -99,6 +99,14 @@ class PoolIoErrorTest {
         if (only != null) { // replay one: -Dmpool.ioerror=N, N as a failure names it
             injections = List.of(injections.get(Integer.parseInt(only)));
         }
+        int every = Integer.getInteger("mpool.ioerror.every", 1); // the PIT profile takes every 8th
+        if (every > 1) {
+            List<Injection> some = new ArrayList<>();
+            for (int i = 0; i < injections.size(); i += every) {
+                some.add(injections.get(i));
+            }
+            injections = some;
+        }
         int refused = 0;
         for (Injection injection : injections) {
             Outcome outcome = run(base, injection, null);
