@@ -197,13 +197,29 @@ public final class LogPair implements AutoCloseable {
         // flush or sync append reaches that log: what it holds is made durable now.
         active.flush();
         long generation = Math.max(active.generation(), otherGeneration) + 1;
-        compacting = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
-        compacting.reserveLastBlock();
-        if (!otherFormattedRecorded) {
-            // After the format's flush: a crash before this leaves the other log's header whole.
-            active.appendToReserve(MdcRecord.otherFormatted(generation));
-            otherFormattedRecorded = true;
+        RecordLog formatted = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
+        try {
+            formatted.reserveLastBlock();
+            if (!otherFormattedRecorded) {
+                // After the format's flush: a crash before this leaves the other log's header whole.
+                active.appendToReserve(MdcRecord.otherFormatted(generation));
+                otherFormattedRecorded = true;
+            }
+        } catch (RuntimeException e) {
+            // No compaction is under way: appends keep going to the active log, which refuses
+            // them if this failure was its own. Were the new log kept as the target, they would
+            // be acknowledged into a log that open never picks without an end marker (found by
+            // PoolIoErrorTest: EIO on the OTHER_FORMATTED record lost every later commit and
+            // delete of the shard). Its generation is spent, as after compactAbort.
+            otherGeneration = generation;
+            try {
+                formatted.close();
+            } catch (MpoolException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
+        compacting = formatted;
     }
 
     /**

@@ -118,6 +118,30 @@ class CrashImageOfDiscardsAndFailedFlushesTest {
                 .isEqualTo(50);
     }
 
+    /**
+     * With losingWritesOnFailedFlush (Linux after fsync's EIO), a failed flush forgets the writes
+     * it was to make durable: no image ever holds them, a later good flush included, while reads
+     * of the live device still see them.
+     */
+    @Test
+    void aFailedFlushCanForgetItsWritesForGood() {
+        device.losingWritesOnFailedFlush();
+        device.inject(new Fault(Op.FLUSH, ErrorCode.IO, 0, 1));
+        device.write(RANGE, BytePatterns.pattern(arena, RANGE, LENGTH, NEW));
+        assertThatThrownBy(device::flush).isInstanceOf(MpoolException.class);
+        assertThat(device.unflushedWriteCount()).isZero();
+        assertThat(device.operationCount(Op.FLUSH))
+                .as("flushes issued, the failed one included")
+                .isEqualTo(2);
+        device.flush();
+        assertThat(survivingImages()).as("images keeping the forgotten write").isZero();
+        MemorySegment now = AlignedBuffers.allocate(arena, LENGTH);
+        device.read(RANGE, now);
+        assertThat(BytePatterns.firstMismatch(now, RANGE, NEW))
+                .as("the live device reads the write")
+                .isEqualTo(-1);
+    }
+
     /** Of 50 crash images, how many hold the NEW write whole. */
     private int survivingImages() {
         int kept = 0;

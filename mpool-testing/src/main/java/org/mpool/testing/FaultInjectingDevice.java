@@ -78,6 +78,8 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     private final CrashClock clock;
     /** Which writes (by offset) may be garbled in a crash; none unless {@link #garbling} says. */
     private LongPredicate mayGarble = offset -> false;
+    /** Whether a failed flush forgets the writes it was to make durable (see {@link #losingWritesOnFailedFlush}). */
+    private boolean loseOnFailedFlush;
 
     private FaultInjectingDevice(BlockDevice inner, boolean trackCrashState, CrashClock clock) {
         super(inner);
@@ -115,6 +117,26 @@ public final class FaultInjectingDevice extends DeviceWrapper {
             this.mayGarble = mayGarble;
         }
         return this;
+    }
+
+    /**
+     * From now on an injected flush failure also forgets every write not yet flushed: none of
+     * them will ever be durable, whatever later flushes do, while reads still see them. This is
+     * what Linux does on an fsync that fails with EIO (the dirty pages are marked clean), and why
+     * a store must not trust a later flush after a failed one. Returns this device.
+     */
+    public FaultInjectingDevice losingWritesOnFailedFlush() {
+        synchronized (clock) {
+            loseOnFailedFlush = true;
+        }
+        return this;
+    }
+
+    /** Operations of kind {@code op} issued on this device (failed ones included). */
+    public long operationCount(Op op) {
+        synchronized (clock) {
+            return opCounts[op.ordinal()];
+        }
     }
 
     /** Adds a fault rule; rules are consulted in the order added. */
@@ -335,7 +357,15 @@ public final class FaultInjectingDevice extends DeviceWrapper {
     @Override
     public void flush() {
         synchronized (clock) {
-            before(Op.FLUSH, "flush");
+            clock.failIfCrashed("flush on " + name());
+            try {
+                before(Op.FLUSH, "flush");
+            } catch (MpoolException injected) {
+                if (loseOnFailedFlush) {
+                    unflushed.clear(); // never durable now: the durable image keeps its old bytes
+                }
+                throw injected;
+            }
             clock.beforeFlush("flush of " + name());
             if (TRACE_WRITES) {
                 trace("flush " + clock.flushCount() + " of " + name() + " after " + clock.writeCount() + " writes");
