@@ -370,7 +370,7 @@ final class PoolSuite implements Suite {
     }
 
     /** Runs one case from a settled device (see {@link Files2#settle}). */
-    private static double settled(Path file, java.util.concurrent.Callable<Double> run) throws Exception {
+    static double settled(Path file, java.util.concurrent.Callable<Double> run) throws Exception {
         Files2.settle(file);
         return run.call();
     }
@@ -647,7 +647,7 @@ final class PoolSuite implements Suite {
     }
 
     /** allocate + 4 KiB + commit per object; objects are deleted outside the timed part to reuse zones. */
-    private static double smallCommits(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
+    static double smallCommits(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
         AtomicLong commits = new AtomicLong();
         AtomicLong busyNanos = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -678,7 +678,7 @@ final class PoolSuite implements Suite {
     }
 
     /** The alternative a user would pick: one file per object, each made durable with fsync. */
-    private static double filePerObject(Path dir, int threads, int seconds) throws Exception {
+    static double filePerObject(Path dir, int threads, int seconds) throws Exception {
         Path objects = Files.createDirectories(dir.resolve("objects"));
         try (var left = Files.newDirectoryStream(objects)) {
             for (Path p : left) {
