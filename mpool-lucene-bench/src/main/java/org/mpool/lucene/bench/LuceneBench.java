@@ -289,7 +289,7 @@ public final class LuceneBench {
                 pool.setReaperConfig(
                         before.withBudgetBytes(hotBytes + (256L << 20)).withTtl(Duration.ZERO));
             }
-            long cacheBefore = indexCacheBytes(side, folder, poolFile);
+            long cacheBefore = indexCacheBytes(side, folder, pool);
             AtomicBoolean done = new AtomicBoolean();
             double[] minResident = {1.0};
             long[] maxCache = {cacheBefore};
@@ -302,7 +302,7 @@ public final class LuceneBench {
                             minResident[0], hot.isEmpty() ? 1.0 : (double) now.cardinality() / hot.cardinality());
                     if (tick++ % 5 == 0) {
                         try {
-                            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, poolFile));
+                            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, pool));
                         } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
@@ -331,7 +331,7 @@ public final class LuceneBench {
             now.and(hot);
             minResident[0] =
                     Math.min(minResident[0], hot.isEmpty() ? 1.0 : (double) now.cardinality() / hot.cardinality());
-            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, poolFile));
+            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, pool));
             return new Merge(seconds, minResident[0], hotBytes, maxCache[0] - cacheBefore);
         }
     }
@@ -375,11 +375,20 @@ public final class LuceneBench {
         }
     }
 
-    /** Page cache held by the index now: every file of the folder, or the whole pool file. */
-    private static long indexCacheBytes(Side side, Path folder, Path poolFile) throws IOException {
+    /**
+     * Page cache held by the index now: every file of the folder, or every object of the pool
+     * (what is not an object — free zones, a merge's output until it is committed — is never
+     * cached: deletes drop their pages and mblocks are written with direct I/O).
+     */
+    private static long indexCacheBytes(Side side, Path folder, Mpool pool) throws IOException {
         List<PageProbe.Range> ranges = new ArrayList<>();
         if (side == Side.MPOOL) {
-            ranges.add(new PageProbe.Range(poolFile, 0, Files.size(poolFile)));
+            Path poolFile = pool.devicePath(MediaClass.CAPACITY);
+            for (ObjectInfo o : pool.objects()) {
+                if (o.id().type() == ObjectId.Type.MBLOCK && o.lengthBytes() > 0) {
+                    ranges.add(new PageProbe.Range(poolFile, o.offsetBytes(), o.lengthBytes()));
+                }
+            }
         } else {
             try (Stream<Path> s = Files.list(folder)) {
                 for (Path p : s.filter(Files::isRegularFile).toList()) {
