@@ -155,8 +155,10 @@ final class Store {
         this.tag = tag;
         this.options = options;
         this.catalog = catalog;
-        this.buffers =
-                new WriteBuffers((int) Math.min(options.writeBufferBytes(), pool.mblockCapacity(options.mediaClass())));
+        // An mblock's capacity is a little below its zone (format v3): the buffer is the largest
+        // power of two that fits in it.
+        this.buffers = new WriteBuffers(Integer.highestOneBit(
+                (int) Math.min(options.writeBufferBytes(), pool.mblockCapacity(options.mediaClass()))));
         this.report = r;
     }
 
