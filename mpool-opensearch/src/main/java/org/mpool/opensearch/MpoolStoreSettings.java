@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import org.opensearch.OpenSearchParseException;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.core.common.unit.ByteSizeUnit;
@@ -72,7 +73,13 @@ final class MpoolStoreSettings {
             }
             return (long) (ramBytes * (percent / 100));
         }
-        long bytes = ByteSizeValue.parseBytesSizeValue(v, REAPER_BUDGET_KEY).getBytes();
+        long bytes;
+        try {
+            bytes = ByteSizeValue.parseBytesSizeValue(v, REAPER_BUDGET_KEY).getBytes();
+        } catch (OpenSearchParseException e) {
+            throw new IllegalArgumentException(
+                    "[" + REAPER_BUDGET_KEY + "] must be a percentage of RAM or a size, got [" + value + "]", e);
+        }
         if (bytes <= 0) {
             throw new IllegalArgumentException("[" + REAPER_BUDGET_KEY + "] must be positive, got [" + value + "]");
         }

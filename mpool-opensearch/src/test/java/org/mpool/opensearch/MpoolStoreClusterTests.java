@@ -90,6 +90,7 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
         flush(index);
         refresh(index);
         assertDocs(index, docs, "after a flush");
+        assertSplitLayout(uuid);
 
         internalCluster().restartRandomDataNode();
         ensureGreen(TimeValue.timeValueSeconds(60), index);
@@ -199,7 +200,8 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
             holders.add(state.nodes().get(c.currentNodeId()).getName());
         }
         String from = state.nodes().get(moving.currentNodeId()).getName();
-        String to = Stream.of(internalCluster().getNodeNames())
+        String to = state.nodes().getDataNodes().values().stream()
+                .map(n -> n.getName())
                 .filter(n -> !holders.contains(n))
                 .findFirst()
                 .orElseThrow();
@@ -231,6 +233,31 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
                 .metadata()
                 .index(index)
                 .getIndexUUID();
+    }
+
+    /**
+     * In every shard copy's index folder: the pool file, a commit point (segments_N and .si files)
+     * that OpenSearch can read without the plugin, and nothing else.
+     */
+    static void assertSplitLayout(String indexUuid) throws IOException {
+        List<Path> pools = poolFiles(indexUuid);
+        assertFalse("no pool files", pools.isEmpty());
+        for (Path pool : pools) {
+            Path folder = pool.getParent();
+            List<String> names;
+            try (Stream<Path> list = Files.list(folder)) {
+                names = list.map(p -> p.getFileName().toString())
+                        .filter(n -> !n.startsWith("extra")) // Lucene's test file system adds extra files
+                        .toList();
+            }
+            assertTrue(
+                    folder + " has a commit point: " + names, names.stream().anyMatch(n -> n.startsWith("segments_")));
+            for (String n : names) {
+                assertTrue(
+                        folder + " holds " + n + ", which belongs in the pool",
+                        n.equals(POOL_FILE) || CommitPointFiles.isPlain(n));
+            }
+        }
     }
 
     /** Every pool file of the index on every node's data paths. */
