@@ -44,7 +44,11 @@ public final class Mdc implements AutoCloseable {
         return new Mlog.Reader(pair.reader());
     }
 
-    /** Starts a compaction: appends go to the other log until {@link #compactEnd()}; append the live state. */
+    /**
+     * Starts a compaction: appends go to the other log until {@link #compactEnd()}; append the
+     * live state. What was appended before is made durable first: a crash before
+     * {@code compactEnd} recovers it.
+     */
     public void compactStart() {
         pair.compactStart();
     }

@@ -46,7 +46,8 @@ public final class Mlog implements AutoCloseable {
 
     /**
      * Empties the log durably: a new generation starts, and no record of an older one is ever
-     * read again, even after a crash once this has returned.
+     * read again, even after a crash once this has returned. Sync appends still waiting for a
+     * flush when it runs return: their records were appended, then erased.
      */
     public void erase() {
         log.erase();
@@ -54,7 +55,8 @@ public final class Mlog implements AutoCloseable {
 
     /**
      * Iterates the records written so far, from the start. Records still in the write buffer
-     * (async appends not yet flushed or written out) are not included.
+     * (async appends not yet flushed or written out) are not included. An erase by another
+     * thread meanwhile ends it early: it then returns a prefix of one generation's records.
      */
     public Reader reader() {
         return new Reader(log.reader());

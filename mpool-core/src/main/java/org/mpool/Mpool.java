@@ -44,6 +44,11 @@ import org.mpool.spi.BlockDevice;
  *     pool.readMblock(w.id(), 0, buffer);
  * }
  * }</pre>
+ *
+ * <p>Failures are {@link org.mpool.common.MpoolException}s with a stable code. Arguments are
+ * never null, here and in the handles' methods, except {@link #read}'s id (null names the root
+ * MDC): a null is a {@link NullPointerException} (or INVALID_ARGUMENT, where it is one more
+ * invalid value, such as a pool name), and changes nothing.
  */
 public final class Mpool implements AutoCloseable {
     // Property names (get/set)

@@ -81,8 +81,8 @@ final class LsmRun {
 
     private static Outcome once(Mpool pool, Mcache hot, List<ObjectId> compaction, Compaction how, int round)
             throws Exception {
-        long hotBytes = hot.segment().byteSize();
-        Scans.Blackhole.consume(StreamingScan.scan(hot, hotBytes)); // every page resident and in our page tables
+        Scans.Blackhole.consume(StreamingScan.scan(hot, hot.segment().byteSize())); // resident, in our page tables
+        long hotBytes = ColdScan.dataBytes(hot); // what can be resident: the slots' tails are zeros
         Mcache input = how == Compaction.MMAP ? pool.map(compaction, Advice.COLD) : null;
         try {
             if (input != null) {
@@ -124,15 +124,21 @@ final class LsmRun {
         }
     }
 
-    /** Random 4 KiB page reads of the hot set until {@code done}; each read loads every line of its page. */
+    /**
+     * Random 4 KiB page reads of the hot set's data until {@code done} (a random mblock, then a
+     * random page of its length); each read loads every line of its page.
+     */
     private static Histogram queries(Mcache hot, AtomicBoolean done, int round) {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         MemorySegment s = hot.segment();
-        long pages = s.byteSize() / PAGE;
+        List<ObjectId> ids = hot.mblocks();
+        long[] bases = ids.stream().mapToLong(hot::base).toArray();
+        long[] pages = ids.stream().mapToLong(id -> hot.length(id) / PAGE).toArray();
         SplittableRandom random = new SplittableRandom(31 + round);
         long sum = 0;
         while (!done.get()) {
-            long offset = random.nextLong(pages) * PAGE;
+            int k = random.nextInt(bases.length);
+            long offset = bases[k] + random.nextLong(pages[k]) * PAGE;
             long t0 = System.nanoTime();
             sum += Scans.sumLines(s, offset, PAGE);
             h.recordValue(Math.max(1, System.nanoTime() - t0));
@@ -142,7 +148,7 @@ final class LsmRun {
         return h;
     }
 
-    /** Reads every mblock in 1 MiB direct reads and loads every line; returns MiB/s. */
+    /** Reads every mblock in 1 MiB direct reads (the last of each shorter) and loads every line; returns MiB/s. */
     private static double compactDirect(Mpool pool, List<ObjectId> ids) {
         long t0 = System.nanoTime();
         long bytes = 0;
@@ -152,9 +158,11 @@ final class LsmRun {
             for (ObjectId id : ids) {
                 long length = pool.info(id).lengthBytes();
                 for (long off = 0; off < length; off += DIRECT_READ) {
-                    pool.readMblock(id, off, buf);
-                    sum += Scans.sumLines(buf, 0, DIRECT_READ);
-                    bytes += DIRECT_READ;
+                    long n = Math.min(DIRECT_READ, length - off);
+                    MemorySegment piece = n == DIRECT_READ ? buf : buf.asSlice(0, (n + PAGE - 1) / PAGE * PAGE);
+                    pool.readMblock(id, off, piece);
+                    sum += Scans.sumLines(piece, 0, n);
+                    bytes += n;
                 }
             }
         }
@@ -162,11 +170,14 @@ final class LsmRun {
         return bytes / (double) (1 << 20) / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Reads the map of every mblock in order with willNeed ahead and loads every line; returns MiB/s. */
+    /**
+     * Reads the map of every mblock in order with willNeed ahead and loads every line; returns
+     * MiB/s of data (the zeros at the end of each slot are read too, but come from no device).
+     */
     private static double compactMapped(Mcache input) {
         long length = input.segment().byteSize();
         long t0 = System.nanoTime();
         Scans.Blackhole.consume(StreamingScan.scan(input, length));
-        return length / (double) (1 << 20) / ((System.nanoTime() - t0) / 1e9);
+        return ColdScan.dataBytes(input) / (double) (1 << 20) / ((System.nanoTime() - t0) / 1e9);
     }
 }

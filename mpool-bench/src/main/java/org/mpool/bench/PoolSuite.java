@@ -13,9 +13,9 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mpool.MblockWriter;
 import org.mpool.Mpool;
@@ -26,7 +26,11 @@ import org.mpool.common.ObjectInfo;
 
 /**
  * Mblocks against fio on the same file: the pool sits on a fully written file and reserves a
- * 2 GiB region for fio as an mlog, so both write the same kind of blocks. Small commits are
+ * 2 GiB region for fio as an mlog, so both write the same kind of blocks. Mblocks are written
+ * and read to their capacity, the zone less its page-checksum table ({@link MblockBytes}); fio
+ * reads whole zones, tables included. Verified direct reads ({@code readMblock} checks a CRC32C
+ * per 4 KiB page) are also compared with plain, unverified O_DIRECT reads of the very same
+ * bytes of the pool file, side by side. Small commits are
  * compared with a file per object (create, write 4 KiB, fsync, close) on the same file system.
  * Groups of 64 small objects made durable together ({@link SmallGroups}): deferred commits and
  * one flush, against durable commits, a batch commit, and 64 files with an fsync each and one
@@ -38,6 +42,9 @@ final class PoolSuite implements Suite {
     private static final long MBLOCK = 32L << 20;
     private static final int MIB = 1 << 20;
     private static final int KEEP = 24;
+    /** Threads of the random 4 KiB read cases. */
+    private static final int RANDOM_THREADS = 16;
+
     private static final String[] GROUP_SIDES = {"deferred + flush", "durable commits", "batch commit", "files + fsync"
     };
 
@@ -54,7 +61,7 @@ final class PoolSuite implements Suite {
         Path sparse = c.dir().resolve("small-objects-sparse.img");
         Files.deleteIfExists(sparse);
         int n = c.rounds();
-        double[][] m = new double[16][n];
+        double[][] m = new double[20][n];
         // Groups of 64 small objects (SmallGroups): deferred, durable, batch, files.
         SmallGroups.Run[][] g = new SmallGroups.Run[4][n];
         try (Mpool pool = Mpool.create(
@@ -77,7 +84,12 @@ final class PoolSuite implements Suite {
             // from the host's cache of the virtual disk, and the two sides must get the same.
             Range readRange = bytesOf(pool, readSet);
             MemorySegment page = Files2.randomBuffer(arena, 4096, 5);
+            long[] readOffsets = readSet.stream()
+                    .mapToLong(id -> pool.info(id).offsetBytes())
+                    .toArray();
+            long capacity = pool.mblockCapacity(MediaClass.CAPACITY);
             for (int r = 0; r < n; r++) {
+                int round = r;
                 m[0][r] = settled(file, () -> mblockWrites(pool, arena, 1, c.seconds()));
                 m[1][r] = settled(file, () -> fio(file, fioRegion, c.seconds(), "--rw=write", "--bs=1m") / MIB);
                 m[2][r] = settled(file, () -> mblockWrites(pool, arena, 2, c.seconds()));
@@ -95,9 +107,35 @@ final class PoolSuite implements Suite {
                                 / MIB);
                 m[4][r] = settled(file, () -> sequentialReads(pool, readSet, buf, c.seconds()) / MIB);
                 m[5][r] = settled(file, () -> fio(file, readRange, c.seconds(), "--rw=read", "--bs=1m") / MIB);
-                m[6][r] = settled(file, () -> randomReads(pool, readSet, arena, 16, c.seconds()));
+                m[6][r] = settled(file, () -> verifiedRandomReads(pool, readSet, arena, c.seconds(), round));
                 m[7][r] = settled(
                         file, () -> fioIops(file, readRange, c.seconds(), "--rw=randread", "--bs=4k", "--numjobs=16"));
+                // Verified reads against plain O_DIRECT reads of the same bytes, order alternating.
+                boolean plainFirst = r % 2 == 1;
+                inOrder(
+                        plainFirst,
+                        () -> m[16][round] =
+                                settled(file, () -> sequentialReads(pool, readSet, buf, c.seconds()) / MIB),
+                        () -> m[17][round] = settled(
+                                file, () -> plainSequentialReads(file, readOffsets, capacity, buf, c.seconds()) / MIB));
+                inOrder(
+                        plainFirst,
+                        () -> m[18][round] =
+                                settled(file, () -> verifiedRandomReads(pool, readSet, arena, c.seconds(), round)),
+                        () -> m[19][round] = settled(
+                                file, () -> plainRandomReads(file, readOffsets, capacity, arena, c.seconds(), round)));
+                System.err.printf(
+                        Locale.ROOT,
+                        "bench: pool round %d, verified vs plain O_DIRECT reads (%s first): 1 MiB %,.0f vs %,.0f MiB/s (%.2f),"
+                                + " 4 KiB random, 16 threads %,.0f vs %,.0f reads/s (%.2f)%n",
+                        r + 1,
+                        plainFirst ? "plain" : "verified",
+                        m[16][r],
+                        m[17][r],
+                        m[16][r] / m[17][r],
+                        m[18][r],
+                        m[19][r],
+                        m[18][r] / m[19][r]);
                 m[8][r] = settled(file, () -> smallCommits(smallPool, arena, 1, c.seconds()));
                 m[9][r] = settled(file, () -> filePerObject(c.dir(), 1, c.seconds()));
                 m[10][r] = settled(file, () -> smallCommits(smallPool, arena, 16, c.seconds()));
@@ -145,7 +183,7 @@ final class PoolSuite implements Suite {
         Files.deleteIfExists(sparse);
         List<Result> out = new ArrayList<>();
         out.add(result(
-                "mblock write, 32 MiB in 1 MiB writes + commit, 1 thread",
+                "mblock write, 32 MiB zones to capacity in 1 MiB writes + commit, 1 thread",
                 "MiB/s",
                 m[0],
                 "fio write bs=1m",
@@ -167,14 +205,33 @@ final class PoolSuite implements Suite {
                 m[15],
                 0.95));
         out.add(result(
-                "mblock direct read 1 MiB, 1 thread", "MiB/s", m[4], "fio read bs=1m of the same bytes", m[5], 0.95));
+                "mblock direct read 1 MiB, 1 thread",
+                "MiB/s",
+                m[4],
+                "fio read bs=1m of the same zones (data + checksum tables)",
+                m[5],
+                0.95));
         out.add(result(
                 "mblock random 4 KiB reads, 16 threads",
                 "ops/s",
                 m[6],
-                "fio randread bs=4k psync numjobs=16, same bytes",
+                "fio randread bs=4k psync numjobs=16 over the same zones",
                 m[7],
                 0.90));
+        out.add(result(
+                "verified direct read 1 MiB, 1 thread (readMblock: CRC32C of every 4 KiB page checked)",
+                "MiB/s",
+                m[16],
+                "plain O_DIRECT FileChannel reads of the same bytes, unverified",
+                m[17],
+                0.95));
+        out.add(result(
+                "verified random 4 KiB reads, 16 threads (readMblock: CRC32C of the page checked)",
+                "ops/s",
+                m[18],
+                "plain O_DIRECT FileChannel preads of the same pages, 16 threads, unverified",
+                m[19],
+                0.95));
         out.add(result(
                 "small object commit (allocate + 4 KiB + commit), 1 thread",
                 "ops/s",
@@ -256,6 +313,17 @@ final class PoolSuite implements Suite {
         return run.call();
     }
 
+    /** Runs two sides, {@code b} first when asked (the order alternates between rounds). */
+    private static void inOrder(boolean bFirst, Pair.Side a, Pair.Side b) throws Exception {
+        if (bFirst) {
+            b.run();
+            a.run();
+        } else {
+            a.run();
+            b.run();
+        }
+    }
+
     private static Result result(
             String name, String unit, double[] ours, String baseline, double[] base, double factor) {
         double o = Measure.median(ours);
@@ -311,9 +379,7 @@ final class PoolSuite implements Suite {
         List<ObjectId> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
-            for (long off = 0; off < MBLOCK; off += MIB) {
-                w.write(buf);
-            }
+            MblockBytes.fill(w, buf);
             w.commit();
             ids.add(w.id());
         }
@@ -321,7 +387,8 @@ final class PoolSuite implements Suite {
     }
 
     /**
-     * Threads each write whole mblocks and commit them. Space is recycled only when the pool
+     * Threads each write whole mblocks (to capacity: 31 writes of 1 MiB, then one of the rest)
+     * and commit them. Space is recycled only when the pool
      * runs out (rarely, and counted), and after the timed run.
      */
     private static double mblockWrites(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
@@ -346,11 +413,9 @@ final class PoolSuite implements Suite {
                     }
                     continue;
                 }
-                for (long off = 0; off < MBLOCK; off += MIB) {
-                    w.write(buf);
-                }
+                long written = MblockBytes.fill(w, buf);
                 w.commit();
-                bytes.addAndGet(MBLOCK);
+                bytes.addAndGet(written);
                 kept.add(w.id());
             }
             made.addAll(kept);
@@ -360,36 +425,111 @@ final class PoolSuite implements Suite {
         return rate;
     }
 
+    /** 1 MiB reads of whole mblocks (to capacity: the last read of each shorter), in order; bytes per second. */
     private static double sequentialReads(Mpool pool, List<ObjectId> ids, MemorySegment buf, int seconds)
             throws Exception {
-        long perMblock = MBLOCK / MIB;
+        MblockBytes.Chunks reads = new MblockBytes.Chunks(pool.mblockCapacity(MediaClass.CAPACITY), MIB);
         return Measure.timed(seconds, i -> {
-                    pool.readMblock(ids.get((int) ((i / perMblock) % ids.size())), (i % perMblock) * MIB, buf);
-                    return MIB;
+                    long length = reads.length(i);
+                    pool.readMblock(
+                            ids.get(reads.mblock(i, ids.size())),
+                            reads.offset(i),
+                            length == MIB ? buf : buf.asSlice(0, length));
+                    return length;
                 })
                 .perSecond();
     }
 
-    private static double randomReads(Mpool pool, List<ObjectId> ids, Arena arena, int threads, int seconds)
+    /**
+     * The unverified baseline of {@link #sequentialReads}: the same reads of the same bytes of
+     * the pool file ({@code offsets}: where each mblock starts), with a plain O_DIRECT
+     * FileChannel into the same buffer.
+     */
+    private static double plainSequentialReads(Path file, long[] offsets, long capacity, MemorySegment buf, int seconds)
+            throws Exception {
+        MblockBytes.Chunks reads = new MblockBytes.Chunks(capacity, MIB);
+        ByteBuffer bb = buf.asByteBuffer();
+        try (FileChannel ch = MblockBytes.openDirect(file)) {
+            return Measure.timed(seconds, i -> {
+                        long length = reads.length(i);
+                        bb.clear().limit((int) length);
+                        MblockBytes.readFully(ch, bb, offsets[reads.mblock(i, offsets.length)] + reads.offset(i));
+                        return length;
+                    })
+                    .perSecond();
+        }
+    }
+
+    /** What one thread of a random-read case reads: 4 KiB at {@code offset} of mblock number {@code mblock}. */
+    @FunctionalInterface
+    private interface PageRead {
+        void read(int thread, int mblock, long offset) throws Exception;
+    }
+
+    /**
+     * 16 threads each reading random 4 KiB pages of the mblocks' data (their capacity) for
+     * {@code seconds}; reads per second. Thread {@code t} of round {@code round} draws its
+     * pages from a generator seeded by both, so two sides of a comparison read the same pages
+     * in the same order.
+     */
+    private static double randomReads(int mblocks, long capacity, int seconds, int round, PageRead read)
             throws Exception {
         AtomicLong reads = new AtomicLong();
+        long pages = capacity / 4096;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        MemorySegment[] pages = new MemorySegment[threads];
-        for (int t = 0; t < threads; t++) {
-            pages[t] = Mpool.allocateBuffer(arena, 4096);
-        }
         long start = System.nanoTime();
-        Workers.run(threads, t -> {
-            MemorySegment page = pages[t];
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Workers.run(RANDOM_THREADS, t -> {
+            SplittableRandom rnd = new SplittableRandom(1_000L * round + t);
             long n = 0;
             while (System.nanoTime() < end) {
-                pool.readMblock(ids.get(rnd.nextInt(ids.size())), rnd.nextLong(MBLOCK / 4096) * 4096, page);
+                read.read(t, rnd.nextInt(mblocks), rnd.nextLong(pages) * 4096);
                 n++;
             }
             reads.addAndGet(n);
         });
         return reads.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** {@link #randomReads} through {@code readMblock}: each page verified against its checksum. */
+    private static double verifiedRandomReads(Mpool pool, List<ObjectId> ids, Arena arena, int seconds, int round)
+            throws Exception {
+        MemorySegment[] pages = new MemorySegment[RANDOM_THREADS];
+        for (int t = 0; t < RANDOM_THREADS; t++) {
+            pages[t] = Mpool.allocateBuffer(arena, 4096);
+        }
+        return randomReads(
+                ids.size(),
+                pool.mblockCapacity(MediaClass.CAPACITY),
+                seconds,
+                round,
+                (t, k, off) -> pool.readMblock(ids.get(k), off, pages[t]));
+    }
+
+    /**
+     * {@link #randomReads} as plain O_DIRECT preads of the same pages of the pool file, a
+     * FileChannel per thread (positional reads of a shared channel would also work; one each
+     * keeps the baseline free of any shared state).
+     */
+    private static double plainRandomReads(
+            Path file, long[] offsets, long capacity, Arena arena, int seconds, int round) throws Exception {
+        FileChannel[] channels = new FileChannel[RANDOM_THREADS];
+        ByteBuffer[] pages = new ByteBuffer[RANDOM_THREADS];
+        try {
+            for (int t = 0; t < RANDOM_THREADS; t++) {
+                channels[t] = MblockBytes.openDirect(file);
+                pages[t] = Mpool.allocateBuffer(arena, 4096).asByteBuffer();
+            }
+            return randomReads(offsets.length, capacity, seconds, round, (t, k, off) -> {
+                pages[t].clear();
+                MblockBytes.readFully(channels[t], pages[t], offsets[k] + off);
+            });
+        } finally {
+            for (FileChannel ch : channels) {
+                if (ch != null) {
+                    ch.close();
+                }
+            }
+        }
     }
 
     /** allocate + 4 KiB + commit per object; objects are deleted outside the timed part to reuse zones. */

@@ -1,11 +1,12 @@
 package org.mpool.bench;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
- * Warm sequential scans of two segments over the same cached bytes (a mapped collection and one
- * FileChannel.map), measured like for like: the same loop ({@link Scans#sumLines}) over each
- * whole segment, both warmed until the JIT has compiled the loop for both segment kinds before
+ * Warm sequential scans of the same cached bytes through two mappings (a mapped collection and
+ * one FileChannel.map), measured like for like: the same loop ({@link Scans#sumLines}) over the
+ * same list of slices on each side (one per mblock: its data, not the rest of its zone), both warmed until the JIT has compiled the loop for both segment kinds before
  * any pass is timed, then timed passes alternating between the two. Timing one side before the
  * other has ever run would charge the compilation (and the deoptimization when the second
  * segment kind shows up) to one side only.
@@ -20,11 +21,11 @@ final class WarmScan {
 
     private WarmScan() {}
 
-    /** MiB/s of the median sample of each side: {@code {a, b}}. */
-    static double[] measure(MemorySegment a, MemorySegment b) {
+    /** MiB/s of the median sample of each side: {@code {a, b}}, each a list of slices scanned in order. */
+    static double[] measure(List<MemorySegment> a, List<MemorySegment> b) {
         for (int i = 0; i < WARMUP_PASSES; i++) {
-            Scans.Blackhole.consume(Scans.sumLines(a, 0, a.byteSize()));
-            Scans.Blackhole.consume(Scans.sumLines(b, 0, b.byteSize()));
+            Scans.Blackhole.consume(pass(a));
+            Scans.Blackhole.consume(pass(b));
         }
         double[] rateA = new double[SAMPLES];
         double[] rateB = new double[SAMPLES];
@@ -40,14 +41,23 @@ final class WarmScan {
         return new double[] {Measure.median(rateA), Measure.median(rateB)};
     }
 
-    private static double sample(MemorySegment s) {
+    private static long pass(List<MemorySegment> slices) {
+        long sum = 0;
+        for (MemorySegment s : slices) {
+            sum += Scans.sumLines(s, 0, s.byteSize());
+        }
+        return sum;
+    }
+
+    private static double sample(List<MemorySegment> slices) {
+        long bytes = slices.stream().mapToLong(MemorySegment::byteSize).sum();
         long t0 = System.nanoTime();
         long sum = 0;
         for (int k = 0; k < PASSES_PER_SAMPLE; k++) {
-            sum += Scans.sumLines(s, 0, s.byteSize());
+            sum += pass(slices);
         }
         long nanos = System.nanoTime() - t0;
         Scans.Blackhole.consume(sum);
-        return (double) PASSES_PER_SAMPLE * s.byteSize() / (1 << 20) / (nanos / 1e9);
+        return (double) PASSES_PER_SAMPLE * bytes / (1 << 20) / (nanos / 1e9);
     }
 }

@@ -193,6 +193,9 @@ public final class LogPair implements AutoCloseable {
         if (compacting != null) {
             throw new MpoolException(ErrorCode.INVALID_STATE, "a compaction of this MDC is already under way");
         }
+        // Until compactEnd a crash recovers the state in the active log, and from here on no
+        // flush or sync append reaches that log: what it holds is made durable now.
+        active.flush();
         long generation = Math.max(active.generation(), otherGeneration) + 1;
         compacting = RecordLog.format(specs[1 - activeIndex], generation, false, writeBehind);
         compacting.reserveLastBlock();

@@ -1,6 +1,7 @@
 package org.mpool.log;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.BooleanSupplier;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.Varint;
@@ -24,14 +25,46 @@ public final class LogReader implements RecordReader {
     /** The scan of a live log ended before its written end: the media lost what was written. */
     private boolean damaged;
 
+    /**
+     * For a live log's reader: whether an erase has overtaken it since it began. Its scan then
+     * meets the new generation's writes, which are no damage: the reader ends there.
+     */
+    private final BooleanSupplier overtaken;
+
+    private boolean endedByErase;
+
     LogReader(LogScanner scanner, boolean live) {
-        this.scanner = scanner;
-        this.live = live;
+        this(scanner, live, () -> false);
     }
 
-    /** Moves to the next record; false at the end of the log. */
+    LogReader(LogScanner scanner, boolean live, BooleanSupplier overtaken) {
+        this.scanner = scanner;
+        this.live = live;
+        this.overtaken = overtaken;
+    }
+
+    /**
+     * Moves to the next record; false at the end of the log, or where an erase overtook a
+     * live log's reader (what it returned is then a prefix of one generation's records).
+     */
     @Override
     public boolean next() {
+        if (endedByErase) {
+            return false;
+        }
+        try {
+            return nextRecord();
+        } catch (MpoolException e) {
+            if (e.code() != ErrorCode.CORRUPT || !overtaken.getAsBoolean()) {
+                throw e;
+            }
+            endedByErase = true;
+            record = null;
+            return false;
+        }
+    }
+
+    private boolean nextRecord() {
         while (offset >= frameLength) {
             if (!scanner.nextFrame()) {
                 // A full log's written end is its capacity: reaching it there is no damage.

@@ -330,10 +330,13 @@ public final class RecordLog implements AutoCloseable {
      * retake it): callers unlock with {@link #unlockIfHeld}.
      */
     private void commitThrough(long target, boolean keepLock) {
+        // An erase may overtake the wait: its new generation starts below target and never
+        // reaches it, and the records target stands for are gone, durably. Then we are done.
+        long generation = ring.generation();
         boolean gathered = false;
         while (true) {
             checkWritable("commit");
-            if (durableEnd >= target) {
+            if (durableEnd >= target || ring.generation() != generation) {
                 return;
             }
             if (group.takeOverGather(recordInProgress)) {
@@ -567,6 +570,11 @@ public final class RecordLog implements AutoCloseable {
                                 + e.getMessage(),
                         e);
                 throw failure;
+            } finally {
+                // Parked sync appenders wait for positions of the generation just ended: none
+                // will come. They wake, find the generation changed (or the failure), and return.
+                progress.signalAll();
+                ParkedAppenders.unpark(group.release(durableEnd, true, false));
             }
         } finally {
             lock.unlock();
@@ -579,16 +587,20 @@ public final class RecordLog implements AutoCloseable {
      */
     public LogReader reader() {
         long limit;
+        long generation;
         lock.lock();
         try {
             if (closed) {
                 throw new MpoolException(ErrorCode.INVALID_STATE, "read of " + spec.describe() + ": the log is closed");
             }
             limit = writtenEnd;
+            generation = ring.generation();
         } finally {
             lock.unlock();
         }
-        return new LogReader(new LogScanner(spec, limit), true);
+        // The scan reads the media without the lock: an erase meanwhile (even before it reads
+        // block 0) makes what it finds past the new generation's writes look like damage.
+        return new LogReader(new LogScanner(spec, limit), true, () -> generation() != generation);
     }
 
     public LogSpec spec() {

@@ -222,7 +222,14 @@ public final class Shard implements AutoCloseable {
     /** Makes every record appended to this shard durable (deferred commits among them). */
     public void flush() {
         checkWritable();
-        mdc.flush();
+        // As appends do: a compaction swaps the MDC's active log and closes the old one under the
+        // write side, and a flush must not pick the log being closed.
+        compaction.readLock().lock();
+        try {
+            mdc.flush();
+        } finally {
+            compaction.readLock().unlock();
+        }
     }
 
     /** Puts the object a commit record describes into the table. */

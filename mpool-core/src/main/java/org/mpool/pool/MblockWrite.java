@@ -75,7 +75,7 @@ public final class MblockWrite {
 
     /** Appends the buffers, in order (scatter/gather). */
     public void write(MemorySegment... buffers) {
-        checkWriting("write");
+        checkPoolOpen("write");
         long total = 0;
         for (int i = 0; i < buffers.length; i++) {
             MemorySegment b = buffers[i];
@@ -100,7 +100,9 @@ public final class MblockWrite {
                             + " bytes used");
         }
         for (MemorySegment b : buffers) {
-            writeOne(b);
+            if (b.byteSize() > 0) { // an empty buffer writes nothing, even after a partial page
+                writeOne(b);
+            }
         }
         assert written <= capacity : written + " bytes in an mblock of " + capacity;
     }
@@ -130,7 +132,7 @@ public final class MblockWrite {
 
     /** Tags the mblock with {@code owner}, recorded at commit and listed with it (0: none). */
     public void owner(long tag) {
-        checkWriting("owner");
+        checkPoolOpen("owner");
         this.owner = tag;
     }
 
@@ -196,6 +198,18 @@ public final class MblockWrite {
                     ErrorCode.INVALID_STATE,
                     op + " of mblock " + id + ": it is "
                             + (state == State.COMMITTED ? "committed (immutable)" : "aborted"));
+        }
+    }
+
+    /**
+     * Like {@link #checkWriting}, and the pool still open: a writer outlives its pool handle,
+     * whose allocation the next open frees, so its zone may be another mblock's by now.
+     */
+    private void checkPoolOpen(String op) {
+        checkWriting(op);
+        if (pool.closed()) {
+            throw new MpoolException(
+                    ErrorCode.INVALID_STATE, op + " of mblock " + id + ": the pool that allocated it is closed");
         }
     }
 

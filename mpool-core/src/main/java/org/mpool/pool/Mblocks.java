@@ -3,8 +3,10 @@ package org.mpool.pool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.mpool.cache.CacheMap;
@@ -89,7 +91,16 @@ public final class Mblocks {
     /** Commits many mblocks with one flush per device and one per metadata shard involved (none if deferred). */
     public void commit(List<MblockWrite> writers, boolean durable) {
         pool.checkWritable("commit");
+        Set<ObjectId> ids = new HashSet<>();
         for (MblockWrite w : writers) {
+            if (!ids.add(w.id())) {
+                throw MpoolException.invalid("commit of mblock " + w.id() + ": its writer is listed twice");
+            }
+            if (w.pool() != pool) {
+                // Its zone is not this handle's to record: another pool's, or one the reopen freed.
+                throw MpoolException.invalid("commit of mblock " + w.id() + ": its writer is of another pool, or of"
+                        + " an earlier handle of this one");
+            }
             w.checkWriting("commit");
         }
         Map<Integer, List<CatalogRecord.Mblock>> byShard = new TreeMap<>();
@@ -150,8 +161,8 @@ public final class Mblocks {
             for (ObjectId id : ids) {
                 ObjectTable.Mblock e = (ObjectTable.Mblock) pool.acquire(id, ObjectId.Type.MBLOCK);
                 PoolDevice d = pool.device(e.mediaClass());
-                pieces.add(new SlotLayout.Piece(
-                        id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), d.zoneBytes()));
+                long capacity = e.chunked() ? ChunkTable.capacity(d.zoneBytes()) : d.zoneBytes();
+                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), capacity));
             }
         } catch (RuntimeException ex) {
             pieces.forEach(p -> pool.inUse().release(p.id().value()));
@@ -175,7 +186,7 @@ public final class Mblocks {
         if (offset < 0
                 || offset % MblockWrite.PAGE != 0
                 || buffer.byteSize() % MblockWrite.PAGE != 0
-                || offset + buffer.byteSize() > readable) {
+                || offset > readable - buffer.byteSize()) { // not offset + size: it may overflow
             throw MpoolException.invalid("read of mblock " + id + ": range [" + offset + ", "
                     + (offset + buffer.byteSize()) + ") must be 4096-aligned and within its " + e.lengthBytes()
                     + " written bytes (" + readable + " with padding)");

@@ -19,7 +19,7 @@ import org.mpool.common.Reaper.Advice;
  * input that opened it closes) unmaps or frees them, so that any later read of any clone or
  * slice is an {@link AlreadyClosedException}, and tells the store the file is no longer open.
  *
- * <p>The map holds a file's mblocks in order, each in a slot of the mblock size; all but the last
+ * <p>The map holds a file's mblocks in order, each in a slot of the mblock capacity; all but the last
  * are full, so the file is one contiguous range from the map's start: file offset = map offset.
  *
  * <p>Pools on memory devices (tests) cannot be mapped: there a file is read whole with direct

@@ -155,10 +155,9 @@ final class Store {
         this.tag = tag;
         this.options = options;
         this.catalog = catalog;
-        // An mblock's capacity is a little below its zone (format v3): the buffer is the largest
-        // power of two that fits in it.
-        this.buffers = new WriteBuffers(Integer.highestOneBit(
-                (int) Math.min(options.writeBufferBytes(), pool.mblockCapacity(options.mediaClass()))));
+        // A power of two no larger than an mblock's capacity (its zone less the page checksums).
+        this.buffers = new WriteBuffers((int)
+                Math.min(options.writeBufferBytes(), Long.highestOneBit(pool.mblockCapacity(options.mediaClass()))));
         this.report = r;
     }
 
@@ -241,7 +240,7 @@ final class Store {
                         lost++; // its record outran its commits, which a crash took back: never synced
                         continue;
                     }
-                    checkLengths(f, tagged, catalog);
+                    checkLengths(pool, f, tagged, catalog);
                     live.put(f.name(), Blob.inMblocks(f.length(), f.mblocks()));
                     named.addAll(f.mblocks());
                 }
@@ -273,16 +272,18 @@ final class Store {
     }
 
     /** A file's mblocks are full but the last, and their lengths add up to the file's. */
-    private static void checkLengths(CatalogRecord.File f, Map<ObjectId, ObjectInfo> tagged, Catalog catalog)
+    private static void checkLengths(
+            Mpool pool, CatalogRecord.File f, Map<ObjectId, ObjectInfo> tagged, Catalog catalog)
             throws CorruptIndexException {
         long sum = 0;
         for (int i = 0; i < f.mblocks().size(); i++) {
             ObjectInfo info = tagged.get(f.mblocks().get(i));
             boolean last = i == f.mblocks().size() - 1;
-            if (info.id().type() != ObjectId.Type.MBLOCK || (!last && info.lengthBytes() != info.capacityBytes())) {
+            if (info.id().type() != ObjectId.Type.MBLOCK
+                    || (!last && info.lengthBytes() != pool.mblockCapacity(info.mediaClass()))) {
                 throw new CorruptIndexException(
                         "file '" + f.name() + "': object " + info.id() + " (" + info.lengthBytes() + " of "
-                                + info.capacityBytes() + " bytes) cannot be its mblock " + i + " of "
+                                + pool.mblockCapacity(info.mediaClass()) + " bytes) cannot be its mblock " + i + " of "
                                 + f.mblocks().size(),
                         catalog.toString());
             }

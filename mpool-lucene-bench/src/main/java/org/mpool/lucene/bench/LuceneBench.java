@@ -21,6 +21,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
 import org.mpool.Mpool;
@@ -139,7 +140,13 @@ public final class LuceneBench {
         System.err.printf(Locale.ROOT, "bench lucene: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         List<Run> mpool = new ArrayList<>();
         List<Run> mmap = new ArrayList<>();
+        List<Double> inMemory = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            if (sides.size() > 1) {
+                inMemory.add(bench.indexInMemory());
+                System.err.printf(
+                        Locale.ROOT, "  round %d MEMORY index %.1f s (no I/O at all)%n", r + 1, inMemory.getLast());
+            }
             Side[] order = r % 2 == 0 ? new Side[] {Side.MMAP, Side.MPOOL} : new Side[] {Side.MPOOL, Side.MMAP};
             for (Side s : order) {
                 if (!sides.contains(s)) {
@@ -166,7 +173,7 @@ public final class LuceneBench {
         if (mpool.isEmpty() || mmap.isEmpty()) {
             return; // one side only (--only): no ratios
         }
-        List<String> table = Report.table(mpool, mmap, docs);
+        List<String> table = Report.table(mpool, mmap, inMemory, docs);
         String header = "`./bench lucene --docs " + docs + " --rounds " + rounds + " --threads " + threads
                 + " --mblock " + (mblock >> 20) + "m`, " + started + " to " + now() + ", in " + dir;
         System.out.println(header);
@@ -187,6 +194,17 @@ public final class LuceneBench {
 
     private static String now() {
         return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    }
+
+    /**
+     * The same indexing into a ByteBuffersDirectory: no I/O at all, so the ceiling of what any
+     * Directory can give the indexing case on this machine (Lucene's own work alone).
+     */
+    private double indexInMemory() throws Exception {
+        try (Directory dir = new ByteBuffersDirectory();
+                IndexWriter w = Indexer.open(dir)) {
+            return Indexer.index(w, corpus, threads, commitEvery);
+        }
     }
 
     private Run run(Side side) throws Exception {
