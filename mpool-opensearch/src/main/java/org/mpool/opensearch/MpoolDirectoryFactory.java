@@ -50,7 +50,8 @@ final class MpoolDirectoryFactory implements IndexStorePlugin.DirectoryFactory {
             data = new MpoolDirectory(location, lockFactory, options);
             Mpool pool = data.pool();
             pools.opened(pool);
-            return new ShardDirectory(plain, data, () -> pools.closed(pool));
+            boolean preload = indexSettings.getValue(MpoolStoreSettings.PRELOAD);
+            return new ShardDirectory(plain, data, preload, () -> pools.closed(pool));
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(data, plain);
             throw e;

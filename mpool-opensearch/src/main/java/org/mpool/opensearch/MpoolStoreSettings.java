@@ -10,7 +10,7 @@ import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 
-/** The plugin's settings: two per index, fixed when a shard's pool is created, and one per node. */
+/** The plugin's settings: three per index, fixed when the index is created, and one per node. */
 final class MpoolStoreSettings {
     /** The store type to put in {@code index.store.type}. */
     static final String STORE_TYPE = "mpool";
@@ -38,6 +38,17 @@ final class MpoolStoreSettings {
             Property.Final);
 
     /**
+     * Whether a file that a search opens (Lucene's default context: NRT and commit readers, which
+     * merges then also read through) is read into the page cache at open, with sequential readahead
+     * in the background, and kept HOT for the reaper. The default store gets this for free: its
+     * files were just written through the page cache. mpool writes with direct I/O, so without it
+     * the first searches and the merges of freshly written segments fault single pages from the
+     * device. The node's reaper budget bounds what stays cached.
+     */
+    static final Setting<Boolean> PRELOAD =
+            Setting.boolSetting("index.store.mpool.preload", true, Property.IndexScope, Property.Final);
+
+    /**
      * Page cache the pools of one node may hold through their maps, shared evenly among the open
      * pools ({@link NodePools}): a percentage of the machine's RAM ({@code 25%}) or a size
      * ({@code 8gb}). Each pool's reaper evicts cold pages beyond its share.
@@ -48,7 +59,7 @@ final class MpoolStoreSettings {
     private MpoolStoreSettings() {}
 
     static List<Setting<?>> all() {
-        return List.of(POOL_SIZE, MBLOCK_SIZE, REAPER_BUDGET);
+        return List.of(POOL_SIZE, MBLOCK_SIZE, PRELOAD, REAPER_BUDGET);
     }
 
     private static String validBudget(String value) {

@@ -17,6 +17,8 @@ import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.store.Lock;
+import org.apache.lucene.store.PreloadHint;
+import org.apache.lucene.store.ReadOnceHint;
 import org.apache.lucene.util.IOUtils;
 import org.mpool.lucene.MpoolDirectory;
 
@@ -45,15 +47,17 @@ import org.mpool.lucene.MpoolDirectory;
 final class ShardDirectory extends Directory {
     private final FSDirectory plain;
     private final MpoolDirectory pool;
+    private final boolean preload;
     private final Runnable onClose;
     /** Plain files were deleted since the folder was last synced. */
     private boolean plainDeletesPending;
 
     private volatile boolean closed;
 
-    ShardDirectory(FSDirectory plain, MpoolDirectory pool, Runnable onClose) {
+    ShardDirectory(FSDirectory plain, MpoolDirectory pool, boolean preload, Runnable onClose) {
         this.plain = plain;
         this.pool = pool;
+        this.preload = preload;
         this.onClose = onClose;
     }
 
@@ -178,7 +182,26 @@ final class ShardDirectory extends Directory {
     @Override
     public IndexInput openInput(String name, IOContext context) throws IOException {
         ensureOpen();
-        return of(name).openInput(name, context);
+        if (CommitPointFiles.isPlain(name)) {
+            return plain.openInput(name, context);
+        }
+        return pool.openInput(name, preload ? withPreload(context) : context);
+    }
+
+    /**
+     * A search's context with {@link PreloadHint}: the file is read into the page cache in the
+     * background at open (index.store.mpool.preload). Merges, flushes and read-once inputs keep
+     * their own (cold, sequential) policy.
+     */
+    static IOContext withPreload(IOContext context) {
+        if (context.context() != IOContext.Context.DEFAULT
+                || context.hints().contains(ReadOnceHint.INSTANCE)
+                || context.hints().contains(PreloadHint.INSTANCE)) {
+            return context;
+        }
+        Set<IOContext.FileOpenHint> hints = new HashSet<>(context.hints());
+        hints.add(PreloadHint.INSTANCE);
+        return context.withHints(hints.toArray(IOContext.FileOpenHint[]::new));
     }
 
     @Override

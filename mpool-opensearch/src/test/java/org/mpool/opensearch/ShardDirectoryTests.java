@@ -72,6 +72,7 @@ public class ShardDirectoryTests extends OpenSearchTestCase {
         return new ShardDirectory(
                 new NIOFSDirectory(folder, NativeFSLockFactory.INSTANCE),
                 new MpoolDirectory(folder, NativeFSLockFactory.INSTANCE, o),
+                true,
                 () -> closed.add(folder.toString()));
     }
 
