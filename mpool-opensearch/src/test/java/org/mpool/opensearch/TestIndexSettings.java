@@ -15,6 +15,6 @@ final class TestIndexSettings {
                 .put(MpoolStoreSettings.MBLOCK_SIZE.getKey(), "1mb")
                 .build();
         return IndexSettingsModule.newIndexSettings(
-                "test", s, MpoolStoreSettings.POOL_SIZE, MpoolStoreSettings.MBLOCK_SIZE);
+                "test", s, MpoolStoreSettings.POOL_SIZE, MpoolStoreSettings.MBLOCK_SIZE, MpoolStoreSettings.PRELOAD);
     }
 }
