@@ -25,6 +25,7 @@ import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.indices.replication.common.ReplicationType;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.PluginsService;
 import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.bucket.terms.Terms;
 import org.opensearch.test.BouncyCastleThreadFilter;
@@ -78,6 +79,7 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
         ensureGreen(index);
         String uuid = indexUuid(index);
         assertEquals("one pool per shard copy", 2 * shards, poolFiles(uuid).size());
+        assertEquals("one open pool per shard copy", 2 * shards, openPools());
 
         int docs = between(2000, 4000);
         bulkIndex(index, 0, docs);
@@ -117,6 +119,7 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
 
         assertAcked(client().admin().indices().prepareDelete(index));
         assertBusy(() -> assertEquals("pool files left after the delete", List.of(), poolFiles(uuid)));
+        assertBusy(() -> assertEquals("pools still open after the delete", 0, openPools()));
     }
 
     private void bulkIndex(String index, int from, int count) {
@@ -258,6 +261,17 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
                         n.equals(POOL_FILE) || CommitPointFiles.isPlain(n));
             }
         }
+    }
+
+    /** Pools the nodes' plugins have open (each counts the shard copies whose directory is open). */
+    static int openPools() {
+        int n = 0;
+        for (PluginsService plugins : internalCluster().getInstances(PluginsService.class)) {
+            for (MpoolStorePlugin p : plugins.filterPlugins(MpoolStorePlugin.class)) {
+                n += p.pools().openPools();
+            }
+        }
+        return n;
     }
 
     /** Every pool file of the index on every node's data paths. */
