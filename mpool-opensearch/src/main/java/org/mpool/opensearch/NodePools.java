@@ -39,14 +39,26 @@ final class NodePools {
         return Math.max(MIN_SHARE_BYTES, budgetBytes / pools);
     }
 
+    /** A shard's directory opened {@code pool}; if the shares cannot be set, nothing is counted. */
     synchronized void opened(Mpool pool) {
         pools.merge(pool, 1, Integer::sum);
+        try {
+            rebalance();
+        } catch (RuntimeException e) {
+            forget(pool);
+            throw e;
+        }
+    }
+
+    /** A shard's directory on {@code pool} closed; the others' shares grow. */
+    synchronized void closed(Mpool pool) {
+        assert pools.containsKey(pool) : "a pool closed that was not opened here";
+        forget(pool);
         rebalance();
     }
 
-    synchronized void closed(Mpool pool) {
+    private void forget(Mpool pool) {
         Integer n = pools.get(pool);
-        assert n != null : "a pool closed that was not opened here";
         if (n == null) {
             return;
         }
@@ -55,7 +67,6 @@ final class NodePools {
         } else {
             pools.put(pool, n - 1);
         }
-        rebalance();
     }
 
     private void rebalance() {
@@ -63,6 +74,7 @@ final class NodePools {
             return;
         }
         long share = shareBytes(budgetBytes, pools.size());
+        assert share >= MIN_SHARE_BYTES && (share * pools.size() <= budgetBytes || share == MIN_SHARE_BYTES);
         for (Mpool pool : pools.keySet()) {
             Reaper.Config c = pool.reaperConfig();
             if (c.budgetBytes() != share) {

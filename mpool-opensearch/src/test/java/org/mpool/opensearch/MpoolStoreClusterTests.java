@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opensearch.action.admin.cluster.health.ClusterHealthResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
@@ -141,56 +142,63 @@ public class MpoolStoreClusterTests extends OpenSearchIntegTestCase {
         }
     }
 
-    /** Total, term, range and terms-aggregation answers, from primaries and from replicas. */
-    private void assertDocs(String index, int docs, String when) {
-        for (String preference : new String[] {"_primary", "_replica"}) {
-            String where = when + " (" + preference + ")";
-            SearchResponse all = client().prepareSearch(index)
-                    .setPreference(preference)
-                    .setSize(0)
-                    .setTrackTotalHits(true)
-                    .get();
-            assertNoFailures(all);
-            assertEquals(where, docs, all.getHits().getTotalHits().value());
+    /**
+     * Total, term, range and terms-aggregation answers, from primaries and from replicas. A
+     * refresh returns once the primaries are refreshed; with segment replication the replicas get
+     * the new segments a moment later, so their answers are awaited.
+     */
+    private void assertDocs(String index, int docs, String when) throws Exception {
+        assertDocs(index, docs, when, "_primary");
+        assertBusy(() -> assertDocs(index, docs, when, "_replica"), 60, TimeUnit.SECONDS);
+    }
 
-            SearchResponse red = client().prepareSearch(index)
-                    .setPreference(preference)
-                    .setQuery(QueryBuilders.termQuery("colour", "red"))
-                    .setSize(0)
-                    .setTrackTotalHits(true)
-                    .get();
-            assertHitCount(red, (docs + COLOURS.length - 1) / COLOURS.length);
+    private void assertDocs(String index, int docs, String when, String preference) {
+        String where = when + " (" + preference + ")";
+        SearchResponse all = client().prepareSearch(index)
+                .setPreference(preference)
+                .setSize(0)
+                .setTrackTotalHits(true)
+                .get();
+        assertNoFailures(all);
+        assertEquals(where, docs, all.getHits().getTotalHits().value());
 
-            SearchResponse range = client().prepareSearch(index)
-                    .setPreference(preference)
-                    .setQuery(QueryBuilders.rangeQuery("n").gte(100).lt(1100))
-                    .setSize(0)
-                    .setTrackTotalHits(true)
-                    .get();
-            assertHitCount(range, 1000);
+        SearchResponse red = client().prepareSearch(index)
+                .setPreference(preference)
+                .setQuery(QueryBuilders.termQuery("colour", "red"))
+                .setSize(0)
+                .setTrackTotalHits(true)
+                .get();
+        assertHitCount(red, (docs + COLOURS.length - 1) / COLOURS.length);
 
-            SearchResponse text = client().prepareSearch(index)
-                    .setPreference(preference)
-                    .setQuery(QueryBuilders.matchQuery("body", "number 1234"))
-                    .setSize(1)
-                    .get();
-            assertNoFailures(text);
-            assertEquals(where, "1234", text.getHits().getAt(0).getId());
+        SearchResponse range = client().prepareSearch(index)
+                .setPreference(preference)
+                .setQuery(QueryBuilders.rangeQuery("n").gte(100).lt(1100))
+                .setSize(0)
+                .setTrackTotalHits(true)
+                .get();
+        assertHitCount(range, 1000);
 
-            SearchResponse agg = client().prepareSearch(index)
-                    .setPreference(preference)
-                    .setSize(0)
-                    .addAggregation(AggregationBuilders.terms("colours").field("colour"))
-                    .get();
-            assertNoFailures(agg);
-            Terms colours = agg.getAggregations().get("colours");
-            assertEquals(where, COLOURS.length, colours.getBuckets().size());
-            long sum = 0;
-            for (Terms.Bucket b : colours.getBuckets()) {
-                sum += b.getDocCount();
-            }
-            assertEquals(where, docs, sum);
+        SearchResponse text = client().prepareSearch(index)
+                .setPreference(preference)
+                .setQuery(QueryBuilders.matchQuery("body", "number 1234"))
+                .setSize(1)
+                .get();
+        assertNoFailures(text);
+        assertEquals(where, "1234", text.getHits().getAt(0).getId());
+
+        SearchResponse agg = client().prepareSearch(index)
+                .setPreference(preference)
+                .setSize(0)
+                .addAggregation(AggregationBuilders.terms("colours").field("colour"))
+                .get();
+        assertNoFailures(agg);
+        Terms colours = agg.getAggregations().get("colours");
+        assertEquals(where, COLOURS.length, colours.getBuckets().size());
+        long sum = 0;
+        for (Terms.Bucket b : colours.getBuckets()) {
+            sum += b.getDocCount();
         }
+        assertEquals(where, docs, sum);
     }
 
     /** Moves a started shard copy to the data node that holds no copy of that shard. */

@@ -61,6 +61,7 @@ public final class OpenSearchBench {
         int docs = 100_000;
         int rounds = 2;
         int queries = 2000;
+        int warmPasses = 1;
         long seed = 42;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         for (int i = 0; i < args.length; i++) {
@@ -68,10 +69,12 @@ public final class OpenSearchBench {
                 case "--docs" -> docs = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--queries" -> queries = Integer.parseInt(args[++i]);
+                case "--warm" -> warmPasses = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "-h", "--help" -> {
-                    System.out.println("./bench opensearch [--docs N] [--rounds N] [--queries N] [--seed N] [--dir D]");
+                    System.out.println(
+                            "./bench opensearch [--docs N] [--rounds N] [--queries N] [--warm PASSES] [--seed N] [--dir D]");
                     return;
                 }
                 default -> {} // the other suites' options
@@ -85,12 +88,12 @@ public final class OpenSearchBench {
             Client client = node.client();
             System.err.println("bench opensearch: warming up (10,000 documents per store)");
             for (String store : new String[] {"fs", "mpool"}) {
-                runOne(client, corpus, store, "warmup-" + store, 10_000, 200);
+                runOne(client, corpus, store, "warmup-" + store, 10_000, 200, 1);
             }
             for (int round = 0; round < rounds; round++) {
                 String[] order = round % 2 == 0 ? new String[] {"fs", "mpool"} : new String[] {"mpool", "fs"};
                 for (String store : order) {
-                    Run r = runOne(client, corpus, store, "bench-" + store + "-" + round, docs, queries);
+                    Run r = runOne(client, corpus, store, "bench-" + store + "-" + round, docs, queries, warmPasses);
                     (store.equals("mpool") ? mpool : fs).add(r);
                     System.err.println(describe(r, docs));
                 }
@@ -120,7 +123,8 @@ public final class OpenSearchBench {
         return node;
     }
 
-    private static Run runOne(Client client, Corpus corpus, String store, String index, int docs, int queries)
+    private static Run runOne(
+            Client client, Corpus corpus, String store, String index, int docs, int queries, int warmPasses)
             throws Exception {
         Settings.Builder s = Settings.builder()
                 .put("index.number_of_shards", 1)
@@ -210,10 +214,10 @@ public final class OpenSearchBench {
         double[][] merged = new double[KINDS.length][];
         for (int k = 0; k < KINDS.length; k++) {
             SplittableRandom r = new SplittableRandom(11 + k);
-            // Warm: one pass of as many queries as are measured. The default store's merged
+            // Warm: passes of as many queries as are measured (--warm, 1). The default store's merged
             // segment is in the page cache because it was just written through it; mpool wrote it
             // with direct I/O, so its pages come in with these queries.
-            for (int i = 0; i < queries; i++) {
+            for (int i = 0; i < queries * warmPasses; i++) {
                 query(client, corpus, index, k, r);
             }
             long[] micros = new long[queries];
