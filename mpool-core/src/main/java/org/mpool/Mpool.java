@@ -15,7 +15,6 @@ import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
-import org.mpool.common.PoolCounters;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
 import org.mpool.common.Reaper.Advice;
@@ -170,7 +169,7 @@ public final class Mpool implements AutoCloseable {
      * beside the pool's lock), and leaves the final counts there when it closes the pool. Empty
      * if no process did (pools on memory devices, or never opened for writing on this machine).
      */
-    public static Optional<PoolCounters> publishedCounters(UUID poolUuid) {
+    public static Optional<PoolStats.Published> publishedCounters(UUID poolUuid) {
         return PoolCountersReader.read(Objects.requireNonNull(poolUuid, "poolUuid"));
     }
 

@@ -27,7 +27,7 @@ import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
-import org.mpool.common.PoolCounters;
+import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
 import org.mpool.common.Reaper.Advice;
 import org.mpool.device.CounterFiles;
@@ -108,7 +108,7 @@ class ObservabilityTest {
         try (Mpool pool = Mpool.create("pub", file, MblockFixtures.oneMiBMblocks(64 * MIB))) {
             uuid = pool.uuid();
             MblockFixtures.write(pool, MediaClass.CAPACITY, 4096, 1);
-            PoolCounters live = Mpool.publishedCounters(uuid).orElseThrow();
+            PoolStats.Published live = Mpool.publishedCounters(uuid).orElseThrow();
             assertThat(live.live()).as("the process has it open").isTrue();
             assertThat(live.pid()).isEqualTo(ProcessHandle.current().pid());
             assertThat(live.closedMillis()).isZero();
@@ -118,7 +118,7 @@ class ObservabilityTest {
             assertThat(live.counters().get("commits")).isEqualTo(1);
             commits = live.counters().get("commits");
         }
-        PoolCounters last = Mpool.publishedCounters(uuid).orElseThrow();
+        PoolStats.Published last = Mpool.publishedCounters(uuid).orElseThrow();
         assertThat(last.live()).as("closed").isFalse();
         assertThat(last.closedMillis()).isGreaterThanOrEqualTo(last.openedMillis());
         assertThat(last.counters().get("commits")).as("the final counts").isEqualTo(commits);
@@ -243,7 +243,7 @@ class ObservabilityTest {
         }
         for (Map.Entry<String, byte[]> d : damaged.entrySet()) {
             Files.write(page, d.getValue());
-            Optional<PoolCounters> read;
+            Optional<PoolStats.Published> read;
             try {
                 read = Mpool.publishedCounters(uuid);
             } catch (MpoolException e) {

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.mpool.Mpool;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
-import org.mpool.common.PoolCounters;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
 import picocli.CommandLine.Command;
@@ -136,7 +135,7 @@ final class ShowCommand implements Callable<Integer> {
      */
     private int showStats() {
         PoolLocator.Found found = Cli.locator().find(name);
-        Optional<PoolCounters> published;
+        Optional<PoolStats.Published> published;
         try {
             published = Mpool.publishedCounters(found.uuid());
         } catch (MpoolException e) {
@@ -156,7 +155,7 @@ final class ShowCommand implements Callable<Integer> {
                     found.name());
             return 0;
         }
-        PoolCounters c = published.get();
+        PoolStats.Published c = published.get();
         String state = c.live()
                 ? "open"
                 : c.closedMillis() > 0 ? "closed at " + Instant.ofEpochMilli(c.closedMillis()) : "ended unclosed";

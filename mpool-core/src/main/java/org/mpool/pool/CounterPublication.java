@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.mpool.common.MpoolException;
-import org.mpool.common.PoolCounters;
+import org.mpool.common.PoolStats;
 import org.mpool.device.CounterFiles;
 import org.mpool.device.PoolLockFiles;
 import org.mpool.format.CounterPage;
@@ -72,7 +72,7 @@ final class CounterPublication implements AutoCloseable {
     }
 
     /** What pool {@code uuid}'s counter page holds, if it has one; whether its process still has the pool open. */
-    static Optional<PoolCounters> read(UUID uuid) {
+    static Optional<PoolStats.Published> read(UUID uuid) {
         Optional<MemorySegment> copy = CounterFiles.read(uuid);
         if (copy.isEmpty()) {
             return Optional.empty();
@@ -89,7 +89,7 @@ final class CounterPublication implements AutoCloseable {
         }
         OptionalLong holder = PoolLockFiles.holder(uuid);
         boolean live = h.closedMillis() == 0 && holder.isPresent() && holder.getAsLong() == h.pid();
-        return Optional.of(new PoolCounters(
+        return Optional.of(new PoolStats.Published(
                 h.pool(), h.pid(), h.openedMillis(), h.closedMillis(), live, Counters.read(copy.get(), h.count())));
     }
 }

@@ -2,13 +2,13 @@ package org.mpool.pool;
 
 import java.util.Optional;
 import java.util.UUID;
-import org.mpool.common.PoolCounters;
+import org.mpool.common.PoolStats;
 
 /** Reads the counters another process published for a pool (see {@link CounterPublication}). */
 public final class PoolCountersReader {
     private PoolCountersReader() {}
 
-    public static Optional<PoolCounters> read(UUID poolUuid) {
+    public static Optional<PoolStats.Published> read(UUID poolUuid) {
         return CounterPublication.read(poolUuid);
     }
 }

@@ -8,6 +8,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures;
+import java.util.List;
+import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +100,24 @@ class ArchitectureTest {
                 .onlyDependOnClassesThat()
                 .resideInAnyPackage("org.mpool.format", "java..")
                 .check(core);
+    }
+
+    /**
+     * What a client sees stays small: the public top-level types of the exported packages
+     * (module-info) are at most 15 (issue 15); values that belong to one of them nest in it.
+     */
+    @Test
+    void theExportedApiHasAtMostFifteenTopLevelTypes() {
+        List<String> exported = core.stream()
+                .filter(c ->
+                        Set.of("org.mpool", "org.mpool.common", "org.mpool.spi").contains(c.getPackageName()))
+                .filter(c -> c.isTopLevelClass()
+                        && c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC))
+                .map(c -> c.getSimpleName())
+                .sorted()
+                .toList();
+        Assertions.assertThat(exported)
+                .as("public top-level types of org.mpool, org.mpool.common, org.mpool.spi")
+                .hasSizeLessThanOrEqualTo(15);
     }
 }

@@ -80,7 +80,7 @@ public final class OpenSearchBench {
                 default -> {} // the other suites' options
             }
         }
-        Path home = Files.createTempDirectory(dir, "mpool-opensearch-bench");
+        Path home = Files.createTempDirectory(Files.createDirectories(dir), "mpool-opensearch-bench");
         Corpus corpus = new Corpus(seed, 50_000);
         List<Run> mpool = new ArrayList<>();
         List<Run> fs = new ArrayList<>();
