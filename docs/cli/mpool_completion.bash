@@ -156,6 +156,7 @@ function _complete_mpool() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} create" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} add" ];    then _picocli_mpool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} grow" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} destroy" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} wipe" ];    then _picocli_mpool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rename" ];    then _picocli_mpool; return $?; fi
@@ -195,77 +196,79 @@ function _complete_mpool() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(create)
   local cmds1=(add)
-  local cmds2=(destroy)
-  local cmds3=(wipe)
-  local cmds4=(rename)
-  local cmds5=(activate)
-  local cmds6=(deactivate)
-  local cmds7=(scan)
-  local cmds8=(list)
-  local cmds9=(get)
-  local cmds10=(set)
-  local cmds11=(show)
-  local cmds12=(check)
-  local cmds13=(scrub)
-  local cmds14=(mblock)
-  local cmds15=(mlog)
-  local cmds16=(mdc)
-  local cmds17=(quickstart)
-  local cmds18=(help)
-  local cmds19=(generate-completion)
-  local cmds20=(mblock put)
-  local cmds21=(mblock get)
-  local cmds22=(mblock list)
-  local cmds23=(mblock stat)
-  local cmds24=(mblock rm)
-  local cmds25=(mlog create)
-  local cmds26=(mlog append)
-  local cmds27=(mlog cat)
-  local cmds28=(mlog erase)
-  local cmds29=(mlog list)
-  local cmds30=(mlog rm)
-  local cmds31=(mdc create)
-  local cmds32=(mdc append)
-  local cmds33=(mdc cat)
-  local cmds34=(mdc compact)
-  local cmds35=(mdc list)
-  local cmds36=(mdc rm)
+  local cmds2=(grow)
+  local cmds3=(destroy)
+  local cmds4=(wipe)
+  local cmds5=(rename)
+  local cmds6=(activate)
+  local cmds7=(deactivate)
+  local cmds8=(scan)
+  local cmds9=(list)
+  local cmds10=(get)
+  local cmds11=(set)
+  local cmds12=(show)
+  local cmds13=(check)
+  local cmds14=(scrub)
+  local cmds15=(mblock)
+  local cmds16=(mlog)
+  local cmds17=(mdc)
+  local cmds18=(quickstart)
+  local cmds19=(help)
+  local cmds20=(generate-completion)
+  local cmds21=(mblock put)
+  local cmds22=(mblock get)
+  local cmds23=(mblock list)
+  local cmds24=(mblock stat)
+  local cmds25=(mblock rm)
+  local cmds26=(mlog create)
+  local cmds27=(mlog append)
+  local cmds28=(mlog cat)
+  local cmds29=(mlog erase)
+  local cmds30=(mlog list)
+  local cmds31=(mlog rm)
+  local cmds32=(mdc create)
+  local cmds33=(mdc append)
+  local cmds34=(mdc cat)
+  local cmds35=(mdc compact)
+  local cmds36=(mdc list)
+  local cmds37=(mdc rm)
 
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_mpool_mdc_list; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_append; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mdc_create; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mlog_list; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_append; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mlog_create; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_list; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_get; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_mblock_put; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_help; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_quickstart; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_mdc; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_mlog; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_mblock; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_scrub; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mpool_check; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mpool_show; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_mpool_set; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_mpool_get; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mpool_list; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mpool_scan; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mpool_deactivate; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mpool_activate; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mpool_rename; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_mpool_wipe; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_mpool_destroy; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_mpool_mdc_rm; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_mpool_mdc_list; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_mpool_mdc_compact; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_mpool_mdc_cat; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_mpool_mdc_append; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_mpool_mdc_create; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_mpool_mlog_rm; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_mpool_mlog_list; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_mpool_mlog_erase; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_mpool_mlog_cat; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_mpool_mlog_append; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_mpool_mlog_create; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_mpool_mblock_rm; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_mpool_mblock_stat; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_mpool_mblock_list; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_mpool_mblock_get; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_mpool_mblock_put; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_mpool_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_mpool_help; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_mpool_quickstart; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_mpool_mdc; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_mpool_mlog; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_mpool_mblock; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_mpool_scrub; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mpool_check; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mpool_show; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mpool_set; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_mpool_get; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_mpool_list; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mpool_scan; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mpool_deactivate; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mpool_activate; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mpool_rename; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mpool_wipe; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_mpool_destroy; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_mpool_grow; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_mpool_add; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_mpool_create; return $?; fi
 
@@ -278,7 +281,7 @@ function _picocli_mpool() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy wipe rename activate deactivate scan list get set show check scrub mblock mlog mdc quickstart help generate-completion"
+  local commands="create add grow destroy wipe rename activate deactivate scan list get set show check scrub mblock mlog mdc quickstart help generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -298,7 +301,7 @@ function _picocli_mpool_create() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-y' '--yes' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--force' '-D' '--discard' '-y' '--yes' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--size' '--mblock-size' '--staging' '--staging-size' '--staging-mblock-size' '--label' '--uid' '--gid' '--mode' '--spare' '--shards'"
 
   type compopt &>/dev/null && compopt +o default
@@ -365,7 +368,7 @@ function _picocli_mpool_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-y' '--yes' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--force' '-D' '--discard' '-y' '--yes' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--class' '--size' '--mblock-size'"
 
   type compopt &>/dev/null && compopt +o default
@@ -393,6 +396,36 @@ function _picocli_mpool_add() {
       type compopt &>/dev/null && compopt -o filenames
       positionals=$( compgen -f -- "${curr_word}" ) # files
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `grow` subcommand.
+function _picocli_mpool_grow() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--class' '--size'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--class')
+      return
+      ;;
+    '--size')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -632,7 +665,7 @@ function _picocli_mpool_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--stats' '--noheadings' '--json' '-Y' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'-o' '--units'"
 
   type compopt &>/dev/null && compopt +o default
@@ -792,7 +825,7 @@ function _picocli_mpool_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="create add destroy wipe rename activate deactivate scan list get set show check scrub mblock mlog mdc quickstart generate-completion"
+  local commands="create add grow destroy wipe rename activate deactivate scan list get set show check scrub mblock mlog mdc quickstart generate-completion"
   local flag_opts="'-h' '--help' '--debug'"
   local arg_opts=""
 

@@ -13,9 +13,11 @@ import org.mpool.pool.Mblocks;
 /**
  * A collection of committed mblocks mapped read-only into one address range, made by
  * {@link Mpool#map}. Each mblock sits in its own slot: slot {@code i} (the {@code i}-th id given
- * to {@code map}) starts at {@code i * slotBytes()}, where the slot size is the largest mblock
- * size of the media classes involved, so offsets are aligned to a power of two. Bytes of a slot
- * past its mblock's length read as zeros.
+ * to {@code map}) starts at {@code i * slotBytes()}, where the slot size is the largest
+ * {@linkplain Mpool#mblockCapacity capacity} among the mblocks (whole pages; the page checksums
+ * at the end of a zone are not mapped), so full mblocks of one class follow each other without
+ * a gap: data written across a run of full mblocks reads as one range. Bytes of a slot past its
+ * mblock's length read as zeros.
  *
  * <pre>{@code
  * try (Mcache map = pool.map(List.of(a, b), Advice.WARM)) {
@@ -88,7 +90,7 @@ public final class Mcache implements AutoCloseable {
         return map.layout().size();
     }
 
-    /** Size of every slot: the largest mblock size among the media classes of the map. */
+    /** Size of every slot: the largest capacity among the map's mblocks (see {@link Mpool#mblockCapacity}). */
     public long slotBytes() {
         return map.layout().slotBytes();
     }

@@ -15,14 +15,17 @@ import org.mpool.common.CreateOptions;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
+import org.mpool.common.PoolCounters;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
 import org.mpool.common.Reaper.Advice;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.device.NativeDevice;
 import org.mpool.pool.DeviceProbe;
+import org.mpool.pool.Growth;
 import org.mpool.pool.Pool;
 import org.mpool.pool.PoolChecks;
+import org.mpool.pool.PoolCountersReader;
 import org.mpool.pool.PoolCreator;
 import org.mpool.pool.PoolOpener;
 import org.mpool.pool.PoolProperties;
@@ -58,6 +61,20 @@ public final class Mpool implements AutoCloseable {
     public static final String PROP_GID = PoolProperties.GID;
     public static final String PROP_MODE = PoolProperties.MODE;
     public static final String PROP_SPARE = PoolProperties.SPARE;
+    /** The spare percentage of the capacity class (0–100; overrides {@link #PROP_SPARE}). */
+    public static final String PROP_SPARE_CAPACITY = PoolProperties.SPARE_CAPACITY;
+    /** The spare percentage of the staging class (0–100; overrides {@link #PROP_SPARE}). */
+    public static final String PROP_SPARE_STAGING = PoolProperties.SPARE_STAGING;
+    /** {@code on}: the zones of deleted objects are discarded (TRIM, hole punch); default {@code off}. */
+    public static final String PROP_DISCARD = PoolProperties.DISCARD;
+    /** The reaper's page-cache budget: {@code N%} of RAM or bytes (default 25%). */
+    public static final String PROP_REAPER_BUDGET = PoolProperties.REAPER_BUDGET;
+    /** Idle map ranges are evicted after this long ({@code 0}: never; default 10m). */
+    public static final String PROP_REAPER_TTL = PoolProperties.REAPER_TTL;
+    /** Time between the reaper's scans (1ms to 1h; default 1s). */
+    public static final String PROP_REAPER_PERIOD = PoolProperties.REAPER_PERIOD;
+    /** Every property {@link #setProperty} takes. */
+    public static final List<String> SETTABLE_PROPERTIES = PoolProperties.SETTABLE;
 
     private final Pool pool;
 
@@ -131,7 +148,10 @@ public final class Mpool implements AutoCloseable {
         return DeviceProbe.probe(device);
     }
 
-    /** Every mpool device among {@code paths} and the machine's block devices. */
+    /**
+     * Every mpool device among {@code paths} (a directory: the files and devices in it) and the
+     * machine's block devices.
+     */
     public static List<BlockDevice.Label> scan(List<Path> paths) {
         return DeviceProbe.scan(paths);
     }
@@ -142,6 +162,16 @@ public final class Mpool implements AutoCloseable {
      */
     public static OptionalLong lockHolder(Path device) {
         return DeviceProbe.lockHolder(device);
+    }
+
+    /**
+     * The counters a process published for pool {@code poolUuid}: the process that has it open
+     * for writing publishes {@link PoolStats#counters()} where other processes read them (a page
+     * beside the pool's lock), and leaves the final counts there when it closes the pool. Empty
+     * if no process did (pools on memory devices, or never opened for writing on this machine).
+     */
+    public static Optional<PoolCounters> publishedCounters(UUID poolUuid) {
+        return PoolCountersReader.read(Objects.requireNonNull(poolUuid, "poolUuid"));
     }
 
     /** Wipes the superblocks of a device whose pool cannot be opened (LOCKED while anyone uses it). */
@@ -176,14 +206,45 @@ public final class Mpool implements AutoCloseable {
         return pool.properties();
     }
 
-    /** Sets a property: label, uid, gid, mode (octal) or spare (percent). Durable on return. */
+    /**
+     * Sets a property (one of {@link #SETTABLE_PROPERTIES}): label, uid, gid, mode (octal),
+     * spare (0–50 %: both classes), spare.capacity and spare.staging (0–100 %), discard (on,
+     * off), reaper.budget, reaper.ttl, reaper.period. Durable on return, in force at once, and
+     * applied at every open.
+     */
     public void setProperty(String key, String value) {
         pool.setProperty(key, value);
     }
 
     /** Adds a staging media class on {@code device} (created sparse with {@code sizeBytes} if missing). */
     public void addStaging(Path device, long sizeBytes, long mblockSizeBytes, boolean force) {
-        Staging.add(pool, device, sizeBytes, mblockSizeBytes, force);
+        addStaging(device, sizeBytes, mblockSizeBytes, force, false);
+    }
+
+    /** Like {@link #addStaging(Path, long, long, boolean)}; with {@code discard}, the device is discarded whole first (TRIM). */
+    public void addStaging(Path device, long sizeBytes, long mblockSizeBytes, boolean force, boolean discard) {
+        Staging.add(pool, device, sizeBytes, mblockSizeBytes, force, discard);
+    }
+
+    /**
+     * Grows {@code mediaClass} onto more of its device: to {@code newSizeBytes} of it, or (0)
+     * to all of it. A file smaller than {@code newSizeBytes} is extended first; a block device
+     * must have grown already (lvextend). The new zones are free for objects once this returns;
+     * a crash at any point leaves the class at its old size or its new one, whole. Returns the
+     * class's size in bytes afterwards (whole zones), the same as before when the device holds
+     * no whole zone beyond the pool.
+     *
+     * @throws org.mpool.common.MpoolException INVALID_ARGUMENT for a size below the pool's (it
+     *     never shrinks) or above a block device's; CORRUPT for a device that shrank under the
+     *     pool; NOT_FOUND for a class the pool lacks
+     */
+    public long grow(MediaClass mediaClass, long newSizeBytes) {
+        return grow(mediaClass, newSizeBytes, (done, total) -> 0);
+    }
+
+    /** Like {@link #grow(MediaClass, long)}; {@code progress} hears (step, steps) as each of its steps ends. */
+    public long grow(MediaClass mediaClass, long newSizeBytes, LongBinaryOperator progress) {
+        return Growth.grow(pool, Objects.requireNonNull(mediaClass, "mediaClass"), newSizeBytes, progress);
     }
 
     /** Allocates an mblock in {@code mediaClass}. */
@@ -348,12 +409,19 @@ public final class Mpool implements AutoCloseable {
         return pool.cache().config();
     }
 
-    /** Changes the reaper's tunables for this pool, effective at once (not persisted). */
+    /**
+     * Changes the reaper's tunables for this open of the pool, effective at once; not persisted
+     * (the properties {@link #PROP_REAPER_BUDGET}, {@link #PROP_REAPER_TTL} and
+     * {@link #PROP_REAPER_PERIOD} are, and every open starts from them).
+     */
     public void setReaperConfig(Reaper.Config config) {
         pool.setReaperConfig(Objects.requireNonNull(config, "config"));
     }
 
-    /** Usage per media class, object counts, and what the reaper has done. */
+    /**
+     * Usage per media class, object counts, what the reaper has done, and what this open of the
+     * pool has counted (device calls and bytes, log flush rounds, commits...: docs/OBSERVABILITY.md).
+     */
     public PoolStats stats() {
         return pool.stats();
     }

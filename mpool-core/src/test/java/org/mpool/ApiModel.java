@@ -1,5 +1,6 @@
 package org.mpool;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.mpool.common.MediaClass;
 import org.mpool.common.ObjectId;
+import org.mpool.common.Reaper;
 
 /**
  * What the API tester believes a pool holds: every object allocated and not yet aborted or
@@ -193,7 +195,50 @@ final class ApiModel {
     /** Zones kept spare for metadata in {@code mc}: data may not take them. */
     synchronized long spareZones(MediaClass mc) {
         ClassModel c = classes.get(mc);
-        return c.zoneCount * Integer.parseInt(properties.get(Mpool.PROP_SPARE)) / 100;
+        return c.zoneCount * Integer.parseInt(properties.get("spare." + mc.label())) / 100;
+    }
+
+    /**
+     * Sets a property as the pool stores it: {@code spare} gives both classes its value (their
+     * own spares cleared); a reaper property changes the config every open starts from.
+     */
+    synchronized void setProperty(String key, String stored) {
+        properties.put(key, stored);
+        if (key.equals(Mpool.PROP_SPARE)) {
+            properties.put(Mpool.PROP_SPARE_CAPACITY, stored);
+            properties.put(Mpool.PROP_SPARE_STAGING, stored);
+        }
+    }
+
+    /** The reaper's config an open starts from: the defaults with the stored reaper properties. */
+    synchronized Reaper.Config persistedReaper() {
+        Reaper.Config c = Reaper.Config.defaults();
+        String budget = properties.get(Mpool.PROP_REAPER_BUDGET);
+        c = budget.endsWith("%")
+                ? c.withBudgetPercent(Integer.parseInt(budget.substring(0, budget.length() - 1)))
+                : c.withBudgetBytes(Long.parseLong(budget));
+        return c.withTtl(duration(properties.get(Mpool.PROP_REAPER_TTL)))
+                .withPeriod(duration(properties.get(Mpool.PROP_REAPER_PERIOD)));
+    }
+
+    /** A duration as the pool lists one: {@code 0} or a count and the largest exact unit. */
+    static Duration duration(String text) {
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
+        for (String unit : List.of("ms", "s", "m", "h", "d")) {
+            if (text.endsWith(unit) && !(unit.equals("s") && text.endsWith("ms"))) {
+                long n = Long.parseLong(text.substring(0, text.length() - unit.length()));
+                return switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+        }
+        throw new IllegalArgumentException("not a duration the pool lists: " + text);
     }
 
     /**
@@ -348,6 +393,20 @@ final class ApiModel {
             retire(m.map());
         }
         maps.clear();
+    }
+
+    private Object countersOf;
+    private Map<String, Long> lastCounters;
+
+    /**
+     * Keeps {@code counters}, the stats counters of {@code pool} (an open), and returns the
+     * ones kept before for that same open, or null.
+     */
+    synchronized Map<String, Long> lastCounters(Object pool, Map<String, Long> counters) {
+        Map<String, Long> before = pool == countersOf ? lastCounters : null;
+        countersOf = pool;
+        lastCounters = Map.copyOf(counters);
+        return before;
     }
 
     /** Properties as {@code Mpool.properties()} must list them, with the facts a pool adds. */

@@ -116,6 +116,7 @@ final class ApiModelCheck {
                 () -> "stats count " + s.mblocks() + " mblocks, " + s.mlogs() + " mlogs, " + s.mdcs() + " MDCs, "
                         + s.shards() + " shards; the model " + mblocks + ", " + mlogs + ", " + mdcs + ", "
                         + model.shards);
+        counters(e, pool, model, s.counters());
         e.check(
                 s.classes().keySet().equals(new HashSet<>(model.classes())),
                 () -> "stats list the classes " + s.classes().keySet());
@@ -136,6 +137,49 @@ final class ApiModelCheck {
                     s.classes().get(mc).equals(want),
                     () -> mc + ": stats " + s.classes().get(mc) + ", the model " + want
                             + " (a difference in used bytes is a leaked or doubly freed zone)");
+        }
+    }
+
+    /** The counters' stable names, in their order (PoolStats.counters, docs/OBSERVABILITY.md). */
+    static final List<String> COUNTERS = List.of(
+            "deviceReads",
+            "deviceReadBytes",
+            "deviceWrites",
+            "deviceWriteBytes",
+            "deviceFlushes",
+            "deviceDiscards",
+            "deviceDiscardBytes",
+            "deviceErrors",
+            "logFlushRounds",
+            "logFlushRecords",
+            "commits",
+            "deletes",
+            "discardFailures",
+            "catalogCompactions",
+            "reaperScans",
+            "reaperEvictions",
+            "reaperEvictedBytes",
+            "grows");
+
+    /**
+     * The open's counters: every one, by its stable name and in order, none below zero, none
+     * lower than when this open was last checked; no device call failed and nothing grew.
+     */
+    private static void counters(ApiModelExpect e, Mpool pool, ApiModel model, Map<String, Long> counters) {
+        e.check(
+                List.copyOf(counters.keySet()).equals(COUNTERS),
+                () -> "stats counters " + counters.keySet() + ", documented " + COUNTERS);
+        e.check(counters.values().stream().allMatch(v -> v >= 0), () -> "a counter below zero: " + counters);
+        e.check(
+                counters.get("deviceErrors") == 0 && counters.get("grows") == 0,
+                () -> "device errors or grows counted: " + counters);
+        Map<String, Long> before = model.lastCounters(pool, counters);
+        if (before != null) {
+            for (String key : COUNTERS) {
+                e.check(
+                        counters.get(key) >= before.get(key),
+                        () -> key + " went down from " + before.get(key) + " to " + counters.get(key));
+            }
         }
     }
 

@@ -66,10 +66,7 @@ final class ApiModelMaps {
     }
 
     static boolean use(ApiModelLane l) {
-        ApiModel.MapModel m = l.any(l.model.maps.stream()
-                .filter(x -> x.home() % l.lanes == l.lane)
-                .sorted((a, b) -> a.ids().get(0).compareTo(b.ids().get(0)))
-                .toList());
+        ApiModel.MapModel m = ownMap(l);
         if (m == null) {
             return false;
         }
@@ -123,11 +120,16 @@ final class ApiModelMaps {
         return true;
     }
 
-    static boolean close(ApiModelLane l) {
-        ApiModel.MapModel m = l.any(l.model.maps.stream()
+    /** One of the maps this lane looks after (null if none), drawn in a replayable order. */
+    private static ApiModel.MapModel ownMap(ApiModelLane l) {
+        return l.any(l.model.maps.stream()
                 .filter(x -> x.home() % l.lanes == l.lane)
                 .sorted((a, b) -> a.ids().get(0).compareTo(b.ids().get(0)))
                 .toList());
+    }
+
+    static boolean close(ApiModelLane l) {
+        ApiModel.MapModel m = ownMap(l);
         if (m == null) {
             return false;
         }
@@ -162,7 +164,7 @@ final class ApiModelMaps {
         e.check(map.mblocks().equals(m.ids()), () -> "the map holds " + map.mblocks() + ", expected " + m.ids());
         long slot = 0;
         for (ObjectId id : m.ids()) {
-            slot = Math.max(slot, model.classModel(model.objects.get(id.value()).mediaClass).zoneBytes);
+            slot = Math.max(slot, model.classModel(model.objects.get(id.value()).mediaClass).mblockCapacity);
         }
         long slotBytes = slot;
         e.check(map.slotBytes() == slotBytes, () -> "slots of " + map.slotBytes() + " bytes, expected " + slotBytes);

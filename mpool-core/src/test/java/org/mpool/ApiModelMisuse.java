@@ -333,9 +333,18 @@ final class ApiModelMisuse {
                 l.expect.fails("setProperty", () -> l.pool.setProperty(key, "x"), bad);
             }
             case 2 -> {
-                String spare = l.any(List.of("51", "-1", "ten", "", "1e3"));
-                l.expect.begin("setProperty spare '" + spare + "'");
-                l.expect.fails("setProperty", () -> l.pool.setProperty(Mpool.PROP_SPARE, spare), bad);
+                String[] kv = l.any(List.of(
+                        new String[] {Mpool.PROP_SPARE, l.any(List.of("51", "-1", "ten", "", "1e3"))},
+                        new String[] {
+                            l.any(List.of(Mpool.PROP_SPARE_CAPACITY, Mpool.PROP_SPARE_STAGING)),
+                            l.any(List.of("101", "-1", "half", "", "50%%"))
+                        },
+                        new String[] {Mpool.PROP_DISCARD, l.any(List.of("maybe", "", "2"))},
+                        new String[] {Mpool.PROP_REAPER_BUDGET, l.any(List.of("0%", "101%", "0", "lots", "-4g", ""))},
+                        new String[] {Mpool.PROP_REAPER_TTL, l.any(List.of("5x", "-1s", "soon", "", "1.5s"))},
+                        new String[] {Mpool.PROP_REAPER_PERIOD, l.any(List.of("0", "0ms", "2h", "fast"))}));
+                l.expect.begin("setProperty " + kv[0] + " '" + kv[1] + "'");
+                l.expect.fails("setProperty", () -> l.pool.setProperty(kv[0], kv[1]), bad);
             }
             case 3 -> {
                 String label = l.any(List.of("x".repeat(65), "tab\there", "nul\0inside"));

@@ -98,14 +98,21 @@ final class ApiModelRun {
         model = new ApiModel("apimodel", shards, MIB, random.nextInt(ApiModel.HOMES));
         model.addClass(MediaClass.CAPACITY, c.totalBytes() / MIB, MIB, c.usedBytes() / MIB);
         Map<String, String> p = new TreeMap<>(pool.properties());
-        for (String key :
-                List.of(Mpool.PROP_LABEL, Mpool.PROP_UID, Mpool.PROP_GID, Mpool.PROP_MODE, Mpool.PROP_SPARE)) {
+        for (String key : List.of(Mpool.PROP_UID, Mpool.PROP_GID, Mpool.PROP_MODE)) {
             model.properties.put(key, p.get(key));
         }
+        // What a new pool lists: the spare it was made with for every class, discard off, the
+        // reaper's defaults.
+        model.properties.put(Mpool.PROP_LABEL, "");
+        model.setProperty(Mpool.PROP_SPARE, String.valueOf(spare));
+        model.properties.put(Mpool.PROP_DISCARD, "off");
+        model.properties.put(Mpool.PROP_REAPER_BUDGET, Reaper.Config.DEFAULT_BUDGET_PERCENT + "%");
+        model.properties.put(Mpool.PROP_REAPER_TTL, "10m");
+        model.properties.put(Mpool.PROP_REAPER_PERIOD, "1s");
         main.check(
-                p.get(Mpool.PROP_SPARE).equals(String.valueOf(spare))
-                        && p.get(Mpool.PROP_LABEL).isEmpty(),
-                () -> "a new pool's properties: " + p);
+                model.persistedReaper().equals(Reaper.Config.defaults()),
+                () -> "the model's reaper defaults " + model.persistedReaper() + ", the pool's "
+                        + Reaper.Config.defaults());
         main.begin("create again: a bad name, bad options, over the pool without force");
         main.fails("create", () -> env.create("-bad", options), ErrorCode.INVALID_ARGUMENT);
         CreateOptions badMblocks = new CreateOptions().size(capacityBytes).mblockSize(3 * MIB);
@@ -231,7 +238,10 @@ final class ApiModelRun {
         pool = main.ok("open", env::open);
         ApiModelCheck.live(main, pool, model);
         Reaper.Config reaper = pool.reaperConfig();
-        main.check(reaper.equals(Reaper.Config.defaults()), () -> "a reopened pool's reaper config is " + reaper);
+        Reaper.Config persisted = model.persistedReaper();
+        main.check(
+                reaper.equals(persisted),
+                () -> "a reopened pool's reaper config is " + reaper + ", its properties say " + persisted);
         tally.merge("reopens", 1, Integer::sum);
     }
 

@@ -67,7 +67,8 @@ class McacheResidencyTest {
     @Test
     void residencyOfARangeCountsTheTouchedPagesOnly() {
         try (Mpool pool = Mpool.create("range", dir.resolve("cap.img"), MblockFixtures.oneMiBMblocks(64 * MiB))) {
-            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, MiB, 1);
+            long full = pool.mblockCapacity(MediaClass.CAPACITY);
+            ObjectId a = MblockFixtures.write(pool, MediaClass.CAPACITY, full, 1);
             ObjectId b = MblockFixtures.write(pool, MediaClass.CAPACITY, 3 * 4096 + 100, 2); // 4 pages mapped
             Mcache map = pool.map(List.of(a, b), Advice.WARM);
             try {
@@ -83,8 +84,8 @@ class McacheResidencyTest {
                 assertThat(map.residentBytes(2 * page + 100, page))
                         .as("a range spanning pages 2 and 3")
                         .isEqualTo(2 * page);
-                assertThat(map.residentBytes(0, MiB)).isEqualTo(2 * page);
-                assertThat(map.residentBytes(MiB - 1, map.base(b) - MiB + 2 * page))
+                assertThat(map.residentBytes(0, full)).isEqualTo(2 * page);
+                assertThat(map.residentBytes(full - 1, map.base(b) - full + 2 * page))
                         .as("across the end of a and into b")
                         .isEqualTo(page);
                 // Past b's four mapped pages the slot is not mapped: a range there counts nothing.

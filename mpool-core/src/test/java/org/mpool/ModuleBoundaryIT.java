@@ -33,8 +33,8 @@ class ModuleBoundaryIT {
         assertThat(exported).containsExactlyInAnyOrder("org.mpool", "org.mpool.common", "org.mpool.spi");
         assertThat(core.getDescriptor().requires())
                 .extracting(ModuleDescriptor.Requires::name)
-                .as("no runtime dependencies")
-                .containsOnly("java.base");
+                .as("no runtime dependencies beyond the JDK: java.base, and jdk.jfr for Flight Recorder events")
+                .containsOnly("java.base", "jdk.jfr");
         assertThat(core.isNativeAccessEnabled())
                 .as("--enable-native-access=org.mpool.core")
                 .isTrue();

@@ -20,7 +20,13 @@ public final class Bench {
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
     static {
-        for (Suite s : List.of(new DeviceSuite(), new LogSuite(), new PoolSuite(), new OpenSuite(), new CacheSuite())) {
+        for (Suite s : List.of(
+                new DeviceSuite(),
+                new LogSuite(),
+                new PoolSuite(),
+                new OpenSuite(),
+                new CacheSuite(),
+                new ScalingSuite())) {
             SUITES.put(s.name(), s);
         }
     }
@@ -87,6 +93,7 @@ public final class Bench {
         }
         if (chosen.isEmpty()) {
             chosen.addAll(SUITES.keySet());
+            chosen.remove("scaling"); // a curve, minutes long: named when wanted
         }
         Files.createDirectories(dir);
         if (!Fio.available()) {

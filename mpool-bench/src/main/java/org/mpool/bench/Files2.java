@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -49,6 +50,18 @@ final class Files2 {
         }
         Files.createFile(marker);
         return file;
+    }
+
+    /** The bytes the file system allocated for {@code file}: st_blocks × 512 ({@code stat -c %b}). */
+    static long allocatedBytes(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("stat", "-c", "%b", file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        if (p.waitFor() != 0) {
+            throw new IOException("stat " + file + " failed: " + out);
+        }
+        return Long.parseLong(out) * 512;
     }
 
     /**

@@ -203,7 +203,7 @@ final class LogSuite implements Suite {
         }
     }
 
-    private static double concurrentSyncAppends(Mlog log, byte[] record, int threads, int seconds) throws Exception {
+    static double concurrentSyncAppends(Mlog log, byte[] record, int threads, int seconds) throws Exception {
         AtomicLong appends = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long start = System.nanoTime();

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.mpool.MblockWriter;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
@@ -61,9 +62,12 @@ final class PoolSuite implements Suite {
         Path sparse = c.dir().resolve("small-objects-sparse.img");
         Files.deleteIfExists(sparse);
         int n = c.rounds();
-        double[][] m = new double[20][n];
+        double[][] m = new double[21][n];
         // Groups of 64 small objects (SmallGroups): deferred, durable, batch, files.
         SmallGroups.Run[][] g = new SmallGroups.Run[4][n];
+        // Deletes of full 1 MiB mblocks, discard on [0] and off [1]: rate, and MiB the file holds after.
+        double[][] trim = new double[2][n];
+        double[][] trimAllocated = new double[2][n];
         try (Mpool pool = Mpool.create(
                         "bench", file, new CreateOptions().mblockSize(MBLOCK).force(true));
                 Mpool smallPool = Mpool.create(
@@ -117,7 +121,12 @@ final class PoolSuite implements Suite {
                         () -> m[16][round] =
                                 settled(file, () -> sequentialReads(pool, readSet, buf, c.seconds()) / MIB),
                         () -> m[17][round] = settled(
-                                file, () -> plainSequentialReads(file, readOffsets, capacity, buf, c.seconds()) / MIB));
+                                file,
+                                () -> plainSequentialReads(file, readOffsets, capacity, buf, false, c.seconds())
+                                        / MIB));
+                // The least any verification costs: one checksum pass over what a plain read brought in.
+                m[20][r] = settled(
+                        file, () -> plainSequentialReads(file, readOffsets, capacity, buf, true, c.seconds()) / MIB);
                 inOrder(
                         plainFirst,
                         () -> m[18][round] =
@@ -126,13 +135,15 @@ final class PoolSuite implements Suite {
                                 file, () -> plainRandomReads(file, readOffsets, capacity, arena, c.seconds(), round)));
                 System.err.printf(
                         Locale.ROOT,
-                        "bench: pool round %d, verified vs plain O_DIRECT reads (%s first): 1 MiB %,.0f vs %,.0f MiB/s (%.2f),"
-                                + " 4 KiB random, 16 threads %,.0f vs %,.0f reads/s (%.2f)%n",
+                        "bench: pool round %d, verified vs plain O_DIRECT reads (%s first): 1 MiB %,.0f vs %,.0f MiB/s (%.2f;"
+                                + " plain + a CRC32C pass %,.0f: %.2f), 4 KiB random, 16 threads %,.0f vs %,.0f reads/s (%.2f)%n",
                         r + 1,
                         plainFirst ? "plain" : "verified",
                         m[16][r],
                         m[17][r],
                         m[16][r] / m[17][r],
+                        m[20][r],
+                        m[16][r] / m[20][r],
                         m[18][r],
                         m[19][r],
                         m[18][r] / m[19][r]);
@@ -177,6 +188,23 @@ final class PoolSuite implements Suite {
                                         "--size=" + FIO_REGION / 2)
                                 / MIB);
                 m[13][r] = m[9][r];
+                // Deletes with discard on and off, alternating which goes first.
+                for (int k = 0; k < 2; k++) {
+                    boolean on = (r + k) % 2 == 0;
+                    Deletes d = deletes(c.dir(), on, arena);
+                    trim[on ? 0 : 1][r] = d.perSecond();
+                    trimAllocated[on ? 0 : 1][r] = d.allocatedAfterMib();
+                    System.err.printf(
+                            Locale.ROOT,
+                            "bench: pool round %d, %d deletes with discard=%s: %,.0f deletes/s, %.1f MiB allocated"
+                                    + " before, %.1f after%n",
+                            r + 1,
+                            DELETES,
+                            on ? "on" : "off",
+                            d.perSecond(),
+                            d.allocatedBeforeMib(),
+                            d.allocatedAfterMib());
+                }
             }
         }
         Files.deleteIfExists(c.dir().resolve("object-groups"));
@@ -226,6 +254,14 @@ final class PoolSuite implements Suite {
                 m[17],
                 0.95));
         out.add(result(
+                "verified direct read 1 MiB, 1 thread, against equal work",
+                "MiB/s",
+                m[16],
+                "plain O_DIRECT FileChannel reads of the same bytes + one CRC32C pass over each (what any check of"
+                        + " the bytes costs)",
+                m[20],
+                0.95));
+        out.add(result(
                 "verified random 4 KiB reads, 16 threads (readMblock: CRC32C of the page checked)",
                 "ops/s",
                 m[18],
@@ -263,6 +299,32 @@ final class PoolSuite implements Suite {
                 g[0],
                 "64 files: create + write 4 KiB each, then fsync + close each, then one fsync of the directory",
                 g[3]));
+        out.add(new Result(
+                "pool",
+                "delete of " + DELETES + " full 1 MiB mblocks, discard=on (each zone punched out of the file after its"
+                        + " DELETE is durable), 1 thread",
+                "deletes/s",
+                Measure.median(trim[0]),
+                "the same deletes, discard=off",
+                Measure.median(trim[1]),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "report (no numeric target)",
+                true));
+        out.add(new Result(
+                "pool",
+                "pool file's allocated blocks (st_blocks) after deleting " + DELETES + " full 1 MiB mblocks,"
+                        + " discard=on",
+                "MiB",
+                Measure.median(trimAllocated[0]),
+                "the same after the deletes with discard=off",
+                Measure.median(trimAllocated[1]),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                "report (no numeric target)",
+                true));
         double perObject = SmallGroups.SIZE * Measure.median(rates(g[0]));
         out.add(new Result(
                 "pool",
@@ -308,7 +370,7 @@ final class PoolSuite implements Suite {
     }
 
     /** Runs one case from a settled device (see {@link Files2#settle}). */
-    private static double settled(Path file, java.util.concurrent.Callable<Double> run) throws Exception {
+    static double settled(Path file, java.util.concurrent.Callable<Double> run) throws Exception {
         Files2.settle(file);
         return run.call();
     }
@@ -340,6 +402,46 @@ final class PoolSuite implements Suite {
                 Double.NaN,
                 "≥ " + factor + "× baseline",
                 b == 0 || o >= factor * b);
+    }
+
+    /** Full 1 MiB mblocks written, then deleted and timed, per discard setting and round. */
+    private static final int DELETES = 256;
+
+    /** One run of the deletes: their rate, and the file's allocated MiB before and after them. */
+    private record Deletes(double perSecond, double allocatedBeforeMib, double allocatedAfterMib) {}
+
+    /**
+     * A fresh sparse pool file with {@value #DELETES} full 1 MiB mblocks, then their deletes, timed,
+     * with {@code discard} on or off: what a discard costs a delete, and what it gives back to the
+     * file system (st_blocks).
+     */
+    private static Deletes deletes(Path dir, boolean discard, Arena arena) throws Exception {
+        Path file = dir.resolve("trim.img");
+        Files.deleteIfExists(file);
+        try (Mpool pool = Mpool.create(
+                "benchtrim",
+                file,
+                new CreateOptions().size(512L * MIB).mblockSize(MIB).shards(1))) {
+            pool.setProperty(Mpool.PROP_DISCARD, discard ? "on" : "off");
+            MemorySegment data = Files2.randomBuffer(arena, pool.mblockCapacity(MediaClass.CAPACITY), 11);
+            List<ObjectId> ids = new ArrayList<>();
+            for (int i = 0; i < DELETES; i++) {
+                MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+                w.write(data);
+                w.commit();
+                ids.add(w.id());
+            }
+            Files2.settle(file);
+            double before = Files2.allocatedBytes(file) / (double) MIB;
+            long start = System.nanoTime();
+            for (ObjectId id : ids) {
+                pool.delete(id);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Deletes(DELETES / seconds, before, Files2.allocatedBytes(file) / (double) MIB);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** A byte range of the pool file. */
@@ -443,22 +545,34 @@ final class PoolSuite implements Suite {
     /**
      * The unverified baseline of {@link #sequentialReads}: the same reads of the same bytes of
      * the pool file ({@code offsets}: where each mblock starts), with a plain O_DIRECT
-     * FileChannel into the same buffer.
+     * FileChannel into the same buffer; with {@code checksum}, one CRC32C pass over each read's
+     * bytes too (equal work: freshly read bytes come from memory, not the CPU's caches, and a
+     * check of them costs that pass whatever the checksum layout).
      */
-    private static double plainSequentialReads(Path file, long[] offsets, long capacity, MemorySegment buf, int seconds)
+    private static double plainSequentialReads(
+            Path file, long[] offsets, long capacity, MemorySegment buf, boolean checksum, int seconds)
             throws Exception {
         MblockBytes.Chunks reads = new MblockBytes.Chunks(capacity, MIB);
         ByteBuffer bb = buf.asByteBuffer();
+        CRC32C crc = new CRC32C();
         try (FileChannel ch = MblockBytes.openDirect(file)) {
             return Measure.timed(seconds, i -> {
                         long length = reads.length(i);
                         bb.clear().limit((int) length);
                         MblockBytes.readFully(ch, bb, offsets[reads.mblock(i, offsets.length)] + reads.offset(i));
+                        if (checksum) {
+                            crc.reset();
+                            crc.update(bb.flip());
+                            checksums += crc.getValue();
+                        }
                         return length;
                     })
                     .perSecond();
         }
     }
+
+    /** Where the checksum passes of the equal-work baseline go, so that the JIT keeps them. */
+    static volatile long checksums;
 
     /** What one thread of a random-read case reads: 4 KiB at {@code offset} of mblock number {@code mblock}. */
     @FunctionalInterface
@@ -533,7 +647,7 @@ final class PoolSuite implements Suite {
     }
 
     /** allocate + 4 KiB + commit per object; objects are deleted outside the timed part to reuse zones. */
-    private static double smallCommits(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
+    static double smallCommits(Mpool pool, Arena arena, int threads, int seconds) throws Exception {
         AtomicLong commits = new AtomicLong();
         AtomicLong busyNanos = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -564,7 +678,7 @@ final class PoolSuite implements Suite {
     }
 
     /** The alternative a user would pick: one file per object, each made durable with fsync. */
-    private static double filePerObject(Path dir, int threads, int seconds) throws Exception {
+    static double filePerObject(Path dir, int threads, int seconds) throws Exception {
         Path objects = Files.createDirectories(dir.resolve("objects"));
         try (var left = Files.newDirectoryStream(objects)) {
             for (Path p : left) {

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  mpool activate mp1",
             "  mpool activate 4ea3a3fb-c61c-4d05-9df3-597b03eba8c7",
-            "  mpool activate mp1 --search /mnt/new/mp1-fast.img   # a device that moved"
+            "  mpool activate mp1 --search /mnt/new/mp1-fast.img   # a device that moved",
+            "  mpool activate mp1 --search /mnt/new                # or the directory it moved to"
         })
 final class ActivateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name, its UUID or one of its devices.")
@@ -42,7 +43,8 @@ final class ActivateCommand implements Callable<Integer> {
             names = "--search",
             paramLabel = "PATH",
             arity = "1..*",
-            description = "Also look at these devices or files for the pool's devices (after a move).")
+            description = "Also look at these devices or files for the pool's devices (after a move); a directory: the"
+                    + " files in it.")
     List<Path> search = new ArrayList<>();
 
     @Override

@@ -42,6 +42,11 @@ final class AddCommand implements Callable<Integer> {
     boolean force;
 
     @Option(
+            names = {"-D", "--discard"},
+            description = "Discard the device whole first (TRIM on a block device, a hole on a file).")
+    boolean discard;
+
+    @Option(
             names = {"-y", "--yes"},
             description = "Do not ask for confirmation.")
     boolean yes;
@@ -64,7 +69,7 @@ final class AddCommand implements Callable<Integer> {
                     ? mblockSize
                     : pool.stats().classes().get(MediaClass.CAPACITY).mblockSizeBytes();
             try {
-                pool.addStaging(device, size, mb, force);
+                pool.addStaging(device, size, mb, force, discard);
             } catch (MpoolException e) {
                 throw Cli.inCliWords(e);
             }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  mpool create mp1 /dev/nvme0n1",
             "  mpool create mp1 /var/lib/mpool/mp1.img --size 100g --mblock-size 8m --label 'LSM data'",
-            "  mpool create mp1 /dev/sdb --staging /dev/nvme0n1p2 --staging-mblock-size 4m"
+            "  mpool create mp1 /dev/sdb --staging /dev/nvme0n1p2 --staging-mblock-size 4m",
+            "  mpool create mp1 /dev/nvme0n1 --discard            # TRIM the SSD first"
         })
 final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Pool name: 1-31 of A-Z a-z 0-9 _ . -")
@@ -83,6 +84,12 @@ final class CreateCommand implements Callable<Integer> {
     boolean force;
 
     @Option(
+            names = {"-D", "--discard"},
+            description = "Discard every device whole first (TRIM on a block device, a hole on a file): an SSD or a"
+                    + " thin volume learns nothing it holds is in use.")
+    boolean discard;
+
+    @Option(
             names = {"-y", "--yes"},
             description = "Do not ask for confirmation.")
     boolean yes;
@@ -104,6 +111,7 @@ final class CreateCommand implements Callable<Integer> {
                 .sparePercent(spare)
                 .shards(shards)
                 .force(force)
+                .discard(discard)
                 .owner(Cli.id(uid, "/etc/passwd", "user"), Cli.id(gid, "/etc/group", "group"), Cli.mode(mode));
         if (staging != null) {
             o.staging(staging, stagingSize, stagingMblockSize);

@@ -19,9 +19,11 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "get",
         mixinStandardHelpOptions = true,
-        description = "Show pool properties: label, uid, gid, mode, spare (settable) and name, uuid, "
-                + "mblocksize.<class> (read-only), of the pools named or of all pools. uid and gid show as names "
-                + "where /etc/passwd and /etc/group have them (-n: numbers). Needs no lock.",
+        description = "Show pool properties: label, uid, gid, mode, spare, spare.capacity, spare.staging, discard,"
+                + " reaper.budget, reaper.ttl, reaper.period (settable) and name, uuid, mblocksize.<class>"
+                + " (read-only), of the pools named or of all pools. uid and gid show as names where /etc/passwd and"
+                + " /etc/group have them (-n: numbers). spare.<class> is the class's spare in force: its own, else"
+                + " spare. Needs no lock.",
         footer = {
             "",
             "Arguments that are property names select properties; the others name pools (by name or UUID).",
@@ -32,6 +34,7 @@ import picocli.CommandLine.Parameters;
             "  mpool get",
             "  mpool get mp1 mp2",
             "  mpool get mp1 label mode --json",
+            "  mpool get mp1 spare.capacity reaper.ttl",
             "  mpool get uid gid -n"
         })
 final class GetCommand implements Callable<Integer> {
@@ -44,6 +47,12 @@ final class GetCommand implements Callable<Integer> {
             Mpool.PROP_GID,
             Mpool.PROP_MODE,
             Mpool.PROP_SPARE,
+            Mpool.PROP_SPARE_CAPACITY,
+            Mpool.PROP_SPARE_STAGING,
+            Mpool.PROP_DISCARD,
+            Mpool.PROP_REAPER_BUDGET,
+            Mpool.PROP_REAPER_TTL,
+            Mpool.PROP_REAPER_PERIOD,
             "mblocksize." + MediaClass.CAPACITY.label(),
             "mblocksize." + MediaClass.STAGING.label());
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CreateCommand.class,
             AddCommand.class,
+            GrowCommand.class,
             DestroyCommand.class,
             WipeCommand.class,
             RenameCommand.class,

@@ -30,7 +30,10 @@ import picocli.CommandLine.Parameters;
             "  mpool scan --json"
         })
 final class ScanCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Extra devices or files to look at.")
+    @Parameters(
+            paramLabel = "PATH",
+            arity = "0..*",
+            description = "Extra devices or files to look at (a directory: the files in it).")
     List<Path> paths = new ArrayList<>();
 
     static final class Action {

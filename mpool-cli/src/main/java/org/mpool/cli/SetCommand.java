@@ -10,13 +10,23 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "set",
         mixinStandardHelpOptions = true,
-        description = "Set pool properties: label, uid, gid (numbers or names), mode (octal), spare (percent). "
-                + "uid, gid and mode are applied to the device files at once. The pool must be active.",
-        footer = {"", "Examples:", "  mpool set mp1 label='LSM data'", "  mpool set mp1 uid=1000 gid=disk mode=0600"})
+        description = "Set pool properties: label, uid, gid (numbers or names), mode (octal); spare.capacity and"
+                + " spare.staging (0-100: percent of the class kept free for metadata, the reference's"
+                + " spare_pct_capacity and spare_pct_staging) and spare (0-50: both classes); discard (on: the zones"
+                + " of deleted objects are discarded); reaper.budget (N%% of RAM or a size), reaper.ttl (a duration,"
+                + " 0: off) and reaper.period (1ms to 1h), applied at every open. uid, gid and mode are applied to"
+                + " the device files at once. The pool must be active.",
+        footer = {
+            "",
+            "Examples:",
+            "  mpool set mp1 label='LSM data'",
+            "  mpool set mp1 uid=1000 gid=disk mode=0600",
+            "  mpool set mp1 spare.capacity=10 discard=on",
+            "  mpool set mp1 reaper.budget=4g reaper.ttl=30m reaper.period=500ms"
+        })
 final class SetCommand implements Callable<Integer> {
     /** The properties set takes. */
-    static final List<String> SETTABLE =
-            List.of(Mpool.PROP_LABEL, Mpool.PROP_UID, Mpool.PROP_GID, Mpool.PROP_MODE, Mpool.PROP_SPARE);
+    static final List<String> SETTABLE = Mpool.SETTABLE_PROPERTIES;
 
     @Parameters(index = "0", paramLabel = "POOL", description = "The pool: its name or UUID.")
     String name;

@@ -74,7 +74,7 @@ class CliIT {
                         "mpool:   itpool",
                         "capacity",
                         "health:  optimal",
-                        "reaper:  page-cache budget 25%, idle maps evicted after 10m, checked every 1s");
+                        "reaper:  page-cache budget 25% of RAM, idle maps evicted after 10m, checked every 1s");
         assertThat(ok("show", "itpool", "-Y").out()).contains("class: \"capacity\"", "mblocksize: 1048576");
 
         if (Files.isExecutable(Path.of("/usr/sbin/blkid")) || Files.isExecutable(Path.of("/sbin/blkid"))) {

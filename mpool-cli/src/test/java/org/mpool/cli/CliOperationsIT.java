@@ -8,7 +8,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,7 +96,8 @@ class CliOperationsIT {
         Path movedCap = dir.resolve("elsewhere").resolve("cap.img");
         Files.move(cap, movedCap);
         mpool.fails(1, "NOT_FOUND", "show", "mv");
-        Launcher.Run scan = mpool.ok("scan", movedCap.toString(), "-o", "device,class,state", "--noheadings");
+        Launcher.Run scan =
+                mpool.ok("scan", movedCap.getParent().toString(), "-o", "device,class,state", "--noheadings");
         assertThat(ours(scan.out())).containsExactly(movedCap + " capacity active", movedStaging + " staging active");
         assertThat(scan.err()).contains("pool mv found at " + movedCap, "registry updated");
         assertThat(mpool.ok("show", "mv", "-o", "device", "--noheadings").out()).startsWith(movedCap + "\n");
@@ -179,6 +183,214 @@ class CliOperationsIT {
                         .out())
                 .as("list sums the classes: only staging has room left")
                 .isEqualTo("13  48  48\n");
+    }
+
+    /** The file system blocks {@code file} holds (st_blocks × 512). */
+    private static long allocated(Path file) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%b", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor()).as("stat %s", file).isZero();
+        return Long.parseLong(out) * 512;
+    }
+
+    /** Writes {@code bytes} of ones at {@code offset}, and syncs them (allocated on the file system). */
+    private static void scribble(Path file, long offset, int bytes) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            byte[] ones = new byte[bytes];
+            Arrays.fill(ones, (byte) 1);
+            f.seek(offset);
+            f.write(ones);
+            f.getFD().sync();
+        }
+    }
+
+    /** How many bytes of {@code [offset, offset + bytes)} of {@code file} are 1. */
+    private static long ones(Path file, long offset, int bytes) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] b = new byte[bytes];
+            f.seek(offset);
+            f.readFully(b);
+            long n = 0;
+            for (byte x : b) {
+                n += x == 1 ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void sparesDiscardAndTheReaperAreSetPersistedAndShown() throws Exception {
+        // old data in the back half of the file (create checks only its first and last MiB)
+        Path cap = dir.resolve("cap.img");
+        Files.createFile(cap);
+        try (RandomAccessFile f = new RandomAccessFile(cap.toFile(), "rw")) {
+            f.setLength(64 * MIB);
+        }
+        scribble(cap, 48 * MIB, (int) (8 * MIB));
+        mpool.ok("create", "tr", cap.toString(), "--mblock-size", "4m");
+        assertThat(ones(cap, 48 * MIB, (int) (8 * MIB)))
+                .as("create leaves old data")
+                .isEqualTo(8 * MIB);
+        mpool.ok("destroy", "tr", "--yes");
+        mpool.ok(
+                "create",
+                "tr",
+                cap.toString(),
+                "--mblock-size",
+                "4m",
+                "-D",
+                "--force",
+                "--yes"); // the old pool's metadata is data
+        assertThat(ones(cap, 48 * MIB, (int) (8 * MIB)))
+                .as("create -D discarded the whole file first")
+                .isZero();
+
+        Path staging = dir.resolve("fast.img");
+        Files.createFile(staging);
+        try (RandomAccessFile f = new RandomAccessFile(staging.toFile(), "rw")) {
+            f.setLength(32 * MIB);
+        }
+        scribble(staging, 16 * MIB, (int) (8 * MIB));
+        long scribbled = allocated(staging);
+        mpool.ok("add", "tr", staging.toString(), "--class", "staging", "--discard");
+        assertThat(ones(staging, 16 * MIB, (int) (8 * MIB))).as("add --discard").isZero();
+        assertThat(allocated(staging)).as("the file's blocks given back").isLessThan(scribbled - 4 * MIB);
+
+        // every property, persisted: a deactivate and activate later, get and show say the same
+        assertThat(mpool.ok(
+                                "set",
+                                "tr",
+                                "spare.capacity=20",
+                                "spare.staging=0",
+                                "discard=on",
+                                "reaper.budget=1g",
+                                "reaper.ttl=90s",
+                                "reaper.period=500ms")
+                        .out())
+                .isEqualTo("tr: spare.capacity=20\ntr: spare.staging=0\ntr: discard=on\ntr: reaper.budget=1073741824\n"
+                        + "tr: reaper.ttl=90s\ntr: reaper.period=500ms\n");
+        mpool.ok("deactivate", "tr");
+        mpool.ok("activate", "tr");
+        assertThat(mpool.ok(
+                                "get",
+                                "tr",
+                                "spare",
+                                "spare.capacity",
+                                "spare.staging",
+                                "discard",
+                                "reaper.budget",
+                                "reaper.ttl",
+                                "reaper.period",
+                                "-o",
+                                "property,value",
+                                "--noheadings")
+                        .out()
+                        .lines()
+                        .map(l -> l.replaceAll("\\s+", " ")))
+                .containsExactly(
+                        "spare 5",
+                        "spare.capacity 20",
+                        "spare.staging 0",
+                        "discard on",
+                        "reaper.budget 1073741824",
+                        "reaper.ttl 90s",
+                        "reaper.period 500ms");
+        assertThat(mpool.ok(
+                                "show",
+                                "tr",
+                                "-o",
+                                "class,spare,reaperbudget,reaperttl,reaperperiod",
+                                "--units",
+                                "m",
+                                "--noheadings")
+                        .out()
+                        .lines()
+                        .map(l -> l.replaceAll("\\s+", " ")))
+                .as("each class its own spare: 20% of 16 zones of 4 MiB is 3 zones, 12 MiB")
+                .containsExactly("capacity 12 1073741824 90s 500ms", "staging 0 1073741824 90s 500ms");
+        assertThat(mpool.ok("show", "tr").out()).contains("page-cache budget 1.0 GiB, idle maps evicted after 90s");
+        // spare sets both classes
+        mpool.ok("set", "tr", "spare=10");
+        assertThat(mpool.ok("get", "tr", "spare.capacity", "spare.staging", "-o", "value", "--noheadings")
+                        .out())
+                .isEqualTo("10\n10\n");
+
+        // discard=on: a deleted mblock's zone goes back to the file system
+        Path data = dir.resolve("data");
+        byte[] bytes = new byte[3 << 20];
+        new Random(1).nextBytes(bytes);
+        Files.write(data, bytes);
+        String id = mpool.ok("mblock", "put", "tr", data.toString()).out().strip();
+        long withObject = allocated(cap);
+        mpool.ok("mblock", "rm", "tr", id);
+        assertThat(allocated(cap)).as("the mblock's zone punched out").isLessThanOrEqualTo(withObject - (3 << 20));
+        mpool.ok("set", "tr", "discard=off");
+        id = mpool.ok("mblock", "put", "tr", data.toString()).out().strip();
+        withObject = allocated(cap);
+        mpool.ok("mblock", "rm", "tr", id);
+        assertThat(allocated(cap)).as("discard=off keeps the blocks").isGreaterThan(withObject - (1 << 20));
+        assertThat(mpool.ok("check", "tr").exit()).isZero();
+    }
+
+    @Test
+    void showStatsPrintsTheCountersOfTheProcessThatHasThePoolOpen() throws Exception {
+        Path cap = dir.resolve("cap.img");
+        mpool.ok("create", "st", cap.toString(), "--size", "64m", "--mblock-size", "1m");
+        String uuid = uuidOf("st");
+        long pid = ProcessHandle.current().pid();
+        try (Mpool pool = Mpool.open(cap);
+                Arena arena = Arena.ofConfined()) {
+            for (int i = 0; i < 3; i++) {
+                MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+                w.write(Mpool.allocateBuffer(arena, 4096));
+                w.commit();
+            }
+            Launcher.Run live = mpool.ok("show", "st", "--stats");
+            assertThat(live.out())
+                    .startsWith("pool st: counters of process " + pid + ", which has it open since ")
+                    .contains("COUNTER", "VALUE");
+            assertThat(counters(live.out()))
+                    .containsEntry("commits", 3L)
+                    .containsEntry("deviceErrors", 0L)
+                    .containsKeys("deviceWrites", "logFlushRounds", "reaperScans", "grows");
+            assertThat(mpool.ok("show", uuid, "--stats", "-o", "pid,state,counter,value", "--json")
+                            .out())
+                    .contains("{\"pid\": " + pid + ", \"state\": \"open\", \"counter\": \"commits\", \"value\": 3}");
+            assertThat(mpool.ok("list", "st", "-o", "state", "--noheadings").out())
+                    .isEqualTo("in use (pid " + pid + ")\n");
+            MblockWriter w = pool.allocateMblock(MediaClass.CAPACITY);
+            w.write(Mpool.allocateBuffer(arena, 4096));
+            w.commit();
+            assertThat(counters(mpool.ok("show", "st", "--stats").out()))
+                    .as("live: the next read sees the next commit")
+                    .containsEntry("commits", 4L);
+        }
+        Launcher.Run closed = mpool.ok("show", "st", "--stats");
+        assertThat(closed.out()).startsWith("pool st: final counters of process " + pid + ", which had it open from ");
+        assertThat(counters(closed.out())).containsEntry("commits", 4L);
+
+        // a damaged page: reported, the pool untouched
+        String lockDir = System.getenv().getOrDefault("MPOOL_LOCK_DIR", "/run/lock/mpool");
+        Path page = Path.of(lockDir.isBlank() ? "/run/lock/mpool" : lockDir).resolve(uuid + ".stats");
+        assertThat(page).exists();
+        Files.write(page, "not a counter page".getBytes());
+        assertThat(mpool.fails(1, "CORRUPT", "show", "st", "--stats").err())
+                .contains(page.toString(), "the counts are lost, the pool is not");
+        assertThat(mpool.ok("show", "st", "-o", "health", "--noheadings").out()).isEqualTo("optimal\n");
+        mpool.ok("mblock", "put", "st", Files.writeString(dir.resolve("d"), "x").toString());
+        assertThat(counters(mpool.ok("show", "st", "--stats").out()))
+                .as("the next open for changes wrote a new page")
+                .containsEntry("commits", 1L);
+    }
+
+    /** The COUNTER VALUE rows of {@code show --stats}. */
+    private static Map<String, Long> counters(String out) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        out.lines()
+                .map(l -> l.strip().split("\\s+"))
+                .filter(f -> f.length == 2 && f[1].matches("\\d+"))
+                .forEach(f -> m.put(f[0], Long.parseLong(f[1])));
+        return m;
     }
 
     @Test

@@ -108,6 +108,13 @@ class UserMistakesTest {
                 m(2, "add", pool, dir.resolve("s.img").toString(), "--class", "fast", "--size", "64m"),
                 m(2, "add", pool, dir.resolve("s.img").toString(), "--class", "staging", "--size", "1x"),
                 m(1, "add", pool, missing, "--class", "staging"),
+                m(1, "add", pool, missing, "--class", "staging", "-D"),
+                m(2, "create", "x", dir.resolve("x.img").toString(), "--size", "1g", "-D", "--discard=maybe"),
+                m(1, "grow", "nosuch"),
+                m(2, "grow", pool, "--size", "12x"),
+                m(2, "grow", pool, "--size", "1m"),
+                m(2, "grow", pool, "--class", "fast"),
+                m(1, "grow", pool, "--class", "staging"),
                 m(1, "destroy", "nosuch", "--yes"),
                 m(1, "destroy", NO_UUID, "--yes", "--force"),
                 m(1, "destroy", missing, "--yes"),
@@ -141,10 +148,19 @@ class UserMistakesTest {
                 m(2, "set", pool, "gid=nosuchgroup"),
                 m(2, "set", pool, "mode=999"),
                 m(2, "set", pool, "spare=80"),
+                m(2, "set", pool, "spare.capacity=101"),
+                m(2, "set", pool, "discard=maybe"),
+                m(2, "set", pool, "reaper.ttl=soon"),
+                m(2, "set", pool, "reaper.period=0"),
+                m(2, "set", pool, "reaper.budget=0%"),
+                m(2, "set", pool, "reaper.budget=lots"),
+                m(2, "set", pool, "spare.staging=-1"),
                 m(1, "set", "nosuch", "label=x"),
                 m(1, "show", "nosuch"),
                 m(1, "show", NO_UUID),
                 m(2, "show", pool, "-o", "colour"),
+                m(1, "show", "nosuch", "--stats"),
+                m(2, "show", pool, "--stats", "-o", "colour"),
                 m(1, "check", "nosuch"),
                 m(1, "scrub", "nosuch"),
                 m(2, "scrub", pool, "--rate", "-3"),
@@ -202,6 +218,20 @@ class UserMistakesTest {
                 failures.add("no error code: " + what);
             }
             covered.add(commandOf(mistake.args()));
+        }
+        // a counter page damaged outside the tool: show --stats reports it
+        assertThat(run("get", pool, "uuid", "-o", "value", "--noheadings")).isZero();
+        String uuid = out.toString(StandardCharsets.UTF_8).strip();
+        String lockDir = System.getenv().getOrDefault("MPOOL_LOCK_DIR", "");
+        Path page = Path.of(lockDir.isBlank() ? "/run/lock/mpool" : lockDir).resolve(uuid + ".stats");
+        Files.write(page, new byte[] {1, 2, 3});
+        int status = run("show", pool, "--stats");
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        if (status != 1
+                || !stderr.startsWith("mpool: show: ")
+                || !stderr.contains("[CORRUPT]")
+                || stderr.contains("\tat ")) {
+            failures.add("a damaged counter page: show --stats -> " + status + ": " + stderr.strip());
         }
         assertThat(failures).as("mistakes not reported as errors").isEmpty();
         assertThat(covered).as("commands with a mistake tried").containsAll(leafCommands());

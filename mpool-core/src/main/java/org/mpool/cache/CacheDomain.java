@@ -18,6 +18,9 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.Reaper;
 import org.mpool.common.Reaper.Advice;
 import org.mpool.linux.LibC;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Counters;
+import org.mpool.observe.Events;
 import org.mpool.spi.BlockDevice;
 
 /**
@@ -58,9 +61,13 @@ public final class CacheDomain implements AutoCloseable {
     private boolean registered;
     private boolean closed;
 
+    /** The pool's counters: scans and evictions are counted there too. */
+    private final Counters counters;
+
     /** {@code poolName} names the pool in messages (it can be renamed while open). */
-    public CacheDomain(Supplier<String> poolName, Reaper.Config config) {
+    public CacheDomain(Supplier<String> poolName, Reaper.Config config, Counters counters) {
         this.poolName = poolName;
+        this.counters = counters;
         configure(config);
     }
 
@@ -197,6 +204,10 @@ public final class CacheDomain implements AutoCloseable {
      */
     void scan(long demandBytes) {
         scanLock.lock();
+        Events.ReaperScan event = new Events.ReaperScan();
+        event.begin();
+        int evicted = 0;
+        long evictedNow = 0;
         try {
             long now = System.nanoTime();
             long seenDemand = issuedDemandBytes.get(); // issued before mincore runs: it will see these pages
@@ -215,17 +226,47 @@ public final class CacheDomain implements AutoCloseable {
                     if (i < d.expired()) {
                         ttlEvictions.incrementAndGet();
                     }
+                    evicted++;
+                    evictedNow += u.residentBytes();
+                    evicted(u, i < d.expired());
                 }
             }
             residentBytes = d.residentAfterBytes();
             issuedDemandBytes.addAndGet(-seenDemand);
             requestedDemandBytes.addAndGet(-seenDemand);
             scans.incrementAndGet();
+            counters.increment(Counter.REAPER_SCANS);
+            counters.add(Counter.REAPER_EVICTIONS, evicted);
+            counters.add(Counter.REAPER_EVICTED_BYTES, evictedNow);
         } catch (RuntimeException e) {
             errors.incrementAndGet();
         } finally {
             nextScanNanos = System.nanoTime() + config.period().toNanos();
             scanLock.unlock();
+            event.end();
+            if (event.shouldCommit()) {
+                event.pool = poolName.get();
+                event.maps = maps.size();
+                event.residentBytes = residentBytes;
+                event.budgetBytes = budgetBytes;
+                event.evictions = evicted;
+                event.evictedBytes = evictedNow;
+                event.commit();
+            }
+        }
+    }
+
+    /** Tells the flight recorder of one eviction (nothing when no recording wants it). */
+    private void evicted(ReaperPolicy.Unit<CacheMap.Slot> u, boolean expired) {
+        Events.ReaperEviction event = new Events.ReaperEviction();
+        if (event.shouldCommit()) {
+            event.pool = poolName.get();
+            event.mblock =
+                    u.key().map().layout().pieces().get(u.key().slot()).id().toString();
+            event.advice = u.advice().name();
+            event.bytes = u.residentBytes();
+            event.expired = expired;
+            event.commit();
         }
     }
 

@@ -9,10 +9,11 @@ import org.mpool.common.ObjectId;
 
 /**
  * Where each mblock of a map sits in its address range. Every mblock gets a slot of the same
- * size, the largest mblock size among the media classes involved (a power of two): slot
- * {@code i} starts at {@code i * slotBytes}, so offsets are aligned to the slot size and a
- * reader finds an mblock without a table. Bytes of a slot past its mblock's length read as
- * zeros.
+ * size, the largest data capacity among the mblocks (whole pages): slot {@code i} starts at
+ * {@code i * slotBytes}, so a reader finds an mblock without a table, and full mblocks of one
+ * media class follow each other without a gap (their zones' page checksums are not data and
+ * are not mapped), so a file stored as a run of full mblocks reads as one range. Bytes of a
+ * slot past its mblock's length read as zeros.
  *
  * @param slotBytes size of every slot
  * @param pieces the mblocks in slot order
@@ -28,9 +29,10 @@ public record SlotLayout(long slotBytes, List<Piece> pieces) {
      * @param mediaClass its media class (selects the device)
      * @param deviceOffset byte offset of its zone on the device
      * @param lengthBytes bytes written
-     * @param zoneBytes its class's mblock size (a power of two)
+     * @param capacityBytes the data it can hold: its zone less the page checksum table (format
+     *     v3), or its whole zone (committed before)
      */
-    public record Piece(ObjectId id, MediaClass mediaClass, long deviceOffset, long lengthBytes, long zoneBytes) {}
+    public record Piece(ObjectId id, MediaClass mediaClass, long deviceOffset, long lengthBytes, long capacityBytes) {}
 
     public SlotLayout {
         pieces = List.copyOf(pieces);
@@ -57,14 +59,14 @@ public record SlotLayout(long slotBytes, List<Piece> pieces) {
         }
     }
 
-    /** Lays out {@code pieces} in order, in slots of the largest mblock size among them. */
+    /** Lays out {@code pieces} in order, in slots of the largest capacity among them. */
     public static SlotLayout of(List<Piece> pieces) {
         long slot = 0;
         for (Piece p : pieces) {
-            if (p.zoneBytes() <= 0 || (p.zoneBytes() & (p.zoneBytes() - 1)) != 0 || p.lengthBytes() > p.zoneBytes()) {
+            if (p.capacityBytes() <= 0 || p.capacityBytes() % 4096 != 0 || p.lengthBytes() > p.capacityBytes()) {
                 throw new IllegalArgumentException("bad piece " + p);
             }
-            slot = Math.max(slot, p.zoneBytes());
+            slot = Math.max(slot, p.capacityBytes());
         }
         return new SlotLayout(slot, pieces);
     }

@@ -23,6 +23,7 @@ public final class CreateOptions {
     private int sparePercent = DEFAULT_SPARE_PERCENT;
     private int shards = DEFAULT_SHARDS;
     private boolean force;
+    private boolean discard;
 
     /** Options with every default: set what differs. */
     public CreateOptions() {}
@@ -60,7 +61,11 @@ public final class CreateOptions {
         return this;
     }
 
-    /** Percent of each class kept free for metadata (default 5). */
+    /**
+     * Percent of each class kept free for metadata (default 5; 0 to 50, as the property
+     * {@code spare}; set a class's own, up to 100, with {@code spare.capacity} or
+     * {@code spare.staging} once the pool exists).
+     */
     public CreateOptions sparePercent(int percent) {
         this.sparePercent = percent;
         return this;
@@ -76,6 +81,19 @@ public final class CreateOptions {
     public CreateOptions force(boolean force) {
         this.force = force;
         return this;
+    }
+
+    /**
+     * Discard every device whole (TRIM on a block device, punch-hole on a file) before the pool
+     * is written on it: an SSD or thin volume learns that nothing it holds is in use.
+     */
+    public CreateOptions discard(boolean discard) {
+        this.discard = discard;
+        return this;
+    }
+
+    public boolean discard() {
+        return discard;
     }
 
     public long sizeBytes() {

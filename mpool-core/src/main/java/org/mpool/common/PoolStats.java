@@ -11,9 +11,21 @@ import java.util.Map;
  * @param mdcs committed MDCs (the root MDC not counted)
  * @param shards metadata shards (MDC-1..N)
  * @param reaper what the reaper has done for the pool's maps
+ * @param counters what this open of the pool has counted since it opened, each counter by its
+ *     stable name in a fixed order: device calls and bytes (deviceReads, deviceReadBytes,
+ *     deviceWrites, deviceWriteBytes, deviceFlushes, deviceDiscards, deviceDiscardBytes,
+ *     deviceErrors), logFlushRounds and logFlushRecords, commits, deletes, discardFailures,
+ *     catalogCompactions, reaperScans, reaperEvictions, reaperEvictedBytes, grows
+ *     (docs/OBSERVABILITY.md)
  */
 public record PoolStats(
-        Map<MediaClass, ClassStats> classes, long mblocks, long mlogs, long mdcs, int shards, Reaper.Stats reaper) {
+        Map<MediaClass, ClassStats> classes,
+        long mblocks,
+        long mlogs,
+        long mdcs,
+        int shards,
+        Reaper.Stats reaper,
+        Map<String, Long> counters) {
     /**
      * @param totalBytes bytes of all zones
      * @param usedBytes bytes of zones owned by objects and metadata

@@ -67,6 +67,16 @@ public abstract class ForwardingDevice implements BlockDevice {
     }
 
     @Override
+    public long refreshSize() {
+        return inner.refreshSize();
+    }
+
+    @Override
+    public void extend(long newSizeBytes) {
+        inner.extend(newSizeBytes);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

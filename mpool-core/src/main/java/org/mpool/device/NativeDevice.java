@@ -85,7 +85,9 @@ public final class NativeDevice implements BlockDevice {
     private final Kind kind;
     private final int fd;
     private final boolean readOnly;
-    private final long sizeBytes;
+    /** Re-read by {@link #refreshSize()} (a device grown while open), and set by {@link #extend}. */
+    private volatile long sizeBytes;
+
     private final int logicalBlockSize;
     private final int physicalBlockSize;
     private final int optimalIoSize;
@@ -103,15 +105,20 @@ public final class NativeDevice implements BlockDevice {
                     Math.max(logicalBlockSize, (int) query(LibC.ioctlInt(fd, LibC.BLKPBSZGET), "BLKPBSZGET"));
             long ioOpt = query(LibC.ioctlInt(fd, LibC.BLKIOOPT), "BLKIOOPT");
             this.optimalIoSize = (int) Math.max(physicalBlockSize, ioOpt);
-            this.sizeBytes = AlignedBuffers.alignDown(
-                    query(LibC.ioctlLong(fd, LibC.BLKGETSIZE64), "BLKGETSIZE64"), logicalBlockSize);
         } else {
             this.logicalBlockSize = FILE_BLOCK_SIZE;
             this.physicalBlockSize = FILE_BLOCK_SIZE;
             this.optimalIoSize = FILE_BLOCK_SIZE;
-            this.sizeBytes =
-                    AlignedBuffers.alignDown(query(LibC.lseek(fd, 0, LibC.SEEK_END), "lseek"), FILE_BLOCK_SIZE);
         }
+        this.sizeBytes = querySize();
+    }
+
+    /** The size the system reports now, rounded down to whole logical blocks. */
+    private long querySize() {
+        long raw = kind == Kind.BLOCK
+                ? query(LibC.ioctlLong(fd, LibC.BLKGETSIZE64), "BLKGETSIZE64")
+                : query(LibC.lseek(fd, 0, LibC.SEEK_END), "lseek");
+        return AlignedBuffers.alignDown(raw, logicalBlockSize);
     }
 
     /** Opens an existing block device or regular file. */
@@ -433,6 +440,53 @@ public final class NativeDevice implements BlockDevice {
         // A device that cannot discard still holds correct data: discard is only a hint.
         if (r < 0 && -r != Errno.EOPNOTSUPP && -r != Errno.ENOTTY) {
             throw ioError("discard", offset, length, -r);
+        }
+    }
+
+    @Override
+    public long refreshSize() {
+        enter("size");
+        try {
+            sizeBytes = querySize();
+            return sizeBytes;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Extends a regular file to {@code newSizeBytes} (sparse: no blocks are allocated) and
+     * fsyncs it, so the new size survives a crash before anything is written there.
+     */
+    @Override
+    public void extend(long newSizeBytes) {
+        enter("extend");
+        try {
+            checkWritable("extend");
+            if (kind != Kind.FILE) {
+                throw new MpoolException(
+                        ErrorCode.UNSUPPORTED,
+                        path + " is a block device: mpool cannot change its size; grow it with its own tools (for a"
+                                + " logical volume, lvextend), then grow the pool");
+            }
+            long now = querySize();
+            if (newSizeBytes < now || !AlignedBuffers.isAligned(newSizeBytes, FILE_BLOCK_SIZE)) {
+                throw MpoolException.invalid("cannot extend " + path + " to " + newSizeBytes + " bytes: it has " + now
+                        + " and a new size must be larger, in whole " + FILE_BLOCK_SIZE + "-byte blocks");
+            }
+            int r = LibC.ftruncate(fd, newSizeBytes);
+            if (r == 0) {
+                r = LibC.fsync(fd); // the size is metadata: fsync, not fdatasync, states the intent
+            }
+            if (r < 0) {
+                throw new MpoolException(
+                        Errno.toErrorCode(-r),
+                        "cannot extend " + path + " to " + newSizeBytes + " bytes: " + Errno.name(-r) + " ("
+                                + Errno.describe(-r) + ")");
+            }
+            sizeBytes = querySize();
+        } finally {
+            gate.exit();
         }
     }
 

@@ -68,10 +68,25 @@ public final class PoolLockFiles {
         };
     }
 
+    /**
+     * The process that holds pool {@code uuid}'s lock (has it open for writing), if any: read from
+     * /proc/locks, never by trying the lock (a try would make a concurrent open fail).
+     */
+    public static OptionalLong holder(UUID uuid) {
+        Path file = configuredDirectory().resolve(uuid + ".lock");
+        return Files.exists(file) ? ProcLocks.flockHolder(file) : OptionalLong.empty();
+    }
+
+    /** The lock directory as configured ({@code $MPOOL_LOCK_DIR} or the default), made or not. */
+    static Path configuredDirectory() {
+        String env = System.getenv("MPOOL_LOCK_DIR");
+        return env != null && !env.isBlank() ? Path.of(env) : DEFAULT_DIR;
+    }
+
     /** The lock directory, made world-writable and sticky (as /run/lock) when this creates it. */
     static Path directory() {
         String env = System.getenv("MPOOL_LOCK_DIR");
-        Path dir = env != null && !env.isBlank() ? Path.of(env) : DEFAULT_DIR;
+        Path dir = configuredDirectory();
         if (!Files.isDirectory(dir)) {
             try {
                 Files.createDirectories(dir);

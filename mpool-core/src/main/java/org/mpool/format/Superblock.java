@@ -165,6 +165,23 @@ public record Superblock(
                 createdMillis);
     }
 
+    /** The device grown to {@code zones} zones (see docs/FORMAT.md §2: a grow writes this first). */
+    public Superblock withZoneCount(long zones) {
+        return new Superblock(
+                poolName,
+                poolUuid,
+                version,
+                generation,
+                mediaClassCode,
+                cleanlyClosed,
+                zoneBytes,
+                zones,
+                deviceUuid,
+                mdc0Offset,
+                mdc0LogBytes,
+                createdMillis);
+    }
+
     public Superblock withCleanlyClosed(boolean clean) {
         return new Superblock(
                 poolName,

@@ -4,6 +4,7 @@ import java.util.UUID;
 import org.mpool.common.MpoolException;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.LogFormat;
+import org.mpool.observe.Counters;
 import org.mpool.spi.BlockDevice;
 
 /**
@@ -16,8 +17,16 @@ import org.mpool.spi.BlockDevice;
  * @param poolUuid the owning pool's UUID
  * @param logId the log's id, unique and never reused within the pool
  * @param bufferBytes the write buffer size, a multiple of the block size, at least 2 blocks
+ * @param counters where the log counts its flush rounds and compactions (its pool's counters)
  */
-public record LogSpec(BlockDevice device, long offset, long capacityBytes, UUID poolUuid, long logId, int bufferBytes) {
+public record LogSpec(
+        BlockDevice device,
+        long offset,
+        long capacityBytes,
+        UUID poolUuid,
+        long logId,
+        int bufferBytes,
+        Counters counters) {
     /**
      * Write buffer of a log unless chosen otherwise. It holds more than a MiB of records, so an
      * appender flushing once per MiB never waits for buffer room, and its write-behind (from a
@@ -43,13 +52,20 @@ public record LogSpec(BlockDevice device, long offset, long capacityBytes, UUID 
         if (capacityBytes / block > 0xFFFF_FFFFL) {
             throw MpoolException.invalid("a log holds at most 2^32 blocks");
         }
+        if (counters == null) {
+            throw MpoolException.invalid("a log needs counters (Counters.NONE: none)");
+        }
         if (bufferBytes < 2 * block || bufferBytes % block != 0) {
             throw MpoolException.invalid("log buffer must be whole blocks, at least 2, got " + bufferBytes);
         }
     }
 
+    public LogSpec(BlockDevice device, long offset, long capacityBytes, UUID poolUuid, long logId, int bufferBytes) {
+        this(device, offset, capacityBytes, poolUuid, logId, bufferBytes, Counters.NONE);
+    }
+
     public LogSpec(BlockDevice device, long offset, long capacityBytes, UUID poolUuid, long logId) {
-        this(device, offset, capacityBytes, poolUuid, logId, DEFAULT_BUFFER_BYTES);
+        this(device, offset, capacityBytes, poolUuid, logId, DEFAULT_BUFFER_BYTES, Counters.NONE);
     }
 
     public String describe() {

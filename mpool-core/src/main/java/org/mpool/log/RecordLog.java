@@ -14,6 +14,8 @@ import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.LogFormat;
 import org.mpool.format.Varint;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Events;
 
 /**
  * A record log on a fixed extent of a device. Records of any size are appended until the log
@@ -71,6 +73,12 @@ public final class RecordLog implements AutoCloseable {
     private boolean writeBehindScheduled;
     private MpoolException failure;
     private boolean closed;
+    /** Records appended (under the lock), and of those the ones a flush round made durable: its count. */
+    private long appendedRecords;
+
+    private long flushedRecords;
+    /** How long the leader of the next round waited for joiners (see {@link #commitThrough}). */
+    private long gatherNanos;
     /** Told once when the log is closed (the pool counts open mlogs). */
     private Runnable onClose = () -> {};
 
@@ -223,6 +231,7 @@ public final class RecordLog implements AutoCloseable {
             try {
                 if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
                     tailUnvouched = true;
+                    appendedRecords++;
                     if (sync) {
                         commitThrough(ring.tail(), false);
                     } else {
@@ -279,6 +288,7 @@ public final class RecordLog implements AutoCloseable {
                 putAll(varintSegment, header);
                 putAll(record, length);
                 tailUnvouched = true;
+                appendedRecords++;
             } finally {
                 recordInProgress = false;
                 wakeWaiters();
@@ -352,7 +362,10 @@ public final class RecordLog implements AutoCloseable {
             }
             if (!gathered && !group.allJoined()) {
                 gathered = true;
-                if (!gather()) {
+                long gatherStart = System.nanoTime();
+                boolean leads = gather();
+                gatherNanos = System.nanoTime() - gatherStart;
+                if (!leads) {
                     continue; // an arrival took the round over: wait for it
                 }
                 if (recordInProgress) {
@@ -465,7 +478,14 @@ public final class RecordLog implements AutoCloseable {
         assert !writing : spec.describe() + ": a write-out started while another was in flight";
         writing = true;
         ioInProgress = true;
+        long records = flush ? appendedRecords : 0; // a flush round follows a seal: nothing half appended
+        long gathered = gatherNanos;
+        gatherNanos = 0;
         lock.unlock();
+        Events.LogFlush event = flush ? new Events.LogFlush() : null;
+        if (event != null) {
+            event.begin();
+        }
         MpoolException error = null;
         boolean done = false;
         long started = System.nanoTime();
@@ -498,6 +518,8 @@ public final class RecordLog implements AutoCloseable {
                     group.roundTook(System.nanoTime() - started);
                     durableEnd = Math.max(durableEnd, newWrittenEnd);
                     ring.durableThrough(durableEnd);
+                    roundDone(event, records - flushedRecords, to - from, gathered);
+                    flushedRecords = Math.max(flushedRecords, records);
                 }
             } else if (error != null) {
                 failure = new MpoolException(
@@ -517,6 +539,20 @@ public final class RecordLog implements AutoCloseable {
         }
         if (error != null) {
             throw failure;
+        }
+    }
+
+    /** Counts a flush round and tells the flight recorder of it (if a recording wants it). */
+    private void roundDone(Events.LogFlush event, long records, long bytes, long gathered) {
+        spec.counters().increment(Counter.LOG_FLUSH_ROUNDS);
+        spec.counters().add(Counter.LOG_FLUSH_RECORDS, Math.max(0, records));
+        event.end();
+        if (event.shouldCommit()) {
+            event.log = spec.describe();
+            event.records = Math.max(0, records);
+            event.bytes = bytes;
+            event.gatherNanos = gathered;
+            event.commit();
         }
     }
 

@@ -13,6 +13,9 @@ import org.mpool.format.CatalogRecord;
 import org.mpool.format.FormatException;
 import org.mpool.log.LogPair;
 import org.mpool.log.LogSpec;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Counters;
+import org.mpool.observe.Events;
 
 /**
  * MDC-0: the pool's configuration — its properties, its media classes and where the shards
@@ -26,13 +29,17 @@ public final class ConfigCatalog implements AutoCloseable {
     /** Where the root MDC is; null in a version-1 pool not yet upgraded. */
     private CatalogRecord.RootMdc rootMdc;
 
-    private ConfigCatalog(LogPair mdc) {
+    /** The pool's counters (compactions). */
+    private final Counters counters;
+
+    private ConfigCatalog(LogPair mdc, Counters counters) {
         this.mdc = mdc;
+        this.counters = counters;
     }
 
     /** Reads MDC-0 without writing anything; {@link #update} then fails. */
     public static ConfigCatalog load(LogSpec log0, LogSpec log1) {
-        ConfigCatalog catalog = new ConfigCatalog(null);
+        ConfigCatalog catalog = new ConfigCatalog(null, log0.counters());
         for (LogPair.Record r : LogPair.readOnly(log0, log1)) {
             catalog.apply(decode(r.bytes()));
         }
@@ -41,7 +48,7 @@ public final class ConfigCatalog implements AutoCloseable {
 
     /** Makes MDC-0 holding {@code initial} records, durably. */
     public static ConfigCatalog create(LogSpec log0, LogSpec log1, List<CatalogRecord> initial) {
-        ConfigCatalog catalog = new ConfigCatalog(LogPair.create(log0, log1, false));
+        ConfigCatalog catalog = new ConfigCatalog(LogPair.create(log0, log1, false), log0.counters());
         for (CatalogRecord r : initial) {
             catalog.mdc.append(CatalogRecord.encode(r), false);
             catalog.apply(r);
@@ -51,7 +58,7 @@ public final class ConfigCatalog implements AutoCloseable {
     }
 
     public static ConfigCatalog open(LogSpec log0, LogSpec log1) {
-        ConfigCatalog catalog = new ConfigCatalog(LogPair.open(log0, log1));
+        ConfigCatalog catalog = new ConfigCatalog(LogPair.open(log0, log1), log0.counters());
         try {
             for (byte[] bytes : catalog.mdc.readAll()) {
                 catalog.apply(decode(bytes));
@@ -110,12 +117,24 @@ public final class ConfigCatalog implements AutoCloseable {
         if (rootMdc != null) {
             live.add(rootMdc);
         }
+        Events.CatalogCompaction event = new Events.CatalogCompaction();
+        event.begin();
+        long before = mdc.usedBytes();
         mdc.compactStart();
         try {
             for (CatalogRecord r : live) {
                 mdc.append(CatalogRecord.encode(r), false);
             }
             mdc.compactEnd();
+            counters.increment(Counter.CATALOG_COMPACTIONS);
+            event.end();
+            if (event.shouldCommit()) {
+                event.catalog = "MDC-0";
+                event.records = live.size();
+                event.bytesBefore = before;
+                event.bytesAfter = mdc.usedBytes();
+                event.commit();
+            }
         } catch (MpoolException e) {
             mdc.compactAbort();
             throw e;

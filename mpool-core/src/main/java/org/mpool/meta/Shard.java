@@ -13,6 +13,9 @@ import org.mpool.format.FormatException;
 import org.mpool.format.ObjectIdBits;
 import org.mpool.log.LogPair;
 import org.mpool.log.LogSpec;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Counters;
+import org.mpool.observe.Events;
 
 /**
  * One metadata shard (MDC-1..N): the MDC holding the create and delete records of the objects
@@ -49,14 +52,18 @@ public final class Shard implements AutoCloseable {
 
     private int unconfirmedCancelled;
 
-    private Shard(int index, LogPair mdc) {
+    /** The pool's counters (compactions). */
+    private final Counters counters;
+
+    private Shard(int index, LogPair mdc, Counters counters) {
         this.index = index;
         this.mdc = mdc;
+        this.counters = counters;
     }
 
     /** Makes a new shard; {@code zeroFill} its logs on files, where synced appends into holes are slow. */
     public static Shard create(int index, LogSpec log0, LogSpec log1, boolean zeroFill) {
-        return new Shard(index, LogPair.create(log0, log1, zeroFill));
+        return new Shard(index, LogPair.create(log0, log1, zeroFill), log0.counters());
     }
 
     /**
@@ -65,7 +72,7 @@ public final class Shard implements AutoCloseable {
      * delete record, so their zones can be reused safely.
      */
     public static Shard open(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
-        Shard shard = new Shard(index, LogPair.open(log0, log1));
+        Shard shard = new Shard(index, LogPair.open(log0, log1), log0.counters());
         try {
             List<Long> cancelled = shard.replay(shard.mdc.readWithDurability(), dataCheck);
             // All cancellations go out in one frame with one flush: a crash leaves all or none
@@ -85,7 +92,7 @@ public final class Shard implements AutoCloseable {
 
     /** Reads the shard without writing anything (read-only inspection); changes then fail. */
     public static Shard load(int index, LogSpec log0, LogSpec log1, DataCheck dataCheck) {
-        Shard shard = new Shard(index, null);
+        Shard shard = new Shard(index, null, log0.counters());
         shard.replay(LogPair.readOnly(log0, log1), dataCheck);
         return shard;
     }
@@ -222,7 +229,14 @@ public final class Shard implements AutoCloseable {
     /** Makes every record appended to this shard durable (deferred commits among them). */
     public void flush() {
         checkWritable();
-        mdc.flush();
+        // As appends do: a compaction swaps the MDC's active log and closes the old one under the
+        // write side, and a flush must not pick the log being closed.
+        compaction.readLock().lock();
+        try {
+            mdc.flush();
+        } finally {
+            compaction.readLock().unlock();
+        }
     }
 
     /** Puts the object a commit record describes into the table. */
@@ -440,6 +454,9 @@ public final class Shard implements AutoCloseable {
 
     private void compactLocked() {
         assert compaction.isWriteLockedByCurrentThread() : "compaction without the write side";
+        Events.CatalogCompaction event = new Events.CatalogCompaction();
+        event.begin();
+        long before = mdc.usedBytes();
         mdc.compactStart();
         try {
             table.forEach(e -> {
@@ -449,6 +466,15 @@ public final class Shard implements AutoCloseable {
             mdc.append(CatalogRecord.encode(new CatalogRecord.IdReserve(reservedUniquifier)), false);
             mdc.compactEnd();
             compactedBytes = mdc.usedBytes();
+            counters.increment(Counter.CATALOG_COMPACTIONS);
+            event.end();
+            if (event.shouldCommit()) {
+                event.catalog = "shard " + index;
+                event.records = table.size() + 1L;
+                event.bytesBefore = before;
+                event.bytesAfter = compactedBytes;
+                event.commit();
+            }
         } catch (MpoolException e) {
             mdc.compactAbort();
             throw new MpoolException(

@@ -1,6 +1,7 @@
 package org.mpool.pool;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,12 +44,20 @@ public final class DeviceProbe {
     }
 
     /**
-     * Every device holding an mpool superblock among {@code paths} and the machine's block
-     * devices, each once (by absolute path). Devices that cannot be read are left out.
+     * Every device holding an mpool superblock among {@code paths} (a directory stands for the
+     * files and devices in it, not those in its subdirectories) and the machine's block devices,
+     * each once (by absolute path). Devices that cannot be read are left out.
      */
     public static List<BlockDevice.Label> scan(List<Path> paths) {
         Map<Path, BlockDevice.Label> found = new LinkedHashMap<>();
-        List<Path> candidates = new ArrayList<>(paths);
+        List<Path> candidates = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                candidates.addAll(entries(p));
+            } else {
+                candidates.add(p);
+            }
+        }
         candidates.addAll(blockDevices());
         for (Path p : candidates) {
             Path key = p.toAbsolutePath().normalize();
@@ -64,6 +73,15 @@ public final class DeviceProbe {
             }
         }
         return new ArrayList<>(found.values());
+    }
+
+    /** The files and devices in {@code dir}, by name (none if it cannot be listed). */
+    private static List<Path> entries(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(f -> !Files.isDirectory(f)).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     /** What a superblock says of the device it is on. */

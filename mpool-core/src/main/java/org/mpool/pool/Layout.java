@@ -68,7 +68,13 @@ public final class Layout {
         Superblock sb = capacity.superblock();
         long offset = ZoneZero.mdc0LogOffset(sb.mdc0Offset(), sb.mdc0LogBytes(), which);
         return new LogSpec(
-                capacity.device(), offset, sb.mdc0LogBytes(), sb.poolUuid(), LogIds.mdc0(which), MDC0_BUFFER_BYTES);
+                capacity.device(),
+                offset,
+                sb.mdc0LogBytes(),
+                sb.poolUuid(),
+                LogIds.mdc0(which),
+                MDC0_BUFFER_BYTES,
+                capacity.counters());
     }
 
     /** Log {@code which} of shard {@code s}. */
@@ -81,7 +87,8 @@ public final class Layout {
                 s.zonesPerLog() * sb.zoneBytes(),
                 sb.poolUuid(),
                 LogIds.shard(s.shard(), which),
-                SHARD_BUFFER_BYTES);
+                SHARD_BUFFER_BYTES,
+                capacity.counters());
     }
 
     /** Log {@code which} of the root MDC, where its ROOT_MDC record places it. */
@@ -94,7 +101,8 @@ public final class Layout {
                 root.zonesPerLog() * sb.zoneBytes(),
                 sb.poolUuid(),
                 LogIds.rootMdc(which),
-                MDC0_BUFFER_BYTES);
+                MDC0_BUFFER_BYTES,
+                capacity.counters());
     }
 
     /** Log {@code which} of MDC {@code id}: its zones {@code [first + which * n, first + (which + 1) * n)}. */
@@ -105,12 +113,21 @@ public final class Layout {
                 (firstZone + which * zonesPerLog) * zoneBytes,
                 zonesPerLog * zoneBytes,
                 pool,
-                ObjectIdBits.mdcLogId(id, which));
+                ObjectIdBits.mdcLogId(id, which),
+                LogSpec.DEFAULT_BUFFER_BYTES,
+                device.counters());
     }
 
     /** The extent of mlog {@code id}: {@code zones} zones from {@code firstZone} of {@code device}. */
     static LogSpec mlog(PoolDevice device, UUID pool, long id, long firstZone, long zones) {
         long zoneBytes = device.superblock().zoneBytes();
-        return new LogSpec(device.device(), firstZone * zoneBytes, zones * zoneBytes, pool, id);
+        return new LogSpec(
+                device.device(),
+                firstZone * zoneBytes,
+                zones * zoneBytes,
+                pool,
+                id,
+                LogSpec.DEFAULT_BUFFER_BYTES,
+                device.counters());
     }
 }

@@ -14,6 +14,8 @@ import org.mpool.log.LogSpec;
 import org.mpool.log.RecordLog;
 import org.mpool.log.RecordReader;
 import org.mpool.meta.ObjectTable;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Events;
 
 /**
  * The objects of a pool made of logs: mlogs (one log of whole zones) and MDCs (two, one after
@@ -76,9 +78,13 @@ public final class LogObjects {
         CatalogRecord record = a.type() == ObjectId.Type.MLOG
                 ? new CatalogRecord.Mlog(id.value(), a.mediaClass().code(), a.firstZone(), a.zones(), owner)
                 : new CatalogRecord.Mdc(id.value(), a.mediaClass().code(), a.firstZone(), a.zones() / 2, owner);
+        Events.Commit event = new Events.Commit();
+        event.begin();
         pool.shard(id).commit(record, true);
         allocated.remove(id.value());
         pool.pending().remove(id.value());
+        pool.counters().increment(Counter.COMMITS);
+        Mblocks.committed(event, pool, 1, 0, true);
     }
 
     /** Frees an allocated, uncommitted mlog or MDC: it never existed. */
@@ -101,7 +107,7 @@ public final class LogObjects {
                 id.value(),
                 "mlog " + id,
                 () -> RecordLog.open(spec(e), () -> closed(id.value(), true)),
-                log -> handle(log::flush, log::close));
+                log -> handle(log::flush, log::close, log::reader));
     }
 
     /** Opens a committed MDC for appending, reading and compacting; BUSY while another handle has it open. */
@@ -116,7 +122,7 @@ public final class LogObjects {
                         mdcSpec(d, id, e.zone(), e.zonesPerLog(), 0),
                         mdcSpec(d, id, e.zone(), e.zonesPerLog(), 1),
                         () -> closed(id.value(), true)),
-                mdc -> handle(mdc::flush, mdc::close));
+                mdc -> handle(mdc::flush, mdc::close, mdc::reader));
     }
 
     /**
@@ -139,7 +145,7 @@ public final class LogObjects {
                             Layout.rootMdc(pool.capacity(), root, 1),
                             () -> closed(LogIds.ROOT_MDC, false));
                 },
-                mdc -> handle(mdc::flush, mdc::close));
+                mdc -> handle(mdc::flush, mdc::close, mdc::reader));
     }
 
     /** Reads a committed mlog's or MDC's records (null: the root MDC's) without opening it for writing. */
@@ -150,16 +156,26 @@ public final class LogObjects {
         return id.type() == ObjectId.Type.MDC ? readMdc(id) : readMlog(id);
     }
 
-    /** Reads a committed mlog's records without opening it for writing (works read-only too). */
+    /**
+     * Reads a committed mlog's records without opening it for writing (works read-only too);
+     * through its handle if it is open in this process, so that an erase meanwhile ends the read
+     * instead of looking like damage.
+     */
     public RecordReader readMlog(ObjectId id) {
         pool.checkOpen("read");
-        return RecordLog.read(spec(pool.committedMlog(id)));
+        ObjectTable.Mlog e = pool.committedMlog(id);
+        RecordReader live = open.reader(id.value());
+        return live != null ? live : RecordLog.read(spec(e));
     }
 
-    /** Reads a committed MDC's client records without opening it for writing (works read-only too). */
+    /** Reads a committed MDC's client records without opening it for writing (works read-only too); as readMlog. */
     public RecordReader readMdc(ObjectId id) {
         pool.checkOpen("read");
         ObjectTable.Mdc e = pool.committedMdc(id);
+        RecordReader live = open.reader(id.value());
+        if (live != null) {
+            return live;
+        }
         PoolDevice d = pool.device(e.mediaClass());
         return LogPair.readOnlyReader(
                 mdcSpec(d, id, e.zone(), e.zonesPerLog(), 0), mdcSpec(d, id, e.zone(), e.zonesPerLog(), 1));
@@ -232,7 +248,8 @@ public final class LogObjects {
         }
     }
 
-    private static OpenLogs.Handle handle(Runnable flush, Runnable close) {
+    private static OpenLogs.Handle handle(
+            Runnable flush, Runnable close, java.util.function.Supplier<RecordReader> reader) {
         return new OpenLogs.Handle() {
             @Override
             public void flush() {
@@ -242,6 +259,11 @@ public final class LogObjects {
             @Override
             public void close() {
                 close.run();
+            }
+
+            @Override
+            public RecordReader reader() {
+                return reader.get();
             }
         };
     }

@@ -20,6 +20,8 @@ import org.mpool.device.AlignedBuffers;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.ChunkTable;
 import org.mpool.meta.ObjectTable;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Events;
 
 /**
  * The mblocks of a pool: allocate a zone, write it ({@link MblockWrite}), commit or abort,
@@ -81,11 +83,27 @@ public final class Mblocks {
         pool.checkWritable("commit");
         assert w.pool() == pool : "a writer of another pool";
         assert pool.pending().contains(w.id().value()) : "a commit of an mblock not pending";
+        Events.Commit event = new Events.Commit();
+        event.begin();
         CatalogRecord.Mblock record = record(w, w.writeChunkTable());
         flushDataDevice(w.mediaClass());
         pool.shard(w.id()).commit(record, durable);
         pool.pending().remove(w.id().value());
         tables.put(w.id().value(), w.pageCrcs());
+        pool.counters().increment(Counter.COMMITS);
+        committed(event, pool, 1, w.writtenBytes(), durable);
+    }
+
+    /** Tells the flight recorder of a commit of {@code objects} objects (if a recording wants it). */
+    static void committed(Events.Commit event, Pool pool, int objects, long bytes, boolean durable) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.pool = pool.name();
+            event.objects = objects;
+            event.bytes = bytes;
+            event.durable = durable;
+            event.commit();
+        }
     }
 
     /** Commits many mblocks with one flush per device and one per metadata shard involved (none if deferred). */
@@ -103,6 +121,8 @@ public final class Mblocks {
             }
             w.checkWriting("commit");
         }
+        Events.Commit event = new Events.Commit();
+        event.begin();
         Map<Integer, List<CatalogRecord.Mblock>> byShard = new TreeMap<>();
         for (MblockWrite w : writers) {
             byShard.computeIfAbsent(w.id().shard(), k -> new ArrayList<>()).add(record(w, w.writeChunkTable()));
@@ -112,6 +132,12 @@ public final class Mblocks {
         writers.forEach(MblockWrite::markCommitted);
         writers.forEach(w -> pool.pending().remove(w.id().value()));
         writers.forEach(w -> tables.put(w.id().value(), w.pageCrcs()));
+        pool.counters().add(Counter.COMMITS, writers.size());
+        long bytes = 0;
+        for (MblockWrite w : writers) {
+            bytes += w.writtenBytes();
+        }
+        committed(event, pool, writers.size(), bytes, durable);
     }
 
     private static CatalogRecord.Mblock record(MblockWrite w, int tableCrc) {
@@ -161,8 +187,8 @@ public final class Mblocks {
             for (ObjectId id : ids) {
                 ObjectTable.Mblock e = (ObjectTable.Mblock) pool.acquire(id, ObjectId.Type.MBLOCK);
                 PoolDevice d = pool.device(e.mediaClass());
-                pieces.add(new SlotLayout.Piece(
-                        id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), d.zoneBytes()));
+                long capacity = e.chunked() ? ChunkTable.capacity(d.zoneBytes()) : d.zoneBytes();
+                pieces.add(new SlotLayout.Piece(id, e.mediaClass(), d.zoneOffset(e.zone()), e.lengthBytes(), capacity));
             }
         } catch (RuntimeException ex) {
             pieces.forEach(p -> pool.inUse().release(p.id().value()));

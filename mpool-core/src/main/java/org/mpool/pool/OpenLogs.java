@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.log.RecordReader;
 
 /**
  * The mlogs and MDCs of a pool open for writing: one handle per object, so a second open of
@@ -18,6 +19,9 @@ final class OpenLogs {
         void flush();
 
         void close();
+
+        /** Its records from the start, read through the handle (in step with its writer). */
+        RecordReader reader();
     }
 
     /** A key reserved while its log is being opened: the handle comes once the open succeeds. */
@@ -27,6 +31,11 @@ final class OpenLogs {
 
         @Override
         public void close() {}
+
+        @Override
+        public RecordReader reader() {
+            return null;
+        }
     };
 
     private final Map<Long, Handle> open = new ConcurrentHashMap<>();
@@ -56,6 +65,26 @@ final class OpenLogs {
 
     void release(long key) {
         open.remove(key);
+    }
+
+    /**
+     * A reader of open log {@code key} through its handle, or null if it is not open (or is
+     * closing). A read beside the writer must go through it: an erase or a compaction under
+     * way makes what a reader of the media alone finds look like damage.
+     */
+    RecordReader reader(long key) {
+        Handle h = open.get(key);
+        if (h == null) {
+            return null;
+        }
+        try {
+            return h.reader();
+        } catch (MpoolException e) {
+            if (e.code() != ErrorCode.INVALID_STATE) {
+                throw e;
+            }
+            return null; // closed meanwhile: the media alone is the truth again
+        }
     }
 
     /** Makes everything appended to every open log durable. */

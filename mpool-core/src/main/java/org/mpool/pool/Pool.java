@@ -18,11 +18,12 @@ import org.mpool.common.ObjectId;
 import org.mpool.common.ObjectInfo;
 import org.mpool.common.PoolStats;
 import org.mpool.common.Reaper;
-import org.mpool.format.CatalogRecord;
 import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.ObjectTable;
 import org.mpool.meta.Shard;
+import org.mpool.observe.Counter;
+import org.mpool.observe.Counters;
 import org.mpool.space.SpaceMap;
 import org.mpool.spi.BlockDevice;
 
@@ -44,6 +45,10 @@ public final class Pool implements AutoCloseable {
     private final ConfigCatalog config;
     private final Shard[] shards;
     private final AtomicInteger nextShard = new AtomicInteger();
+    /** What this open counts (device calls, flush rounds, commits...): PoolStats.counters. */
+    private final Counters counters;
+    /** Where other processes read {@link #counters}, if anywhere; marked closed at close. */
+    private final CounterPublication published;
     /** Objects in use (open mlogs and MDCs, mapped mblocks): deleting them fails with BUSY. */
     private final UseCounts inUse = new UseCounts();
     /** Allocated but uncommitted objects: reading or mapping them is INVALID_STATE, not NOT_FOUND. */
@@ -58,6 +63,8 @@ public final class Pool implements AutoCloseable {
     private final Runnable poolLock;
 
     private volatile boolean closed;
+    /** Property {@code discard}: deleted objects' zones are discarded before they are freed. */
+    private volatile boolean discardDeleted;
 
     Pool(
             BlockDevice.Provider provider,
@@ -67,7 +74,9 @@ public final class Pool implements AutoCloseable {
             ConfigCatalog config,
             Shard[] shards,
             List<RecoveryCase.Found> recovery,
-            Runnable poolLock) {
+            Runnable poolLock,
+            Counters counters,
+            CounterPublication published) {
         assert devices.containsKey(MediaClass.CAPACITY) : "a pool without a capacity device";
         assert devices.keySet().equals(spaces.keySet()) : "a device without a space map, or the reverse";
         assert shards.length >= 1 && shards.length <= Layout.MAX_SHARDS : shards.length;
@@ -79,7 +88,11 @@ public final class Pool implements AutoCloseable {
         this.shards = shards;
         this.recovery = List.copyOf(recovery);
         this.poolLock = poolLock;
-        this.cache = new CacheDomain(this::name, Reaper.Config.defaults());
+        this.counters = counters;
+        this.published = published;
+        Map<String, String> stored = config.properties();
+        this.cache = new CacheDomain(this::name, PoolProperties.reaperConfig(stored), counters);
+        this.discardDeleted = PoolProperties.discard(stored);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -94,6 +107,7 @@ public final class Pool implements AutoCloseable {
         try {
             closeAll();
         } finally {
+            published.close(); // the counts are final
             poolLock.run(); // after the devices: no write of this handle can follow
             WriteBehind.release(); // the last pool closed: the background threads end
         }
@@ -137,6 +151,7 @@ public final class Pool implements AutoCloseable {
                 }
             }
         } finally {
+            published.remove(); // no pool, no counters
             poolLock.run();
             WriteBehind.release();
         }
@@ -205,16 +220,22 @@ public final class Pool implements AutoCloseable {
     /** All properties: the settable ones and the read-only facts (name, uuid, mblock sizes). */
     public Map<String, String> properties() {
         Map<String, String> p = new TreeMap<>();
+        Map<String, String> stored = config.properties();
         int[] owner = DeviceOwnership.defaultOwner();
         p.put("name", name());
         p.put("uuid", uuid().toString());
-        p.put(PoolProperties.LABEL, config.property(PoolProperties.LABEL, ""));
-        p.put(PoolProperties.UID, config.property(PoolProperties.UID, String.valueOf(owner[0])));
-        p.put(PoolProperties.GID, config.property(PoolProperties.GID, String.valueOf(owner[1])));
+        p.put(PoolProperties.LABEL, stored.getOrDefault(PoolProperties.LABEL, ""));
+        p.put(PoolProperties.UID, stored.getOrDefault(PoolProperties.UID, String.valueOf(owner[0])));
+        p.put(PoolProperties.GID, stored.getOrDefault(PoolProperties.GID, String.valueOf(owner[1])));
         p.put(
                 PoolProperties.MODE,
-                config.property(PoolProperties.MODE, String.format("%04o", PoolProperties.DEFAULT_MODE)));
-        p.put(PoolProperties.SPARE, String.valueOf(sparePercent()));
+                stored.getOrDefault(PoolProperties.MODE, String.format("%04o", PoolProperties.DEFAULT_MODE)));
+        p.put(PoolProperties.SPARE, String.valueOf(PoolProperties.sparePercent(stored.get(PoolProperties.SPARE))));
+        for (MediaClass mc : MediaClass.values()) {
+            p.put(PoolProperties.spareOf(mc), String.valueOf(PoolProperties.sparePercent(stored, mc)));
+        }
+        p.put(PoolProperties.DISCARD, PoolProperties.discard(stored) ? "on" : "off");
+        p.putAll(PoolProperties.reaperProperties(stored));
         for (Map.Entry<MediaClass, PoolDevice> e : devices.entrySet()) {
             p.put(
                     "mblocksize." + e.getKey().label(),
@@ -223,7 +244,10 @@ public final class Pool implements AutoCloseable {
         return p;
     }
 
-    /** Sets a property: label, uid, gid, mode (octal) or spare (percent). Durable on return. */
+    /**
+     * Sets a property (see {@link PoolProperties}); durable on return and in force at once:
+     * spares resize the classes' reserves, reaper settings reconfigure the reaper.
+     */
     public synchronized void setProperty(String key, String value) {
         checkWritable("set");
         String normalized = PoolProperties.validate(key, value);
@@ -232,9 +256,12 @@ public final class Pool implements AutoCloseable {
             p.put(key, normalized);
             applyOwnership(p, devices.values().stream().map(PoolDevice::path).toList());
         }
-        config.update(List.of(new CatalogRecord.Config(key, normalized)));
-        if (key.equals(PoolProperties.SPARE)) {
-            spaces.values().forEach(s -> s.setSparePercent(Integer.parseInt(normalized)));
+        config.update(PoolProperties.records(key, normalized, config.properties()));
+        Map<String, String> stored = config.properties();
+        spaces.forEach((mc, s) -> s.setSparePercent(PoolProperties.sparePercent(stored, mc)));
+        discardDeleted = PoolProperties.discard(stored);
+        if (key.startsWith("reaper.")) {
+            cache.configure(PoolProperties.reaperConfig(stored));
         }
     }
 
@@ -251,8 +278,9 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    int sparePercent() {
-        return PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
+    /** The spare percentage of {@code mediaClass} (its own property, else {@code spare}). */
+    int sparePercent(MediaClass mediaClass) {
+        return PoolProperties.sparePercent(config.properties(), mediaClass);
     }
 
     // ---------------------------------------------------------------- objects
@@ -310,22 +338,52 @@ public final class Pool implements AutoCloseable {
         return entries.stream().map(this::info).toList();
     }
 
-    /** Deletes a committed mblock or mlog; its space is reusable once this returns. */
+    /**
+     * Deletes a committed object; its space is reusable once this returns. The DELETE record is
+     * durable before anything else happens (a crash can never resurrect an object whose zone
+     * was reused or discarded); then, with {@code discard=on}, its zones are discarded; only
+     * then are they freed.
+     */
     public void delete(ObjectId id) {
         checkWritable("delete");
-        ObjectTable.Entry e = shard(id).delete(id, inUse::inUse);
-        if (e instanceof ObjectTable.Mblock) {
-            PoolDevice d = device(e.mediaClass());
-            cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
-            mblocks.forget(e.id());
-        }
-        spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
+        release(shard(id).delete(id, inUse::inUse));
     }
 
     /**
-     * Deletes many committed objects with one flush per metadata shard involved, then frees
-     * their zones. Not atomic: an object that cannot go is skipped, the rest go, and then the
-     * first failure is thrown (later ones suppressed).
+     * The zones of an object whose DELETE is durable: its cached pages and page table dropped,
+     * then (with {@code discard=on}) its zones discarded, then freed.
+     */
+    private void release(ObjectTable.Entry e) {
+        PoolDevice d = device(e.mediaClass());
+        if (e instanceof ObjectTable.Mblock) {
+            cache.dropCached(e.mediaClass(), d.zoneOffset(e.zone()), d.zoneBytes());
+            mblocks.forget(e.id());
+        }
+        if (discardDeleted) {
+            discard(d, e.zone(), e.zoneCount());
+        }
+        spaces.get(e.mediaClass()).free(e.zone(), e.zoneCount());
+        counters.increment(Counter.DELETES);
+    }
+
+    /**
+     * Discards zones no object owns any more. A hint to the device: a failure leaves the zones'
+     * old bytes, which nothing reads (a reused zone is rewritten before it is read), so it is
+     * counted, not thrown — the delete is durable already and the zones are freed all the same.
+     */
+    private void discard(PoolDevice d, long zone, long zones) {
+        try {
+            d.device().discard(d.zoneOffset(zone), zones * d.zoneBytes());
+        } catch (MpoolException ex) {
+            counters.increment(Counter.DISCARD_FAILURES);
+        }
+    }
+
+    /**
+     * Deletes many committed objects with one flush per metadata shard involved, then releases
+     * their zones as {@link #delete(ObjectId)} does (discarded first with {@code discard=on}).
+     * Not atomic: an object that cannot go is skipped, the rest go, and then the first failure is
+     * thrown (later ones suppressed).
      */
     public void delete(List<ObjectId> ids) {
         checkWritable("delete");
@@ -342,13 +400,7 @@ public final class Pool implements AutoCloseable {
                 failures.add(ex);
                 continue;
             }
-            for (ObjectTable.Entry entry : deleted) {
-                if (entry instanceof ObjectTable.Mblock) {
-                    PoolDevice d = device(entry.mediaClass());
-                    cache.dropCached(entry.mediaClass(), d.zoneOffset(entry.zone()), d.zoneBytes());
-                }
-                spaces.get(entry.mediaClass()).free(entry.zone(), entry.zoneCount());
-            }
+            deleted.forEach(this::release);
         }
         if (!failures.isEmpty()) {
             MpoolException first = failures.getFirst();
@@ -400,7 +452,13 @@ public final class Pool implements AutoCloseable {
                 counts[ObjectId.Type.MLOG.ordinal()],
                 counts[ObjectId.Type.MDC.ordinal()],
                 shards.length,
-                cache.stats());
+                cache.stats(),
+                counters.snapshot());
+    }
+
+    /** What this open counts. */
+    Counters counters() {
+        return counters;
     }
 
     /**

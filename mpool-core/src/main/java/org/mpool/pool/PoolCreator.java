@@ -18,6 +18,7 @@ import org.mpool.format.Superblock;
 import org.mpool.format.ZoneZero;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.Shard;
+import org.mpool.observe.Counters;
 import org.mpool.space.SpaceMap;
 import org.mpool.spi.BlockDevice;
 
@@ -66,6 +67,9 @@ public final class PoolCreator {
                         + zoneBytes + "-byte mblocks and " + o.shards() + " metadata shards a pool needs at least "
                         + needed * zoneBytes + " bytes");
             }
+            if (o.discard()) {
+                discardWhole(cap);
+            }
             PoolDevice.wipe(cap);
             Superblock sb = new Superblock(
                     name,
@@ -80,7 +84,7 @@ public final class PoolCreator {
                     ZoneZero.RESERVED_BYTES,
                     ZoneZero.mdc0LogBytes(zoneBytes),
                     System.currentTimeMillis());
-            PoolDevice capacity = new PoolDevice(capacityPath, cap, provider.isFile(cap), sb);
+            PoolDevice capacity = new PoolDevice(capacityPath, cap, provider.isFile(cap), sb, Counters.NONE);
 
             List<CatalogRecord> config = new ArrayList<>();
             config.add(new CatalogRecord.Config(PoolProperties.LABEL, label));
@@ -130,6 +134,9 @@ public final class PoolCreator {
         long mblock = o.stagingMblockSizeBytes();
         try (BlockDevice dev = openNewDevice(provider, o.stagingDevice(), o.stagingSizeBytes(), o.force(), created)) {
             Superblock sb = stagingSuperblock(name, poolUuid, dev, o.stagingDevice(), mblock, true);
+            if (o.discard()) {
+                discardWhole(dev);
+            }
             PoolDevice.writeBoth(dev, sb);
             return new CatalogRecord.MediaClassInfo(
                     MediaClass.STAGING.code(),
@@ -160,6 +167,15 @@ public final class PoolCreator {
                 0,
                 0,
                 System.currentTimeMillis());
+    }
+
+    /** Discards a whole device, a GiB at a time, and flushes (a file's punched holes are then durable). */
+    static void discardWhole(BlockDevice device) {
+        long chunk = 1L << 30;
+        for (long off = 0; off < device.sizeBytes(); off += chunk) {
+            device.discard(off, Math.min(chunk, device.sizeBytes() - off));
+        }
+        device.flush();
     }
 
     private static void deleteCreated(BlockDevice.Provider provider, List<Path> created, RuntimeException e) {

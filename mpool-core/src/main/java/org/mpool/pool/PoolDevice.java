@@ -8,6 +8,7 @@ import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.device.AlignedBuffers;
 import org.mpool.format.Superblock;
+import org.mpool.observe.Counters;
 import org.mpool.spi.BlockDevice;
 
 /**
@@ -20,24 +21,28 @@ public final class PoolDevice {
     private final Path path;
     private final BlockDevice device;
     private final boolean file;
+    /** The pool's counters: its logs count into them too (Layout passes them on). */
+    private final Counters counters;
+
     private Superblock superblock;
     /** Superblock copies that were not valid when the device was read (open rewrites both). */
     private int badCopiesAtOpen;
 
     /** {@code file}: the device is a regular file (see {@link #isFile}). */
-    PoolDevice(Path path, BlockDevice device, boolean file, Superblock superblock) {
+    PoolDevice(Path path, BlockDevice device, boolean file, Superblock superblock, Counters counters) {
         this.path = path;
         this.device = device;
         this.file = file;
         this.superblock = superblock;
+        this.counters = counters;
     }
 
     /** Reads the superblock of an open device; NOT_FOUND if it holds no mpool. */
-    static PoolDevice read(Path path, BlockDevice device, boolean file) {
+    static PoolDevice read(Path path, BlockDevice device, boolean file, Counters counters) {
         Superblock[] valid = new Superblock[Superblock.COPY_OFFSETS.length];
         Superblock sb = readSuperblock(device, path.toString(), valid);
         checkSize(path, device, sb);
-        PoolDevice d = new PoolDevice(path, device, file, sb);
+        PoolDevice d = new PoolDevice(path, device, file, sb, counters);
         for (Superblock copy : valid) {
             d.badCopiesAtOpen += copy == null ? 1 : 0;
         }
@@ -128,6 +133,11 @@ public final class PoolDevice {
 
     public BlockDevice device() {
         return device;
+    }
+
+    /** The counters of the pool the device belongs to. */
+    public Counters counters() {
+        return counters;
     }
 
     /** Superblock copies that were not valid when the device was read. */

@@ -8,12 +8,15 @@ import java.util.Map;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.device.CountingDevice;
 import org.mpool.device.FlushCombiningDevice;
+import org.mpool.device.NativeDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
 import org.mpool.log.WriteBehind;
 import org.mpool.meta.ConfigCatalog;
 import org.mpool.meta.Shard;
+import org.mpool.observe.Counters;
 import org.mpool.space.SpaceMap;
 import org.mpool.spi.BlockDevice;
 
@@ -39,8 +42,9 @@ public final class PoolOpener {
      */
     public static Pool open(Path capacityPath, List<Path> candidates, BlockDevice.Provider provider, boolean readOnly) {
         List<AutoCloseable> toClose = new ArrayList<>();
+        Counters counters = new Counters();
         try {
-            PoolDevice capacity = openDevice(capacityPath, provider, readOnly, toClose);
+            PoolDevice capacity = openDevice(capacityPath, provider, readOnly, counters, toClose);
             Superblock sb = capacity.superblock();
             if (capacity.mediaClass() != MediaClass.CAPACITY) {
                 throw MpoolException.invalid(
@@ -50,6 +54,11 @@ public final class PoolOpener {
             // One writer per pool, whatever path reached its devices (a loop device over its file).
             Runnable poolLock = readOnly ? () -> {} : provider.lockPool(sb.poolUuid());
             toClose.add(poolLock::run);
+            // The lock holder publishes the pool's counters for other processes (mpool show --stats).
+            CounterPublication published = readOnly || provider != NativeDevice.PROVIDER
+                    ? CounterPublication.NONE
+                    : CounterPublication.start(sb.poolUuid(), counters);
+            toClose.add(published);
             ConfigCatalog config = readOnly
                     ? ConfigCatalog.load(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1))
                     : ConfigCatalog.open(Layout.mdc0(capacity, 0), Layout.mdc0(capacity, 1));
@@ -58,20 +67,13 @@ public final class PoolOpener {
             devices.put(MediaClass.CAPACITY, capacity);
             CatalogRecord.MediaClassInfo stagingInfo = config.mediaClasses().get(MediaClass.STAGING);
             if (stagingInfo != null) {
-                PoolDevice staging = openStaging(provider, readOnly, sb, stagingInfo, candidates, toClose);
+                PoolDevice staging = openStaging(provider, readOnly, sb, stagingInfo, candidates, counters, toClose);
                 devices.put(MediaClass.STAGING, staging);
-                if (!readOnly && !staging.path().toAbsolutePath().toString().equals(stagingInfo.path())) {
-                    config.update(List.of(new CatalogRecord.MediaClassInfo(
-                            stagingInfo.classCode(),
-                            stagingInfo.deviceUuid(),
-                            stagingInfo.zoneBytes(),
-                            stagingInfo.zoneCount(),
-                            staging.path().toAbsolutePath().toString())));
-                }
             }
-            int spare = PoolProperties.sparePercent(config.properties().get(PoolProperties.SPARE));
+            List<String> grown = recordDevices(devices, config, readOnly);
             Map<MediaClass, SpaceMap> spaces = new EnumMap<>(MediaClass.class);
             for (PoolDevice d : devices.values()) {
+                int spare = PoolProperties.sparePercent(config.properties(), d.mediaClass());
                 SpaceMap space = new SpaceMap(d.mediaClass(), d.superblock().zoneCount(), spare);
                 space.claim(0, 1);
                 spaces.put(d.mediaClass(), space);
@@ -82,12 +84,14 @@ public final class PoolOpener {
                 spaces.get(MediaClass.CAPACITY).claim(root.firstZone(), 2 * root.zonesPerLog());
             }
             List<RecoveryCase.Found> found = findings(devices, config, shards);
+            grown.forEach(g -> found.add(new RecoveryCase.Found(RecoveryCase.GROWN_DEVICE_RECORDED, g)));
             String upgraded = readOnly ? null : Upgrades.run(sb.version(), capacity, List.copyOf(devices.values()));
             if (upgraded != null) {
                 found.add(new RecoveryCase.Found(RecoveryCase.UPGRADED, upgraded));
             }
             assert spaces.get(MediaClass.CAPACITY).isUsed(0) : "zone 0 free after open";
-            Pool pool = new Pool(provider, readOnly, devices, spaces, config, shards, found, poolLock);
+            Pool pool =
+                    new Pool(provider, readOnly, devices, spaces, config, shards, found, poolLock, counters, published);
             if (!readOnly) {
                 for (PoolDevice d : devices.values()) {
                     d.update(d.superblock().withCleanlyClosed(false).withName(sb.poolName()));
@@ -105,6 +109,50 @@ public final class PoolOpener {
             }
             throw e;
         }
+    }
+
+    /**
+     * Checks MDC-0's record of each media class against its device, and (read-write) records
+     * anew a device that moved or grew. The superblock's zone count decides a class's size: a
+     * grow writes it first, then the record (see {@link Growth}), so a record behind its
+     * superblock is a grow a crash cut short; one ahead of it cannot come from a crash and is
+     * CORRUPT. Returns what was found behind, for the recovery report.
+     */
+    private static List<String> recordDevices(
+            Map<MediaClass, PoolDevice> devices, ConfigCatalog config, boolean readOnly) {
+        List<String> grown = new ArrayList<>();
+        List<CatalogRecord> update = new ArrayList<>();
+        for (PoolDevice d : devices.values()) {
+            CatalogRecord.MediaClassInfo info = config.mediaClasses().get(d.mediaClass());
+            if (info == null) {
+                continue; // the capacity class of a pool made before MDC-0 recorded it
+            }
+            long zones = d.superblock().zoneCount();
+            if (info.zoneCount() > zones) {
+                throw MpoolException.corrupt("MDC-0 records " + info.zoneCount() + " zones for the "
+                        + d.mediaClass().label() + " device " + d.path() + ", its superblock " + zones
+                        + ": a media class never shrinks");
+            }
+            boolean moved = !d.path().toAbsolutePath().toString().equals(info.path());
+            if (info.zoneCount() < zones) {
+                grown.add(d.mediaClass().label() + " device " + d.path() + ": grown from " + info.zoneCount() + " to "
+                        + zones + " zones" + (readOnly ? "" : "; recorded"));
+            }
+            if ((moved && d.mediaClass() != MediaClass.CAPACITY) || info.zoneCount() < zones) {
+                update.add(new CatalogRecord.MediaClassInfo(
+                        info.classCode(),
+                        info.deviceUuid(),
+                        info.zoneBytes(),
+                        zones,
+                        moved && d.mediaClass() != MediaClass.CAPACITY
+                                ? d.path().toAbsolutePath().toString()
+                                : info.path()));
+            }
+        }
+        if (!readOnly && !update.isEmpty()) {
+            config.update(update);
+        }
+        return grown;
     }
 
     /** What the open recovered from: the rows of the recovery table it acted on. */
@@ -178,11 +226,15 @@ public final class PoolOpener {
 
     /** Opens a device of the pool; shards, mlogs and mblock commits share it, so its flushes are combined. */
     private static PoolDevice openDevice(
-            Path path, BlockDevice.Provider provider, boolean readOnly, List<AutoCloseable> toClose) {
+            Path path,
+            BlockDevice.Provider provider,
+            boolean readOnly,
+            Counters counters,
+            List<AutoCloseable> toClose) {
         BlockDevice raw = readOnly ? provider.openReadOnly(path) : provider.open(path, true);
-        BlockDevice device = new FlushCombiningDevice(raw);
+        BlockDevice device = new FlushCombiningDevice(new CountingDevice(raw, counters));
         try {
-            PoolDevice d = PoolDevice.read(path, device, provider.isFile(raw));
+            PoolDevice d = PoolDevice.read(path, device, provider.isFile(raw), counters);
             toClose.add(device);
             return d;
         } catch (RuntimeException e) {
@@ -198,11 +250,12 @@ public final class PoolOpener {
             Superblock capSb,
             CatalogRecord.MediaClassInfo info,
             List<Path> candidates,
+            Counters counters,
             List<AutoCloseable> toClose) {
         Path recorded = Path.of(info.path());
         MpoolException notThere;
         try {
-            PoolDevice staging = openDevice(recorded, provider, readOnly, toClose);
+            PoolDevice staging = openDevice(recorded, provider, readOnly, counters, toClose);
             if (isDevice(staging, capSb, info)) {
                 return staging;
             }
@@ -221,7 +274,7 @@ public final class PoolOpener {
             }
             PoolDevice staging;
             try {
-                staging = openDevice(candidate, provider, readOnly, toClose);
+                staging = openDevice(candidate, provider, readOnly, counters, toClose);
             } catch (MpoolException e) {
                 notThere.addSuppressed(e);
                 continue;

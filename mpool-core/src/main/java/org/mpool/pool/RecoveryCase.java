@@ -31,6 +31,12 @@ public enum RecoveryCase {
     IDS_NOT_REUSED(null),
     /** A zone owned twice by the catalog (two objects, or an object and metadata). */
     ZONE_OWNED_TWICE(ErrorCode.CORRUPT),
+    /**
+     * A grow cut short: a device's superblock says more zones than MDC-0's record of its media
+     * class (the superblock is written first, see Growth). The superblock decides; a read-write
+     * open records the class again. A record ahead of its superblock is CORRUPT.
+     */
+    GROWN_DEVICE_RECORDED(null),
     /** A media class whose device is missing, or is no longer the one the pool recorded. */
     DEVICE_MISSING(ErrorCode.NOT_FOUND),
     /**

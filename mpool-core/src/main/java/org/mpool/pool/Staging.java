@@ -6,6 +6,7 @@ import java.util.List;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.device.CountingDevice;
 import org.mpool.device.FlushCombiningDevice;
 import org.mpool.format.CatalogRecord;
 import org.mpool.format.Superblock;
@@ -20,8 +21,11 @@ import org.mpool.spi.BlockDevice;
 public final class Staging {
     private Staging() {}
 
-    /** Adds a staging media class on {@code path} (created sparse with {@code sizeBytes} if missing). */
-    public static void add(Pool pool, Path path, long sizeBytes, long mblockSizeBytes, boolean force) {
+    /**
+     * Adds a staging media class on {@code path} (created sparse with {@code sizeBytes} if
+     * missing); with {@code discard}, the device is discarded whole first.
+     */
+    public static void add(Pool pool, Path path, long sizeBytes, long mblockSizeBytes, boolean force, boolean discard) {
         synchronized (pool) {
             pool.checkWritable("add");
             if (pool.hasMediaClass(MediaClass.STAGING)) {
@@ -33,13 +37,16 @@ public final class Staging {
             Layout.checkMblockSize(mblockSizeBytes, "staging mblock size");
             BlockDevice.Provider provider = pool.provider();
             BlockDevice raw = PoolCreator.openNewDevice(provider, path, sizeBytes, force, new ArrayList<>());
-            BlockDevice dev = new FlushCombiningDevice(raw);
+            BlockDevice dev = new FlushCombiningDevice(new CountingDevice(raw, pool.counters()));
             boolean added = false;
             try {
                 Superblock capSb = pool.capacity().superblock();
                 Superblock sb = PoolCreator.stagingSuperblock(
                         capSb.poolName(), capSb.poolUuid(), dev, path, mblockSizeBytes, false);
-                PoolDevice staging = new PoolDevice(path, dev, provider.isFile(raw), null);
+                if (discard) {
+                    PoolCreator.discardWhole(dev);
+                }
+                PoolDevice staging = new PoolDevice(path, dev, provider.isFile(raw), null, pool.counters());
                 staging.update(sb);
                 pool.config()
                         .update(List.of(new CatalogRecord.MediaClassInfo(
@@ -48,7 +55,8 @@ public final class Staging {
                                 mblockSizeBytes,
                                 sb.zoneCount(),
                                 path.toAbsolutePath().toString())));
-                SpaceMap space = new SpaceMap(MediaClass.STAGING, sb.zoneCount(), pool.sparePercent());
+                SpaceMap space =
+                        new SpaceMap(MediaClass.STAGING, sb.zoneCount(), pool.sparePercent(MediaClass.STAGING));
                 space.claim(0, 1);
                 pool.addClass(MediaClass.STAGING, staging, space);
                 added = true;

@@ -8,13 +8,17 @@ import org.mpool.common.MpoolException.ErrorCode;
 /**
  * The free zones of one media class. Built at open from the catalog (every zone not owned by
  * metadata or an object is free); never persisted. Data allocations keep a spare reserve free
- * so that metadata can still grow (compaction) after data has hit NO_SPACE.
+ * so that metadata can still grow (compaction) after data has hit NO_SPACE: the class's spare
+ * percentage of its zones, as the reference's {@code spare_pct_capacity} / {@code
+ * spare_pct_staging} (0 to 100; at 100 only metadata can allocate). A grown device adds zones
+ * at the end ({@link #grow}).
  */
 public final class SpaceMap {
     private final MediaClass mediaClass;
-    private final long zoneCount;
+    private long zoneCount;
     private final BitSet used;
     private long usedCount;
+    private int sparePercent;
     private long spareZones;
     private int cursor;
 
@@ -29,10 +33,29 @@ public final class SpaceMap {
     }
 
     public synchronized void setSparePercent(int sparePercent) {
-        if (sparePercent < 0 || sparePercent > 50) {
-            throw MpoolException.invalid("spare percent must be 0 to 50, got " + sparePercent);
+        if (sparePercent < 0 || sparePercent > 100) {
+            throw MpoolException.invalid("spare percent must be 0 to 100, got " + sparePercent);
         }
+        this.sparePercent = sparePercent;
         this.spareZones = zoneCount * sparePercent / 100;
+    }
+
+    /**
+     * Adds zones {@code [zoneCount, newZoneCount)}, free, at the end (the device grew); the
+     * spare grows with them. Call once the new count is durable where open reads it.
+     */
+    public synchronized void grow(long newZoneCount) {
+        if (newZoneCount < zoneCount || newZoneCount > Integer.MAX_VALUE) {
+            throw MpoolException.invalid(mediaClass.label() + ": cannot grow from " + zoneCount + " to " + newZoneCount
+                    + " zones (at most " + Integer.MAX_VALUE + ", never fewer)");
+        }
+        zoneCount = newZoneCount;
+        spareZones = zoneCount * sparePercent / 100;
+        assert usedCount == used.cardinality() && used.length() <= zoneCount : "used zones beyond the end";
+    }
+
+    public synchronized int sparePercent() {
+        return sparePercent;
     }
 
     /** Marks zones {@code [first, first + count)} used, as found in the catalog at open. */
@@ -90,7 +113,7 @@ public final class SpaceMap {
         return used.get((int) zone);
     }
 
-    public long zoneCount() {
+    public synchronized long zoneCount() {
         return zoneCount;
     }
 

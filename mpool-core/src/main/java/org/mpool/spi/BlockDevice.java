@@ -50,6 +50,29 @@ public interface BlockDevice extends AutoCloseable {
      */
     void discard(long offset, long length);
 
+    /**
+     * Re-reads the device's size from the system and returns it: a block device grown while it
+     * was open (lvextend) or a file another program extended shows its new size here, and in
+     * {@link #sizeBytes()} from then on. A device whose size cannot change returns
+     * {@link #sizeBytes()}.
+     */
+    default long refreshSize() {
+        return sizeBytes();
+    }
+
+    /**
+     * Makes the device {@code newSizeBytes} long (a multiple of {@link #logicalBlockSize()}),
+     * durably: a regular file is extended (sparse) and its new size synced before this returns.
+     * Never shrinks (INVALID_ARGUMENT). UNSUPPORTED for a device whose size the system sets: grow
+     * a block device with its own tools (lvextend, a bigger partition), then {@link #refreshSize()}.
+     */
+    default void extend(long newSizeBytes) {
+        throw new MpoolException(
+                MpoolException.ErrorCode.UNSUPPORTED,
+                name() + " cannot be extended by mpool: grow it with its own tools (for a logical volume,"
+                        + " lvextend), then grow the pool");
+    }
+
     /** Releases the device and its lock. Idempotent. */
     @Override
     void close();

@@ -33,6 +33,8 @@ class ArchitectureTest {
             .definedBy("org.mpool.format")
             .layer("common")
             .definedBy("org.mpool.common")
+            .layer("observe")
+            .definedBy("org.mpool.observe")
             .layer("linux")
             .definedBy("org.mpool.linux")
             .layer("spi")
@@ -69,10 +71,12 @@ class ArchitectureTest {
             .mayOnlyBeAccessedByLayers("device", "log", "cache", "pool", "api")
             .whereLayer("linux")
             .mayOnlyBeAccessedByLayers("device", "cache", "pool")
+            .whereLayer("observe")
+            .mayOnlyBeAccessedByLayers("device", "log", "meta", "cache", "pool", "api")
             .whereLayer("common")
             .mayOnlyBeAccessedByLayers("linux", "spi", "device", "space", "log", "meta", "cache", "pool", "api")
             .whereLayer("format")
-            .mayOnlyBeAccessedByLayers("common", "log", "meta", "pool", "api");
+            .mayOnlyBeAccessedByLayers("common", "observe", "device", "log", "meta", "pool", "api");
 
     @Test
     void layersDependOnlyDownwardAsAllowed() {

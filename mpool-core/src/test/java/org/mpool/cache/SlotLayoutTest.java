@@ -18,13 +18,34 @@ class SlotLayoutTest {
     }
 
     @Test
-    void slotsAreTheLargestMblockSizeInvolved() {
+    void slotsAreTheLargestCapacityInvolved() {
+        long small = MiB - 4096;
+        long large = 4 * MiB - 8192;
         SlotLayout layout = SlotLayout.of(List.of(
-                new SlotLayout.Piece(mblock(1), MediaClass.CAPACITY, 10 * MiB, 5, MiB),
-                new SlotLayout.Piece(mblock(2), MediaClass.STAGING, 64 * MiB, 3 * MiB, 4 * MiB)));
-        assertThat(layout.slotBytes()).isEqualTo(4 * MiB);
-        assertThat(layout.slotOffset(1)).isEqualTo(4 * MiB);
-        assertThat(layout.totalBytes()).isEqualTo(8 * MiB);
+                new SlotLayout.Piece(mblock(1), MediaClass.CAPACITY, 10 * MiB, 5, small),
+                new SlotLayout.Piece(mblock(2), MediaClass.STAGING, 64 * MiB, 3 * MiB, large)));
+        assertThat(layout.slotBytes()).isEqualTo(large);
+        assertThat(layout.slotOffset(1)).isEqualTo(large);
+        assertThat(layout.totalBytes()).isEqualTo(2 * large);
+    }
+
+    @Test
+    void fullMblocksOfOneSizeFollowEachOtherWithoutAGap() {
+        long capacity = MiB - 4096;
+        SlotLayout layout = SlotLayout.of(List.of(
+                new SlotLayout.Piece(mblock(1), MediaClass.CAPACITY, 10 * MiB, capacity, capacity),
+                new SlotLayout.Piece(mblock(2), MediaClass.CAPACITY, 3 * MiB, 7, capacity)));
+        assertThat(layout.slotOffset(1)).isEqualTo(capacity);
+    }
+
+    @Test
+    void piecesLongerThanTheirCapacityOrNotWholePagesAreRefused() {
+        assertThatThrownBy(() -> SlotLayout.of(
+                        List.of(new SlotLayout.Piece(mblock(1), MediaClass.CAPACITY, 0, MiB, MiB - 4096))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        SlotLayout.of(List.of(new SlotLayout.Piece(mblock(1), MediaClass.CAPACITY, 0, 5, MiB - 100))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

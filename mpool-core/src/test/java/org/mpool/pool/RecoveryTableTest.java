@@ -60,6 +60,7 @@ class RecoveryTableTest {
         CASES.put(RecoveryCase.UNCOMMITTED_OBJECTS_FREED, row -> uncommittedObjectsFreed());
         CASES.put(RecoveryCase.IDS_NOT_REUSED, row -> idsNotReused());
         CASES.put(RecoveryCase.ZONE_OWNED_TWICE, RecoveryTableTest::zoneOwnedTwice);
+        CASES.put(RecoveryCase.GROWN_DEVICE_RECORDED, row -> grownDeviceRecorded());
         CASES.put(RecoveryCase.DEVICE_MISSING, RecoveryTableTest::deviceMissing);
         CASES.put(RecoveryCase.UPGRADED, row -> upgraded());
     }
@@ -257,6 +258,56 @@ class RecoveryTableTest {
                             true);
         }
         expectOpenFails(devices, row, "owned twice");
+    }
+
+    /**
+     * A grow whose superblock write was flushed and whose MDC-0 record was not (power failed as it
+     * was written): the pool opens with its new size and records it; a second open finds nothing
+     * to do. A record ahead of its superblock cannot come from a crash: CORRUPT.
+     */
+    private static void grownDeviceRecorded() {
+        MemoryDevice media = new MemoryDevice("grown", 2 * DEVICE_BYTES);
+        MemorySegment.copy(newPoolMedia().media(), 0, media.media(), 0, DEVICE_BYTES);
+        FaultInjectingDevice faulty = FaultInjectingDevice.forCrashes(media);
+        untilCrash(faulty, pool -> {
+            faulty.crashAfterWrites(faulty.writeCount() + Superblock.COPY_OFFSETS.length);
+            assertThatThrownBy(() -> Growth.grow(pool, MediaClass.CAPACITY, 0, (d, t) -> 0))
+                    .as("the grow meets the power failure after its superblock")
+                    .isInstanceOfSatisfying(
+                            MpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO));
+            return null;
+        });
+        MemoryDevice image = faulty.durableImage();
+        MemoryDevices devices = MemoryDevices.serving(image);
+        try (Pool pool = PoolOpener.open(CAPACITY, devices, true)) {
+            assertThat(rows(pool)).as("read-only: found").contains(RecoveryCase.GROWN_DEVICE_RECORDED);
+            assertThat(pool.config().mediaClasses().get(MediaClass.CAPACITY).zoneCount())
+                    .as("read-only: not recorded")
+                    .isEqualTo(DEVICE_BYTES >> 20);
+        }
+        try (Pool pool = PoolOpener.open(CAPACITY, devices, false)) {
+            assertThat(rows(pool)).as("the grow cut short").contains(RecoveryCase.GROWN_DEVICE_RECORDED);
+            assertThat(pool.stats().classes().get(MediaClass.CAPACITY).totalBytes())
+                    .as("the superblock decides")
+                    .isEqualTo(2 * DEVICE_BYTES);
+            assertThat(pool.config().mediaClasses().get(MediaClass.CAPACITY).zoneCount())
+                    .as("recorded")
+                    .isEqualTo(2 * DEVICE_BYTES >> 20);
+        }
+        try (Pool pool = PoolOpener.open(CAPACITY, devices, false)) {
+            assertThat(rows(pool)).as("once is enough").doesNotContain(RecoveryCase.GROWN_DEVICE_RECORDED);
+            CatalogRecord.MediaClassInfo info = pool.config().mediaClasses().get(MediaClass.CAPACITY);
+            pool.config()
+                    .update(List.of(new CatalogRecord.MediaClassInfo(
+                            info.classCode(), info.deviceUuid(), info.zoneBytes(), info.zoneCount() + 1, info.path())));
+        }
+        assertThatThrownBy(() -> PoolOpener.open(CAPACITY, devices, false).close())
+                .as("a record ahead of its superblock")
+                .isInstanceOfSatisfying(MpoolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+                    assertThat(e.getMessage()).contains("33 zones", "its superblock 32", "never shrinks");
+                });
+        image.close();
     }
 
     private static void deviceMissing(RecoveryCase row) {

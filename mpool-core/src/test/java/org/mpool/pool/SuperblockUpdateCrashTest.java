@@ -14,6 +14,7 @@ import org.mpool.common.CreateOptions;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.format.Superblock;
+import org.mpool.observe.Counters;
 import org.mpool.testing.FaultInjectingDevice;
 import org.mpool.testing.FaultInjectingDevice.Fault;
 import org.mpool.testing.FaultInjectingDevice.Op;
@@ -100,7 +101,7 @@ class SuperblockUpdateCrashTest {
 
     /** One update of the superblock on {@code device}: the next generation, marked not cleanly closed. */
     private static void update(FaultInjectingDevice device) {
-        PoolDevice d = PoolDevice.read(PATH, device, false);
+        PoolDevice d = PoolDevice.read(PATH, device, false, Counters.NONE);
         d.update(d.superblock().withCleanlyClosed(false));
     }
 

@@ -90,9 +90,15 @@ class SpaceMapTest {
         assertThat(map.spareZones()).as("5% of 1000").isEqualTo(50);
         map.setSparePercent(0);
         assertThat(map.spareZones()).as("0%").isZero();
+        map.setSparePercent(100);
+        assertThat(map.spareZones()).as("100%: the reference's range").isEqualTo(1000);
+        MpoolException dataRefused = failure(() -> map.allocate(1, false));
+        assertThat(dataRefused.code()).as("no room for data at 100%").isEqualTo(ErrorCode.NO_SPACE);
+        assertThat(map.allocate(1, true)).as("metadata still allocates").isZero();
+        map.free(0, 1);
         map.setSparePercent(50);
         assertThat(map.spareZones()).as("50%").isEqualTo(500);
-        MpoolException tooMuch = failure(() -> map.setSparePercent(51));
+        MpoolException tooMuch = failure(() -> map.setSparePercent(101));
         assertThat(tooMuch.code()).as("code of %s", tooMuch).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         MpoolException negative = failure(() -> new SpaceMap(MediaClass.STAGING, 10, -1));
         assertThat(negative.code()).as("code of %s", negative).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -304,6 +310,49 @@ class SpaceMapTest {
                 assertThat(map.isUsed(z)).as("%s: zone %d used", when, z).isEqualTo(owned[z]);
             }
         }
+    }
+
+    /**
+     * A grown map keeps every zone it had as it was, adds the new ones free at the end, and its
+     * spare follows its size; it never shrinks.
+     */
+    @Property(tries = 200)
+    void growingAddsFreeZonesAtTheEnd(
+            @ForAll @IntRange(min = 1, max = 40) int zones,
+            @ForAll @IntRange(min = 0, max = 40) int added,
+            @ForAll @IntRange(min = 0, max = 100) int sparePercent,
+            @ForAll("steps") List<Step> steps) {
+        SpaceMap map = new SpaceMap(MediaClass.CAPACITY, zones, sparePercent);
+        for (Step step : steps) {
+            if (step instanceof Alloc a) {
+                try {
+                    map.allocate(a.count(), true);
+                } catch (MpoolException e) {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE);
+                }
+            }
+        }
+        boolean[] before = new boolean[zones];
+        for (int z = 0; z < zones; z++) {
+            before[z] = map.isUsed(z);
+        }
+        long used = map.usedZones();
+        map.grow(zones + added);
+        assertThat(map.zoneCount()).isEqualTo(zones + added);
+        assertThat(map.usedZones()).as("nothing freed or claimed").isEqualTo(used);
+        assertThat(map.spareZones()).as("the spare of the new size").isEqualTo((zones + added) * sparePercent / 100);
+        for (int z = 0; z < zones; z++) {
+            assertThat(map.isUsed(z)).as("zone %d as it was", z).isEqualTo(before[z]);
+        }
+        for (long z = zones; z < zones + added; z++) {
+            assertThat(map.isUsed(z)).as("new zone %d", z).isFalse();
+        }
+        if (added > 0) {
+            map.claim(zones + added - 1, 1); // the last new zone can be owned
+        }
+        assertAccounting(map, "after growing");
+        MpoolException shrink = failure(() -> map.grow(zones - 1));
+        assertThat(shrink.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     }
 
     private static boolean hasRun(boolean[] owned, int count) {

@@ -19,7 +19,7 @@ import org.mpool.common.Reaper.Advice;
  * input that opened it closes) unmaps or frees them, so that any later read of any clone or
  * slice is an {@link AlreadyClosedException}, and tells the store the file is no longer open.
  *
- * <p>The map holds a file's mblocks in order, each in a slot of the mblock size; all but the last
+ * <p>The map holds a file's mblocks in order, each in a slot of the mblock capacity; all but the last
  * are full, so the file is one contiguous range from the map's start: file offset = map offset.
  *
  * <p>Pools on memory devices (tests) cannot be mapped: there a file is read whole with direct
@@ -38,6 +38,13 @@ final class InputSource {
      * otherwise ask again for the windows the others asked for.
      */
     private final AtomicLong readaheadEnd = new AtomicLong();
+    /**
+     * Prefetches of this file in a row, through any of its inputs, that found their pages
+     * resident; only the powers of two look again (mincore). Shared because a query clones an
+     * input per term: a count per clone would look every time. Updated racily: it only decides
+     * when to look.
+     */
+    private int prefetchHits;
 
     private InputSource(Store store, Store.Blob blob, Mcache map, Arena arena, MemorySegment file) {
         this.store = store;
@@ -148,6 +155,17 @@ final class InputSource {
                 return Math.max(end, at);
             }
         }
+    }
+
+    /** Whether a prefetch may skip its residency check: true but for a power of two of hits in a row. */
+    boolean skipResidencyCheck() {
+        int hits = prefetchHits++;
+        return (hits & (hits - 1)) != 0;
+    }
+
+    /** A prefetch found pages missing: the next ones look again. */
+    void prefetchMissed() {
+        prefetchHits = 0;
     }
 
     /** Whether every page of {@code [offset, offset + length)} of the file is in the page cache (memory: yes). */

@@ -15,6 +15,8 @@ import org.mpool.common.MediaClass;
  * <tr><th>option</th><th>default</th><th>system property</th></tr>
  * <tr><td>{@link #poolSizeBytes} (a new pool file, created sparse)</td><td>64 GiB</td>
  *     <td>{@code mpool.lucene.poolSize} (e.g. {@code 1g})</td></tr>
+ * <tr><td>{@link #maxPoolSizeBytes} (a full pool file of the directory's own doubles up to it)</td>
+ *     <td>64 TiB</td><td>{@code mpool.lucene.maxPoolSize}</td></tr>
  * <tr><td>{@link #mblockSizeBytes} (a new pool file)</td><td>4 MiB</td>
  *     <td>{@code mpool.lucene.mblockSize}</td></tr>
  * <tr><td>{@link #inlineMaxBytes}: files this small live in the catalog</td><td>4 KiB</td>
@@ -28,6 +30,7 @@ import org.mpool.common.MediaClass;
  */
 public final class MpoolDirectoryOptions {
     public static final long DEFAULT_POOL_SIZE_BYTES = 64L << 30;
+    public static final long DEFAULT_MAX_POOL_SIZE_BYTES = 64L << 40;
     public static final long DEFAULT_MBLOCK_SIZE_BYTES = 4L << 20;
     public static final int DEFAULT_INLINE_MAX_BYTES = 4096;
     public static final int DEFAULT_WRITE_BUFFER_BYTES = 1 << 20;
@@ -36,6 +39,7 @@ public final class MpoolDirectoryOptions {
     static final int MAX_INLINE_BYTES = 64 * 1024;
 
     private long poolSizeBytes = sizeProperty("mpool.lucene.poolSize", DEFAULT_POOL_SIZE_BYTES);
+    private long maxPoolSizeBytes = sizeProperty("mpool.lucene.maxPoolSize", DEFAULT_MAX_POOL_SIZE_BYTES);
     private long mblockSizeBytes = sizeProperty("mpool.lucene.mblockSize", DEFAULT_MBLOCK_SIZE_BYTES);
     private int inlineMaxBytes = (int) sizeProperty("mpool.lucene.inlineMax", DEFAULT_INLINE_MAX_BYTES);
     private int writeBufferBytes = (int) sizeProperty("mpool.lucene.writeBuffer", DEFAULT_WRITE_BUFFER_BYTES);
@@ -50,6 +54,20 @@ public final class MpoolDirectoryOptions {
     public MpoolDirectoryOptions poolSizeBytes(long bytes) {
         this.poolSizeBytes = bytes;
         return this;
+    }
+
+    /**
+     * How large the directory's own pool file (the folder constructor's) may grow: when it is
+     * full it is grown to twice its size, up to this. A pool the application opened and gave
+     * ({@link MpoolDirectory#open}) is never grown by the directory.
+     */
+    public MpoolDirectoryOptions maxPoolSizeBytes(long bytes) {
+        this.maxPoolSizeBytes = bytes;
+        return this;
+    }
+
+    public long maxPoolSizeBytes() {
+        return maxPoolSizeBytes;
     }
 
     /** Mblock size of a pool file created by the directory: a power of two from 1 to 64 MiB. */

@@ -46,8 +46,6 @@ final class MpoolIndexInput extends IndexInput implements RandomAccessInput {
     private long pos;
     /** At this position, see about more readahead; MAX_VALUE: never (a random input). */
     private long readaheadAt;
-    /** Prefetches in a row that found their pages resident: only powers of two look again. */
-    private int prefetchHits;
 
     MpoolIndexInput(String description, InputSource source, ReadPolicy policy) {
         this(description, source, source.file(), 0, false, policy.sequential());
@@ -293,12 +291,11 @@ final class MpoolIndexInput extends IndexInput implements RandomAccessInput {
         if (len == 0 || !source.mapped()) {
             return;
         }
-        int hits = prefetchHits++;
-        if ((hits & (hits - 1)) != 0) {
-            return; // not a power of two (nor zero): assume still resident
+        if (source.skipResidencyCheck()) {
+            return; // the file's last prefetches found their pages resident: assume they still are
         }
         if (!source.resident(fileOffset + offset, len)) {
-            prefetchHits = 0;
+            source.prefetchMissed();
             source.willNeed(fileOffset + offset, len);
         }
     }

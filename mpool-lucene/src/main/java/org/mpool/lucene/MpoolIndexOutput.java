@@ -190,15 +190,18 @@ final class MpoolIndexOutput extends IndexOutput {
         }
     }
 
-    /** A new mblock for the file; when the pool is full, after freeing the data of deletes that wait for a flush. */
+    /** A new mblock for the file; when the pool is full, after freeing what deletes hold or growing the pool. */
     private MblockWriter allocate() throws IOException {
-        try {
-            return store.pool.allocateMblock(store.options.mediaClass()).owner(store.tag);
-        } catch (MpoolException e) {
-            if (e.code() != MpoolException.ErrorCode.NO_SPACE || !store.freeQueued()) {
-                throw e;
+        while (true) {
+            try {
+                return store.pool.allocateMblock(store.options.mediaClass()).owner(store.tag);
+            } catch (MpoolException e) {
+                // Full: free the data of deletes waiting for a flush, else grow the pool file
+                // this directory made (doubling); then try again. Neither: the pool is full.
+                if (e.code() != MpoolException.ErrorCode.NO_SPACE || !(store.freeQueued() || store.growPool())) {
+                    throw e;
+                }
             }
-            return store.pool.allocateMblock(store.options.mediaClass()).owner(store.tag);
         }
     }
 

@@ -49,7 +49,9 @@ final class Registry {
         }
         shared.refs++;
         try {
-            return acquire(shared.pool, FOLDER_DIRECTORY, o);
+            Store s = acquire(shared.pool, FOLDER_DIRECTORY, o);
+            s.ownsPool = true;
+            return s;
         } catch (IOException | RuntimeException e) {
             releasePool(file);
             throw e;

@@ -19,6 +19,7 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.mpool.Mpool;
+import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.common.ObjectId;
@@ -142,6 +143,10 @@ final class Store {
     private long grows; // guarded by lock
     private volatile boolean closed;
     int refs; // guarded by Registry
+    /** The pool is a folder's own pool file (Registry.acquireFolder): the directory may grow it. */
+    volatile boolean ownsPool;
+
+    private final ReentrantLock growLock = new ReentrantLock();
 
     private Store(
             Mpool pool,
@@ -531,6 +536,32 @@ final class Store {
             lock.unlock();
         }
         freeMblocks(ids, "freeing deleted files");
+    }
+
+    /**
+     * Grows a pool file of the directory's own to twice its size (at most
+     * {@link MpoolDirectoryOptions#maxPoolSizeBytes}; the file stays sparse, so only what is
+     * written takes space). False if the pool is not the directory's, or is at its limit. The
+     * grow is crash-safe: a crash leaves the pool at its old size or the new one.
+     */
+    boolean growPool() throws IOException {
+        if (!ownsPool) {
+            return false;
+        }
+        growLock.lock();
+        try {
+            MediaClass mc = options.mediaClass();
+            long total = pool.stats().classes().get(mc).totalBytes();
+            long target = Math.min(options.maxPoolSizeBytes(), total > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * total);
+            if (target <= total) {
+                return false;
+            }
+            return pool.grow(mc, target) > total;
+        } catch (MpoolException e) {
+            throw Errors.io(e, "growing the pool of " + this);
+        } finally {
+            growLock.unlock();
+        }
     }
 
     /** For an output that needs room: makes the queued deletes durable and frees their space. */

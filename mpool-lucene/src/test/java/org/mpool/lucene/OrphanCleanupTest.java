@@ -26,6 +26,8 @@ import org.mpool.common.ObjectInfo;
  */
 class OrphanCleanupTest {
     static final int MiB = 1 << 20;
+    /** The data a 1 MiB mblock holds: its zone less the page checksums at its end. */
+    static final int FULL = MiB - 4096;
 
     @TempDir
     Path dir;
@@ -74,8 +76,8 @@ class OrphanCleanupTest {
                 MpoolDirectory two = MpoolDirectory.open(pool, "two")) {
             assertThat(one.ownerTag()).isNotEqualTo(two.ownerTag());
             assertThat(one.ownerTag() >>> 32).as("'MPLU'").isEqualTo(0x4D504C55L);
-            Files2.write(one, "a", Files2.bytes(1, 2 * MiB));
-            Files2.write(two, "a", Files2.bytes(2, 3 * MiB));
+            Files2.write(one, "a", Files2.bytes(1, 2 * FULL));
+            Files2.write(two, "a", Files2.bytes(2, 3 * FULL));
             one.sync(List.of("a"));
             two.sync(List.of("a"));
             tagOne = one.ownerTag();
@@ -88,8 +90,8 @@ class OrphanCleanupTest {
             assertThat(exists(orphan)).isFalse();
             assertThat(exists(appObject)).isTrue();
             assertThat(exists(untagged)).isTrue();
-            assertThat(Files2.read(one, "a")).isEqualTo(Files2.bytes(1, 2 * MiB));
-            assertThat(Files2.read(two, "a")).isEqualTo(Files2.bytes(2, 3 * MiB));
+            assertThat(Files2.read(one, "a")).isEqualTo(Files2.bytes(1, 2 * FULL));
+            assertThat(Files2.read(two, "a")).isEqualTo(Files2.bytes(2, 3 * FULL));
             assertThat(pool.objects(tagOne))
                     .extracting(ObjectInfo::id)
                     .as("file a's two mblocks and the catalog")
@@ -103,7 +105,7 @@ class OrphanCleanupTest {
         List<ObjectId> lost;
         try (MpoolDirectory d = MpoolDirectory.open(pool, "d")) {
             Files2.write(d, "kept", Files2.bytes(1, 5000));
-            Files2.write(d, "lost", Files2.bytes(2, 3 * MiB));
+            Files2.write(d, "lost", Files2.bytes(2, 3 * FULL));
             d.sync(List.of("kept", "lost"));
             lost = d.mblocks("lost");
         }

@@ -67,6 +67,16 @@ abstract class DeviceWrapper implements BlockDevice {
     }
 
     @Override
+    public long refreshSize() {
+        return inner.refreshSize();
+    }
+
+    @Override
+    public void extend(long newSizeBytes) {
+        inner.extend(newSizeBytes);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

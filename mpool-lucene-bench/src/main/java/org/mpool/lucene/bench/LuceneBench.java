@@ -21,6 +21,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
 import org.mpool.Mpool;
@@ -139,7 +140,13 @@ public final class LuceneBench {
         System.err.printf(Locale.ROOT, "bench lucene: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         List<Run> mpool = new ArrayList<>();
         List<Run> mmap = new ArrayList<>();
+        List<Double> inMemory = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            if (sides.size() > 1) {
+                inMemory.add(bench.indexInMemory());
+                System.err.printf(
+                        Locale.ROOT, "  round %d MEMORY index %.1f s (no I/O at all)%n", r + 1, inMemory.getLast());
+            }
             Side[] order = r % 2 == 0 ? new Side[] {Side.MMAP, Side.MPOOL} : new Side[] {Side.MPOOL, Side.MMAP};
             for (Side s : order) {
                 if (!sides.contains(s)) {
@@ -166,7 +173,7 @@ public final class LuceneBench {
         if (mpool.isEmpty() || mmap.isEmpty()) {
             return; // one side only (--only): no ratios
         }
-        List<String> table = Report.table(mpool, mmap, docs);
+        List<String> table = Report.table(mpool, mmap, inMemory, docs);
         String header = "`./bench lucene --docs " + docs + " --rounds " + rounds + " --threads " + threads
                 + " --mblock " + (mblock >> 20) + "m`, " + started + " to " + now() + ", in " + dir;
         System.out.println(header);
@@ -187,6 +194,17 @@ public final class LuceneBench {
 
     private static String now() {
         return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    }
+
+    /**
+     * The same indexing into a ByteBuffersDirectory: no I/O at all, so the ceiling of what any
+     * Directory can give the indexing case on this machine (Lucene's own work alone).
+     */
+    private double indexInMemory() throws Exception {
+        try (Directory dir = new ByteBuffersDirectory();
+                IndexWriter w = Indexer.open(dir)) {
+            return Indexer.index(w, corpus, threads, commitEvery);
+        }
     }
 
     private Run run(Side side) throws Exception {
@@ -271,7 +289,7 @@ public final class LuceneBench {
                 pool.setReaperConfig(
                         before.withBudgetBytes(hotBytes + (256L << 20)).withTtl(Duration.ZERO));
             }
-            long cacheBefore = indexCacheBytes(side, folder, poolFile);
+            long cacheBefore = indexCacheBytes(side, folder, pool);
             AtomicBoolean done = new AtomicBoolean();
             double[] minResident = {1.0};
             long[] maxCache = {cacheBefore};
@@ -284,7 +302,7 @@ public final class LuceneBench {
                             minResident[0], hot.isEmpty() ? 1.0 : (double) now.cardinality() / hot.cardinality());
                     if (tick++ % 5 == 0) {
                         try {
-                            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, poolFile));
+                            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, pool));
                         } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
@@ -313,7 +331,7 @@ public final class LuceneBench {
             now.and(hot);
             minResident[0] =
                     Math.min(minResident[0], hot.isEmpty() ? 1.0 : (double) now.cardinality() / hot.cardinality());
-            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, poolFile));
+            maxCache[0] = Math.max(maxCache[0], indexCacheBytes(side, folder, pool));
             return new Merge(seconds, minResident[0], hotBytes, maxCache[0] - cacheBefore);
         }
     }
@@ -357,11 +375,20 @@ public final class LuceneBench {
         }
     }
 
-    /** Page cache held by the index now: every file of the folder, or the whole pool file. */
-    private static long indexCacheBytes(Side side, Path folder, Path poolFile) throws IOException {
+    /**
+     * Page cache held by the index now: every file of the folder, or every object of the pool
+     * (what is not an object — free zones, a merge's output until it is committed — is never
+     * cached: deletes drop their pages and mblocks are written with direct I/O).
+     */
+    private static long indexCacheBytes(Side side, Path folder, Mpool pool) throws IOException {
         List<PageProbe.Range> ranges = new ArrayList<>();
         if (side == Side.MPOOL) {
-            ranges.add(new PageProbe.Range(poolFile, 0, Files.size(poolFile)));
+            Path poolFile = pool.devicePath(MediaClass.CAPACITY);
+            for (ObjectInfo o : pool.objects()) {
+                if (o.id().type() == ObjectId.Type.MBLOCK && o.lengthBytes() > 0) {
+                    ranges.add(new PageProbe.Range(poolFile, o.offsetBytes(), o.lengthBytes()));
+                }
+            }
         } else {
             try (Stream<Path> s = Files.list(folder)) {
                 for (Path p : s.filter(Files::isRegularFile).toList()) {
