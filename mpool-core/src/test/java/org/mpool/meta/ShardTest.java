@@ -625,6 +625,41 @@ class ShardTest {
         }
     }
 
+    /** The limits themselves fit: the last zone the table holds and the longest length, and one past each does not. */
+    @Test
+    void aCommitRecordAtTheLimitsFitsAndOnePastThemIsCorrupt() {
+        long id = ObjectIdBits.pack(5, ObjectIdBits.TYPE_MBLOCK, SHARD);
+        long mlogId = ObjectIdBits.pack(6, ObjectIdBits.TYPE_MLOG, SHARD);
+        long lastZone = ObjectTable.ZONE_LIMIT - 1;
+        List<CatalogRecord> fit = List.of(
+                new CatalogRecord.Mblock(id, 0, lastZone, Integer.MAX_VALUE, 0, 0),
+                new CatalogRecord.Mlog(mlogId, 1, 0, Integer.MAX_VALUE, 0));
+        for (CatalogRecord r : fit) {
+            MemoryDevice mem = device();
+            LogSpec[] l = logs(mem);
+            try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
+                mdc.append(CatalogRecord.encode(r), true);
+            }
+            try (Shard shard = open(mem, m -> true)) {
+                assertThat(shard.table().size()).as("a shard holding %s", r).isEqualTo(1);
+            }
+        }
+        List<CatalogRecord> past = List.of(
+                new CatalogRecord.Mblock(id, 0, lastZone + 1, 4096, 0, 0),
+                new CatalogRecord.Mblock(id, 0, 3, Integer.MAX_VALUE + 1L, 0, 0),
+                new CatalogRecord.Mlog(mlogId, 1, 0, Integer.MAX_VALUE + 1L, 0));
+        for (CatalogRecord r : past) {
+            MemoryDevice mem = device();
+            LogSpec[] l = logs(mem);
+            try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
+                mdc.append(CatalogRecord.encode(r), true);
+            }
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> open(mem, m -> true));
+            assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
+            assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
+        }
+    }
+
     @Test
     void aRecordThatDoesNotDecodeIsCorrupt() {
         MemoryDevice mem = device();
