@@ -3,6 +3,7 @@ package org.mpool.pool;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
@@ -212,10 +213,7 @@ public final class LogObjects {
 
     /** Opens a log object under {@code key}: reserved first, so two opens never both recover it. */
     private <T> T opened(
-            long key,
-            String what,
-            java.util.function.Supplier<T> opener,
-            java.util.function.Function<T, OpenLogs.Handle> asHandle) {
+            long key, String what, Supplier<T> opener, java.util.function.Function<T, OpenLogs.Handle> asHandle) {
         try {
             open.reserve(key, what);
         } catch (RuntimeException e) {
@@ -248,8 +246,7 @@ public final class LogObjects {
         }
     }
 
-    private static OpenLogs.Handle handle(
-            Runnable flush, Runnable close, java.util.function.Supplier<RecordReader> reader) {
+    private static OpenLogs.Handle handle(Runnable flush, Runnable close, Supplier<RecordReader> reader) {
         return new OpenLogs.Handle() {
             @Override
             public void flush() {

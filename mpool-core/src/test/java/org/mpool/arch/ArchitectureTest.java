@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -111,8 +112,7 @@ class ArchitectureTest {
         List<String> exported = core.stream()
                 .filter(c ->
                         Set.of("org.mpool", "org.mpool.common", "org.mpool.spi").contains(c.getPackageName()))
-                .filter(c -> c.isTopLevelClass()
-                        && c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC))
+                .filter(c -> c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC))
                 .map(c -> c.getSimpleName())
                 .sorted()
                 .toList();

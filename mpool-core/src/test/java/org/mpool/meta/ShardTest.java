@@ -1,6 +1,7 @@
 package org.mpool.meta;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
@@ -619,7 +620,7 @@ class ShardTest {
             try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
                 mdc.append(CatalogRecord.encode(r), true);
             }
-            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> open(mem, m -> true));
+            Throwable t = catchThrowable(() -> open(mem, m -> true));
             assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
             assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
         }
@@ -654,7 +655,7 @@ class ShardTest {
             try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
                 mdc.append(CatalogRecord.encode(r), true);
             }
-            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> open(mem, m -> true));
+            Throwable t = catchThrowable(() -> open(mem, m -> true));
             assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
             assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
         }
