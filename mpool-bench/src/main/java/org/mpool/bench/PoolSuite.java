@@ -376,7 +376,7 @@ final class PoolSuite implements Suite {
     }
 
     /** Runs two sides, {@code b} first when asked (the order alternates between rounds). */
-    private static void inOrder(boolean bFirst, Pair.Side a, Pair.Side b) throws Exception {
+    static void inOrder(boolean bFirst, Pair.Side a, Pair.Side b) throws Exception {
         if (bFirst) {
             b.run();
             a.run();

@@ -45,17 +45,12 @@ final class ScalingSuite implements Suite {
                         int threads = THREADS[k];
                         int kk = k;
                         int rr = r;
-                        Runnable ours = () -> commits[kk][rr] = unchecked(() -> PoolSuite.settled(
-                                file, () -> PoolSuite.smallCommits(pool, arena, threads, c.seconds())));
-                        Runnable theirs = () -> files[kk][rr] = unchecked(() ->
-                                PoolSuite.settled(file, () -> PoolSuite.filePerObject(c.dir(), threads, c.seconds())));
-                        if ((r + k) % 2 == 0) {
-                            ours.run();
-                            theirs.run();
-                        } else {
-                            theirs.run();
-                            ours.run();
-                        }
+                        PoolSuite.inOrder(
+                                (r + k) % 2 == 1,
+                                () -> commits[kk][rr] = PoolSuite.settled(
+                                        file, () -> PoolSuite.smallCommits(pool, arena, threads, c.seconds())),
+                                () -> files[kk][rr] = PoolSuite.settled(
+                                        file, () -> PoolSuite.filePerObject(c.dir(), threads, c.seconds())));
                         log.erase();
                         appends[k][r] = PoolSuite.settled(
                                 file, () -> LogSuite.concurrentSyncAppends(log, record, threads, c.seconds()));
@@ -99,18 +94,5 @@ final class ScalingSuite implements Suite {
                 Double.NaN,
                 "report (a curve)",
                 true);
-    }
-
-    @FunctionalInterface
-    private interface Measurement {
-        double take() throws Exception;
-    }
-
-    private static double unchecked(Measurement m) {
-        try {
-            return m.take();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
