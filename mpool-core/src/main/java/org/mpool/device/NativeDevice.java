@@ -84,6 +84,10 @@ public final class NativeDevice implements BlockDevice {
     private final Path path;
     private final Kind kind;
     private final int fd;
+    /** The system calls, as {@link WholeTransfer} takes them: made once, not per transfer. */
+    private final WholeTransfer.Call pread;
+
+    private final WholeTransfer.Call pwrite;
     private final boolean readOnly;
     /** Re-read by {@link #refreshSize()} (a device grown while open), and set by {@link #extend}. */
     private volatile long sizeBytes;
@@ -98,6 +102,8 @@ public final class NativeDevice implements BlockDevice {
         this.path = path;
         this.kind = kind;
         this.fd = fd;
+        this.pread = (at, count, offset) -> LibC.pread(fd, at, count, offset);
+        this.pwrite = (at, count, offset) -> LibC.pwrite(fd, at, count, offset);
         this.readOnly = readOnly;
         if (kind == Kind.BLOCK) {
             this.logicalBlockSize = (int) query(LibC.ioctlInt(fd, LibC.BLKSSZGET), "BLKSSZGET");
@@ -341,23 +347,16 @@ public final class NativeDevice implements BlockDevice {
 
     private void readAll(long offset, MemorySegment buffer) {
         BlockDevice.checkIo(this, "read", offset, buffer);
-        long done = 0;
         long length = buffer.byteSize();
-        while (done < length) {
-            long n = LibC.pread(fd, buffer.asSlice(done), length - done, offset + done);
-            if (n == -Errno.EINTR) {
-                continue;
-            }
-            if (n < 0) {
-                throw ioError("read", offset, length, (int) -n);
-            }
-            if (n == 0) {
-                throw new MpoolException(
-                        ErrorCode.IO,
-                        "read of " + length + " bytes at offset " + offset + " on " + path
-                                + " hit the end of the file at " + (offset + done));
-            }
-            done += n;
+        long r = WholeTransfer.of(pread, offset, buffer);
+        if (r < 0) {
+            throw ioError("read", offset, length, (int) -r);
+        }
+        if (r < length) {
+            throw new MpoolException(
+                    ErrorCode.IO,
+                    "read of " + length + " bytes at offset " + offset + " on " + path + " hit the end of the file at "
+                            + (offset + r));
         }
     }
 
@@ -374,17 +373,11 @@ public final class NativeDevice implements BlockDevice {
     private void writeAll(long offset, MemorySegment buffer) {
         checkWritable("write");
         BlockDevice.checkIo(this, "write", offset, buffer);
-        long done = 0;
         long length = buffer.byteSize();
-        while (done < length) {
-            long n = LibC.pwrite(fd, buffer.asSlice(done), length - done, offset + done);
-            if (n == -Errno.EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                throw ioError("write", offset, length, n == 0 ? Errno.EIO : (int) -n);
-            }
-            done += n;
+        long r = WholeTransfer.of(pwrite, offset, buffer);
+        if (r < length) {
+            // A write that moves nothing without an errno is a device that took nothing: EIO.
+            throw ioError("write", offset, length, r < 0 ? (int) -r : Errno.EIO);
         }
     }
 
