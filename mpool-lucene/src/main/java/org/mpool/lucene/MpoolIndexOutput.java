@@ -3,12 +3,16 @@ package org.mpool.lucene;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.util.ThreadInterruptedException;
 import org.mpool.MblockWriter;
 import org.mpool.common.MpoolException;
 import org.mpool.common.ObjectId;
@@ -16,7 +20,10 @@ import org.mpool.common.ObjectId;
 /**
  * An output that fills an aligned native buffer and writes it, whole, to the file's current
  * mblock with direct I/O (split in two where it meets the end of an mblock; only the very last
- * write of the file is not a whole number of pages). A full mblock is committed
+ * write of the file is not a whole number of pages). A full buffer is written by the directory's
+ * {@link WriteBehind} threads while the caller fills a second one; the next full buffer (or the
+ * close) waits for that write first, so an output has one write in flight at most, and a failed
+ * write is reported by the call that waits for it. A full mblock is committed
  * deferred at once (immutable and readable; durable at the next pool flush) and the next one is
  * allocated, tagged with the directory's owner tag.
  *
@@ -33,12 +40,17 @@ final class MpoolIndexOutput extends IndexOutput {
     private final CRC32 crc = new CRC32();
     private final List<MblockWriter> writers = new ArrayList<>();
     private MemorySegment buffer;
+    /** The other buffer: being written while {@link #buffer} fills, or null until a second is needed. */
+    private MemorySegment spare;
+    /** The write in flight, or null. */
+    private Future<?> pending;
+
     private final int bufferBytes;
     /** Bytes in the buffer. */
     private int used;
     /** Bytes of the buffer already in {@link #crc}. */
     private int summed;
-    /** Bytes written to mblocks. */
+    /** Bytes handed to writes (the one in flight among them). */
     private long written;
 
     private boolean closed;
@@ -153,17 +165,56 @@ final class MpoolIndexOutput extends IndexOutput {
             throw new AlreadyClosedException("write after close: " + this);
         }
         sumBuffer();
-        write(bufferBytes);
+        awaitPending();
+        MemorySegment full = buffer;
+        buffer = spare != null ? spare : store.buffers.take();
+        spare = full;
+        pending = store.writeBehind.submit(() -> {
+            try {
+                write(full, bufferBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        written += bufferBytes;
+        node.setWrittenBytes(written);
         used = 0;
         summed = 0;
     }
 
+    /** Waits for the write in flight; its failure is this call's. */
+    private void awaitPending() throws IOException {
+        Future<?> p = pending;
+        if (p == null) {
+            return;
+        }
+        pending = null;
+        try {
+            p.get();
+        } catch (ExecutionException e) {
+            failed = true;
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException("writing " + getName() + " in " + store + " failed", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = true;
+            throw new ThreadInterruptedException(e);
+        }
+    }
+
     /**
-     * Writes the first {@code n} bytes of the buffer to the file's mblocks: a buffer that does
+     * Writes the first {@code n} bytes of {@code from} to the file's mblocks, one call at a time
+     * (a write-behind thread, or the closing caller once the last one is done): a buffer that does
      * not fit in the current mblock's room is split (an mblock's capacity is its zone less the
      * page checksums at the zone's end, so buffers rarely divide it); both parts are whole pages.
      */
-    private void write(int n) throws IOException {
+    private void write(MemorySegment from, int n) throws IOException {
         try {
             int done = 0;
             while (done < n) {
@@ -176,10 +227,8 @@ final class MpoolIndexOutput extends IndexOutput {
                     writers.add(w);
                 }
                 int part = (int) Math.min(n - done, w.capacityBytes() - w.writtenBytes());
-                w.write(buffer.asSlice(done, part));
+                w.write(from.asSlice(done, part));
                 done += part;
-                written += part;
-                node.setWrittenBytes(written);
             }
         } catch (MpoolException e) {
             failed = true;
@@ -214,16 +263,18 @@ final class MpoolIndexOutput extends IndexOutput {
         closed = true;
         Store.Blob blob = null;
         try {
+            awaitPending();
             if (failed) {
                 throw new IOException("an earlier write of " + getName() + " failed: the file is dropped");
             }
-            if (writers.isEmpty() && used <= store.options.inlineMaxBytes()) {
+            if (written == 0 && used <= store.options.inlineMaxBytes()) {
                 byte[] bytes = new byte[used];
                 MemorySegment.copy(buffer, JAVA_BYTE, 0, bytes, 0, used);
                 blob = Store.Blob.inline(bytes);
             } else {
                 if (used > 0) {
-                    write(used); // the one partial write, the last of its mblock
+                    write(buffer, used); // the one partial write, the last of its mblock
+                    written += used;
                 }
                 try {
                     writers.getLast().commitDeferred();
@@ -238,12 +289,21 @@ final class MpoolIndexOutput extends IndexOutput {
             }
         } catch (IOException | RuntimeException e) {
             failed = true;
+            try {
+                awaitPending(); // its mblocks must be still before they are discarded
+            } catch (IOException | RuntimeException again) {
+                // the first failure is the one reported
+            }
             store.abandon(node);
             discard(e);
             throw e;
         } finally {
             store.buffers.give(buffer);
             buffer = null;
+            if (spare != null) {
+                store.buffers.give(spare);
+                spare = null;
+            }
         }
     }
 

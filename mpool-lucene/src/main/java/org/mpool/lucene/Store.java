@@ -124,6 +124,7 @@ final class Store {
     final long tag;
     final MpoolDirectoryOptions options;
     final WriteBuffers buffers;
+    final WriteBehind writeBehind;
     final MpoolDirectory.OpenReport report;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -163,6 +164,7 @@ final class Store {
         // A power of two no larger than an mblock's capacity (its zone less the page checksums).
         this.buffers = new WriteBuffers((int)
                 Math.min(options.writeBufferBytes(), Long.highestOneBit(pool.mblockCapacity(options.mediaClass()))));
+        this.writeBehind = new WriteBehind(name);
         this.report = r;
     }
 
@@ -886,6 +888,7 @@ final class Store {
             throw Errors.io(e, "closing " + this);
         } finally {
             lock.unlock();
+            writeBehind.close(); // writes of outputs left open finish before their buffers go
             buffers.close();
         }
     }
