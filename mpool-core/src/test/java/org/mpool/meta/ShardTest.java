@@ -631,10 +631,13 @@ class ShardTest {
     void aCommitRecordAtTheLimitsFitsAndOnePastThemIsCorrupt() {
         long id = ObjectIdBits.pack(5, ObjectIdBits.TYPE_MBLOCK, SHARD);
         long mlogId = ObjectIdBits.pack(6, ObjectIdBits.TYPE_MLOG, SHARD);
+        long mdcId = ObjectIdBits.pack(7, ObjectIdBits.TYPE_MDC, SHARD);
         long lastZone = ObjectTable.ZONE_LIMIT - 1;
         List<CatalogRecord> fit = List.of(
                 new CatalogRecord.Mblock(id, 0, lastZone, Integer.MAX_VALUE, 0, 0),
-                new CatalogRecord.Mlog(mlogId, 1, 0, Integer.MAX_VALUE, 0));
+                new CatalogRecord.Mlog(mlogId, 1, 0, Integer.MAX_VALUE, 0),
+                // An MDC's two logs together: 2 x zonesPerLog zones.
+                new CatalogRecord.Mdc(mdcId, 0, lastZone, Integer.MAX_VALUE / 2, 0));
         for (CatalogRecord r : fit) {
             MemoryDevice mem = device();
             LogSpec[] l = logs(mem);
@@ -648,7 +651,9 @@ class ShardTest {
         List<CatalogRecord> past = List.of(
                 new CatalogRecord.Mblock(id, 0, lastZone + 1, 4096, 0, 0),
                 new CatalogRecord.Mblock(id, 0, 3, Integer.MAX_VALUE + 1L, 0, 0),
-                new CatalogRecord.Mlog(mlogId, 1, 0, Integer.MAX_VALUE + 1L, 0));
+                new CatalogRecord.Mlog(mlogId, 1, 0, Integer.MAX_VALUE + 1L, 0),
+                new CatalogRecord.Mdc(mdcId, 0, lastZone + 1, 1, 0),
+                new CatalogRecord.Mdc(mdcId, 0, 3, Integer.MAX_VALUE / 2 + 1, 0));
         for (CatalogRecord r : past) {
             MemoryDevice mem = device();
             LogSpec[] l = logs(mem);
