@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.mpool.MblockWriter;
 import org.mpool.Mdc;
@@ -174,6 +175,28 @@ class PoolCorruptionTest {
                     "PoolCorruptionTest: %d damaged images: %d CORRUPT, %d the exact acknowledged state, none wrong%n",
                     images, corrupt, images - corrupt);
             assertThat(corrupt).as("damage was found at all").isPositive();
+        }
+    }
+
+    /**
+     * Found by the CI run of 2026-12-05 06:30 (seed -2180467953355751074, iteration 2325): two
+     * flipped bits in the first block of the root MDC's log (one inside a record, one past the
+     * log's end) and the pool opens with the root MDC empty, its five acknowledged records gone,
+     * where CORRUPT is due. Either flip alone is CORRUPT or harmless. Disabled until the log
+     * scanner tells this damage from a torn, unacknowledged tail (issue 21, RELIABILITY.md).
+     */
+    @Test
+    @Disabled("known bug: two flips in the root MDC's first block read as an empty log, not CORRUPT")
+    void twoFlipsInTheFirstBlockOfTheRootMdcAreCorruptNotAnEmptyLog() {
+        try (MemoryDevice pristine = new MemoryDevice("pool", DEVICE_BYTES)) {
+            Expected expected = populate(pristine);
+            try (MemoryDevice media = MemoryDevice.copyOf(pristine)) {
+                for (long[] flip : new long[][] {{0x300d81, 6}, {0x3006f1, 0}}) {
+                    byte old = media.media().get(ValueLayout.JAVA_BYTE, flip[0]);
+                    media.media().set(ValueLayout.JAVA_BYTE, flip[0], (byte) (old ^ (1 << flip[1])));
+                }
+                openAndCheck(media, expected, "flipped bits 0x300d81.6 0x3006f1.0");
+            }
         }
     }
 
