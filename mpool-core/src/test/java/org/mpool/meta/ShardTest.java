@@ -581,11 +581,7 @@ class ShardTest {
 
     @Test
     void aConfigurationRecordInAShardIsCorrupt() {
-        MemoryDevice mem = device();
-        LogSpec[] l = logs(mem);
-        try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
-            mdc.append(CatalogRecord.encode(new CatalogRecord.Config("name", "value")), true);
-        }
+        MemoryDevice mem = holding(new CatalogRecord.Config("name", "value"));
         for (boolean readOnly : new boolean[] {false, true}) {
             MpoolException e = failure(() -> {
                 if (readOnly) {
@@ -602,6 +598,22 @@ class ShardTest {
         }
     }
 
+    /** A shard's media whose log holds {@code r} alone, durable. */
+    private MemoryDevice holding(CatalogRecord r) {
+        MemoryDevice mem = device();
+        LogSpec[] l = logs(mem);
+        try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
+            mdc.append(CatalogRecord.encode(r), true);
+        }
+        return mem;
+    }
+
+    private void assertOpenIsCorrupt(MemoryDevice mem, CatalogRecord r) {
+        Throwable t = catchThrowable(() -> open(mem, m -> true));
+        assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
+        assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
+    }
+
     /** Fields the table cannot hold (zones of 48 bits, lengths of 31) are damage, reported as such. */
     @Test
     void aCommitRecordWithFieldsOutOfRangeIsCorrupt() {
@@ -615,14 +627,7 @@ class ShardTest {
                 new CatalogRecord.Mlog(mlogId, 1, 1L << 50, 2, 0),
                 new CatalogRecord.Mlog(mlogId, 1, 7, 1L << 33, 0));
         for (CatalogRecord r : bad) {
-            MemoryDevice mem = device();
-            LogSpec[] l = logs(mem);
-            try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
-                mdc.append(CatalogRecord.encode(r), true);
-            }
-            Throwable t = catchThrowable(() -> open(mem, m -> true));
-            assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
-            assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
+            assertOpenIsCorrupt(holding(r), r);
         }
     }
 
@@ -639,12 +644,7 @@ class ShardTest {
                 // An MDC's two logs together: 2 x zonesPerLog zones.
                 new CatalogRecord.Mdc(mdcId, 0, lastZone, Integer.MAX_VALUE / 2, 0));
         for (CatalogRecord r : fit) {
-            MemoryDevice mem = device();
-            LogSpec[] l = logs(mem);
-            try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
-                mdc.append(CatalogRecord.encode(r), true);
-            }
-            try (Shard shard = open(mem, m -> true)) {
+            try (Shard shard = open(holding(r), m -> true)) {
                 assertThat(shard.table().size()).as("a shard holding %s", r).isEqualTo(1);
             }
         }
@@ -655,14 +655,7 @@ class ShardTest {
                 new CatalogRecord.Mdc(mdcId, 0, lastZone + 1, 1, 0),
                 new CatalogRecord.Mdc(mdcId, 0, 3, Integer.MAX_VALUE / 2 + 1, 0));
         for (CatalogRecord r : past) {
-            MemoryDevice mem = device();
-            LogSpec[] l = logs(mem);
-            try (LogPair mdc = LogPair.create(l[0], l[1], false)) {
-                mdc.append(CatalogRecord.encode(r), true);
-            }
-            Throwable t = catchThrowable(() -> open(mem, m -> true));
-            assertThat(t).as("open of a shard holding %s", r).isInstanceOf(MpoolException.class);
-            assertThat(((MpoolException) t).code()).as("code of %s", t).isEqualTo(ErrorCode.CORRUPT);
+            assertOpenIsCorrupt(holding(r), r);
         }
     }
 
