@@ -16,9 +16,9 @@ final class MpoolStoreSettings {
     static final String STORE_TYPE = "mpool";
 
     /**
-     * Size of each shard's pool file. It is sparse: only what the shard writes takes disk space,
-     * so the default is generous. A pool does not grow: a shard that outgrows it fails its writes
-     * (no space), so give the most a shard may ever hold, with room for merges (twice the shard).
+     * Size of each shard's pool file when it is made. It is sparse: only what the shard writes
+     * takes disk space, so the default is generous. A shard that fills it grows it to twice its
+     * size (mpool-lucene's directory does, crash-safely, up to its {@code maxPoolSizeBytes}).
      */
     static final Setting<ByteSizeValue> POOL_SIZE = Setting.byteSizeSetting(
             "index.store.mpool.size",
