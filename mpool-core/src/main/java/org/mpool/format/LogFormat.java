@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * 16 u32 block index within the log          8 u32 writer epoch
  * 20 u32 epoch (block 0: the log's current  12 u64 durable position: every log byte before
  *        writer epoch; other blocks: 0)            it was durable when this was sealed
- * 24 u32 0
+ * 24 u32 block 0: the durable mark / 16
+ *        (see below); other blocks: 0
  * 28 u32 crc32c(pool uuid, log id, bytes 0..27)
  * </pre>
  *
@@ -37,7 +38,14 @@ import java.util.zip.CRC32C;
  * written for, so stale data from earlier generations, other logs or other pools is never
  * accepted. There is no CRC over a whole block: the writer rewrites the partly filled tail
  * block with the same bytes before the new ones, so a torn rewrite leaves earlier fragments
- * intact. See docs/FORMAT.md for the recovery rules.
+ * intact.
+ *
+ * <p>Block 0's <b>durable mark</b>, in units of 16 bytes, says every log byte before it was
+ * durable when the header was written: a close that appended records writes it once they are
+ * durable, so damage to the last records cannot pass for a torn tail even when the fragments
+ * after them are damaged too. 0 means no mark (a new generation; a log never closed after
+ * appends; software that predates the mark, which ignores the field). See docs/FORMAT.md for
+ * the recovery rules.
  */
 public final class LogFormat {
     public static final int VERSION = 1;
@@ -62,6 +70,10 @@ public final class LogFormat {
     public static final int BH_GENERATION = 8;
     public static final int BH_INDEX = 16;
     public static final int BH_EPOCH = 20;
+    public static final int BH_DURABLE_MARK = 24;
+    /** The durable mark counts in these units: a u32 of them reaches 64 GiB. */
+    public static final int DURABLE_MARK_UNIT = 16;
+
     public static final int BH_CRC = 28;
 
     // Fragment header offsets.
@@ -78,7 +90,7 @@ public final class LogFormat {
     private LogFormat() {}
 
     /** The decoded fields of a valid block header. */
-    public record BlockHeader(int version, long generation, long index, long epoch) {}
+    public record BlockHeader(int version, long generation, long index, long epoch, long durableMark) {}
 
     /** What a block header check found. */
     public enum HeaderCheck {
@@ -133,15 +145,25 @@ public final class LogFormat {
         }
     }
 
-    /** Writes a block header into the first 32 bytes of {@code block}. */
+    /** Writes the header of a block other than block 0, or of a block 0 without a durable mark. */
     public static void writeBlockHeader(Seed seed, MemorySegment block, long generation, long index, long epoch) {
+        writeBlockHeader(seed, block, generation, index, epoch, 0);
+    }
+
+    /**
+     * Writes a block header into the first 32 bytes of {@code block}. {@code durable} (block
+     * 0 only) is rounded down to the mark's unit, so the mark never claims more than was
+     * durable; a mark beyond what a u32 holds is recorded as the largest one it does.
+     */
+    public static void writeBlockHeader(
+            Seed seed, MemorySegment block, long generation, long index, long epoch, long durable) {
         block.set(U32, BH_MAGIC, MAGIC);
         block.set(U16, BH_VERSION, (short) VERSION);
         block.set(U16, BH_LENGTH, (short) BLOCK_HEADER_SIZE);
         block.set(U64, BH_GENERATION, generation);
         block.set(U32, BH_INDEX, (int) index);
         block.set(U32, BH_EPOCH, (int) epoch);
-        block.set(U32, 24, 0);
+        block.set(U32, BH_DURABLE_MARK, (int) Math.min(durable / DURABLE_MARK_UNIT, 0xFFFF_FFFFL));
         block.set(U32, BH_CRC, seed.blockHeaderCrc(block));
     }
 
@@ -165,7 +187,8 @@ public final class LogFormat {
                 Short.toUnsignedInt(block.get(U16, BH_VERSION)),
                 block.get(U64, BH_GENERATION),
                 Integer.toUnsignedLong(block.get(U32, BH_INDEX)),
-                Integer.toUnsignedLong(block.get(U32, BH_EPOCH)));
+                Integer.toUnsignedLong(block.get(U32, BH_EPOCH)),
+                Integer.toUnsignedLong(block.get(U32, BH_DURABLE_MARK)) * DURABLE_MARK_UNIT);
     }
 
     /** Fills in a fragment header (and its CRC) for the payload that follows it. */

@@ -19,9 +19,9 @@ import org.mpool.format.LogFormat;
  * into frames. A scan stops at the first thing that is not a valid continuation and names
  * the row of the recovery table it took ({@link LogEnd}, docs/FORMAT.md §3): blank space or a
  * block of an older generation is a clean end; an invalid or incomplete fragment is a torn
- * tail, unless some valid fragment claims (in its durable position) that the bytes at the stop
- * were already durable when it was written: then the media lost acknowledged data and the scan
- * fails with CORRUPT.
+ * tail, unless block 0's durable mark or some valid fragment (in its durable position) claims
+ * that the bytes at the stop were already durable when it was written: then the media lost
+ * acknowledged data and the scan fails with CORRUPT.
  */
 final class LogScanner implements AutoCloseable {
     private static final int READ_AHEAD = 256 * 1024;
@@ -38,6 +38,9 @@ final class LogScanner implements AutoCloseable {
     private long logEpoch;
     private long position;
     private long lastEpoch;
+    /** What block 0's durable mark says was durable at the last close after appends (0: nothing). */
+    private final long durableMark;
+
     private long maxDurable;
 
     private byte[] frame = new byte[BLOCK_SIZE];
@@ -77,6 +80,8 @@ final class LogScanner implements AutoCloseable {
         }
         this.generation = header.generation();
         this.logEpoch = header.epoch();
+        this.durableMark = header.durableMark();
+        this.maxDurable = durableMark; // the mark vouches like a fragment's durable position
         this.position = BLOCK_HEADER_SIZE;
     }
 
@@ -90,6 +95,10 @@ final class LogScanner implements AutoCloseable {
 
     long logEpoch() {
         return logEpoch;
+    }
+
+    long durableMark() {
+        return durableMark;
     }
 
     /** The bytes of the block starting at {@code blockStart}, read through the read-ahead chunk. */
@@ -247,8 +256,9 @@ final class LogScanner implements AutoCloseable {
     }
 
     /**
-     * A torn tail may only hold data that was never made durable. If a valid fragment, here or
-     * after the stop, says the bytes at the end were durable, the media lost them: CORRUPT.
+     * A torn tail may only hold data that was never made durable. If block 0's durable mark or
+     * a valid fragment, here or after the stop, says the bytes at the end were durable, the
+     * media lost them: CORRUPT.
      * After the stop means the rest of the block where the scan stopped ({@code stoppedAt}),
      * then the later blocks up to the first whose header is not valid; not after the end: when a frame spanning blocks is cut off, the
      * end is the frame's start in an earlier block, and the blocks up to the bad one only hold

@@ -62,8 +62,10 @@ public final class RecordLog implements AutoCloseable {
     private long writtenEnd;
     /** Written under the lock; read without it by sync appenders a round has released. */
     private volatile long durableEnd;
-    /** The last frame holds records and no later fragment says they are durable. */
-    private boolean tailUnvouched;
+    /** Records were appended since block 0's durable mark was last written (or the log opened). */
+    private boolean appendedSinceMark;
+    /** What block 0's durable mark says (see {@link #markDurable}); the ring's copy of block 0 holds it too. */
+    private long durableMark;
     /** The I/O slot: a write-out is in flight, or a leader gathers its round. One at a time. */
     private boolean ioInProgress;
     /** A write-out is in flight (ioInProgress also covers a gather's wait): checked by an assertion. */
@@ -170,11 +172,13 @@ public final class RecordLog implements AutoCloseable {
             epoch = scanner.logEpoch() + 1;
             end = scanner.end();
             confirmed = Math.min(end, scanner.maxDurable());
+            durableMark = scanner.durableMark();
         }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
             spec.device().read(spec.offset(), block0);
-            LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, epoch);
+            LogFormat.writeBlockHeader(
+                    new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, epoch, durableMark);
             long tailBlock = LogFormat.blockEnd(end) - BLOCK_SIZE;
             MemorySegment tail = block0;
             if (tailBlock == 0) {
@@ -212,6 +216,8 @@ public final class RecordLog implements AutoCloseable {
             block0.asSlice(0, ATOMIC_WRITE_BYTES).fill((byte) 0);
             LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, 1);
             ring.reset(generation, 1, BLOCK_HEADER_SIZE, block0);
+            durableMark = 0;
+            appendedSinceMark = false;
             spec.device().write(spec.offset(), block0);
             spec.device().flush();
         }
@@ -230,7 +236,7 @@ public final class RecordLog implements AutoCloseable {
             lock.lock();
             try {
                 if (!recordInProgress && failure == null && !closed && ring.tryAppendInBlock(record)) {
-                    tailUnvouched = true;
+                    appendedSinceMark = true;
                     appendedRecords++;
                     if (sync) {
                         commitThrough(ring.tail(), false);
@@ -287,7 +293,7 @@ public final class RecordLog implements AutoCloseable {
                 }
                 putAll(varintSegment, header);
                 putAll(record, length);
-                tailUnvouched = true;
+                appendedSinceMark = true;
                 appendedRecords++;
             } finally {
                 recordInProgress = false;
@@ -732,7 +738,7 @@ public final class RecordLog implements AutoCloseable {
                 if (failure == null) {
                     awaitNoRecordInProgress();
                     commitThrough(ring.tail(), true);
-                    vouchForTail();
+                    markDurable();
                 } else if (durableEnd < ring.tail()) {
                     throw new MpoolException(
                             failure.code(),
@@ -765,20 +771,37 @@ public final class RecordLog implements AutoCloseable {
     }
 
     /**
-     * Appends an empty frame, after the records are durable, that records them as durable, and
-     * flushes it. A reader that finds the last record damaged then knows it was acknowledged
-     * and reports CORRUPT; without it, damage to the last frame looks like a write that a crash
-     * cut short, and the scan would end before it. A full log has no room for it and keeps
-     * that blind spot.
+     * Once the records are durable, writes their end into block 0's header as its durable mark
+     * and flushes it. A reader that finds damage before the mark then knows acknowledged data
+     * was lost and reports CORRUPT. Without it, the last records have no witness but the
+     * fragments written after them, and damage to both would look like a write that a crash
+     * cut short: the scan would end early. Block 0 is read back as the media holds it and
+     * only its header changes, in the first sector: torn, the write leaves the old mark or the
+     * new one. A close without appends writes nothing: in particular it never vouches for a
+     * tail recovery found but no one acknowledged.
      */
-    private void vouchForTail() {
-        if (!tailUnvouched || ring.endAfter(0) == Long.MAX_VALUE) {
+    private void markDurable() {
+        if (!appendedSinceMark || durableEnd <= durableMark) {
             return;
         }
-        if (ring.openFrame()) {
-            tailUnvouched = false;
-            commitThrough(ring.tail(), true);
+        while (ioInProgress) {
+            progress.awaitUninterruptibly();
         }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+            spec.device().read(spec.offset(), block0);
+            LogFormat.writeBlockHeader(
+                    new LogFormat.Seed(spec.poolUuid(), spec.logId()),
+                    block0,
+                    ring.generation(),
+                    0,
+                    ring.epoch(),
+                    durableEnd);
+            spec.device().write(spec.offset(), block0);
+            spec.device().flush();
+        }
+        durableMark = durableEnd;
+        appendedSinceMark = false;
     }
 
     @Override

@@ -48,19 +48,34 @@ class LogFormatTest {
             @ForAll long logId,
             @ForAll long generation,
             @ForAll("u32") long index,
-            @ForAll("u32") long epoch) {
+            @ForAll("u32") long epoch,
+            @ForAll("u32") long markUnits) {
         MemorySegment block = randomBlock(generation ^ index);
         LogFormat.Seed seed = new LogFormat.Seed(pool, logId);
-        LogFormat.writeBlockHeader(seed, block, generation, index, epoch);
+        long mark = markUnits * LogFormat.DURABLE_MARK_UNIT;
+        // A durable position between two units is recorded rounded down: the mark never claims more.
+        LogFormat.writeBlockHeader(
+                seed, block, generation, index, epoch, mark + markUnits % LogFormat.DURABLE_MARK_UNIT);
         assertThat(LogFormat.checkBlockHeader(seed, block))
                 .as("check of the header just written")
                 .isEqualTo(LogFormat.HeaderCheck.VALID);
         assertThat(LogFormat.readBlockHeader(block))
                 .as("read of the header just written")
-                .isEqualTo(new LogFormat.BlockHeader(LogFormat.VERSION, generation, index, epoch));
+                .isEqualTo(new LogFormat.BlockHeader(LogFormat.VERSION, generation, index, epoch, mark));
         assertThat(LogFormat.checkBlockHeader(new LogFormat.Seed(pool, logId), block))
                 .as("check with a new seed of the same identity")
                 .isEqualTo(LogFormat.HeaderCheck.VALID);
+    }
+
+    @Example
+    void aDurableMarkBeyondWhatTheFieldHoldsIsRecordedAsTheLargestItHolds() {
+        MemorySegment block = randomBlock(7);
+        LogFormat.Seed seed = new LogFormat.Seed(new UUID(1, 2), 0x22);
+        long largest = 0xFFFF_FFFFL * LogFormat.DURABLE_MARK_UNIT;
+        LogFormat.writeBlockHeader(seed, block, 3, 0, 1, largest + 4096);
+        assertThat(LogFormat.readBlockHeader(block).durableMark())
+                .as("a mark past 64 GiB: the largest the u32 holds, which still claims nothing untrue")
+                .isEqualTo(largest);
     }
 
     /** One flipped bit anywhere in the 32 header bytes makes it INVALID (never BLANK: it is not all zero). */

@@ -44,6 +44,11 @@ class LogDamageTest {
         forEachSeed(Integer.getInteger("mpool.corruption.closed", 1000), LogDamageTest::closedLogBitFlip);
     }
 
+    @Test
+    void aClosedLogThatLostItsLastFramesAndEveryLaterFragmentIsCorrupt() {
+        forEachSeed(Integer.getInteger("mpool.corruption.marked", 300), LogDamageTest::lastFramesWiped);
+    }
+
     /** Runs {@code check} for seeds 1..n (or only -Dmpool.seed) in batches that must not hang; returns how many failed CORRUPT. */
     private static int forEachSeed(int n, SeedCheck check) {
         Long only = Long.getLong("mpool.seed");
@@ -148,9 +153,8 @@ class LogDamageTest {
 
     /**
      * Flips one bit anywhere before the end of a closed log, its last records included: close
-     * wrote a fragment that says every record is durable, so the reads fail CORRUPT or, if the
-     * bit was one no record depends on (padding, or that last fragment itself), return every
-     * record. A shorter log would be acknowledged records lost without a word.
+     * wrote block 0's durable mark, which says every record is durable, so the reads fail
+     * CORRUPT or, if the bit was one no record depends on (padding), return every record. A shorter log would be acknowledged records lost without a word.
      */
     private static boolean closedLogBitFlip(long seed) {
         Random r = new Random(seed * 0x5DEECE66DL);
@@ -178,6 +182,40 @@ class LogDamageTest {
                 }
             }
             return read.failed();
+        }
+    }
+
+    /**
+     * Wipes a closed log from the start of a record's frame to its end: every fragment that
+     * could vouch for the lost records is gone with them, and the zeros read as a log that was
+     * never written further. Only block 0's durable mark, written by the close, still says the
+     * records were durable, also after a later session that appended nothing: both reads must
+     * fail CORRUPT.
+     */
+    private static boolean lastFramesWiped(long seed) {
+        Random r = new Random(seed * 0x61C8864680B583EBL);
+        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean())) {
+            if (r.nextBoolean()) {
+                // A session that appends nothing: its open rewrites block 0, keeping the mark.
+                RecordLog.open(f.a, Runnable::run).close();
+            }
+            LogDamage damage = new LogDamage(f);
+            long from = f.framePositions.get(r.nextInt(f.framePositions.size()));
+            damage.zero(from, f.end - from);
+            String where = where(seed, damage) + " (log end " + f.end + ")";
+            for (ReadOutcome o : List.of(
+                    ReadOutcome.of(
+                            where + ", RecordLog.read",
+                            () -> RecordLog.read(f.a).readAll()),
+                    ReadOutcome.of(where + ", RecordLog.open", () -> {
+                        try (RecordLog log = RecordLog.open(f.a, Runnable::run)) {
+                            return log.reader().readAll();
+                        }
+                    }))) {
+                assertThat(o.failed()).as(where + ": " + o).isTrue();
+                assertThat(o.code()).as(where + ": " + o.error()).isEqualTo(ErrorCode.CORRUPT);
+            }
+            return true;
         }
     }
 

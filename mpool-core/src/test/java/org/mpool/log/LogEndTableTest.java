@@ -220,21 +220,19 @@ class LogEndTableTest {
     }
 
     /**
-     * Records made durable and closed (the close appends an empty frame that vouches for them),
-     * reopened, then that last frame damaged: nothing vouches for it, so only the written end
-     * a live reader knows says data was lost.
+     * Three synced records and power lost (no close: its durable mark would vouch for them all),
+     * reopened, then the last frame damaged: no fragment and no mark vouches for it, so only
+     * the written end a live reader knows says data was lost.
      */
     private static Built damageBeforeWrittenEnd(MemoryDevice dev) {
         LogSpec spec = spec(dev);
         List<byte[]> written = new ArrayList<>();
-        try (RecordLog log = RecordLog.format(spec, 1, false)) {
-            append(log, written, 100, 3);
-        }
-        long vouchingFrame = LogFormat.BLOCK_HEADER_SIZE + 3L * (LogFormat.FRAGMENT_HEADER_SIZE + 1 + 100);
+        RecordLog crashed = RecordLog.format(spec, 1, false);
+        append(crashed, written, 100, 3);
+        long lastFrame = LogFormat.BLOCK_HEADER_SIZE + 2L * (LogFormat.FRAGMENT_HEADER_SIZE + 1 + 100);
         // The open's recovery reads the intact log; the damage comes after it, before the read.
-        Runnable damage =
-                () -> new MediaDamage(dev.media()).flipBit(spec.offset() + vouchingFrame + LogFormat.FH_CRC, 2);
-        return new Built(spec, written, true, damage, null);
+        Runnable damage = () -> new MediaDamage(dev.media()).flipBit(spec.offset() + lastFrame + LogFormat.FH_CRC, 2);
+        return new Built(spec, written, true, damage, crashed);
     }
 
     /** Two synced records: the second records that the first was durable; then the first damaged. */

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.mpool.MblockWriter;
 import org.mpool.Mdc;
@@ -182,11 +181,12 @@ class PoolCorruptionTest {
      * Found by the CI run of 2026-12-05 06:30 (seed -2180467953355751074, iteration 2325): two
      * flipped bits in the first block of the root MDC's log (one inside a record, one past the
      * log's end) and the pool opens with the root MDC empty, its five acknowledged records gone,
-     * where CORRUPT is due. Either flip alone is CORRUPT or harmless. Disabled until the log
-     * scanner tells this damage from a torn, unacknowledged tail (issue 21, RELIABILITY.md).
+     * where CORRUPT is due. Either flip alone was CORRUPT or harmless: the second hit the empty
+     * frame a close then wrote, the only witness that the last records were durable. Since
+     * then a close writes the log's durable end into block 0's header (the durable mark), which
+     * no damage can remove unseen: the open is CORRUPT.
      */
     @Test
-    @Disabled("known bug: two flips in the root MDC's first block read as an empty log, not CORRUPT")
     void twoFlipsInTheFirstBlockOfTheRootMdcAreCorruptNotAnEmptyLog() {
         try (MemoryDevice pristine = new MemoryDevice("pool", DEVICE_BYTES)) {
             Expected expected = populate(pristine);
@@ -195,7 +195,9 @@ class PoolCorruptionTest {
                     byte old = media.media().get(ValueLayout.JAVA_BYTE, flip[0]);
                     media.media().set(ValueLayout.JAVA_BYTE, flip[0], (byte) (old ^ (1 << flip[1])));
                 }
-                openAndCheck(media, expected, "flipped bits 0x300d81.6 0x3006f1.0");
+                assertThat(openAndCheck(media, expected, "flipped bits 0x300d81.6 0x3006f1.0"))
+                        .as("the open is CORRUPT: a record before the durable mark is damaged")
+                        .isTrue();
             }
         }
     }
