@@ -82,7 +82,8 @@ final class GrowCrashScenario implements CrashScenario<GrowCrashScenario.Model> 
         });
         // The device is twice the pool: grown under it, as a volume by lvextend.
         MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES);
-        blocks.forEach((off, bytes) -> MemorySegment.copy(bytes, 0, media.media(), ValueLayout.JAVA_BYTE, off, BLOCK));
+        blocks.forEach((off, bytes) ->
+                MemorySegment.copy(bytes, 0, media.region(off, BLOCK), ValueLayout.JAVA_BYTE, 0, BLOCK));
         return new Start<>(media, new Model());
     }
 

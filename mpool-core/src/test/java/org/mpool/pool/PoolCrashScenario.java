@@ -70,7 +70,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
             created.blocks()
                     .get(d)
                     .forEach((off, bytes) ->
-                            MemorySegment.copy(bytes, 0, media.media(), ValueLayout.JAVA_BYTE, off, BLOCK));
+                            MemorySegment.copy(bytes, 0, media.region(off, BLOCK), ValueLayout.JAVA_BYTE, 0, BLOCK));
         }
         PoolModel model = new PoolModel();
         model.baseUsed.putAll(created.baseUsed());

@@ -216,7 +216,7 @@ public final class FaultInjectingDevice extends DeviceWrapper {
                 if (fates != null) {
                     fates.add(fate);
                 }
-                apply(w, fate, random, image.media());
+                apply(w, fate, random, image.region(w.offset, w.data.length));
             }
             return image;
         }
@@ -240,21 +240,21 @@ public final class FaultInjectingDevice extends DeviceWrapper {
                     throw MpoolException.invalid(
                             "unflushed write " + i + " at offset " + w.offset + " may not be garbled (see garbling)");
                 }
-                apply(w, fates.get(i), tears, image.media());
+                apply(w, fates.get(i), tears, image.region(w.offset, w.data.length));
             }
             return image;
         }
     }
 
-    /** Puts what survives of {@code w} under {@code fate} onto {@code media}. */
-    private static void apply(PendingWrite w, Fate fate, Random tears, MemorySegment media) {
+    /** Puts what survives of {@code w} under {@code fate} onto {@code target}, the bytes it was written to. */
+    private static void apply(PendingWrite w, Fate fate, Random tears, MemorySegment target) {
         int sectors = (w.data.length + SECTOR - 1) / SECTOR;
         int garbled = -1;
         if (fate == Fate.GARBLED) {
             List<Integer> changed = new ArrayList<>();
             for (int i = 0; i < sectors; i++) {
                 int n = Math.min(SECTOR, w.data.length - i * SECTOR);
-                MemorySegment now = media.asSlice(w.offset + (long) i * SECTOR, n);
+                MemorySegment now = target.asSlice((long) i * SECTOR, n);
                 if (now.mismatch(MemorySegment.ofArray(w.data).asSlice((long) i * SECTOR, n)) >= 0) {
                     changed.add(i);
                 }
@@ -267,9 +267,9 @@ public final class FaultInjectingDevice extends DeviceWrapper {
             if (i == garbled) {
                 byte[] noise = new byte[n];
                 tears.nextBytes(noise);
-                MemorySegment.copy(noise, 0, media, JAVA_BYTE, w.offset + s, n);
+                MemorySegment.copy(noise, 0, target, JAVA_BYTE, s, n);
             } else if (fate == Fate.KEPT || ((fate == Fate.TORN || fate == Fate.GARBLED) && tears.nextBoolean())) {
-                MemorySegment.copy(w.data, s, media, JAVA_BYTE, w.offset + s, n);
+                MemorySegment.copy(w.data, s, target, JAVA_BYTE, s, n);
             }
         }
     }
@@ -374,7 +374,7 @@ public final class FaultInjectingDevice extends DeviceWrapper {
             clock.flushed();
             if (durable != null) {
                 for (PendingWrite w : unflushed) {
-                    MemorySegment.copy(w.data, 0, durable.media(), JAVA_BYTE, w.offset, w.data.length);
+                    MemorySegment.copy(w.data, 0, durable.region(w.offset, w.data.length), JAVA_BYTE, 0, w.data.length);
                 }
                 unflushed.clear();
             }

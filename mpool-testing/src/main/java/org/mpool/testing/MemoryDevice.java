@@ -2,17 +2,31 @@ package org.mpool.testing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.mpool.common.MpoolException;
 import org.mpool.spi.BlockDevice;
 
 /**
  * A device in memory, for tests and for crash images. It checks alignment exactly as a native
  * device does, so code tested here behaves the same on real media.
+ *
+ * <p>Copies are cheap where little was written: a device starts as zero pages the kernel maps
+ * on first touch ({@link AnonymousMemory}) and remembers which 4 KiB blocks may hold other
+ * bytes than zeros, so {@link #copyOf} copies those alone. Writes through {@link #write},
+ * {@link #discard} and {@link #region} are tracked; whoever takes the whole {@link #media()}
+ * may write anywhere, so from then on a copy looks at every block (and copies the non-zero ones).
  */
 public final class MemoryDevice implements BlockDevice {
+    private static final int TRACKED_BLOCK = 4096;
+
     private final String name;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment media;
+    /** One bit per 4 KiB block that may hold other bytes than zeros. */
+    private final AtomicLongArray written;
+    /** {@link #media()} was handed out: any block may have been written. */
+    private volatile boolean untracked;
+
     private final int logicalBlockSize;
     private final int physicalBlockSize;
     private volatile boolean closed;
@@ -37,7 +51,8 @@ public final class MemoryDevice implements BlockDevice {
         this.name = name;
         this.logicalBlockSize = logicalBlockSize;
         this.physicalBlockSize = physicalBlockSize;
-        this.media = arena.allocate(sizeBytes, physicalBlockSize);
+        this.media = AnonymousMemory.allocate(arena, sizeBytes, physicalBlockSize);
+        this.written = new AtomicLongArray((int) ((sizeBytes / TRACKED_BLOCK + 63) / 64));
     }
 
     /** A new memory device holding a copy of everything {@code source} holds now. */
@@ -45,19 +60,71 @@ public final class MemoryDevice implements BlockDevice {
         MemoryDevice copy = new MemoryDevice(
                 source.name() + " (copy)", source.sizeBytes(), source.logicalBlockSize(), source.physicalBlockSize());
         if (source instanceof MemoryDevice m) {
-            MemorySegment.copy(m.media, 0, copy.media, 0, m.media.byteSize());
+            m.copyWrittenBlocksTo(copy);
         } else {
             long chunk = 1 << 20;
             for (long off = 0; off < source.sizeBytes(); off += chunk) {
                 long len = Math.min(chunk, source.sizeBytes() - off);
-                source.read(off, copy.media.asSlice(off, len));
+                source.read(off, copy.region(off, len));
             }
         }
         return copy;
     }
 
-    /** The device's bytes, for tests that inspect or damage the media directly. */
+    /** Copies every block that may hold other bytes than zeros, in runs; marks them in {@code copy}. */
+    private void copyWrittenBlocksTo(MemoryDevice copy) {
+        boolean scan = untracked;
+        long blocks = media.byteSize() / TRACKED_BLOCK;
+        long runStart = -1;
+        for (long b = 0; b <= blocks; b++) {
+            boolean take = b < blocks && (scan ? !isZero(b) : isMarked(b));
+            if (take && runStart < 0) {
+                runStart = b;
+            } else if (!take && runStart >= 0) {
+                long offset = runStart * TRACKED_BLOCK;
+                long length = (b - runStart) * TRACKED_BLOCK;
+                MemorySegment.copy(media, offset, copy.region(offset, length), 0, length);
+                runStart = -1;
+            }
+        }
+    }
+
+    private boolean isMarked(long block) {
+        return (written.get((int) (block >>> 6)) & (1L << block)) != 0;
+    }
+
+    private boolean isZero(long block) {
+        MemorySegment bytes = media.asSlice(block * TRACKED_BLOCK, TRACKED_BLOCK);
+        return bytes.mismatch(ZEROS) < 0;
+    }
+
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[TRACKED_BLOCK]);
+
+    private void mark(long offset, long length) {
+        for (long b = offset / TRACKED_BLOCK; b * TRACKED_BLOCK < offset + length; b++) {
+            int word = (int) (b >>> 6);
+            long bit = 1L << b;
+            if ((written.get(word) & bit) == 0) {
+                written.getAndAccumulate(word, bit, (a, x) -> a | x);
+            }
+        }
+    }
+
+    /**
+     * The bytes {@code [offset, offset + length)}, to write directly: a crash image's surviving
+     * sectors, a durable copy's flushed writes. Tracked, unlike {@link #media()}.
+     */
+    public MemorySegment region(long offset, long length) {
+        mark(offset, length);
+        return media.asSlice(offset, length);
+    }
+
+    /**
+     * The device's bytes, for tests that inspect or damage the media directly. Copies of this
+     * device look at every block from now on (see the class comment).
+     */
     public MemorySegment media() {
+        untracked = true;
         return media;
     }
 
@@ -102,6 +169,7 @@ public final class MemoryDevice implements BlockDevice {
     public void write(long offset, MemorySegment buffer) {
         ensureOpen("write");
         BlockDevice.checkIo(this, "write", offset, buffer);
+        mark(offset, buffer.byteSize());
         MemorySegment.copy(buffer, 0, media, offset, buffer.byteSize());
     }
 
@@ -114,7 +182,7 @@ public final class MemoryDevice implements BlockDevice {
     public void discard(long offset, long length) {
         ensureOpen("discard");
         BlockDevice.checkRange(this, "discard", offset, length);
-        media.asSlice(offset, length).fill((byte) 0);
+        media.asSlice(offset, length).fill((byte) 0); // zeros: the blocks need no mark
     }
 
     @Override
