@@ -3,6 +3,7 @@ package org.mpool.pool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
@@ -15,7 +16,9 @@ import org.mpool.spi.BlockDevice;
  * A device of a pool with its superblock, kept by the two-copy protocol of {@link Superblock}:
  * reads take the valid copy of higher generation; writes go copy by copy in its write order,
  * each flushed, so a crash at any point leaves a valid copy and copy 0 (the one blkid reads)
- * is never the only one written.
+ * is never the only one written. A crash or damage can leave one copy alone holding the
+ * current superblock; the next update first rewrites the other copy with it, so the write
+ * that may garble never hits the only current copy.
  */
 public final class PoolDevice {
     private final Path path;
@@ -27,6 +30,11 @@ public final class PoolDevice {
     private Superblock superblock;
     /** Superblock copies that were not valid when the device was read (open rewrites both). */
     private int badCopiesAtOpen;
+    /**
+     * Copies that do not hold the current superblock (not valid, or older): a crash in an
+     * update, or damage, left them so. The next update repairs them before anything else.
+     */
+    private final boolean[] stale = new boolean[Superblock.COPY_OFFSETS.length];
 
     /** {@code file}: the device is a regular file (see {@link #isFile}). */
     PoolDevice(Path path, BlockDevice device, boolean file, Superblock superblock, Counters counters) {
@@ -43,8 +51,9 @@ public final class PoolDevice {
         Superblock sb = readSuperblock(device, path.toString(), valid);
         checkSize(path, device, sb);
         PoolDevice d = new PoolDevice(path, device, file, sb, counters);
-        for (Superblock copy : valid) {
-            d.badCopiesAtOpen += copy == null ? 1 : 0;
+        for (int copy = 0; copy < valid.length; copy++) {
+            d.badCopiesAtOpen += valid[copy] == null ? 1 : 0;
+            d.stale[copy] = !sb.equals(valid[copy]);
         }
         return d;
     }
@@ -100,8 +109,33 @@ public final class PoolDevice {
     /** Writes {@code sb} with the next generation, crash-safely, and makes it current. */
     synchronized void update(Superblock sb) {
         Superblock next = sb.withGeneration(superblock == null ? 1 : superblock.generation() + 1);
+        if (superblock != null) {
+            repairStaleCopies();
+        }
         writeBoth(device, next);
         superblock = next;
+        Arrays.fill(stale, false);
+    }
+
+    /**
+     * Writes the current superblock into each copy that does not hold it, flushing after each.
+     * Without this, an update whose first write goes to the one current copy (copy 1, when a
+     * crash cut the last update after it) could garble that copy and leave only the older one:
+     * the pool would go back to a state a reader had already seen superseded (a rename undone;
+     * the pool crash explorer found it, sequence 3225548259861804339:f19,f4).
+     */
+    private void repairStaleCopies() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = AlignedBuffers.allocate(arena, Superblock.SIZE);
+            superblock.encode(buf);
+            for (int copy = 0; copy < stale.length; copy++) {
+                if (stale[copy]) {
+                    device.write(Superblock.COPY_OFFSETS[copy], buf);
+                    device.flush();
+                    stale[copy] = false;
+                }
+            }
+        }
     }
 
     /** Writes both copies of {@code sb} as they are, in the protocol's order, each flushed. */

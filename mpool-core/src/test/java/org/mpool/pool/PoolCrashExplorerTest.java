@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mpool.testing.CrashExplorer;
 import org.mpool.testing.CrashExplorer.Sequence;
 import org.mpool.testing.Seeds;
@@ -18,6 +20,21 @@ import org.mpool.testing.Seeds;
  * -Dmpool.crash=pool:SEED:K (as printed).
  */
 class PoolCrashExplorerTest {
+    /**
+     * Every sequence that ever found a bug, replayed on every run. A rename's crash left copy 1
+     * alone holding the new name, which recovery then read; the next open's update wrote copy 1
+     * first, power failed in that write and garbled it, and the old name came back
+     * (fixed: PoolDevice.repairStaleCopies).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"3225548259861804339:f19,f4"})
+    void sequencesThatFoundBugsRecoverExactlyTheAcknowledgedState(String sequence) {
+        CrashExplorer<PoolModel> explorer = new CrashExplorer<>("pool", new PoolCrashScenario(), 2);
+        explorer.run(Sequence.parse(sequence));
+        assertThat(explorer.violations()).isEmpty();
+        assertThat(explorer.imagesChecked()).as("images checked").isPositive();
+    }
+
     @Test
     void poolsRecoverExactlyTheAcknowledgedState() {
         PoolCrashScenario scenario = new PoolCrashScenario();

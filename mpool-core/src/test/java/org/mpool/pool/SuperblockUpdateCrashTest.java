@@ -1,5 +1,6 @@
 package org.mpool.pool;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -8,7 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
 import org.mpool.common.MpoolException;
@@ -33,19 +35,43 @@ import org.mpool.testing.MemoryDevices;
  * <p>The pool crash explorer sees the same hole through its GARBLED fate, at the crash points its
  * workloads happen to reach; this walks every point of one update and garbles every unflushed
  * write, every time. Killed mutation: no flush between the two copies (PoolDevice.writeBoth).
+ *
+ * <p>The update starts from every state a crash or damage leaves the copies in: both current, or
+ * one of them older or garbled while the other holds the current superblock. That current copy
+ * may be the only record of a state a reader has already seen (a rename), so the update must
+ * never leave the older copy alone. Killed mutation: no repair of the stale copy first
+ * (PoolDevice.repairStaleCopies; the pool crash explorer found the hole, sequence
+ * 3225548259861804339:f19,f4).
  */
 class SuperblockUpdateCrashTest {
     private static final Path PATH = MemoryDevices.DEFAULT_PATH;
     private static final long DEVICE_BYTES = 8L << 20;
 
-    @Test
-    void everyCrashPointOfAnUpdateLeavesAValidCopyWhateverTheUnflushedWritesHold() {
-        MemoryDevice media = newPool();
+    /** What the two copies hold when the update starts. */
+    enum Start {
+        BOTH_CURRENT,
+        COPY_0_OLDER,
+        COPY_0_GARBLED,
+        COPY_1_OLDER,
+        COPY_1_GARBLED;
+
+        /** The copy that does not hold the current superblock, or -1. */
+        int staleCopy() {
+            return this == BOTH_CURRENT ? -1 : this == COPY_0_OLDER || this == COPY_0_GARBLED ? 0 : 1;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Start.class)
+    void everyCrashPointOfAnUpdateLeavesTheCurrentOrTheNextSuperblockWhateverTheUnflushedWritesHold(Start start) {
+        MemoryDevice media = newPool(start);
         long before = PoolDevice.readSuperblock(media, "pool").generation();
         // A clean run counts the update's writes and flushes.
         FaultInjectingDevice clean = FaultInjectingDevice.forCrashes(MemoryDevice.copyOf(media));
         update(clean);
-        assertThat(clean.writeCount()).as("one write per copy").isEqualTo(Superblock.COPY_OFFSETS.length);
+        assertThat(clean.writeCount())
+                .as("one write per copy, and one to repair a copy that does not hold the current superblock")
+                .isEqualTo(Superblock.COPY_OFFSETS.length + (start.staleCopy() < 0 ? 0 : 1));
         List<Long> points = new ArrayList<>();
         for (long k = 0; k <= clean.writeCount(); k++) {
             points.add(k); // power fails when write k + 1 is issued
@@ -54,7 +80,8 @@ class SuperblockUpdateCrashTest {
             points.add(-1 - f); // power fails during flush f + 1
         }
         for (long point : points) {
-            String where = point >= 0 ? "crash at write " + (point + 1) : "crash during flush " + (-point);
+            String where =
+                    start + ", " + (point >= 0 ? "crash at write " + (point + 1) : "crash during flush " + (-point));
             FaultInjectingDevice device = FaultInjectingDevice.forCrashes(MemoryDevice.copyOf(media));
             if (point >= 0) {
                 device.crashAfterWrites(point);
@@ -117,7 +144,7 @@ class SuperblockUpdateCrashTest {
         return image;
     }
 
-    private static MemoryDevice newPool() {
+    private static MemoryDevice newPool(Start start) {
         MemoryDevice media = new MemoryDevice("pool", DEVICE_BYTES);
         Mpool.create(
                         "sb",
@@ -125,6 +152,20 @@ class SuperblockUpdateCrashTest {
                         new CreateOptions().mblockSize(1 << 20).shards(1).sparePercent(0),
                         MemoryDevices.serving(media))
                 .close();
+        int copy = start.staleCopy();
+        if (copy >= 0) {
+            long offset = Superblock.COPY_OFFSETS[copy];
+            byte[] older = media.media().asSlice(offset, Superblock.SIZE).toArray(JAVA_BYTE);
+            PoolDevice d = PoolDevice.read(PATH, media, false, Counters.NONE);
+            d.update(d.superblock().withName("renamed")); // both copies now hold the renamed pool
+            if (start == Start.COPY_0_GARBLED || start == Start.COPY_1_GARBLED) {
+                new Random(copy).nextBytes(older);
+            }
+            MemorySegment.copy(older, 0, media.media(), JAVA_BYTE, offset, older.length);
+            assertThat(PoolDevice.readSuperblock(media, "pool").poolName())
+                    .as("%s: the current superblock is the other copy's", start)
+                    .isEqualTo("renamed");
+        }
         return media;
     }
 }
