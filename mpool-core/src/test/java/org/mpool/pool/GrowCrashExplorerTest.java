@@ -2,9 +2,6 @@ package org.mpool.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mpool.testing.CrashExplorer;
 import org.mpool.testing.CrashExplorer.Sequence;
@@ -29,22 +26,8 @@ class GrowCrashExplorerTest {
             return;
         }
         long budget = Math.max(100, Seeds.explorePoints() / 40);
-        long base = Seeds.base("GrowCrashExplorerTest");
         long start = System.nanoTime();
-        List<Sequence> all = new ArrayList<>();
-        for (long w = 0; all.size() < budget; w++) {
-            long seed = Seeds.derive(base, w);
-            CrashExplorer.Counts counts = explorer.countsOf(seed);
-            assertThat(explorer.violations()).as("workload of seed %d", seed).isEmpty();
-            SplittableRandom r = new SplittableRandom(seed);
-            for (long i = 0; i < counts.points() && all.size() < budget; i++) {
-                all.add(
-                        i % 4 == 0
-                                ? new Sequence(seed, counts.point(i), counts.point(r.nextLong(counts.points())))
-                                : new Sequence(seed, counts.point(i)));
-            }
-        }
-        all.parallelStream().forEach(explorer::run);
+        explorer.explore(Seeds.base("GrowCrashExplorerTest"), budget, 4);
         System.out.println(explorer.report(System.nanoTime() - start));
         assertThat(explorer.violations()).isEmpty();
         assertThat(explorer.crashPoints()).isGreaterThanOrEqualTo(budget);

@@ -2,9 +2,6 @@ package org.mpool.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,8 +13,9 @@ import org.mpool.testing.Seeds;
  * Crash explorer for whole pools: every write and flush of seeded pool workloads (on a capacity
  * and a staging device that lose power together) is a crash point; where the unflushed writes
  * admit few enough combinations of fates, every combination is checked, else two samples; and
- * every tenth sequence crashes again after recovery. Replay one sequence with
- * -Dmpool.crash=pool:SEED:K (as printed).
+ * every tenth sequence crashes again after recovery. The budget is {@code
+ * mpool.explore.pool.points} sequences: 2,500 in the default build (half a minute), 1,000,000
+ * with -Pexplore (hours). Replay one sequence with -Dmpool.crash=pool:SEED:K (as printed).
  */
 class PoolCrashExplorerTest {
     /**
@@ -45,31 +43,11 @@ class PoolCrashExplorerTest {
             assertThat(explorer.violations()).isEmpty();
             return;
         }
-        // An eighth of the points of the log explorers: a point of a two-device pool costs about
-        // 8 ms an image, and most points check every combination of fates (up to 256 images).
-        long budget = Math.max(1, Seeds.explorePoints() / 8);
-        long base = Seeds.base("PoolCrashExplorerTest");
+        // A point checks every combination of fates where there are at most 256 (about 8 on
+        // average): some 100 points a second on 2 cores.
+        long budget = Long.getLong("mpool.explore.pool.points", 2_500L);
         long start = System.nanoTime();
-        List<Sequence> all = new ArrayList<>();
-        for (long w = 0; all.size() < budget; w++) {
-            long seed = Seeds.derive(base, w);
-            CrashExplorer.Counts counts = explorer.countsOf(seed);
-            assertThat(explorer.violations()).as("workload of seed %d", seed).isEmpty();
-            if (Boolean.getBoolean("mpool.trace")) {
-                System.out.printf(
-                        "seed %d: %d writes, %d flushes, %d sequences so far%n",
-                        seed, counts.writes(), counts.flushes(), all.size());
-            }
-            SplittableRandom r = new SplittableRandom(seed);
-            for (long i = 0; i < counts.points() && all.size() < budget; i++) {
-                // Every tenth crash point is followed by a second crash after the recovery.
-                all.add(
-                        i % 10 == 0
-                                ? new Sequence(seed, counts.point(i), counts.point(r.nextLong(counts.points())))
-                                : new Sequence(seed, counts.point(i)));
-            }
-        }
-        all.parallelStream().forEach(explorer::run);
+        explorer.explore(Seeds.base("PoolCrashExplorerTest"), budget, 10);
         System.out.println(explorer.report(System.nanoTime() - start));
         assertThat(explorer.violations()).isEmpty();
         assertThat(explorer.crashPoints()).isGreaterThanOrEqualTo(budget);

@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
 import org.mpool.spi.BlockDevice;
@@ -131,6 +135,67 @@ public final class CrashExplorer<M> {
                     + " writes): crash points cannot be replayed");
         }
         return new Counts(writes[0], flushes[0]);
+    }
+
+    /**
+     * Explores {@code budget} crash sequences of the workloads of seeds derived from {@code base}:
+     * every crash point of one seed's workload after another, each {@code secondCrashEvery}-th
+     * followed by a second crash at a point drawn from the seed, after the recovery. Each
+     * worker (one per core) takes the next seed. Stops early at the first violation. A long
+     * run prints a line of progress every minute.
+     */
+    public void explore(long base, long budget, int secondCrashEvery) {
+        AtomicLong nextSeed = new AtomicLong();
+        AtomicLong planned = new AtomicLong();
+        long started = System.nanoTime();
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-explorer-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        progress.scheduleAtFixedRate(
+                () -> System.out.println(progress(budget, System.nanoTime() - started)), 1, 1, TimeUnit.MINUTES);
+        try {
+            IntStream.range(0, Runtime.getRuntime().availableProcessors())
+                    .parallel()
+                    .forEach(worker -> {
+                        while (planned.get() < budget && violations.isEmpty()) {
+                            long seed = Seeds.derive(base, nextSeed.getAndIncrement());
+                            Counts counts = countsOf(seed);
+                            SplittableRandom r = new SplittableRandom(seed);
+                            for (long i = 0; i < counts.points() && violations.isEmpty(); i++) {
+                                if (planned.getAndIncrement() >= budget) {
+                                    return;
+                                }
+                                run(
+                                        i % secondCrashEvery == 0
+                                                ? new Sequence(
+                                                        seed,
+                                                        counts.point(i),
+                                                        counts.point(r.nextLong(counts.points())))
+                                                : new Sequence(seed, counts.point(i)));
+                            }
+                        }
+                    });
+        } finally {
+            progress.shutdownNow();
+        }
+    }
+
+    private String progress(long budget, long elapsedNanos) {
+        long points = crashPoints();
+        double seconds = elapsedNanos / 1e9;
+        double rate = points / Math.max(seconds, 1e-9);
+        return String.format(
+                "%s: %,d crash points of about %,d, %,d images, %d violations, %.0f min, %.0f points/s, about %.0f min to go",
+                name,
+                points,
+                budget,
+                imagesChecked(),
+                violations.size(),
+                seconds / 60,
+                rate,
+                Math.max(0, budget - points) / Math.max(rate, 1e-9) / 60);
     }
 
     /** Runs one crash sequence and checks its recoveries; violations are recorded, not thrown. */
