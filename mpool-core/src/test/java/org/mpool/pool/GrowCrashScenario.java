@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import org.mpool.MblockWriter;
 import org.mpool.Mpool;
 import org.mpool.common.CreateOptions;
@@ -27,6 +26,7 @@ import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.MemoryDevices;
+import org.mpool.testing.Seeds;
 
 /**
  * Growing a pool, for the crash explorer: a 6 MiB pool of 1 MiB mblocks (one data zone) on a 10 MiB device
@@ -44,7 +44,7 @@ final class GrowCrashScenario implements CrashScenario<GrowCrashScenario.Model> 
     static final long DEVICE_BYTES = 10 * ZONE;
     private static final int BLOCK = 4096;
     /** Pool creation draws random UUIDs: each seed's pool is made once and kept (its non-zero blocks). */
-    private static final Map<Long, Map<Long, byte[]>> CREATED = new ConcurrentHashMap<>();
+    private static final Map<Long, Map<Long, byte[]>> CREATED = Seeds.recentlyUsed(64);
 
     /** What the pool must hold; see the class comment. */
     static final class Model {

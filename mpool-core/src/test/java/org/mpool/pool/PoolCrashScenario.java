@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import org.mpool.MblockWriter;
 import org.mpool.Mlog;
@@ -30,6 +29,7 @@ import org.mpool.spi.BlockDevice;
 import org.mpool.testing.CrashScenario;
 import org.mpool.testing.MemoryDevice;
 import org.mpool.testing.MemoryDevices;
+import org.mpool.testing.Seeds;
 
 /**
  * A whole-pool workload for the crash explorer, on a pool of two devices that lose power
@@ -58,7 +58,7 @@ final class PoolCrashScenario implements CrashScenario<PoolModel> {
      * Pool creation draws random UUIDs: each seed's new pool is made once and kept (only its
      * non-zero blocks: a new pool is mostly zeros), so every run of a seed starts alike.
      */
-    private static final Map<Long, Created> CREATED = new ConcurrentHashMap<>();
+    private static final Map<Long, Created> CREATED = Seeds.recentlyUsed(64);
 
     @Override
     public Start<PoolModel> start(long seed) {

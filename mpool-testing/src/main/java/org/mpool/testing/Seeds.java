@@ -1,5 +1,8 @@
 package org.mpool.testing;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -31,6 +34,21 @@ public final class Seeds {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * A thread-safe map that keeps the {@code capacity} entries used last: a cache of what each
+     * seed's workload starts from (a new pool, made once per seed so that every run of the seed
+     * starts alike). An explorer runs one seed's crash points one after another, so a few
+     * dozen entries serve a run of any length without holding every seed's pool in the heap.
+     */
+    public static <V> Map<Long, V> recentlyUsed(int capacity) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(capacity * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
+                return size() > capacity;
+            }
+        });
     }
 
     /** The {@code mpool.explore.points} budget Surefire passes (10000 unless set). */
