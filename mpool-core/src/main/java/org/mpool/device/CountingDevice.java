@@ -23,65 +23,61 @@ public final class CountingDevice extends ForwardingDevice {
 
     @Override
     public void read(long offset, MemorySegment buffer) {
-        Events.DeviceIo event = new Events.DeviceIo();
-        event.begin();
-        Outcome outcome = Outcome.FAILED;
-        try {
-            inner().read(offset, buffer);
-            outcome = Outcome.DONE;
-        } catch (MpoolException e) {
-            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
-            throw e;
-        } finally {
-            done(event, "read", offset, buffer.byteSize(), outcome, Counter.DEVICE_READS, Counter.DEVICE_READ_BYTES);
-        }
+        call(Op.READ, offset, buffer.byteSize(), buffer);
     }
 
     @Override
     public void write(long offset, MemorySegment buffer) {
-        Events.DeviceIo event = new Events.DeviceIo();
-        event.begin();
-        Outcome outcome = Outcome.FAILED;
-        try {
-            inner().write(offset, buffer);
-            outcome = Outcome.DONE;
-        } catch (MpoolException e) {
-            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
-            throw e;
-        } finally {
-            done(event, "write", offset, buffer.byteSize(), outcome, Counter.DEVICE_WRITES, Counter.DEVICE_WRITE_BYTES);
-        }
+        call(Op.WRITE, offset, buffer.byteSize(), buffer);
     }
 
     @Override
     public void flush() {
-        Events.DeviceIo event = new Events.DeviceIo();
-        event.begin();
-        Outcome outcome = Outcome.FAILED;
-        try {
-            inner().flush();
-            outcome = Outcome.DONE;
-        } catch (MpoolException e) {
-            outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
-            throw e;
-        } finally {
-            done(event, "flush", 0, 0, outcome, Counter.DEVICE_FLUSHES, null);
-        }
+        call(Op.FLUSH, 0, 0, null);
     }
 
     @Override
     public void discard(long offset, long length) {
+        call(Op.DISCARD, offset, length, null);
+    }
+
+    /** A device call, what it counts as, and which counters it adds to when it is done. */
+    private enum Op {
+        READ("read", Counter.DEVICE_READS, Counter.DEVICE_READ_BYTES),
+        WRITE("write", Counter.DEVICE_WRITES, Counter.DEVICE_WRITE_BYTES),
+        FLUSH("flush", Counter.DEVICE_FLUSHES, null),
+        DISCARD("discard", Counter.DEVICE_DISCARDS, Counter.DEVICE_DISCARD_BYTES);
+
+        final String label;
+        final Counter calls;
+        /** The byte counter, or null (a flush moves no bytes). */
+        final Counter bytes;
+
+        Op(String label, Counter calls, Counter bytes) {
+            this.label = label;
+            this.calls = calls;
+            this.bytes = bytes;
+        }
+    }
+
+    /** Makes the call on the inner device, timed, counted, and told to the flight recorder. */
+    private void call(Op op, long offset, long bytes, MemorySegment buffer) {
         Events.DeviceIo event = new Events.DeviceIo();
         event.begin();
         Outcome outcome = Outcome.FAILED;
         try {
-            inner().discard(offset, length);
+            switch (op) {
+                case READ -> inner().read(offset, buffer);
+                case WRITE -> inner().write(offset, buffer);
+                case FLUSH -> inner().flush();
+                case DISCARD -> inner().discard(offset, bytes);
+            }
             outcome = Outcome.DONE;
         } catch (MpoolException e) {
             outcome = refused(e) ? Outcome.REFUSED : Outcome.FAILED;
             throw e;
         } finally {
-            done(event, "discard", offset, length, outcome, Counter.DEVICE_DISCARDS, Counter.DEVICE_DISCARD_BYTES);
+            done(event, op, offset, bytes, outcome);
         }
     }
 
@@ -97,14 +93,13 @@ public final class CountingDevice extends ForwardingDevice {
         REFUSED
     }
 
-    private void done(
-            Events.DeviceIo event, String op, long offset, long bytes, Outcome outcome, Counter calls, Counter amount) {
+    private void done(Events.DeviceIo event, Op op, long offset, long bytes, Outcome outcome) {
         event.end();
         switch (outcome) {
             case DONE -> {
-                counters.increment(calls);
-                if (amount != null) {
-                    counters.add(amount, bytes);
+                counters.increment(op.calls);
+                if (op.bytes != null) {
+                    counters.add(op.bytes, bytes);
                 }
             }
             case FAILED -> counters.increment(Counter.DEVICE_ERRORS);
@@ -112,7 +107,7 @@ public final class CountingDevice extends ForwardingDevice {
         }
         if (event.shouldCommit()) {
             event.device = name();
-            event.operation = op;
+            event.operation = op.label;
             event.offset = offset;
             event.bytes = bytes;
             event.failed = outcome != Outcome.DONE;
