@@ -799,6 +799,14 @@ public final class RecordLog implements AutoCloseable {
                     durableEnd);
             spec.device().write(spec.offset(), block0);
             spec.device().flush();
+        } catch (MpoolException e) {
+            throw new MpoolException(
+                    e.code(),
+                    "close of " + spec.describe()
+                            + ": the records are durable, but writing their end into block 0 failed"
+                            + " (a later read cannot tell damage to the last ones from a torn tail): "
+                            + e.getMessage(),
+                    e);
         }
         durableMark = durableEnd;
         appendedSinceMark = false;

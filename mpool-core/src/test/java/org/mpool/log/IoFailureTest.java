@@ -118,4 +118,29 @@ class IoFailureTest {
             }
         }
     }
+
+    /**
+     * The records are durable when a close writes its durable mark: if that write fails, the
+     * close says so, naming the log, and the records read back after a reopen.
+     */
+    @Test
+    void aCloseWhoseDurableMarkFailsSaysSoAndKeepsTheRecords() {
+        try (MemoryDevice mem = new MemoryDevice("mem", 64L * TestLogs.BLOCK)) {
+            FaultInjectingDevice dev = FaultInjectingDevice.forErrors(mem);
+            LogSpec spec = TestLogs.spec(dev, 0, 64, 43, 4);
+            RecordLog log = RecordLog.format(spec, 1, false, Runnable::run);
+            List<byte[]> records = List.of(Records.make(9, 0, 200), Records.make(9, 1, 300));
+            for (byte[] r : records) {
+                log.append(r, true);
+            }
+            dev.inject(new Fault(Op.WRITE, ErrorCode.IO, 0, 1)); // the next write: block 0 with the mark
+            MpoolException e = catchThrowableOfType(MpoolException.class, log::close);
+            assertThat(e).as("close whose mark write failed").isNotNull();
+            assertThat(e.code()).isEqualTo(ErrorCode.IO);
+            assertThat(e.getMessage()).contains(spec.describe()).contains("records are durable");
+            try (RecordLog reopened = RecordLog.open(spec)) {
+                assertThat(reopened.reader().readAll()).containsExactlyElementsOf(records);
+            }
+        }
+    }
 }
