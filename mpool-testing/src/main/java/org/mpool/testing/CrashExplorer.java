@@ -147,6 +147,7 @@ public final class CrashExplorer<M> {
     public void explore(long base, long budget, int secondCrashEvery) {
         AtomicLong nextSeed = new AtomicLong();
         AtomicLong planned = new AtomicLong();
+        AtomicLong done = new AtomicLong();
         long started = System.nanoTime();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-explorer-progress");
@@ -154,7 +155,10 @@ public final class CrashExplorer<M> {
             return t;
         });
         progress.scheduleAtFixedRate(
-                () -> System.out.println(progress(budget, System.nanoTime() - started)), 1, 1, TimeUnit.MINUTES);
+                () -> System.out.println(progress(done.get(), budget, System.nanoTime() - started)),
+                1,
+                1,
+                TimeUnit.MINUTES);
         try {
             IntStream.range(0, Runtime.getRuntime().availableProcessors())
                     .parallel()
@@ -174,6 +178,7 @@ public final class CrashExplorer<M> {
                                                         counts.point(i),
                                                         counts.point(r.nextLong(counts.points())))
                                                 : new Sequence(seed, counts.point(i)));
+                                done.incrementAndGet();
                             }
                         }
                     });
@@ -182,20 +187,22 @@ public final class CrashExplorer<M> {
         }
     }
 
-    private String progress(long budget, long elapsedNanos) {
-        long points = crashPoints();
+    /** {@code done} of {@code budget} sequences run; a sequence of two rounds is two crash points. */
+    private String progress(long done, long budget, long elapsedNanos) {
         double seconds = elapsedNanos / 1e9;
-        double rate = points / Math.max(seconds, 1e-9);
+        double rate = done / Math.max(seconds, 1e-9);
         return String.format(
-                "%s: %,d crash points of about %,d, %,d images, %d violations, %.0f min, %.0f points/s, about %.0f min to go",
+                "%s: %,d of %,d sequences, %,d crash points, %,d images, %d violations, %.0f min, %.0f sequences/s,"
+                        + " about %.0f min to go",
                 name,
-                points,
+                done,
                 budget,
+                crashPoints(),
                 imagesChecked(),
                 violations.size(),
                 seconds / 60,
                 rate,
-                Math.max(0, budget - points) / Math.max(rate, 1e-9) / 60);
+                Math.max(0, budget - done) / Math.max(rate, 1e-9) / 60);
     }
 
     /** Runs one crash sequence and checks its recoveries; violations are recorded, not thrown. */
