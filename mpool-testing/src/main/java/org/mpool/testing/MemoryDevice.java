@@ -52,7 +52,7 @@ public final class MemoryDevice implements BlockDevice {
         this.logicalBlockSize = logicalBlockSize;
         this.physicalBlockSize = physicalBlockSize;
         this.media = AnonymousMemory.allocate(arena, sizeBytes, physicalBlockSize);
-        this.written = new AtomicLongArray((int) ((sizeBytes / TRACKED_BLOCK + 63) / 64));
+        this.written = new AtomicLongArray((int) ((trackedBlocks(sizeBytes) + 63) / 64));
     }
 
     /** A new memory device holding a copy of everything {@code source} holds now. */
@@ -74,7 +74,7 @@ public final class MemoryDevice implements BlockDevice {
     /** Copies every block that may hold other bytes than zeros, in runs; marks them in {@code copy}. */
     private void copyWrittenBlocksTo(MemoryDevice copy) {
         boolean scan = untracked;
-        long blocks = media.byteSize() / TRACKED_BLOCK;
+        long blocks = trackedBlocks(media.byteSize());
         long runStart = -1;
         for (long b = 0; b <= blocks; b++) {
             boolean take = b < blocks && (scan ? !isZero(b) : isMarked(b));
@@ -82,7 +82,7 @@ public final class MemoryDevice implements BlockDevice {
                 runStart = b;
             } else if (!take && runStart >= 0) {
                 long offset = runStart * TRACKED_BLOCK;
-                long length = (b - runStart) * TRACKED_BLOCK;
+                long length = Math.min((b - runStart) * TRACKED_BLOCK, media.byteSize() - offset);
                 MemorySegment.copy(media, offset, copy.region(offset, length), 0, length);
                 runStart = -1;
             }
@@ -94,8 +94,14 @@ public final class MemoryDevice implements BlockDevice {
     }
 
     private boolean isZero(long block) {
-        MemorySegment bytes = media.asSlice(block * TRACKED_BLOCK, TRACKED_BLOCK);
-        return bytes.mismatch(ZEROS) < 0;
+        long offset = block * TRACKED_BLOCK;
+        long length = Math.min(TRACKED_BLOCK, media.byteSize() - offset);
+        return media.asSlice(offset, length).mismatch(ZEROS.asSlice(0, length)) < 0;
+    }
+
+    /** Tracked blocks of a device of {@code sizeBytes}: the last one may be partial (512-byte sectors). */
+    private static long trackedBlocks(long sizeBytes) {
+        return (sizeBytes + TRACKED_BLOCK - 1) / TRACKED_BLOCK;
     }
 
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[TRACKED_BLOCK]);
