@@ -35,4 +35,30 @@ class MdcCompactionAfterAbortTest {
             }
         }
     }
+
+    /**
+     * During a compaction a flush reaches only the new log; the old one, which a crash before
+     * {@code compactEnd} recovers, is flushed when the compaction starts. After an abort, the
+     * next start appends nothing to the old log (its OTHER_FORMATTED record is there already),
+     * so that flush alone makes the records appended before it durable.
+     */
+    @Test
+    void aFlushDuringTheNextCompactionCoversWhatTheOldLogWasGivenBeforeIt() {
+        try (MemoryDevice mem = new MemoryDevice("mem", 32L * TestLogs.BLOCK)) {
+            LogSpec a = TestLogs.spec(mem, 0, 16, 1, 4);
+            LogSpec b = TestLogs.spec(mem, 16, 16, 2, 4);
+            LogPair mdc = LogPair.create(a, b, false, Runnable::run);
+            mdc.compactStart();
+            mdc.compactAbort();
+            mdc.append(new byte[] {7}, false);
+            mdc.compactStart();
+            mdc.flush(); // every record appended so far is durable
+            // The crash, before compactEnd: the old log's content is what counts.
+            try (MemoryDevice crashed = MemoryDevice.copyOf(mem);
+                    LogPair reopened = LogPair.open(TestLogs.on(crashed, a), TestLogs.on(crashed, b))) {
+                assertThat(reopened.readAll()).containsExactly(new byte[] {7});
+            }
+            mdc.close();
+        }
+    }
 }
