@@ -40,6 +40,8 @@ public final class RecordLog implements AutoCloseable {
     private static final int ATOMIC_WRITE_BYTES = 512;
 
     private final LogSpec spec;
+    /** What every block header of this log names: its pool and log id. */
+    private final LogFormat.Seed seed;
     /**
      * Runs background write-outs. Crash explorers pass {@code Runnable::run}: the write-out
      * then runs in the appending thread right after the append that schedules it (one of the
@@ -89,7 +91,8 @@ public final class RecordLog implements AutoCloseable {
         this.writeBehind = writeBehind;
         long ringBytes = Math.min(spec.bufferBytes(), spec.capacityBytes());
         this.ringMemory = AlignedBuffers.allocate(arena, ringBytes);
-        this.ring = new LogRing(new LogFormat.Seed(spec.poolUuid(), spec.logId()), ringMemory, spec.capacityBytes());
+        this.seed = new LogFormat.Seed(spec.poolUuid(), spec.logId());
+        this.ring = new LogRing(seed, ringMemory, spec.capacityBytes());
     }
 
     /**
@@ -175,22 +178,18 @@ public final class RecordLog implements AutoCloseable {
             durableMark = scanner.durableMark();
         }
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
-            spec.device().read(spec.offset(), block0);
-            LogFormat.writeBlockHeader(
-                    new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, epoch, durableMark);
+            MemorySegment block0 = readBlock(scratch, 0);
+            LogFormat.writeBlockHeader(seed, block0, generation, 0, epoch, durableMark);
             long tailBlock = LogFormat.blockEnd(end) - BLOCK_SIZE;
             MemorySegment tail = block0;
             if (tailBlock == 0) {
                 block0.asSlice(end).fill((byte) 0); // drop the torn remains past the end
             } else {
-                tail = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
-                spec.device().read(spec.offset() + tailBlock, tail);
+                tail = readBlock(scratch, tailBlock);
             }
             ring.reset(generation, epoch, end, tail);
             // The new epoch must be durable before any fragment carrying it is written.
-            spec.device().write(spec.offset(), block0);
-            spec.device().flush();
+            writeBlock0Durably(block0);
         }
         writtenEnd = end;
         durableEnd = end;
@@ -211,15 +210,13 @@ public final class RecordLog implements AutoCloseable {
      */
     private void startGeneration(long generation) {
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
-            spec.device().read(spec.offset(), block0);
+            MemorySegment block0 = readBlock(scratch, 0);
             block0.asSlice(0, ATOMIC_WRITE_BYTES).fill((byte) 0);
-            LogFormat.writeBlockHeader(new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, generation, 0, 1);
+            LogFormat.writeBlockHeader(seed, block0, generation, 0, 1);
             ring.reset(generation, 1, BLOCK_HEADER_SIZE, block0);
             durableMark = 0;
             appendedSinceMark = false;
-            spec.device().write(spec.offset(), block0);
-            spec.device().flush();
+            writeBlock0Durably(block0);
         }
         writtenEnd = BLOCK_HEADER_SIZE;
         durableEnd = BLOCK_HEADER_SIZE;
@@ -788,17 +785,9 @@ public final class RecordLog implements AutoCloseable {
             progress.awaitUninterruptibly();
         }
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment block0 = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
-            spec.device().read(spec.offset(), block0);
-            LogFormat.writeBlockHeader(
-                    new LogFormat.Seed(spec.poolUuid(), spec.logId()),
-                    block0,
-                    ring.generation(),
-                    0,
-                    ring.epoch(),
-                    durableEnd);
-            spec.device().write(spec.offset(), block0);
-            spec.device().flush();
+            MemorySegment block0 = readBlock(scratch, 0);
+            LogFormat.writeBlockHeader(seed, block0, ring.generation(), 0, ring.epoch(), durableEnd);
+            writeBlock0Durably(block0);
         } catch (MpoolException e) {
             throw new MpoolException(
                     e.code(),
@@ -810,6 +799,19 @@ public final class RecordLog implements AutoCloseable {
         }
         durableMark = durableEnd;
         appendedSinceMark = false;
+    }
+
+    /** The block at {@code blockOffset} in the log, as the media holds it. */
+    private MemorySegment readBlock(Arena scratch, long blockOffset) {
+        MemorySegment block = AlignedBuffers.allocate(scratch, BLOCK_SIZE);
+        spec.device().read(spec.offset() + blockOffset, block);
+        return block;
+    }
+
+    /** Writes block 0 (its header changed) and flushes it. */
+    private void writeBlock0Durably(MemorySegment block0) {
+        spec.device().write(spec.offset(), block0);
+        spec.device().flush();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import org.mpool.common.MediaClass;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
@@ -125,27 +126,25 @@ public final class PoolDevice {
      * the pool crash explorer found it, sequence 3225548259861804339:f19,f4).
      */
     private void repairStaleCopies() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = AlignedBuffers.allocate(arena, Superblock.SIZE);
-            superblock.encode(buf);
-            for (int copy = 0; copy < stale.length; copy++) {
-                if (stale[copy]) {
-                    device.write(Superblock.COPY_OFFSETS[copy], buf);
-                    device.flush();
-                    stale[copy] = false;
-                }
-            }
-        }
+        writeCopies(device, superblock, copy -> stale[copy]);
+        Arrays.fill(stale, false);
     }
 
     /** Writes both copies of {@code sb} as they are, in the protocol's order, each flushed. */
     static void writeBoth(BlockDevice device, Superblock sb) {
+        writeCopies(device, sb, copy -> true);
+    }
+
+    /** Writes {@code sb} into each copy {@code which} names, in the protocol's order, each flushed. */
+    private static void writeCopies(BlockDevice device, Superblock sb, IntPredicate which) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = AlignedBuffers.allocate(arena, Superblock.SIZE);
             sb.encode(buf);
             for (int copy : Superblock.WRITE_ORDER) {
-                device.write(Superblock.COPY_OFFSETS[copy], buf);
-                device.flush();
+                if (which.test(copy)) {
+                    device.write(Superblock.COPY_OFFSETS[copy], buf);
+                    device.flush();
+                }
             }
         }
     }
