@@ -21,7 +21,6 @@ public final class LogReader implements RecordReader {
     private int frameLength;
     private int offset;
     private MemorySegment record;
-    private long recordsRead;
     /** The scan of a live log ended before its written end: the media lost what was written. */
     private boolean damaged;
 
@@ -91,7 +90,6 @@ public final class LogReader implements RecordReader {
         }
         record = MemorySegment.ofArray(frame).asSlice(offset, length);
         offset += (int) length;
-        recordsRead++;
         return true;
     }
 
@@ -122,10 +120,6 @@ public final class LogReader implements RecordReader {
      */
     public long durableWatermark() {
         return scanner.maxDurable();
-    }
-
-    public long recordsRead() {
-        return recordsRead;
     }
 
     /** After {@link #next()} returned false: how the log ended. */

@@ -50,7 +50,7 @@ public record LogSpec(
                     "log extent [" + offset + ", +" + capacityBytes + ") reaches past the end of " + device.name());
         }
         if (capacityBytes / block > 0xFFFF_FFFFL) {
-            throw MpoolException.invalid("a log holds at most 2^32 blocks");
+            throw MpoolException.invalid("a log holds fewer than 2^32 blocks (its block index is a u32)");
         }
         if (counters == null) {
             throw MpoolException.invalid("a log needs counters (Counters.NONE: none)");

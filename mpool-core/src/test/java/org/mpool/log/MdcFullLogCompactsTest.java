@@ -1,0 +1,65 @@
+package org.mpool.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import org.junit.jupiter.api.Test;
+import org.mpool.common.MpoolException;
+import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.testing.MemoryDevice;
+
+/**
+ * An MDC its client filled still compacts: the active log keeps its last block for the
+ * record {@code compactStart} writes there (OTHER_FORMATTED, docs/FORMAT.md §4), from the
+ * moment the MDC is created or opened. Without it a full MDC could never shrink again.
+ */
+class MdcFullLogCompactsTest {
+    private static final byte[] LIVE = {4, 2};
+
+    @Test
+    void aNewMdcFilledToTheBrimCompacts() {
+        try (MemoryDevice mem = new MemoryDevice("full", 16L * TestLogs.BLOCK)) {
+            LogSpec a = TestLogs.spec(mem, 0, 8, 1, 2);
+            LogSpec b = TestLogs.spec(mem, 8, 8, 2, 2);
+            try (LogPair mdc = LogPair.create(a, b, false, Runnable::run)) {
+                fillAndCompact(mdc);
+            }
+            try (LogPair mdc = LogPair.open(a, b)) {
+                assertThat(mdc.readAll()).containsExactly(LIVE);
+            }
+        }
+    }
+
+    @Test
+    void anOpenedMdcFilledToTheBrimCompacts() {
+        try (MemoryDevice mem = new MemoryDevice("full", 16L * TestLogs.BLOCK)) {
+            LogSpec a = TestLogs.spec(mem, 0, 8, 1, 2);
+            LogSpec b = TestLogs.spec(mem, 8, 8, 2, 2);
+            LogPair.create(a, b, false, Runnable::run).close();
+            try (LogPair mdc = LogPair.open(a, b, Runnable::run)) {
+                fillAndCompact(mdc);
+            }
+            try (LogPair mdc = LogPair.open(a, b)) {
+                assertThat(mdc.readAll()).containsExactly(LIVE);
+            }
+        }
+    }
+
+    /** Appends until not even an empty record fits, then compacts to {@link #LIVE}. */
+    private static void fillAndCompact(LogPair mdc) {
+        while (mdc.remaining() >= 300) {
+            mdc.append(new byte[300], false);
+        }
+        mdc.append(new byte[(int) mdc.remaining()], false);
+        while (mdc.remaining() >= 0) {
+            mdc.append(new byte[0], false);
+        }
+        MpoolException full = catchThrowableOfType(MpoolException.class, () -> mdc.append(new byte[0], true));
+        assertThat(full).as("an append to the full MDC").isNotNull();
+        assertThat(full.code()).isEqualTo(ErrorCode.LOG_FULL);
+        mdc.compactStart();
+        mdc.append(LIVE, false);
+        mdc.compactEnd();
+        assertThat(mdc.readAll()).containsExactly(LIVE);
+    }
+}

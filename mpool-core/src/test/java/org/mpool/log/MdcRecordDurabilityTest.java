@@ -1,0 +1,54 @@
+package org.mpool.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mpool.testing.MemoryDevice;
+
+/**
+ * What an MDC says of each record's durability ({@link LogPair.Record#unconfirmed}), which the
+ * pool's recovery uses to decide which commits to check against their data. After a crash, a
+ * record that no later fragment or durable mark vouches for is unconfirmed; the others are
+ * confirmed. A read-only read and a read after open say the same.
+ */
+class MdcRecordDurabilityTest {
+    private static final int RECORDS = 6;
+
+    @Test
+    void afterACrashOnlyTheRecordNothingVouchesForIsUnconfirmed() {
+        try (MemoryDevice mem = new MemoryDevice("durability", 32L * TestLogs.BLOCK)) {
+            LogSpec a = TestLogs.spec(mem, 0, 16, 1, 4);
+            LogSpec b = TestLogs.spec(mem, 16, 16, 2, 4);
+            LogPair mdc = LogPair.create(a, b, false, Runnable::run);
+            for (int i = 0; i < RECORDS; i++) {
+                mdc.append(Records.make(5, i, 40), true); // each in a frame of its own
+            }
+            // Power is lost here: the last frame was flushed, but no fragment after it says so.
+            try (MemoryDevice crashed = MemoryDevice.copyOf(mem)) {
+                LogSpec ca = TestLogs.on(crashed, a);
+                LogSpec cb = TestLogs.on(crashed, b);
+                assertThat(unconfirmed(LogPair.readOnly(ca, cb)))
+                        .as("read-only, after the crash")
+                        .containsExactly(false, false, false, false, false, true);
+                try (LogPair reopened = LogPair.open(ca, cb)) {
+                    assertThat(unconfirmed(reopened.readWithDurability()))
+                            .as("after open, which vouches for nothing it did not write")
+                            .containsExactly(false, false, false, false, false, true);
+                }
+            }
+            mdc.close();
+            assertThat(unconfirmed(LogPair.readOnly(a, b)))
+                    .as("after a close: its durable mark vouches for every record")
+                    .containsExactly(false, false, false, false, false, false);
+        }
+    }
+
+    private static List<Boolean> unconfirmed(List<LogPair.Record> records) {
+        assertThat(records).hasSize(RECORDS);
+        for (int i = 0; i < RECORDS; i++) {
+            assertThat(records.get(i).bytes()).isEqualTo(Records.make(5, i, 40));
+        }
+        return records.stream().map(LogPair.Record::unconfirmed).toList();
+    }
+}
