@@ -45,9 +45,8 @@ class MdcCompactionAfterAbortTest {
     @Test
     void aFlushDuringTheNextCompactionCoversWhatTheOldLogWasGivenBeforeIt() {
         try (MemoryDevice mem = new MemoryDevice("mem", 32L * TestLogs.BLOCK)) {
-            LogSpec a = TestLogs.spec(mem, 0, 16, 1, 4);
-            LogSpec b = TestLogs.spec(mem, 16, 16, 2, 4);
-            LogPair mdc = LogPair.create(a, b, false, Runnable::run);
+            MdcLogs logs = MdcLogs.halves(mem, 4);
+            LogPair mdc = logs.create();
             mdc.compactStart();
             mdc.compactAbort();
             mdc.append(new byte[] {7}, false);
@@ -55,7 +54,7 @@ class MdcCompactionAfterAbortTest {
             mdc.flush(); // every record appended so far is durable
             // The crash, before compactEnd: the old log's content is what counts.
             try (MemoryDevice crashed = MemoryDevice.copyOf(mem);
-                    LogPair reopened = LogPair.open(TestLogs.on(crashed, a), TestLogs.on(crashed, b))) {
+                    LogPair reopened = logs.on(crashed).open()) {
                 assertThat(reopened.readAll()).containsExactly(new byte[] {7});
             }
             mdc.close();

@@ -28,10 +28,9 @@ class MdcCompactionDamageTest {
     @Test
     void damageToACompactedRecordAfterTheEndMarkerIsCorruptNotTheOlderLog() {
         try (MemoryDevice mem = new MemoryDevice("compact", 32L * TestLogs.BLOCK)) {
-            LogSpec a = TestLogs.spec(mem, 0, 16, 1, 4);
-            LogSpec b = TestLogs.spec(mem, 16, 16, 2, 4);
+            MdcLogs logs = MdcLogs.halves(mem, 4);
             List<byte[]> compacted = new ArrayList<>();
-            LogPair mdc = LogPair.create(a, b, false, Runnable::run);
+            LogPair mdc = logs.create();
             for (int i = 0; i < RECORDS_BEFORE; i++) {
                 mdc.append(Records.make(1, i, SIZE), true);
             }
@@ -48,13 +47,13 @@ class MdcCompactionDamageTest {
             mdc.close();
 
             for (int i = 0; i < COMPACTED; i++) {
-                long at = indexOf(image, compacted.get(i), b.offset());
+                long at = indexOf(image, compacted.get(i), logs.second().offset());
                 assertThat(at).as("compacted record %d on the media", i).isNotNegative();
                 try (MemoryDevice damaged = MemoryDevice.copyOf(crashed)) {
                     MemorySegment media = damaged.media();
                     long flip = at + SIZE / 2;
                     media.set(JAVA_BYTE, flip, (byte) (media.get(JAVA_BYTE, flip) ^ 0x10));
-                    try (LogPair reopened = LogPair.open(TestLogs.on(damaged, a), TestLogs.on(damaged, b))) {
+                    try (LogPair reopened = logs.on(damaged).open()) {
                         fail(
                                 "compacted record %d damaged: open read %d records, rolled back: %s",
                                 i, reopened.readAll().size(), reopened.rolledBack());

@@ -19,12 +19,11 @@ class MdcFullLogCompactsTest {
     @Test
     void aNewMdcFilledToTheBrimCompacts() {
         try (MemoryDevice mem = new MemoryDevice("full", 16L * TestLogs.BLOCK)) {
-            LogSpec a = TestLogs.spec(mem, 0, 8, 1, 2);
-            LogSpec b = TestLogs.spec(mem, 8, 8, 2, 2);
-            try (LogPair mdc = LogPair.create(a, b, false, Runnable::run)) {
+            MdcLogs logs = MdcLogs.halves(mem, 2);
+            try (LogPair mdc = logs.create()) {
                 fillAndCompact(mdc);
             }
-            try (LogPair mdc = LogPair.open(a, b)) {
+            try (LogPair mdc = logs.open()) {
                 assertThat(mdc.readAll()).containsExactly(LIVE);
             }
         }
@@ -33,13 +32,12 @@ class MdcFullLogCompactsTest {
     @Test
     void anOpenedMdcFilledToTheBrimCompacts() {
         try (MemoryDevice mem = new MemoryDevice("full", 16L * TestLogs.BLOCK)) {
-            LogSpec a = TestLogs.spec(mem, 0, 8, 1, 2);
-            LogSpec b = TestLogs.spec(mem, 8, 8, 2, 2);
-            LogPair.create(a, b, false, Runnable::run).close();
-            try (LogPair mdc = LogPair.open(a, b, Runnable::run)) {
+            MdcLogs logs = MdcLogs.halves(mem, 2);
+            logs.create().close();
+            try (LogPair mdc = logs.open()) {
                 fillAndCompact(mdc);
             }
-            try (LogPair mdc = LogPair.open(a, b)) {
+            try (LogPair mdc = logs.open()) {
                 assertThat(mdc.readAll()).containsExactly(LIVE);
             }
         }

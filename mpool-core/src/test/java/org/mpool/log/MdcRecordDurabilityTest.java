@@ -18,27 +18,24 @@ class MdcRecordDurabilityTest {
     @Test
     void afterACrashOnlyTheRecordNothingVouchesForIsUnconfirmed() {
         try (MemoryDevice mem = new MemoryDevice("durability", 32L * TestLogs.BLOCK)) {
-            LogSpec a = TestLogs.spec(mem, 0, 16, 1, 4);
-            LogSpec b = TestLogs.spec(mem, 16, 16, 2, 4);
-            LogPair mdc = LogPair.create(a, b, false, Runnable::run);
+            MdcLogs logs = MdcLogs.halves(mem, 4);
+            LogPair mdc = logs.create();
             for (int i = 0; i < RECORDS; i++) {
                 mdc.append(Records.make(5, i, 40), true); // each in a frame of its own
             }
             // Power is lost here: the last frame was flushed, but no fragment after it says so.
             try (MemoryDevice crashed = MemoryDevice.copyOf(mem)) {
-                LogSpec ca = TestLogs.on(crashed, a);
-                LogSpec cb = TestLogs.on(crashed, b);
-                assertThat(unconfirmed(LogPair.readOnly(ca, cb)))
+                assertThat(unconfirmed(logs.on(crashed).readOnly()))
                         .as("read-only, after the crash")
                         .containsExactly(false, false, false, false, false, true);
-                try (LogPair reopened = LogPair.open(ca, cb)) {
+                try (LogPair reopened = logs.on(crashed).open()) {
                     assertThat(unconfirmed(reopened.readWithDurability()))
                             .as("after open, which vouches for nothing it did not write")
                             .containsExactly(false, false, false, false, false, true);
                 }
             }
             mdc.close();
-            assertThat(unconfirmed(LogPair.readOnly(a, b)))
+            assertThat(unconfirmed(logs.readOnly()))
                     .as("after a close: its durable mark vouches for every record")
                     .containsExactly(false, false, false, false, false, false);
         }
