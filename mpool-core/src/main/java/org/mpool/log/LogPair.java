@@ -275,24 +275,14 @@ public final class LogPair implements AutoCloseable {
     /** Reads the client records of an MDC without opening it for writing (see {@link #readOnly}). */
     public static RecordReader readOnlyReader(LogSpec first, LogSpec second) {
         List<Record> records = readOnly(first, second);
-        return new RecordReader() {
+        return new ClientRecordReader() {
             private int next;
-            private MemorySegment current;
 
             @Override
-            public boolean next() {
-                current = next < records.size()
+            MemorySegment advance() {
+                return next < records.size()
                         ? MemorySegment.ofArray(records.get(next++).bytes())
                         : null;
-                return current != null;
-            }
-
-            @Override
-            public MemorySegment record() {
-                if (current == null) {
-                    throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
-                }
-                return current;
             }
 
             @Override
@@ -300,6 +290,28 @@ public final class LogPair implements AutoCloseable {
                 // nothing held: the records were read at once
             }
         };
+    }
+
+    /** A reader of client records: {@link #advance} finds the next one. */
+    private abstract static class ClientRecordReader implements RecordReader {
+        private MemorySegment current;
+
+        /** The next client record, or null at the end. */
+        abstract MemorySegment advance();
+
+        @Override
+        public final boolean next() {
+            current = advance();
+            return current != null;
+        }
+
+        @Override
+        public final MemorySegment record() {
+            if (current == null) {
+                throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
+            }
+            return current;
+        }
     }
 
     /** Whether open found a compaction cut short and took the older log (the state before it). */
@@ -328,28 +340,16 @@ public final class LogPair implements AutoCloseable {
     public RecordReader reader() {
         checkOpen("read");
         LogReader inner = active.reader();
-        return new RecordReader() {
-            private MemorySegment current;
-
+        return new ClientRecordReader() {
             @Override
-            public boolean next() {
+            MemorySegment advance() {
                 while (inner.next()) {
                     MemorySegment r = inner.record();
                     if (MdcRecord.isUser(r)) {
-                        current = MdcRecord.clientBytes(r);
-                        return true;
+                        return MdcRecord.clientBytes(r);
                     }
                 }
-                current = null;
-                return false;
-            }
-
-            @Override
-            public MemorySegment record() {
-                if (current == null) {
-                    throw new MpoolException(ErrorCode.INVALID_STATE, "no current record: call next() first");
-                }
-                return current;
+                return null;
             }
 
             @Override
