@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import org.mpool.format.LogFormat;
 import org.mpool.testing.MemoryDevice;
 
 /**
@@ -44,7 +45,14 @@ final class CorruptionFixture implements AutoCloseable {
      */
     final long syncedTailStart;
 
-    CorruptionFixture(long seed, boolean syncedTail) {
+    /**
+     * With {@code marked} false (only with a synced tail), the log is left as a power loss
+     * after its last synced append leaves it: the close's durable mark undone ({@link #unmark}).
+     */
+    CorruptionFixture(long seed, boolean syncedTail, boolean marked) {
+        if (!marked && !syncedTail) {
+            throw new IllegalArgumentException("only a synced tail has witnesses without the mark");
+        }
         Random r = new Random(seed);
         int buffer = new int[] {8192, 16384, 65536}[r.nextInt(3)];
         a = new LogSpec(device, A_OFFSET, CAPACITY, POOL, 0x41, buffer);
@@ -71,6 +79,9 @@ final class CorruptionFixture implements AutoCloseable {
             } else {
                 syncedTailStart = -1;
             }
+        }
+        if (!marked) {
+            unmark(device, a);
         }
         pristine = extent(device, a);
         long lastEnd;
@@ -107,6 +118,18 @@ final class CorruptionFixture implements AutoCloseable {
                 log.flush();
             }
         }
+    }
+
+    /**
+     * Undoes the durable mark the close wrote into block 0: the media are then what a power
+     * loss right after the last synced append leaves (that close had nothing else to write).
+     * Only the synced fragments then vouch for what was durable.
+     */
+    private static void unmark(MemoryDevice dev, LogSpec spec) {
+        MemorySegment block0 = dev.media().asSlice(spec.offset(), LogFormat.BLOCK_SIZE);
+        LogFormat.BlockHeader h = LogFormat.readBlockHeader(block0);
+        LogFormat.writeBlockHeader(
+                new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, h.generation(), 0, h.epoch());
     }
 
     static byte[] extent(MemoryDevice dev, LogSpec spec) {

@@ -80,7 +80,8 @@ class LogDamageTest {
 
     private static boolean randomDamage(long seed) {
         Random r = new Random(seed * 0x9E3779B97F4A7C15L);
-        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean())) {
+        boolean syncedTail = r.nextBoolean();
+        try (CorruptionFixture f = new CorruptionFixture(seed, syncedTail, !syncedTail || r.nextBoolean())) {
             LogDamage damage = new LogDamage(f);
             int n = 1 + r.nextInt(3);
             for (int i = 0; i < n; i++) {
@@ -158,7 +159,7 @@ class LogDamageTest {
      */
     private static boolean closedLogBitFlip(long seed) {
         Random r = new Random(seed * 0x5DEECE66DL);
-        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean())) {
+        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean(), true)) {
             LogDamage damage = new LogDamage(f);
             damage.flipBit(r.nextLong(f.end), r.nextInt(8));
             String where = where(seed, damage) + " (log end " + f.end + ")";
@@ -194,7 +195,7 @@ class LogDamageTest {
      */
     private static boolean lastFramesWiped(long seed) {
         Random r = new Random(seed * 0x61C8864680B583EBL);
-        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean())) {
+        try (CorruptionFixture f = new CorruptionFixture(seed, r.nextBoolean(), true)) {
             if (r.nextBoolean()) {
                 // A session that appends nothing: its open rewrites block 0, keeping the mark.
                 RecordLog.open(f.a, Runnable::run).close();
@@ -222,11 +223,13 @@ class LogDamageTest {
     /**
      * Damages one block wholly before the synced tail, in a byte some check covers (its header,
      * or its first fragment). Synced fragments in later blocks record that the damaged bytes
-     * were durable, so both reads must fail CORRUPT rather than return a shorter log.
+     * were durable, so both reads must fail CORRUPT rather than return a shorter log. The log
+     * was not closed (a power loss after the last synced append): no durable mark in block 0
+     * says so in their place.
      */
     private static boolean provenDamage(long seed) {
         Random r = new Random(seed * 0x2545F4914F6CDD1DL);
-        try (CorruptionFixture f = new CorruptionFixture(seed, true)) {
+        try (CorruptionFixture f = new CorruptionFixture(seed, true, false)) {
             long blocksBeforeTail = f.syncedTailStart / BLOCK_SIZE;
             assertThat(blocksBeforeTail)
                     .as("seed %d: fixture has a synced tail", seed)
