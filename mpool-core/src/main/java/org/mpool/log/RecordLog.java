@@ -218,10 +218,8 @@ public final class RecordLog implements AutoCloseable {
             appendedSinceMark = false;
             writeBlock0Durably(block0);
         }
-        writtenEnd = BLOCK_HEADER_SIZE;
+        writtenEnd = BLOCK_HEADER_SIZE; // ring.reset took the ring's written and durable ends there too
         durableEnd = BLOCK_HEADER_SIZE;
-        ring.writtenThrough(writtenEnd);
-        ring.durableThrough(durableEnd);
     }
 
     /** Appends a record; with {@code sync}, returns once it is durable. */
