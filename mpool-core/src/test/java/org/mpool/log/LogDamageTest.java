@@ -22,10 +22,16 @@ import org.mpool.format.LogFormat;
  * its blocks); then both {@link RecordLog#read} and {@link RecordLog#open} either return a prefix of the
  * written records, byte for byte and at least every record before the first damaged byte, or
  * fail with CORRUPT (UNSUPPORTED only if a version field was hit). Each seed is one log and
- * one damage; replay one with -Dmpool.seed=N.
+ * one damage; replay one with -Dmpool.corruption.seed=N.
  */
 class LogDamageTest {
     private static final int BATCH = 100;
+    /**
+     * Replays one seed alone. Not {@code mpool.seed}: that one sets the base seed of the
+     * randomized suites (the mutation-testing profile sets it), and would cut this test to one log.
+     */
+    private static final String REPLAY_SEED = "mpool.corruption.seed";
+
     private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(10);
 
     @Test
@@ -49,9 +55,9 @@ class LogDamageTest {
         forEachSeed(Integer.getInteger("mpool.corruption.marked", 300), LogDamageTest::lastFramesWiped);
     }
 
-    /** Runs {@code check} for seeds 1..n (or only -Dmpool.seed) in batches that must not hang; returns how many failed CORRUPT. */
+    /** Runs {@code check} for seeds 1..n (or only -Dmpool.corruption.seed) in batches that must not hang; returns how many failed CORRUPT. */
     private static int forEachSeed(int n, SeedCheck check) {
-        Long only = Long.getLong("mpool.seed");
+        Long only = Long.getLong(REPLAY_SEED);
         long first = only != null ? only : 1;
         long last = only != null ? only : n;
         int[] corrupt = {0};
@@ -75,7 +81,7 @@ class LogDamageTest {
     }
 
     private static String where(long seed, LogDamage damage) {
-        return "seed " + seed + " (replay with -Dmpool.seed=" + seed + "), damage: " + damage;
+        return "seed " + seed + " (replay with -D" + REPLAY_SEED + "=" + seed + "), damage: " + damage;
     }
 
     private static boolean randomDamage(long seed) {
