@@ -45,6 +45,36 @@ class MdcFullLogCompactsTest {
         }
     }
 
+    /**
+     * A compaction whose state filled the new log puts its end marker into the reserved block;
+     * the client's next append is refused there, and the MDC still compacts.
+     */
+    @Test
+    void afterACompactionThatFilledItsLogOnlyTheMdcWritesInTheReserve() {
+        try (MemoryDevice mem = new MemoryDevice("full", 16L * TestLogs.BLOCK)) {
+            MdcLogs logs = MdcLogs.halves(mem, 2);
+            try (LogPair mdc = logs.create()) {
+                mdc.compactStart();
+                byte[] state = new byte[(int) mdc.remaining()];
+                mdc.append(state, false);
+                mdc.compactEnd();
+                assertLogFull(mdc);
+                mdc.compactStart();
+                mdc.append(LIVE, false);
+                mdc.compactEnd();
+            }
+            try (LogPair mdc = logs.open()) {
+                assertThat(mdc.readAll()).containsExactly(LIVE);
+            }
+        }
+    }
+
+    private static void assertLogFull(LogPair mdc) {
+        MpoolException full = catchThrowableOfType(MpoolException.class, () -> mdc.append(new byte[0], true));
+        assertThat(full).as("an append to the full MDC").isNotNull();
+        assertThat(full.code()).isEqualTo(ErrorCode.LOG_FULL);
+    }
+
     /** Appends until not even an empty record fits, then compacts to {@link #LIVE}. */
     private static void fillAndCompact(LogPair mdc) {
         while (mdc.remaining() >= 300) {
@@ -54,9 +84,7 @@ class MdcFullLogCompactsTest {
         while (mdc.remaining() >= 0) {
             mdc.append(new byte[0], false);
         }
-        MpoolException full = catchThrowableOfType(MpoolException.class, () -> mdc.append(new byte[0], true));
-        assertThat(full).as("an append to the full MDC").isNotNull();
-        assertThat(full.code()).isEqualTo(ErrorCode.LOG_FULL);
+        assertLogFull(mdc);
         mdc.compactStart();
         mdc.append(LIVE, false);
         mdc.compactEnd();
