@@ -50,15 +50,7 @@ class FragmentRulesTest {
             MemorySegment fragment = media.asSlice(FRAGMENT, LogFormat.BLOCK_SIZE - FRAGMENT);
             edit.apply(fragment);
             if (reseal) {
-                LogFormat.sealFragment(
-                        new LogFormat.Seed(spec.poolUuid(), spec.logId()),
-                        fragment,
-                        LogFormat.readBlockHeader(media).generation(),
-                        FRAGMENT,
-                        LogFormat.fragmentLength(fragment),
-                        LogFormat.fragmentType(fragment),
-                        LogFormat.fragmentEpoch(fragment),
-                        LogFormat.fragmentDurable(fragment));
+                Reseal.fragmentAt(spec, media, FRAGMENT);
             }
             for (ReadOutcome o :
                     List.of(ReadOutcome.of("read", () -> RecordLog.read(spec).readAll()), ReadOutcome.of("open", () -> {

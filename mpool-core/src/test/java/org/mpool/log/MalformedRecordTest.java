@@ -60,13 +60,13 @@ class MalformedRecordTest {
             int frameLength = LogFormat.fragmentLength(fragment);
             assertThat(frameLength).as("one frame of the records").isEqualTo(RECORDS * (1 + SIZE));
             int original = LogFormat.fragmentCrc(fragment);
-            reseal(spec, media, fragment);
+            Reseal.fragmentAt(spec, media, FRAGMENT);
             assertThat(LogFormat.fragmentCrc(fragment))
                     .as("resealing the unchanged frame gives its CRC")
                     .isEqualTo(original);
 
             edit.apply(media, frameLength);
-            reseal(spec, media, fragment);
+            Reseal.fragmentAt(spec, media, FRAGMENT);
 
             MpoolException e = catchThrowableOfType(MpoolException.class, () -> {
                 try (LogReader reader = RecordLog.read(spec)) {
@@ -77,17 +77,5 @@ class MalformedRecordTest {
             assertThat(e.code()).as("%s", e).isEqualTo(ErrorCode.CORRUPT);
             assertThat(e.getMessage()).contains("at log position " + FRAGMENT, "malformed record");
         }
-    }
-
-    private static void reseal(LogSpec spec, MemorySegment media, MemorySegment fragment) {
-        LogFormat.sealFragment(
-                new LogFormat.Seed(spec.poolUuid(), spec.logId()),
-                fragment,
-                LogFormat.readBlockHeader(media).generation(),
-                FRAGMENT,
-                LogFormat.fragmentLength(fragment),
-                LogFormat.fragmentType(fragment),
-                LogFormat.fragmentEpoch(fragment),
-                LogFormat.fragmentDurable(fragment));
     }
 }
