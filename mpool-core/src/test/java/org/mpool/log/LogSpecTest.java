@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.device.ForwardingDevice;
 import org.mpool.spi.BlockDevice;
 import org.mpool.testing.MemoryDevice;
 
@@ -40,7 +40,7 @@ class LogSpecTest {
     @Test
     void aLogOf2To32BlocksIsRefused() {
         long limit = 0xFFFF_FFFFL * BLOCK;
-        try (BlockDevice huge = new SizeOnly(limit + BLOCK)) {
+        try (BlockDevice huge = sizedAs(limit + BLOCK)) {
             assertThatCode(() -> spec(huge, 0, limit, 2 * BLOCK))
                     .as("2^32 - 1 blocks")
                     .doesNotThrowAnyException();
@@ -80,50 +80,13 @@ class LogSpecTest {
         assertThat(e.getMessage()).contains(why);
     }
 
-    /** A device that only has a size: a log extent is checked against it, nothing is read. */
-    private record SizeOnly(long sizeBytes) implements BlockDevice {
-        @Override
-        public String name() {
-            return "size-only";
-        }
-
-        @Override
-        public int logicalBlockSize() {
-            return 512;
-        }
-
-        @Override
-        public int physicalBlockSize() {
-            return BLOCK;
-        }
-
-        @Override
-        public int optimalIoSize() {
-            return BLOCK;
-        }
-
-        @Override
-        public boolean readOnly() {
-            return true;
-        }
-
-        @Override
-        public void read(long offset, MemorySegment buffer) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void write(long offset, MemorySegment buffer) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void discard(long offset, long length) {}
-
-        @Override
-        public void close() {}
+    /** A small device that says it is {@code sizeBytes} long: a log extent is checked against its size, nothing is read. */
+    private static BlockDevice sizedAs(long sizeBytes) {
+        return new ForwardingDevice(device()) {
+            @Override
+            public long sizeBytes() {
+                return sizeBytes;
+            }
+        };
     }
 }
