@@ -128,8 +128,7 @@ final class CorruptionFixture implements AutoCloseable {
     private static void unmark(MemoryDevice dev, LogSpec spec) {
         MemorySegment block0 = dev.media().asSlice(spec.offset(), LogFormat.BLOCK_SIZE);
         LogFormat.BlockHeader h = LogFormat.readBlockHeader(block0);
-        LogFormat.writeBlockHeader(
-                new LogFormat.Seed(spec.poolUuid(), spec.logId()), block0, h.generation(), 0, h.epoch());
+        LogFormat.writeBlockHeader(TestLogs.seed(spec), block0, h.generation(), 0, h.epoch());
     }
 
     static byte[] extent(MemoryDevice dev, LogSpec spec) {

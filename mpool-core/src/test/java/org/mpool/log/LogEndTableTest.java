@@ -285,7 +285,7 @@ class LogEndTableTest {
         }
         MemorySegment block0 = dev.media().asSlice(spec.offset(), BLOCK_SIZE);
         block0.set(ValueLayout.JAVA_SHORT_UNALIGNED, LogFormat.BH_VERSION, (short) (LogFormat.VERSION + 1));
-        LogFormat.Seed seed = new LogFormat.Seed(spec.poolUuid(), spec.logId());
+        LogFormat.Seed seed = TestLogs.seed(spec);
         block0.set(ValueLayout.JAVA_INT_UNALIGNED, LogFormat.BH_CRC, seed.blockHeaderCrc(block0));
         return new Built(spec, List.of(), false);
     }

@@ -4,12 +4,12 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mpool.common.MpoolException;
 import org.mpool.common.MpoolException.ErrorCode;
+import org.mpool.testing.MediaDamage;
 import org.mpool.testing.MemoryDevice;
 
 /**
@@ -45,26 +45,29 @@ class MdcCompactionDamageTest {
             MemoryDevice crashed = MemoryDevice.copyOf(mem);
             byte[] image = crashed.media().toArray(JAVA_BYTE);
             mdc.close();
+            try (crashed) {
+                assertEachCompactedRecordDamagedIsCorrupt(logs, compacted, crashed, image);
+            }
+        }
+    }
 
-            for (int i = 0; i < COMPACTED; i++) {
-                long at = indexOf(image, compacted.get(i), logs.second().offset());
-                assertThat(at).as("compacted record %d on the media", i).isNotNegative();
-                try (MemoryDevice damaged = MemoryDevice.copyOf(crashed)) {
-                    MemorySegment media = damaged.media();
-                    long flip = at + SIZE / 2;
-                    media.set(JAVA_BYTE, flip, (byte) (media.get(JAVA_BYTE, flip) ^ 0x10));
-                    try (LogPair reopened = logs.on(damaged).open()) {
-                        fail(
-                                "compacted record %d damaged: open read %d records, rolled back: %s",
-                                i, reopened.readAll().size(), reopened.rolledBack());
-                    } catch (MpoolException e) {
-                        assertThat(e.code())
-                                .as("compacted record %d damaged: %s", i, e)
-                                .isEqualTo(ErrorCode.CORRUPT);
-                    }
+    private static void assertEachCompactedRecordDamagedIsCorrupt(
+            MdcLogs logs, List<byte[]> compacted, MemoryDevice crashed, byte[] image) {
+        for (int i = 0; i < COMPACTED; i++) {
+            long at = indexOf(image, compacted.get(i), logs.second().offset());
+            assertThat(at).as("compacted record %d on the media", i).isNotNegative();
+            try (MemoryDevice damaged = MemoryDevice.copyOf(crashed)) {
+                new MediaDamage(damaged.media()).flipBit(at + SIZE / 2, 4);
+                try (LogPair reopened = logs.on(damaged).open()) {
+                    fail(
+                            "compacted record %d damaged: open read %d records, rolled back: %s",
+                            i, reopened.readAll().size(), reopened.rolledBack());
+                } catch (MpoolException e) {
+                    assertThat(e.code())
+                            .as("compacted record %d damaged: %s", i, e)
+                            .isEqualTo(ErrorCode.CORRUPT);
                 }
             }
-            crashed.close();
         }
     }
 

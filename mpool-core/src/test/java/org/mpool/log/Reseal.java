@@ -12,7 +12,7 @@ final class Reseal {
         MemorySegment log = media.asSlice(spec.offset(), spec.capacityBytes());
         MemorySegment fragment = log.asSlice(position, LogFormat.blockEnd(position + 1) - position);
         LogFormat.sealFragment(
-                new LogFormat.Seed(spec.poolUuid(), spec.logId()),
+                TestLogs.seed(spec),
                 fragment,
                 LogFormat.readBlockHeader(log).generation(),
                 position,

@@ -15,6 +15,11 @@ final class TestLogs {
         return new LogSpec(device, firstBlock * BLOCK, blocks * BLOCK, POOL, logId, bufferBlocks * BLOCK);
     }
 
+    /** What seeds the checksums of {@code spec}'s log: its pool and log id. */
+    static LogFormat.Seed seed(LogSpec spec) {
+        return new LogFormat.Seed(spec.poolUuid(), spec.logId());
+    }
+
     /** The same extent and identity on another device (a crash image or a copy). */
     static LogSpec on(BlockDevice device, LogSpec spec) {
         return new LogSpec(

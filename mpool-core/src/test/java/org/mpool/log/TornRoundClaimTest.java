@@ -36,7 +36,7 @@ class TornRoundClaimTest {
             MemorySegment.copy(
                     record, 0, fragment, ValueLayout.JAVA_BYTE, LogFormat.FRAGMENT_HEADER_SIZE + 1, record.length);
             LogFormat.sealFragment(
-                    new LogFormat.Seed(spec.poolUuid(), spec.logId()),
+                    TestLogs.seed(spec),
                     fragment,
                     1,
                     later,
